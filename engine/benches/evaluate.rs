@@ -1,0 +1,76 @@
+//! Evaluation throughput: one enterprise, a batch in memory, and a batch from JSON Lines.
+//!
+//! Run with `make bench`; figures are recorded in BENCHMARKS.md.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use xinyong::batch::LineLimits;
+use xinyong::date::parse_date;
+use xinyong::synth::{SynthConfig, registry};
+use xinyong::{Enterprise, Evaluator};
+
+const BATCH: usize = 100_000;
+
+fn config(n: usize) -> SynthConfig {
+    let mut config = SynthConfig::new(n, 42, parse_date("2026-06-30").unwrap());
+    config.mean_records = 20;
+    config
+}
+
+fn benches(c: &mut Criterion) {
+    let evaluator = Evaluator::default_model();
+    let as_of = parse_date("2026-06-30").unwrap();
+    let firms: Vec<Enterprise> = registry(&config(BATCH)).collect();
+    let records: usize = firms.iter().map(|f| f.records.len()).sum();
+    eprintln!("batch of {BATCH} enterprises, {:.1} records each", records as f64 / BATCH as f64);
+    let jsonl: String = firms.iter().map(|f| f.to_json() + "\n").collect();
+    eprintln!("JSON Lines input: {:.1} MB", jsonl.len() as f64 / 1e6);
+
+    let mut group = c.benchmark_group("evaluate");
+    group.throughput(Throughput::Elements(1));
+    let one = firms.iter().max_by_key(|f| f.records.len()).unwrap();
+    group
+        .bench_function("one_enterprise", |b| b.iter(|| evaluator.evaluate(black_box(one), as_of)));
+    group.finish();
+
+    let mut group = c.benchmark_group("batch_100k");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(BATCH as u64));
+    group.bench_function("in_memory", |b| {
+        b.iter(|| {
+            let mut graded = 0usize;
+            for firm in &firms {
+                graded += usize::from(evaluator.evaluate(firm, as_of).is_ok());
+            }
+            graded
+        })
+    });
+    group.bench_function("jsonl_parse_and_evaluate", |b| {
+        b.iter(|| {
+            evaluator
+                .evaluate_jsonl(jsonl.as_bytes(), as_of, LineLimits::default(), |_| Ok(()))
+                .unwrap()
+        })
+    });
+    group.bench_function("jsonl_parse_evaluate_write_summary", |b| {
+        b.iter_batched(
+            || Vec::with_capacity(jsonl.len()),
+            |mut out: Vec<u8>| {
+                evaluator
+                    .evaluate_jsonl(jsonl.as_bytes(), as_of, LineLimits::default(), |item| {
+                        use std::io::Write;
+                        writeln!(out, "{}", item.to_json(false))
+                    })
+                    .unwrap();
+                out.len()
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(evaluate, benches);
+criterion_main!(evaluate);

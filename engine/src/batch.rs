@@ -1,0 +1,239 @@
+//! Batch evaluation: many enterprises in memory, or a stream of JSON Lines in constant memory.
+//!
+//! A bad input never stops a batch: it yields an error entry with its position and the rest go
+//! on, so the count out always equals the count in. Blank lines are not records and are skipped
+//! (their line numbers still count, so errors point at the right line of the file).
+
+use std::io::BufRead;
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::evaluate::{Evaluation, Evaluator};
+use crate::record::Enterprise;
+
+/// Limits for reading JSON Lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineLimits {
+    /// Longest line accepted, in bytes; a longer line yields [`Error::LineTooLong`] and is
+    /// skipped without being held in memory.
+    pub max_line_bytes: usize,
+}
+
+impl Default for LineLimits {
+    fn default() -> Self {
+        LineLimits { max_line_bytes: 16 * 1024 * 1024 }
+    }
+}
+
+/// Reads JSON Lines one line at a time into a reused buffer.
+pub struct JsonLines<R> {
+    reader: R,
+    buf: Vec<u8>,
+    line: usize,
+    limits: LineLimits,
+}
+
+impl<R: BufRead> JsonLines<R> {
+    /// Wraps a reader.
+    pub fn new(reader: R, limits: LineLimits) -> Self {
+        JsonLines { reader, buf: Vec::new(), line: 0, limits }
+    }
+
+    /// The next non-blank line as `(line number, text)`; `None` at the end of input.
+    ///
+    /// A line that is too long or not UTF-8 comes back as an error for that line; reading
+    /// continues after it. An I/O failure of the reader is returned as `Err` with line 0 and ends
+    /// the stream.
+    pub fn next_line(&mut self) -> Option<(usize, Result<&str>)> {
+        loop {
+            self.buf.clear();
+            self.line += 1;
+            match self.fill_line() {
+                Err(e) => return Some((0, Err(e))),
+                Ok(None) => return None,
+                Ok(Some(false)) => {
+                    let limit = self.limits.max_line_bytes;
+                    return Some((self.line, Err(Error::LineTooLong { limit })));
+                }
+                Ok(Some(true)) => {}
+            }
+            // Measure first, then borrow again: a borrow returned from inside the loop would
+            // outlive the `clear` at the top of the next iteration.
+            let len = match std::str::from_utf8(&self.buf) {
+                Err(_) => return Some((self.line, Err(Error::InvalidUtf8))),
+                Ok(text) => {
+                    let text = text.trim_end_matches(['\n', '\r']);
+                    (!text.trim().is_empty()).then_some(text.len())
+                }
+            };
+            if let Some(len) = len {
+                let text = std::str::from_utf8(&self.buf[..len]).map_err(|_| Error::InvalidUtf8);
+                return Some((self.line, text));
+            }
+        }
+    }
+
+    /// Reads one line into `buf`: `Ok(None)` at end of input, `Ok(Some(true))` when read whole,
+    /// `Ok(Some(false))` when it was too long (the rest of it is consumed and dropped).
+    fn fill_line(&mut self) -> Result<Option<bool>> {
+        let mut seen_any = false;
+        let mut too_long = false;
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            if available.is_empty() {
+                return Ok(seen_any.then_some(!too_long));
+            }
+            seen_any = true;
+            let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+                Some(end) => (&available[..=end], true),
+                None => (available, false),
+            };
+            let used = chunk.len();
+            if !too_long {
+                if self.buf.len() + used > self.limits.max_line_bytes.saturating_add(2) {
+                    too_long = true;
+                    self.buf.clear();
+                } else {
+                    self.buf.extend_from_slice(chunk);
+                }
+            }
+            self.reader.consume(used);
+            if done {
+                return Ok(Some(!too_long));
+            }
+        }
+    }
+}
+
+/// One entry of a batch: its position and its evaluation or error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchItem {
+    /// 0-based position among the records of the batch.
+    pub index: usize,
+    /// 1-based line number in the input (equal to `index + 1` for in-memory batches).
+    pub line: usize,
+    /// The evaluation, or why this entry could not be evaluated.
+    pub result: Result<Evaluation>,
+}
+
+impl BatchItem {
+    /// One JSON line: the full evaluation (or its [summary](Evaluation::summary) when `full` is
+    /// false), or `{"index", "line", "error"}`.
+    pub fn to_json(&self, full: bool) -> String {
+        match &self.result {
+            Ok(evaluation) if full => evaluation.to_json(),
+            Ok(evaluation) => serde_json::to_string(&evaluation.summary()).unwrap_or_default(),
+            Err(error) => serde_json::json!({
+                "index": self.index,
+                "line": self.line,
+                "error": error,
+            })
+            .to_string(),
+        }
+    }
+}
+
+/// Counts of a finished batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchSummary {
+    /// Records read (non-blank lines).
+    pub records: usize,
+    /// Records evaluated.
+    pub evaluated: usize,
+    /// Records that failed.
+    pub failed: usize,
+}
+
+impl Evaluator {
+    /// Evaluates enterprises already in memory; one result per input, in order.
+    pub fn evaluate_batch(
+        &self,
+        enterprises: &[Enterprise],
+        as_of: Date,
+    ) -> Vec<Result<Evaluation>> {
+        enterprises.iter().map(|e| self.evaluate(e, as_of)).collect()
+    }
+
+    /// Evaluates one line of JSON (an enterprise).
+    pub fn evaluate_json(&self, line: &str, as_of: Date) -> Result<Evaluation> {
+        self.evaluate(&Enterprise::from_json(line)?, as_of)
+    }
+
+    /// Streams JSON Lines from `reader`, handing each result to `emit` in input order.
+    ///
+    /// Memory stays flat whatever the input size. Stops early only if the reader fails (an
+    /// [`Error::Io`]) or `emit` returns an error.
+    pub fn evaluate_jsonl<R: BufRead>(
+        &self,
+        reader: R,
+        as_of: Date,
+        limits: LineLimits,
+        mut emit: impl FnMut(BatchItem) -> std::io::Result<()>,
+    ) -> Result<BatchSummary> {
+        let mut lines = JsonLines::new(reader, limits);
+        let mut summary = BatchSummary::default();
+        while let Some((line, text)) = lines.next_line() {
+            if line == 0 {
+                return text.map(|_| summary);
+            }
+            let result = text.and_then(|t| self.evaluate_json(t, as_of));
+            match result {
+                Ok(_) => summary.evaluated += 1,
+                Err(_) => summary.failed += 1,
+            }
+            emit(BatchItem { index: summary.records, line, result })?;
+            summary.records += 1;
+        }
+        Ok(summary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(
+        input: &[u8],
+        limit: usize,
+    ) -> Vec<(usize, std::result::Result<String, &'static str>)> {
+        let mut reader = JsonLines::new(input, LineLimits { max_line_bytes: limit });
+        let mut out = Vec::new();
+        while let Some((n, r)) = reader.next_line() {
+            out.push((n, r.map(str::to_owned).map_err(|e| e.kind())));
+        }
+        out
+    }
+
+    #[test]
+    fn skips_blank_lines_and_keeps_numbers() {
+        let got = lines(b"a\n\n  \r\nb\r\nc", 100);
+        assert_eq!(got, vec![(1, Ok("a".into())), (4, Ok("b".into())), (5, Ok("c".into()))]);
+    }
+
+    #[test]
+    fn overlong_and_invalid_lines_are_errors_for_that_line_only() {
+        let mut input = b"ok\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 5000));
+        input.extend(b"\n\xff\xfe\nlast\n");
+        let got = lines(&input, 1000);
+        assert_eq!(
+            got,
+            vec![
+                (1, Ok("ok".into())),
+                (2, Err("line_too_long")),
+                (3, Err("invalid_utf8")),
+                (4, Ok("last".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_input_gives_nothing() {
+        assert!(lines(b"", 10).is_empty());
+        assert!(lines(b"\n\n", 10).is_empty());
+    }
+}

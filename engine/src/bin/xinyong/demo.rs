@@ -1,0 +1,180 @@
+//! `xinyong demo`: the bundled sample registry, evaluated with the default model.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use xinyong::batch::LineLimits;
+use xinyong::date::Date;
+use xinyong::evaluate::{Evaluation, Lang};
+use xinyong::synth::{SynthConfig, registry};
+use xinyong::{Enterprise, Evaluator};
+
+use crate::io::{AtomicFile, open_input};
+use crate::table::{cell, right};
+use crate::{Outcome, date_arg, lang_arg};
+
+/// The recipe of `fixtures/registry/registry.jsonl`: `xinyong synth --enterprises 300 --seed
+/// 2026 --as-of 2026-06-30`.
+const SAMPLE_SIZE: usize = 300;
+const SAMPLE_SEED: u64 = 2026;
+const SAMPLE_AS_OF: &str = "2026-06-30";
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Registry (JSON Lines); when the file is missing, the same registry is generated.
+    #[arg(long, default_value = "fixtures/registry/registry.jsonl")]
+    registry: PathBuf,
+    /// Evaluation date.
+    #[arg(long, value_parser = date_arg, default_value = SAMPLE_AS_OF)]
+    as_of: Date,
+    /// Where to write the full evaluations (JSON Lines).
+    #[arg(long, default_value = "out/demo-evaluations.jsonl")]
+    out: PathBuf,
+    /// Language of reasons and the sample report.
+    #[arg(long, default_value = "en", value_parser = lang_arg)]
+    lang: Lang,
+    /// Rows of the table to print.
+    #[arg(long, default_value_t = 20)]
+    rows: usize,
+}
+
+fn load(args: &Args) -> io::Result<(Vec<Result<Enterprise, String>>, String)> {
+    if args.registry.exists() {
+        let mut lines =
+            xinyong::batch::JsonLines::new(open_input(&args.registry)?, LineLimits::default());
+        let mut firms = Vec::new();
+        while let Some((line, text)) = lines.next_line() {
+            firms.push(
+                text.and_then(Enterprise::from_json).map_err(|e| format!("line {line}: {e}")),
+            );
+        }
+        Ok((firms, args.registry.display().to_string()))
+    } else {
+        let as_of = xinyong::date::parse_date(SAMPLE_AS_OF).unwrap_or(args.as_of);
+        let config = SynthConfig::new(SAMPLE_SIZE, SAMPLE_SEED, as_of);
+        let firms = registry(&config).map(Ok).collect();
+        Ok((firms, format!("synthetic registry (seed {SAMPLE_SEED}, {SAMPLE_SIZE} firms)")))
+    }
+}
+
+pub fn run(args: Args) -> io::Result<Outcome> {
+    let evaluator = Evaluator::default_model();
+    let (firms, source) = load(&args)?;
+    let results: Vec<Result<Evaluation, String>> = firms
+        .iter()
+        .map(|f| {
+            f.as_ref()
+                .map_err(Clone::clone)
+                .and_then(|e| evaluator.evaluate(e, args.as_of).map_err(|e| e.to_string()))
+        })
+        .collect();
+
+    let mut file = AtomicFile::create(&args.out)?;
+    for (index, result) in results.iter().enumerate() {
+        match result {
+            Ok(ev) => writeln!(file, "{}", ev.to_json())?,
+            Err(e) => writeln!(file, "{}", serde_json::json!({"index": index, "error": e}))?,
+        }
+    }
+    file.commit()?;
+
+    let stamp = evaluator.stamp();
+    let out = &mut io::stdout().lock();
+    writeln!(out, "xinyong demo: {} enterprises from {source}", results.len())?;
+    writeln!(
+        out,
+        "model {} {} ({}), as of {}\n",
+        stamp.id,
+        stamp.version,
+        &stamp.hash[..15],
+        args.as_of
+    )?;
+    print_table(out, &results, args.rows, args.lang)?;
+    print_distribution(out, &results)?;
+    print_sample(out, &evaluator, &results, args.lang)?;
+    writeln!(out, "\nfull evaluations written to {}", args.out.display())?;
+    let failed = results.iter().filter(|r| r.is_err()).count();
+    Ok(if failed == 0 { Outcome::Clean } else { Outcome::SomeInvalid })
+}
+
+fn print_table(
+    out: &mut impl Write,
+    results: &[Result<Evaluation, String>],
+    rows: usize,
+    lang: Lang,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {} {} {} top reason",
+        cell("USCC", 18),
+        cell("name", 30),
+        right("score", 5),
+        cell("grade", 5)
+    )?;
+    writeln!(out, "{}", "-".repeat(100))?;
+    for result in results.iter().take(rows) {
+        match result {
+            Ok(ev) => {
+                let reason = ev.reasons.first().map_or("-", |r| r.text.get(lang));
+                writeln!(
+                    out,
+                    "{} {} {} {} {}",
+                    ev.uscc,
+                    cell(&ev.name, 30),
+                    right(&ev.score.to_string(), 5),
+                    cell(&format!("{} {}", ev.grade, ev.grade_label.get(lang)), 5),
+                    cell(reason, 48)
+                )?;
+            }
+            Err(e) => writeln!(out, "error: {e}")?,
+        }
+    }
+    if results.len() > rows {
+        writeln!(out, "... {} more", results.len() - rows)?;
+    }
+    Ok(())
+}
+
+fn print_distribution(
+    out: &mut impl Write,
+    results: &[Result<Evaluation, String>],
+) -> io::Result<()> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut total = rust_decimal::Decimal::ZERO;
+    let evaluated: Vec<&Evaluation> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    for ev in &evaluated {
+        *counts.entry(ev.grade.to_string()).or_default() += 1;
+        total += ev.score;
+    }
+    writeln!(out, "\ngrade distribution")?;
+    let n = evaluated.len().max(1);
+    for (grade, count) in &counts {
+        let share = *count as f64 * 100.0 / n as f64;
+        let bar = "#".repeat((count * 50).div_ceil(n));
+        writeln!(out, "  {grade} {} {:>5.1}%  {bar}", right(&count.to_string(), 5), share)?;
+    }
+    if !evaluated.is_empty() {
+        let mean = (total / rust_decimal::Decimal::from(evaluated.len())).round_dp(1);
+        writeln!(out, "  mean score {mean}")?;
+    }
+    Ok(())
+}
+
+/// The report of the firm whose plan would gain the most: the engine's explanation at work.
+fn print_sample(
+    out: &mut impl Write,
+    evaluator: &Evaluator,
+    results: &[Result<Evaluation, String>],
+    lang: Lang,
+) -> io::Result<()> {
+    let best = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .max_by_key(|ev| (ev.plan.score_after - ev.score, std::cmp::Reverse(ev.uscc)));
+    if let Some(ev) = best {
+        writeln!(out, "\nsample report (the firm its improvement plan helps most)\n")?;
+        write!(out, "{}", evaluator.explain(ev, lang))?;
+    }
+    Ok(())
+}

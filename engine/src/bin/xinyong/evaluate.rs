@@ -1,0 +1,110 @@
+//! `xinyong evaluate` (JSON Lines in, JSON Lines out) and `xinyong explain` (one readable report).
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use xinyong::batch::LineLimits;
+use xinyong::date::Date;
+use xinyong::evaluate::Lang;
+use xinyong::{Enterprise, Evaluator, Model};
+
+use crate::io::{Output, engine_error, open_input, read_text};
+use crate::{Outcome, date_arg, lang_arg, today};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Model file (JSON); the embedded default model when absent.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Evaluation date (YYYY-MM-DD); today when absent.
+    #[arg(long, value_parser = date_arg)]
+    as_of: Option<Date>,
+    /// Write full evaluations (reason texts, contributions, improvement plan) instead of the
+    /// compact summary.
+    #[arg(long)]
+    explain: bool,
+    /// Input file of JSON Lines; stdin when absent or `-`.
+    #[arg(long, short, default_value = "-")]
+    input: PathBuf,
+    /// Output file, written atomically (under a temporary name, renamed when complete); stdout
+    /// when absent.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Longest input line accepted, in bytes; longer lines are reported as errors.
+    #[arg(long, default_value_t = LineLimits::default().max_line_bytes)]
+    max_line_bytes: usize,
+}
+
+#[derive(clap::Args)]
+pub struct ExplainArgs {
+    /// An enterprise as JSON (one object; `-` for stdin).
+    file: PathBuf,
+    /// Report language.
+    #[arg(long, default_value = "zh", value_parser = lang_arg)]
+    lang: Lang,
+    /// Model file (JSON); the embedded default model when absent.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Evaluation date (YYYY-MM-DD); today when absent.
+    #[arg(long, value_parser = date_arg)]
+    as_of: Option<Date>,
+}
+
+/// The evaluator for `--model`, or the default.
+pub fn load_evaluator(path: Option<&Path>) -> io::Result<Evaluator> {
+    match path {
+        None => Ok(Evaluator::default_model()),
+        Some(path) => {
+            let model = Model::from_json(&read_text(path)?).map_err(engine_error)?;
+            Evaluator::new(model).map_err(engine_error)
+        }
+    }
+}
+
+fn progress() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(4));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {human_pos} evaluated ({per_sec}) {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar
+}
+
+pub fn run(args: Args) -> io::Result<Outcome> {
+    let evaluator = load_evaluator(args.model.as_deref())?;
+    let as_of = args.as_of.unwrap_or_else(today);
+    let input = open_input(&args.input)?;
+    let mut out = Output::open(args.output.as_deref())?;
+    let limits = LineLimits { max_line_bytes: args.max_line_bytes };
+    let bar = progress();
+    let summary = evaluator
+        .evaluate_jsonl(input, as_of, limits, |item| {
+            if item.index % 4096 == 0 {
+                bar.set_position(item.index as u64);
+            }
+            writeln!(out, "{}", item.to_json(args.explain))
+        })
+        .map_err(engine_error)?;
+    bar.finish_and_clear();
+    out.finish()?;
+    if summary.failed > 0 {
+        eprintln!(
+            "xinyong: {} of {} records could not be evaluated (see their error lines)",
+            summary.failed, summary.records
+        );
+        return Ok(Outcome::SomeInvalid);
+    }
+    Ok(Outcome::Clean)
+}
+
+pub fn explain(args: ExplainArgs) -> io::Result<Outcome> {
+    let evaluator = load_evaluator(args.model.as_deref())?;
+    let text = read_text(&args.file)?;
+    let as_of = args.as_of.unwrap_or_else(today);
+    let evaluation = Enterprise::from_json(&text)
+        .and_then(|e| evaluator.evaluate(&e, as_of))
+        .map_err(engine_error)?;
+    print!("{}", evaluator.explain(&evaluation, args.lang));
+    Ok(Outcome::Clean)
+}

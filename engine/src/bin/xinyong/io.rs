@@ -1,0 +1,115 @@
+//! Input and output plumbing: buffered stdin/stdout, files written atomically.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Opens a file for buffered reading, or stdin for `-`.
+pub fn open_input(path: &Path) -> io::Result<Box<dyn BufRead>> {
+    if path.as_os_str() == "-" {
+        Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin().lock())))
+    } else {
+        let file = File::open(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+    }
+}
+
+/// Reads a whole file, or stdin for `-`.
+pub fn read_text(path: &Path) -> io::Result<String> {
+    let mut text = String::new();
+    open_input(path)?.read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// A file written under a temporary name and renamed into place on [`AtomicFile::commit`], so
+/// an interrupted run never leaves a truncated file that looks complete.
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: PathBuf,
+    writer: BufWriter<File>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file next to `target` (creating parent directories).
+    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+        let temp = target.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+        let writer = BufWriter::new(File::create(&temp)?);
+        Ok(AtomicFile { target: target.to_path_buf(), temp, writer })
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.writer.flush()?;
+        self.writer.get_ref().sync_all()?;
+        std::fs::rename(&self.temp, &self.target)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed: remove the partial file. After a commit the temp path no longer exists.
+        let _ = std::fs::remove_file(&self.temp);
+    }
+}
+
+/// Where results go: stdout, or a file written atomically.
+pub enum Output {
+    /// Standard output.
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    /// A file, renamed into place when finished.
+    File(AtomicFile),
+}
+
+impl Output {
+    /// Stdout, or the file at `path`.
+    pub fn open(path: Option<&Path>) -> io::Result<Output> {
+        Ok(match path {
+            None => Output::Stdout(BufWriter::with_capacity(1 << 16, io::stdout().lock())),
+            Some(p) => Output::File(AtomicFile::create(p)?),
+        })
+    }
+
+    /// Flushes stdout or commits the file.
+    pub fn finish(self) -> io::Result<()> {
+        match self {
+            Output::Stdout(mut w) => w.flush(),
+            Output::File(f) => f.commit(),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File(f) => f.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File(f) => f.flush(),
+        }
+    }
+}
+
+/// Turns an engine error into an I/O error for the command's exit path.
+pub fn engine_error(e: xinyong::Error) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
+}

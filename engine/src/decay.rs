@@ -1,0 +1,394 @@
+//! How much a record still counts on a given date: disclosure periods, repair, residuals.
+//!
+//! A record counts with a factor in `[0, 1]`: 1 while it is within its disclosure period or the
+//! list state is active, a configured residual factor for a short time after a list removal or a
+//! payment, 0 afterwards. Every period is configuration ([`DecayRules`], part of the model) with
+//! the national values as defaults.
+//!
+//! Conventions, chosen so the boundaries are unambiguous:
+//! - a period of N months from a date D ends (exclusively) on D + N months, clamped to the end of
+//!   the month (2024-02-29 + 12 months = 2025-02-28): the record counts on D + N months − 1 day and
+//!   not on D + N months;
+//! - a given disclosure end (`CF_GSJZQ`) or honour expiry is the last day that counts;
+//! - a removal, repair or payment date is the first day the record no longer counts in full;
+//! - repair ends a penalty's disclosure only once its minimum period is over: the record counts
+//!   until `max(repaired_on, decided_on + min_months)`.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::date::{Date, add_months};
+use crate::record::{
+    Arrears, Commitment, CommitmentStatus, Domain, Honour, HonourKind, ListKind, Listing, Measure,
+    Penalty, RecordDetail, Severity,
+};
+
+/// Minimum and maximum disclosure period of a penalty, in months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    /// Months before which repair cannot end the disclosure.
+    pub min_months: u32,
+    /// Months after which the penalty no longer counts, unless a disclosure end is given.
+    pub max_months: u32,
+}
+
+/// Disclosure periods by severity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PenaltyPeriods {
+    /// Minor penalties (national default: up to 3 months).
+    pub minor: Period,
+    /// Ordinary penalties (national default: 3 months to 1 year).
+    pub ordinary: Period,
+    /// Serious penalties (national default: 1 to 3 years).
+    pub serious: Period,
+}
+
+impl PenaltyPeriods {
+    /// The period of a severity.
+    pub fn of(&self, severity: Severity) -> Period {
+        match severity {
+            Severity::Minor => self.minor,
+            Severity::Ordinary => self.ordinary,
+            Severity::Serious => self.serious,
+        }
+    }
+}
+
+/// Which penalties cannot be repaired early: those matching all three lists (e.g. a serious
+/// penalty that revoked a licence in food safety).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unrepairable {
+    /// Severities concerned.
+    pub severities: Vec<Severity>,
+    /// Measures concerned.
+    pub measures: Vec<Measure>,
+    /// Domains concerned.
+    pub domains: Vec<Domain>,
+}
+
+/// A short after-effect: for `months` after a removal or payment the record still counts with
+/// `factor`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Residual {
+    /// Length of the residual period in months (0: none).
+    pub months: u32,
+    /// Factor applied during it, in `[0, 1]`.
+    #[serde(with = "crate::num::decimal")]
+    pub factor: Decimal,
+}
+
+/// Every period of the decay model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecayRules {
+    /// Penalty disclosure periods by severity.
+    pub penalty: PenaltyPeriods,
+    /// Penalties repair cannot end early.
+    #[serde(default)]
+    pub unrepairable: Unrepairable,
+    /// Residual after removal, by list (lists not named have none).
+    #[serde(default)]
+    pub listing_residual: BTreeMap<ListKind, Residual>,
+    /// Residual after arrears are paid.
+    #[serde(default)]
+    pub arrears_residual: Residual,
+    /// Validity of an honour without an explicit expiry, in months (0 or absent: no expiry).
+    #[serde(default)]
+    pub honour_validity_months: BTreeMap<HonourKind, u32>,
+    /// How long a fulfilled or breached commitment counts after it was resolved, in months.
+    pub commitment_months: u32,
+}
+
+impl Default for DecayRules {
+    /// The national defaults of DOMAIN section 3.
+    fn default() -> Self {
+        DecayRules {
+            penalty: PenaltyPeriods {
+                minor: Period { min_months: 0, max_months: 3 },
+                ordinary: Period { min_months: 3, max_months: 12 },
+                serious: Period { min_months: 12, max_months: 36 },
+            },
+            unrepairable: Unrepairable {
+                severities: vec![Severity::Serious],
+                measures: vec![Measure::LicenceRevocation, Measure::Closure],
+                domains: vec![
+                    Domain::Food,
+                    Domain::Drug,
+                    Domain::Safety,
+                    Domain::Environment,
+                    Domain::SpecialEquipment,
+                ],
+            },
+            listing_residual: BTreeMap::new(),
+            arrears_residual: Residual::default(),
+            honour_validity_months: BTreeMap::new(),
+            commitment_months: 36,
+        }
+    }
+}
+
+/// How a record stands on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Factor the record counts with, in `[0, 1]`.
+    pub factor: Decimal,
+    /// Whether it counts in full (active list state, penalty within disclosure), as opposed to a
+    /// residual; vetoes look only at records in force.
+    pub in_force: bool,
+}
+
+impl Standing {
+    const NONE: Standing = Standing { factor: Decimal::ZERO, in_force: false };
+    const FULL: Standing = Standing { factor: Decimal::ONE, in_force: true };
+
+    /// Whether the record counts at all.
+    pub fn counts(&self) -> bool {
+        !self.factor.is_zero()
+    }
+}
+
+impl DecayRules {
+    /// How the record stands on `as_of`.
+    pub fn standing(&self, record: &RecordDetail, as_of: Date) -> Standing {
+        match record {
+            RecordDetail::Penalty(p) => self.penalty_standing(p, as_of),
+            RecordDetail::Listing(l) => self.listing_standing(l, as_of),
+            RecordDetail::Arrears(a) => self.arrears_standing(a, as_of),
+            RecordDetail::Honour(h) => self.honour_standing(h, as_of),
+            RecordDetail::Commitment(c) => self.commitment_standing(c, as_of),
+        }
+    }
+
+    /// Whether repair can end this penalty's disclosure early.
+    pub fn repairable(&self, p: &Penalty) -> bool {
+        let u = &self.unrepairable;
+        !(u.severities.contains(&p.severity)
+            && p.measure.is_some_and(|m| u.measures.contains(&m))
+            && u.domains.contains(&p.domain))
+    }
+
+    /// The first day the penalty no longer counts.
+    pub fn penalty_end(&self, p: &Penalty) -> Date {
+        let period = self.penalty.of(p.severity);
+        let natural = match p.disclosure_end {
+            Some(last) => last.succ_opt().unwrap_or(last),
+            None => add_months(p.decided_on, period.max_months),
+        };
+        match p.repaired_on {
+            Some(repaired) if self.repairable(p) => {
+                natural.min(repaired.max(add_months(p.decided_on, period.min_months)))
+            }
+            _ => natural,
+        }
+    }
+
+    /// The earliest date repair can take effect for this penalty (end of the minimum period).
+    pub fn penalty_repair_from(&self, p: &Penalty) -> Date {
+        add_months(p.decided_on, self.penalty.of(p.severity).min_months)
+    }
+
+    fn penalty_standing(&self, p: &Penalty, as_of: Date) -> Standing {
+        if p.decided_on <= as_of && as_of < self.penalty_end(p) {
+            Standing::FULL
+        } else {
+            Standing::NONE
+        }
+    }
+
+    fn listing_standing(&self, l: &Listing, as_of: Date) -> Standing {
+        let residual = self.listing_residual.get(&l.list).copied().unwrap_or_default();
+        state_standing(l.listed_on, l.removed_on, residual, as_of)
+    }
+
+    fn arrears_standing(&self, a: &Arrears, as_of: Date) -> Standing {
+        state_standing(a.since, a.paid_on, self.arrears_residual, as_of)
+    }
+
+    fn honour_standing(&self, h: &Honour, as_of: Date) -> Standing {
+        let valid = match h.expires_on {
+            Some(last) => as_of <= last,
+            None => match self.honour_validity_months.get(&h.honour) {
+                Some(&months) if months > 0 => as_of < add_months(h.awarded_on, months),
+                _ => true,
+            },
+        };
+        if h.awarded_on <= as_of && valid { Standing::FULL } else { Standing::NONE }
+    }
+
+    fn commitment_standing(&self, c: &Commitment, as_of: Date) -> Standing {
+        match (c.status, c.resolved_on) {
+            (CommitmentStatus::Fulfilled | CommitmentStatus::Breached, Some(resolved))
+                if resolved <= as_of && as_of < add_months(resolved, self.commitment_months) =>
+            {
+                Standing::FULL
+            }
+            _ => Standing::NONE,
+        }
+    }
+}
+
+/// A state from `start` until `end` (exclusive), then a residual.
+fn state_standing(start: Date, end: Option<Date>, residual: Residual, as_of: Date) -> Standing {
+    if as_of < start {
+        return Standing::NONE;
+    }
+    match end {
+        None => Standing::FULL,
+        Some(end) if as_of < end => Standing::FULL,
+        Some(end) if residual.months > 0 && as_of < add_months(end, residual.months) => {
+            Standing { factor: residual.factor, in_force: false }
+        }
+        Some(_) => Standing::NONE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::parse_date;
+
+    fn d(s: &str) -> Date {
+        parse_date(s).unwrap()
+    }
+
+    fn penalty(severity: Severity, decided: &str) -> Penalty {
+        Penalty {
+            decided_on: d(decided),
+            severity,
+            domain: Domain::Other,
+            measure: Some(Measure::Fine),
+            amount: None,
+            authority: None,
+            disclosure_end: None,
+            repaired_on: None,
+        }
+    }
+
+    fn counts(rules: &DecayRules, p: &Penalty, on: &str) -> bool {
+        rules.standing(&RecordDetail::Penalty(p.clone()), d(on)).counts()
+    }
+
+    #[test]
+    fn ordinary_penalty_counts_one_year_from_decision() {
+        let rules = DecayRules::default();
+        let p = penalty(Severity::Ordinary, "2025-03-15");
+        assert!(!counts(&rules, &p, "2025-03-14"));
+        assert!(counts(&rules, &p, "2025-03-15"));
+        assert!(counts(&rules, &p, "2026-03-14"));
+        assert!(!counts(&rules, &p, "2026-03-15"));
+    }
+
+    #[test]
+    fn serious_penalty_counts_three_years() {
+        let rules = DecayRules::default();
+        let p = penalty(Severity::Serious, "2023-07-01");
+        assert!(counts(&rules, &p, "2026-06-30"));
+        assert!(!counts(&rules, &p, "2026-07-01"));
+    }
+
+    #[test]
+    fn given_disclosure_end_is_the_last_day_that_counts() {
+        let rules = DecayRules::default();
+        let mut p = penalty(Severity::Ordinary, "2025-03-15");
+        p.disclosure_end = Some(d("2025-09-30"));
+        assert!(counts(&rules, &p, "2025-09-29"));
+        assert!(counts(&rules, &p, "2025-09-30"));
+        assert!(!counts(&rules, &p, "2025-10-01"));
+    }
+
+    #[test]
+    fn repair_ends_counting_only_after_the_minimum_period() {
+        let rules = DecayRules::default();
+        // Repaired after the 3-month minimum: stops counting on the repair date.
+        let mut late = penalty(Severity::Ordinary, "2025-01-10");
+        late.repaired_on = Some(d("2025-06-01"));
+        assert!(counts(&rules, &late, "2025-05-31"));
+        assert!(!counts(&rules, &late, "2025-06-01"));
+        // Repaired before the minimum: still counts until the minimum period is over.
+        let mut early = penalty(Severity::Ordinary, "2025-01-10");
+        early.repaired_on = Some(d("2025-02-01"));
+        assert!(counts(&rules, &early, "2025-04-09"));
+        assert!(!counts(&rules, &early, "2025-04-10"));
+        assert_eq!(rules.penalty_repair_from(&early), d("2025-04-10"));
+    }
+
+    #[test]
+    fn unrepairable_penalties_ignore_repair() {
+        let rules = DecayRules::default();
+        let mut p = penalty(Severity::Serious, "2024-01-10");
+        p.domain = Domain::Food;
+        p.measure = Some(Measure::LicenceRevocation);
+        p.repaired_on = Some(d("2025-06-01"));
+        assert!(!rules.repairable(&p));
+        assert!(counts(&rules, &p, "2026-01-09"));
+        p.domain = Domain::Other;
+        assert!(rules.repairable(&p));
+        assert!(!counts(&rules, &p, "2025-06-01"));
+    }
+
+    #[test]
+    fn list_states_count_while_active_then_residual() {
+        let mut rules = DecayRules::default();
+        rules.listing_residual.insert(
+            ListKind::AbnormalOperation,
+            Residual { months: 6, factor: Decimal::new(5, 1) },
+        );
+        let listing = |removed: Option<&str>| {
+            RecordDetail::Listing(Listing {
+                list: ListKind::AbnormalOperation,
+                listed_on: d("2025-01-01"),
+                removed_on: removed.map(d),
+                ground: None,
+                amount: None,
+            })
+        };
+        let active = listing(None);
+        assert_eq!(rules.standing(&active, d("2024-12-31")), Standing::NONE);
+        assert_eq!(rules.standing(&active, d("2025-01-01")), Standing::FULL);
+        let removed = listing(Some("2025-05-01"));
+        assert_eq!(rules.standing(&removed, d("2025-04-30")), Standing::FULL);
+        let residual = rules.standing(&removed, d("2025-05-01"));
+        assert_eq!((residual.factor, residual.in_force), (Decimal::new(5, 1), false));
+        assert!(rules.standing(&removed, d("2025-10-31")).counts());
+        assert!(!rules.standing(&removed, d("2025-11-01")).counts());
+    }
+
+    #[test]
+    fn honours_expire() {
+        let mut rules = DecayRules::default();
+        rules.honour_validity_months.insert(HonourKind::HighTech, 36);
+        let honour = |expires: Option<&str>| {
+            RecordDetail::Honour(Honour {
+                honour: HonourKind::HighTech,
+                awarded_on: d("2023-12-01"),
+                expires_on: expires.map(d),
+            })
+        };
+        assert!(rules.standing(&honour(None), d("2026-11-30")).counts());
+        assert!(!rules.standing(&honour(None), d("2026-12-01")).counts());
+        assert!(rules.standing(&honour(Some("2026-06-30")), d("2026-06-30")).counts());
+        assert!(!rules.standing(&honour(Some("2026-06-30")), d("2026-07-01")).counts());
+    }
+
+    #[test]
+    fn commitments_count_after_resolution() {
+        let rules = DecayRules::default();
+        let c = |status, resolved: Option<&str>| {
+            RecordDetail::Commitment(Commitment {
+                made_on: d("2024-01-01"),
+                status,
+                resolved_on: resolved.map(d),
+            })
+        };
+        assert!(!rules.standing(&c(CommitmentStatus::Pending, None), d("2025-01-01")).counts());
+        let kept = c(CommitmentStatus::Fulfilled, Some("2024-06-01"));
+        assert!(rules.standing(&kept, d("2027-05-31")).counts());
+        assert!(!rules.standing(&kept, d("2027-06-01")).counts());
+    }
+}

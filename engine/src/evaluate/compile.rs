@@ -1,0 +1,243 @@
+//! Compiling a validated [`Model`] into lookup tables: indicators resolved to features and
+//! record classes, bins and categories as arrays, labels shared as `Arc<str>`.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::output::{Label, ModelStamp};
+use crate::decay::DecayRules;
+use crate::model::features::{CategoryFeature, NumericFeature};
+use crate::model::{Indicator, IndicatorKind, Model, Text};
+use crate::record::{Domain, RecordClass};
+
+pub(super) struct Compiled {
+    pub stamp: ModelStamp,
+    pub max_points: Decimal,
+    pub max_reasons: usize,
+    pub dimensions: Vec<Dim>,
+    pub indicators: Vec<Ind>,
+    /// For each record class: the indicator that counts it and its points per record.
+    pub class_table: [Option<(usize, Decimal)>; RecordClass::COUNT],
+    pub grades: Vec<Grade>,
+    pub vetoes: Vec<VetoRule>,
+    /// For each record class: how it can be repaired, if at all.
+    pub repairs: [Option<Repair>; RecordClass::COUNT],
+    pub decay: DecayRules,
+}
+
+pub(super) struct Dim {
+    pub id: Arc<str>,
+    pub max: Decimal,
+    pub base: Decimal,
+}
+
+pub(super) struct Ind {
+    pub id: Arc<str>,
+    pub dimension: usize,
+    pub rule: Rule,
+    /// Most points a bins or category indicator can give (0 for record rules).
+    pub best: Decimal,
+    pub reason: Label,
+}
+
+pub(super) enum Rule {
+    Bins {
+        feature: NumericFeature,
+        bins: Vec<(Option<Decimal>, Decimal)>,
+        missing: Decimal,
+    },
+    Category {
+        feature: CategoryFeature,
+        table: Vec<Decimal>,
+        missing: Decimal,
+    },
+    Records {
+        bonus: bool,
+        cap: Option<Decimal>,
+        amount: Vec<(Decimal, Decimal)>,
+        domain: Vec<Decimal>,
+    },
+}
+
+pub(super) struct Grade {
+    pub code: Arc<str>,
+    pub min: Decimal,
+    pub label: Label,
+}
+
+pub(super) struct VetoRule {
+    pub id: Arc<str>,
+    pub cap: usize,
+    pub cap_code: Arc<str>,
+    /// Bit `i` set: record class with index `i` triggers the veto.
+    pub classes: u32,
+    pub feature: Option<(CategoryFeature, Vec<usize>)>,
+    pub reason: Label,
+}
+
+#[derive(Clone)]
+pub(super) struct Repair {
+    pub after_months: Option<u32>,
+    pub action: Label,
+}
+
+fn label(t: &Text) -> Label {
+    Label { zh: Arc::from(t.zh.as_str()), en: Arc::from(t.en.as_str()) }
+}
+
+fn rule_of(ind: &Indicator) -> (Rule, Decimal) {
+    let missing = ind.missing.unwrap_or_default();
+    match ind.kind {
+        IndicatorKind::Bins => {
+            let bins: Vec<_> = ind.bins.iter().flatten().map(|b| (b.to, b.points)).collect();
+            let best = bins.iter().map(|b| b.1).chain([missing]).max().unwrap_or_default();
+            let feature = ind
+                .feature
+                .as_deref()
+                .and_then(NumericFeature::from_name)
+                .unwrap_or(NumericFeature::AgeYears);
+            (Rule::Bins { feature, bins, missing }, best)
+        }
+        IndicatorKind::Category => {
+            let feature = ind
+                .feature
+                .as_deref()
+                .and_then(CategoryFeature::from_name)
+                .unwrap_or(CategoryFeature::Status);
+            let other = ind.other.unwrap_or_default();
+            let points = ind.points.clone().unwrap_or_default();
+            let table: Vec<Decimal> =
+                feature.values().iter().map(|v| points.get(*v).copied().unwrap_or(other)).collect();
+            let best = table.iter().copied().chain([missing]).max().unwrap_or_default();
+            (Rule::Category { feature, table, missing }, best)
+        }
+        IndicatorKind::Deduction | IndicatorKind::Bonus => {
+            let factors = ind.domain_factors.clone().unwrap_or_default();
+            let domain = Domain::ALL
+                .iter()
+                .map(|d| factors.get(d.as_str()).copied().unwrap_or(Decimal::ONE))
+                .collect();
+            let amount = ind.amount_factors.iter().flatten().map(|f| (f.from, f.factor)).collect();
+            let rule = Rule::Records {
+                bonus: ind.kind == IndicatorKind::Bonus,
+                cap: ind.cap,
+                amount,
+                domain,
+            };
+            (rule, Decimal::ZERO)
+        }
+    }
+}
+
+/// Compiles a model that has passed validation.
+pub(super) fn compile(model: &Model) -> Compiled {
+    let mut dimensions = Vec::new();
+    let mut indicators = Vec::new();
+    let mut class_table = [None; RecordClass::COUNT];
+    for (d, dim) in model.dimensions.iter().enumerate() {
+        dimensions.push(Dim {
+            id: Arc::from(dim.id.as_str()),
+            max: dim.max_points,
+            base: dim.base_points,
+        });
+        for ind in &dim.indicators {
+            let index = indicators.len();
+            if let (Some(kind), Some(points)) = (&ind.records, &ind.points) {
+                for (sub, &p) in points {
+                    if let Some(class) = RecordClass::from_names(kind, sub) {
+                        class_table[class.index()] = Some((index, p));
+                    }
+                }
+            }
+            let (rule, best) = rule_of(ind);
+            indicators.push(Ind {
+                id: Arc::from(ind.id.as_str()),
+                dimension: d,
+                rule,
+                best,
+                reason: label(&ind.reason),
+            });
+        }
+    }
+    let grades: Vec<Grade> = model
+        .grades
+        .iter()
+        .map(|g| Grade {
+            code: Arc::from(g.grade.as_str()),
+            min: g.min_points,
+            label: label(&g.label),
+        })
+        .collect();
+    let vetoes = model
+        .vetoes
+        .iter()
+        .map(|v| {
+            let cap = grades
+                .iter()
+                .position(|g| *g.code == *v.cap)
+                .unwrap_or(grades.len().saturating_sub(1));
+            let classes = v
+                .records
+                .iter()
+                .filter_map(|c| crate::model::parse_selector(c).and_then(|(_, class)| class))
+                .fold(0u32, |mask, class| mask | (1 << class.index()));
+            let feature = v.feature.as_deref().and_then(CategoryFeature::from_name).map(|f| {
+                let values = f.values();
+                let hits =
+                    v.values.iter().filter_map(|x| values.iter().position(|y| y == x)).collect();
+                (f, hits)
+            });
+            VetoRule {
+                id: Arc::from(v.id.as_str()),
+                cap,
+                cap_code: Arc::from(v.cap.as_str()),
+                classes,
+                feature,
+                reason: label(&v.reason),
+            }
+        })
+        .collect();
+    let repairs = repair_table(model);
+    Compiled {
+        stamp: ModelStamp {
+            id: Arc::from(model.id.as_str()),
+            version: Arc::from(model.version.as_str()),
+            hash: Arc::from(model.content_hash()),
+        },
+        max_points: model.max_points(),
+        max_reasons: model.max_reasons,
+        dimensions,
+        indicators,
+        class_table,
+        grades,
+        vetoes,
+        repairs,
+        decay: model.decay.clone(),
+    }
+}
+
+/// Class rules win over kind rules, whatever their order in the file.
+fn repair_table(model: &Model) -> [Option<Repair>; RecordClass::COUNT] {
+    let mut table: [Option<Repair>; RecordClass::COUNT] = std::array::from_fn(|_| None);
+    let all_classes = RecordClass::KINDS.iter().flat_map(|&k| {
+        RecordClass::subtypes_of(k).into_iter().filter_map(move |s| RecordClass::from_names(k, s))
+    });
+    for class in all_classes {
+        let mut found: Option<(bool, &crate::model::RepairRule)> = None;
+        for rule in &model.repairs {
+            match crate::model::parse_selector(&rule.records) {
+                Some((_, Some(c))) if c == class => found = Some((true, rule)),
+                Some((k, None)) if k == class.kind() && !found.is_some_and(|f| f.0) => {
+                    found = Some((false, rule));
+                }
+                _ => {}
+            }
+        }
+        table[class.index()] = found.map(|(_, rule)| Repair {
+            after_months: rule.after_months,
+            action: label(&rule.action),
+        });
+    }
+    table
+}

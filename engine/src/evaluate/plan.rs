@@ -1,0 +1,87 @@
+//! The improvement plan: which records can be repaired or cured, from when, and what each step
+//! is worth. Each step's gain is the exact difference in score (caps, dimension bounds and vetoes
+//! included), found by recomputing the tally without the record.
+
+use super::compile::Rule;
+use super::{Outcome, Plan, PlanStep, Tally};
+use crate::date::{Date, add_months};
+use crate::record::{Enterprise, RecordDetail};
+
+pub(super) fn plan(tally: &Tally<'_>, now: &Outcome, e: &Enterprise, as_of: Date) -> Plan {
+    let c = tally.c;
+    let costly = tally.hits.iter().filter(|h| {
+        h.in_force && matches!(c.indicators[h.indicator].rule, Rule::Records { bonus: false, .. })
+    });
+    let mut candidates: Vec<u32> =
+        costly.map(|h| h.record).chain(tally.veto_records.iter().flatten().copied()).collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+
+    let mut steps = Vec::new();
+    let mut repairable = Vec::new();
+    for &index in &candidates {
+        let Some(record) = e.records.get(index as usize) else { continue };
+        let class = record.class();
+        let Some(repair) = &c.repairs[class.index()] else { continue };
+        let from = match &record.detail {
+            RecordDetail::Penalty(p) if !c.decay.repairable(p) => continue,
+            RecordDetail::Penalty(p) => match repair.after_months {
+                None => c.decay.penalty_repair_from(p),
+                Some(m) => add_months(p.decided_on, m),
+            },
+            _ => add_months(record.start(), repair.after_months.unwrap_or(0)),
+        };
+        repairable.push(index);
+        let after = tally.outcome(|r| r == index);
+        steps.push(PlanStep {
+            record: index,
+            record_id: record.id.clone(),
+            class: class.to_string(),
+            action: repair.action.clone(),
+            possible_from: from.max(as_of),
+            gain: (after.score - now.score).normalize(),
+            score_after: after.score.normalize(),
+            grade_after: c.grade_code(after.grade),
+        });
+    }
+    // Most valuable first, then earliest, then record order (stable sort).
+    steps.sort_by(|a, b| b.gain.cmp(&a.gain).then(a.possible_from.cmp(&b.possible_from)));
+    let all = if repairable.is_empty() {
+        now.clone()
+    } else {
+        tally.outcome(|r| repairable.binary_search(&r).is_ok())
+    };
+    Plan { steps, score_after: all.score.normalize(), grade_after: c.grade_code(all.grade) }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::date::parse_date;
+    use crate::evaluate::Evaluator;
+
+    #[test]
+    fn repairing_the_only_dishonesty_entry_lifts_the_veto() {
+        let firm = Enterprise::from_json(
+            r#"{"uscc": "91350900587527783P", "name": "t", "established_on": "2010-01-01",
+                "ratings": {"tax_grades": {"2024": "A", "2025": "A"}, "samr_risk": "A"},
+                "finance": {"tax_paid_12m": "2000000", "revenue_12m": "90000000",
+                            "social_insurance_headcount": 80, "social_insurance_months_paid_12m": 12},
+                "registered_capital": "20000000",
+                "records": [{"kind": "listing", "list": "dishonest_debtor", "listed_on": "2026-01-05"}]}"#,
+        )
+        .unwrap();
+        let as_of = parse_date("2026-06-30").unwrap();
+        let ev = Evaluator::default_model().evaluate(&firm, as_of).unwrap();
+        assert_eq!(ev.grade.as_ref(), "D");
+        assert_eq!(ev.plan.steps.len(), 1);
+        let step = &ev.plan.steps[0];
+        assert_eq!(step.class, "listing.dishonest_debtor");
+        assert_eq!(step.possible_from, as_of);
+        assert_eq!(step.gain, Decimal::from(200));
+        assert_eq!(step.grade_after.as_ref(), "A");
+        assert_eq!(ev.plan.grade_after.as_ref(), "A");
+    }
+}

@@ -1,0 +1,147 @@
+//! The enterprise features a model's `bins` and `category` indicators can read.
+
+use rust_decimal::Decimal;
+
+use crate::date::{Date, whole_months, whole_years};
+use crate::record::{CustomsClass, Enterprise, SamrRiskClass, Size, Status, TaxGrade};
+
+/// A numeric feature of an enterprise on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumericFeature {
+    /// Whole years since establishment.
+    AgeYears,
+    /// Registered capital, yuan.
+    RegisteredCapital,
+    /// Tax paid in the last 12 months, yuan.
+    TaxPaid12m,
+    /// Revenue in the last 12 months, yuan.
+    Revenue12m,
+    /// Staff covered by social insurance.
+    SocialInsuranceHeadcount,
+    /// Months of the last 12 with social insurance paid.
+    SocialInsuranceMonthsPaid12m,
+    /// Consecutive years of tax grade A up to the latest.
+    ConsecutiveATaxYears,
+    /// Whole months since the last tax payment.
+    MonthsSinceLastTaxPayment,
+    /// Outstanding business loans, yuan.
+    ExistingLoans,
+}
+
+/// A categorical feature of an enterprise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategoryFeature {
+    /// Registration status.
+    Status,
+    /// Size class.
+    Size,
+    /// Latest tax credit grade.
+    TaxGrade,
+    /// Customs credit class.
+    CustomsClass,
+    /// SAMR credit-risk class.
+    SamrRiskClass,
+    /// GB/T 4754 section letter.
+    IndustrySection,
+}
+
+const NUMERIC: [(&str, NumericFeature); 9] = [
+    ("age_years", NumericFeature::AgeYears),
+    ("registered_capital", NumericFeature::RegisteredCapital),
+    ("tax_paid_12m", NumericFeature::TaxPaid12m),
+    ("revenue_12m", NumericFeature::Revenue12m),
+    ("social_insurance_headcount", NumericFeature::SocialInsuranceHeadcount),
+    ("social_insurance_months_paid_12m", NumericFeature::SocialInsuranceMonthsPaid12m),
+    ("consecutive_a_tax_years", NumericFeature::ConsecutiveATaxYears),
+    ("months_since_last_tax_payment", NumericFeature::MonthsSinceLastTaxPayment),
+    ("existing_loans", NumericFeature::ExistingLoans),
+];
+
+const CATEGORY: [(&str, CategoryFeature); 6] = [
+    ("status", CategoryFeature::Status),
+    ("size", CategoryFeature::Size),
+    ("tax_grade", CategoryFeature::TaxGrade),
+    ("customs_class", CategoryFeature::CustomsClass),
+    ("samr_risk_class", CategoryFeature::SamrRiskClass),
+    ("industry_section", CategoryFeature::IndustrySection),
+];
+
+const SECTIONS: [&str; 20] = [
+    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S",
+    "T",
+];
+
+impl NumericFeature {
+    /// Looks a feature up by its model name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        NUMERIC.iter().find(|(n, _)| *n == name).map(|&(_, f)| f)
+    }
+
+    /// Every numeric feature name.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        NUMERIC.iter().map(|(n, _)| *n)
+    }
+
+    /// The feature's value, `None` when the enterprise does not report it.
+    pub fn value(self, e: &Enterprise, as_of: Date) -> Option<Decimal> {
+        let amount = |a: Option<crate::num::Amount>| a.map(|a| a.value());
+        match self {
+            NumericFeature::AgeYears => Some(whole_years(e.established_on, as_of).into()),
+            NumericFeature::RegisteredCapital => amount(e.registered_capital),
+            NumericFeature::TaxPaid12m => amount(e.finance.tax_paid_12m),
+            NumericFeature::Revenue12m => amount(e.finance.revenue_12m),
+            NumericFeature::SocialInsuranceHeadcount => {
+                e.finance.social_insurance_headcount.map(Decimal::from)
+            }
+            NumericFeature::SocialInsuranceMonthsPaid12m => {
+                e.finance.social_insurance_months_paid_12m.map(Decimal::from)
+            }
+            NumericFeature::ConsecutiveATaxYears => Some(e.ratings.consecutive_a_years().into()),
+            NumericFeature::MonthsSinceLastTaxPayment => {
+                e.finance.last_tax_payment_on.map(|d| whole_months(d, as_of).into())
+            }
+            NumericFeature::ExistingLoans => amount(e.finance.existing_loans),
+        }
+    }
+}
+
+impl CategoryFeature {
+    /// Looks a feature up by its model name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        CATEGORY.iter().find(|(n, _)| *n == name).map(|&(_, f)| f)
+    }
+
+    /// Every categorical feature name.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        CATEGORY.iter().map(|(n, _)| *n)
+    }
+
+    /// The values the feature can take, in index order.
+    pub fn values(self) -> Vec<&'static str> {
+        fn names<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+            all.iter().map(|&v| f(v)).collect()
+        }
+        match self {
+            CategoryFeature::Status => names(Status::ALL, Status::as_str),
+            CategoryFeature::Size => names(Size::ALL, Size::as_str),
+            CategoryFeature::TaxGrade => names(TaxGrade::ALL, TaxGrade::as_str),
+            CategoryFeature::CustomsClass => names(CustomsClass::ALL, CustomsClass::as_str),
+            CategoryFeature::SamrRiskClass => names(SamrRiskClass::ALL, SamrRiskClass::as_str),
+            CategoryFeature::IndustrySection => SECTIONS.to_vec(),
+        }
+    }
+
+    /// The index of the enterprise's value in [`CategoryFeature::values`], `None` when missing.
+    pub fn value(self, e: &Enterprise) -> Option<usize> {
+        match self {
+            CategoryFeature::Status => Some(e.status as usize),
+            CategoryFeature::Size => e.size.map(|s| s as usize),
+            CategoryFeature::TaxGrade => e.ratings.latest_tax_grade().map(|(_, g)| g as usize),
+            CategoryFeature::CustomsClass => e.ratings.customs.map(|c| c as usize),
+            CategoryFeature::SamrRiskClass => e.ratings.samr_risk.map(|c| c as usize),
+            CategoryFeature::IndustrySection => {
+                e.industry.as_ref().map(|i| (i.section() as usize).saturating_sub('A' as usize))
+            }
+        }
+    }
+}

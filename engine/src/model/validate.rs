@@ -1,0 +1,436 @@
+//! Model validation: every problem found, each with its JSON path, in one pass.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use super::features::{CategoryFeature, NumericFeature};
+use super::{Bin, Indicator, IndicatorKind, Model};
+use crate::error::Problem;
+use crate::record::{Domain, RecordClass};
+
+struct Report(Vec<Problem>);
+
+impl Report {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem { path: path.into(), message: message.into() });
+    }
+}
+
+pub(super) fn problems(model: &Model) -> Vec<Problem> {
+    let mut r = Report(Vec::new());
+    if model.id.trim().is_empty() {
+        r.add("id", "the model needs an id");
+    }
+    if model.version.trim().is_empty() {
+        r.add("version", "the model needs a version");
+    }
+    if model.max_reasons == 0 {
+        r.add("max_reasons", "at least one reason must be reported");
+    }
+    if model.dimensions.is_empty() {
+        r.add("dimensions", "the model needs at least one dimension");
+    }
+    let mut ids = BTreeSet::new();
+    let mut claimed: BTreeMap<RecordClass, String> = BTreeMap::new();
+    for (d, dim) in model.dimensions.iter().enumerate() {
+        let path = format!("dimensions[{d}]");
+        if !ids.insert(dim.id.as_str()) {
+            r.add(format!("{path}.id"), format!("duplicate id `{}`", dim.id));
+        }
+        if dim.max_points <= Decimal::ZERO {
+            r.add(format!("{path}.max_points"), "must be positive");
+        }
+        if dim.base_points < Decimal::ZERO || dim.base_points > dim.max_points {
+            r.add(format!("{path}.base_points"), "must lie between 0 and max_points");
+        }
+        for (i, ind) in dim.indicators.iter().enumerate() {
+            let path = format!("{path}.indicators[{i}]");
+            if !ids.insert(ind.id.as_str()) {
+                r.add(format!("{path}.id"), format!("duplicate id `{}`", ind.id));
+            }
+            check_indicator(&mut r, &path, ind, dim.max_points, &mut claimed);
+        }
+    }
+    check_grades(&mut r, model);
+    check_vetoes(&mut r, model, &mut ids);
+    check_decay(&mut r, model);
+    for (i, rule) in model.repairs.iter().enumerate() {
+        if parse_selector(&rule.records).is_none() {
+            r.add(format!("repairs[{i}].records"), selector_message(&rule.records));
+        }
+    }
+    r.0
+}
+
+/// A record selector: a kind (`penalty`) or a class (`listing.dishonest_debtor`).
+pub(crate) fn parse_selector(text: &str) -> Option<(&str, Option<RecordClass>)> {
+    match text.split_once('.') {
+        Some((kind, sub)) => RecordClass::from_names(kind, sub).map(|c| (c.kind(), Some(c))),
+        None => RecordClass::KINDS.iter().find(|&&k| k == text).map(|&k| (k, None)),
+    }
+}
+
+fn selector_message(text: &str) -> String {
+    format!(
+        "`{text}` is not a record kind ({}) or a class such as `listing.dishonest_debtor`",
+        RecordClass::KINDS.join(", ")
+    )
+}
+
+fn forbid(r: &mut Report, path: &str, ind: &Indicator, fields: &[(&str, bool)]) {
+    for &(name, present) in fields {
+        if present {
+            r.add(
+                format!("{path}.{name}"),
+                format!("`{name}` does not apply to a {:?} indicator", ind.kind).to_lowercase(),
+            );
+        }
+    }
+}
+
+fn check_indicator(
+    r: &mut Report,
+    path: &str,
+    ind: &Indicator,
+    dim_max: Decimal,
+    claimed: &mut BTreeMap<RecordClass, String>,
+) {
+    if ind.id.trim().is_empty() {
+        r.add(format!("{path}.id"), "the indicator needs an id");
+    }
+    let in_range = |v: Decimal| v >= Decimal::ZERO && v <= dim_max;
+    let range_msg = format!("points must lie between 0 and the dimension's maximum {dim_max}");
+    match ind.kind {
+        IndicatorKind::Bins => {
+            forbid(
+                r,
+                path,
+                ind,
+                &[
+                    ("records", ind.records.is_some()),
+                    ("points", ind.points.is_some()),
+                    ("other", ind.other.is_some()),
+                    ("amount_factors", ind.amount_factors.is_some()),
+                    ("domain_factors", ind.domain_factors.is_some()),
+                    ("cap", ind.cap.is_some()),
+                ],
+            );
+            match ind.feature.as_deref() {
+                Some(f) if NumericFeature::from_name(f).is_some() => {}
+                Some(f) => r.add(
+                    format!("{path}.feature"),
+                    format!(
+                        "`{f}` is not a numeric feature ({})",
+                        NumericFeature::names().collect::<Vec<_>>().join(", ")
+                    ),
+                ),
+                None => r.add(format!("{path}.feature"), "a bins indicator needs `feature`"),
+            }
+            match &ind.bins {
+                Some(bins) => check_bins(r, &format!("{path}.bins"), bins, &in_range, &range_msg),
+                None => r.add(format!("{path}.bins"), "a bins indicator needs `bins`"),
+            }
+            if ind.missing.is_some_and(|m| !in_range(m)) {
+                r.add(format!("{path}.missing"), range_msg.clone());
+            }
+        }
+        IndicatorKind::Category => {
+            forbid(
+                r,
+                path,
+                ind,
+                &[
+                    ("records", ind.records.is_some()),
+                    ("bins", ind.bins.is_some()),
+                    ("amount_factors", ind.amount_factors.is_some()),
+                    ("domain_factors", ind.domain_factors.is_some()),
+                    ("cap", ind.cap.is_some()),
+                ],
+            );
+            let feature = ind.feature.as_deref().and_then(CategoryFeature::from_name);
+            if feature.is_none() {
+                r.add(
+                    format!("{path}.feature"),
+                    format!(
+                        "a category indicator needs `feature`, one of {}",
+                        CategoryFeature::names().collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+            match (&ind.points, feature) {
+                (None, _) => r.add(format!("{path}.points"), "a category indicator needs `points`"),
+                (Some(points), f) => {
+                    let values = f.map(CategoryFeature::values).unwrap_or_default();
+                    for (key, &v) in points {
+                        if f.is_some() && !values.contains(&key.as_str()) {
+                            r.add(
+                                format!("{path}.points.{key}"),
+                                format!(
+                                    "`{key}` is not a value of this feature ({})",
+                                    values.join(", ")
+                                ),
+                            );
+                        }
+                        if !in_range(v) {
+                            r.add(format!("{path}.points.{key}"), range_msg.clone());
+                        }
+                    }
+                }
+            }
+            for (name, v) in [("other", ind.other), ("missing", ind.missing)] {
+                if v.is_some_and(|v| !in_range(v)) {
+                    r.add(format!("{path}.{name}"), range_msg.clone());
+                }
+            }
+        }
+        IndicatorKind::Deduction | IndicatorKind::Bonus => {
+            forbid(
+                r,
+                path,
+                ind,
+                &[
+                    ("feature", ind.feature.is_some()),
+                    ("bins", ind.bins.is_some()),
+                    ("other", ind.other.is_some()),
+                    ("missing", ind.missing.is_some()),
+                ],
+            );
+            check_record_rule(r, path, ind, dim_max, claimed);
+        }
+    }
+}
+
+fn check_bins(
+    r: &mut Report,
+    path: &str,
+    bins: &[Bin],
+    in_range: &dyn Fn(Decimal) -> bool,
+    range_msg: &str,
+) {
+    if bins.is_empty() {
+        r.add(path, "at least one bin is needed");
+        return;
+    }
+    if bins.first().is_some_and(|b| b.from.is_some_and(|f| f > Decimal::ZERO)) {
+        r.add(format!("{path}[0].from"), "the first bin must start at 0 or be unbounded (null)");
+    }
+    if bins.last().is_some_and(|b| b.to.is_some()) {
+        r.add(format!("{path}[{}].to", bins.len() - 1), "the last bin must be unbounded (null)");
+    }
+    for (i, bin) in bins.iter().enumerate() {
+        if let (Some(from), Some(to)) = (bin.from, bin.to)
+            && from >= to
+        {
+            r.add(format!("{path}[{i}]"), format!("empty bin: from {from} is not below to {to}"));
+        }
+        if !in_range(bin.points) {
+            r.add(format!("{path}[{i}].points"), range_msg);
+        }
+        if let Some(next) = bins.get(i + 1) {
+            match (bin.to, next.from) {
+                (Some(to), Some(from)) if to < from => r.add(
+                    format!("{path}[{}]", i + 1),
+                    format!("gap: values from {to} up to {from} fall in no bin"),
+                ),
+                (Some(to), Some(from)) if to > from => r.add(
+                    format!("{path}[{}]", i + 1),
+                    format!("overlap: values from {from} up to {to} fall in two bins"),
+                ),
+                (Some(_), Some(_)) => {}
+                _ => r.add(
+                    format!("{path}[{}]", i + 1),
+                    "only the first bin may start unbounded and only the last may end unbounded",
+                ),
+            }
+        }
+    }
+}
+
+fn check_record_rule(
+    r: &mut Report,
+    path: &str,
+    ind: &Indicator,
+    dim_max: Decimal,
+    claimed: &mut BTreeMap<RecordClass, String>,
+) {
+    let kind = match ind.records.as_deref() {
+        Some(k) if RecordClass::KINDS.contains(&k) => Some(k),
+        Some(k) => {
+            r.add(
+                format!("{path}.records"),
+                format!("`{k}` is not a record kind ({})", RecordClass::KINDS.join(", ")),
+            );
+            None
+        }
+        None => {
+            r.add(format!("{path}.records"), "a deduction or bonus indicator needs `records`");
+            None
+        }
+    };
+    match &ind.points {
+        None => r.add(format!("{path}.points"), "points by record subtype are needed"),
+        Some(points) if points.is_empty() => {
+            r.add(format!("{path}.points"), "no subtype is given points")
+        }
+        Some(points) => {
+            for (sub, &v) in points {
+                let sub_path = format!("{path}.points.{sub}");
+                if v < Decimal::ZERO {
+                    r.add(sub_path.clone(), "points per record must not be negative");
+                }
+                let Some(kind) = kind else { continue };
+                match RecordClass::from_names(kind, sub) {
+                    None => r.add(
+                        sub_path,
+                        format!(
+                            "`{sub}` is not a {kind} subtype ({})",
+                            RecordClass::subtypes_of(kind).join(", ")
+                        ),
+                    ),
+                    Some(class) => {
+                        if let Some(other) = claimed.insert(class, ind.id.clone()) {
+                            r.add(
+                                sub_path,
+                                format!(
+                                    "{class} records are already counted by indicator `{other}`"
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    match ind.cap {
+        Some(cap) if cap < Decimal::ZERO => r.add(format!("{path}.cap"), "must not be negative"),
+        Some(cap) if cap > dim_max => r.add(
+            format!("{path}.cap"),
+            format!("cap {cap} is above the dimension's maximum {dim_max}"),
+        ),
+        Some(_) => {}
+        None if ind.kind == IndicatorKind::Bonus => {
+            r.add(format!("{path}.cap"), "a bonus indicator needs a cap");
+        }
+        None => {}
+    }
+    if let Some(factors) = &ind.amount_factors {
+        for (i, f) in factors.iter().enumerate() {
+            if f.factor < Decimal::ZERO {
+                r.add(format!("{path}.amount_factors[{i}].factor"), "must not be negative");
+            }
+            if i > 0 && factors[i - 1].from >= f.from {
+                r.add(format!("{path}.amount_factors[{i}].from"), "must be strictly ascending");
+            }
+        }
+    }
+    if let Some(factors) = &ind.domain_factors {
+        for (domain, &f) in factors {
+            if Domain::from_name(domain).is_none() {
+                r.add(
+                    format!("{path}.domain_factors.{domain}"),
+                    format!("`{domain}` is not a penalty domain"),
+                );
+            }
+            if f < Decimal::ZERO {
+                r.add(format!("{path}.domain_factors.{domain}"), "must not be negative");
+            }
+        }
+    }
+}
+
+fn check_grades(r: &mut Report, model: &Model) {
+    if model.grades.is_empty() {
+        r.add("grades", "at least one grade band is needed");
+        return;
+    }
+    let mut seen = BTreeSet::new();
+    for (i, band) in model.grades.iter().enumerate() {
+        if band.grade.trim().is_empty() || !seen.insert(band.grade.as_str()) {
+            r.add(format!("grades[{i}].grade"), "grade codes must be non-empty and unique");
+        }
+        if i > 0 && model.grades[i - 1].min_points <= band.min_points {
+            r.add(
+                format!("grades[{i}].min_points"),
+                "bands must be ordered best first, strictly descending",
+            );
+        }
+    }
+    let max = model.max_points();
+    if model.grades.first().is_some_and(|g| g.min_points > max) {
+        r.add(
+            "grades[0].min_points",
+            format!("the best band starts above the highest possible score {max}"),
+        );
+    }
+    if model.grades.last().is_some_and(|b| b.min_points != Decimal::ZERO) {
+        r.add(
+            format!("grades[{}].min_points", model.grades.len() - 1),
+            "the last band must start at 0 so every score has a grade",
+        );
+    }
+}
+
+fn check_vetoes<'m>(r: &mut Report, model: &'m Model, ids: &mut BTreeSet<&'m str>) {
+    for (i, veto) in model.vetoes.iter().enumerate() {
+        let path = format!("vetoes[{i}]");
+        if !ids.insert(veto.id.as_str()) {
+            r.add(format!("{path}.id"), format!("duplicate id `{}`", veto.id));
+        }
+        if !model.grades.iter().any(|g| g.grade == veto.cap) {
+            r.add(format!("{path}.cap"), format!("`{}` is not a grade of this model", veto.cap));
+        }
+        for (j, class) in veto.records.iter().enumerate() {
+            if !matches!(parse_selector(class), Some((_, Some(_)))) {
+                r.add(
+                    format!("{path}.records[{j}]"),
+                    format!("`{class}` is not a record class such as `listing.dishonest_debtor`"),
+                );
+            }
+        }
+        match (&veto.feature, veto.values.is_empty()) {
+            (Some(f), _) => match CategoryFeature::from_name(f) {
+                None => {
+                    r.add(format!("{path}.feature"), format!("`{f}` is not a categorical feature"))
+                }
+                Some(feature) => {
+                    let values = feature.values();
+                    for (j, v) in veto.values.iter().enumerate() {
+                        if !values.contains(&v.as_str()) {
+                            r.add(
+                                format!("{path}.values[{j}]"),
+                                format!("`{v}` is not a value of `{f}`"),
+                            );
+                        }
+                    }
+                    if veto.values.is_empty() {
+                        r.add(format!("{path}.values"), "a feature veto needs values");
+                    }
+                }
+            },
+            (None, false) => r.add(format!("{path}.values"), "values need a `feature`"),
+            (None, true) => {}
+        }
+        if veto.records.is_empty() && veto.feature.is_none() {
+            r.add(path, "a veto needs `records` or a `feature`");
+        }
+    }
+}
+
+fn check_decay(r: &mut Report, model: &Model) {
+    let p = &model.decay.penalty;
+    for (name, period) in [("minor", p.minor), ("ordinary", p.ordinary), ("serious", p.serious)] {
+        if period.min_months > period.max_months {
+            r.add(format!("decay.penalty.{name}"), "min_months must not exceed max_months");
+        }
+    }
+    let unit = |f: Decimal| f >= Decimal::ZERO && f <= Decimal::ONE;
+    for (list, residual) in &model.decay.listing_residual {
+        if !unit(residual.factor) {
+            r.add(format!("decay.listing_residual.{list}.factor"), "must lie between 0 and 1");
+        }
+    }
+    if !unit(model.decay.arrears_residual.factor) {
+        r.add("decay.arrears_residual.factor", "must lie between 0 and 1");
+    }
+}

@@ -1,0 +1,218 @@
+//! Exact numbers at the edge: money, points and shares are [`Decimal`], written as JSON strings and
+//! read from strings or numbers.
+//!
+//! A JSON number is read through its shortest round-trip decimal form (`0.1` stays `0.1`), which
+//! is exact for every literal of up to 15 significant digits; write longer values as strings.
+//! Output is always a normalised string (`"30"`, not `"30.00"`), so every surface prints the same
+//! bytes.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Parses a decimal from text, accepting plain and scientific notation.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 64 {
+        return None;
+    }
+    Decimal::from_str(text).ok().or_else(|| Decimal::from_scientific(text).ok())
+}
+
+struct DecimalVisitor;
+
+impl Visitor<'_> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number or a string holding one")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+        if !v.is_finite() {
+            return Err(E::custom("a decimal must be finite"));
+        }
+        // `{}` prints the shortest text that reads back as the same f64: the literal as written.
+        parse_decimal(&v.to_string()).ok_or_else(|| E::custom(format!("{v} is out of range")))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse_decimal(v).ok_or_else(|| E::custom(format!("`{}` is not a decimal number", clip(v))))
+    }
+}
+
+fn clip(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+/// `#[serde(with = "crate::num::decimal")]` for [`Decimal`] fields.
+pub mod decimal {
+    use super::*;
+
+    /// Writes the normalised decimal as a string.
+    pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&value.normalize())
+    }
+
+    /// Reads a decimal from a string or a number.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+}
+
+/// `#[serde(with = "crate::num::opt_decimal")]` for `Option<Decimal>` fields.
+pub mod opt_decimal {
+    use super::*;
+
+    /// Writes the normalised decimal as a string, or `null`.
+    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.collect_str(&v.normalize()),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads an optional decimal from a string, a number or `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap(#[serde(with = "decimal")] Decimal);
+        Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
+/// A non-negative amount of money in yuan (or any non-negative quantity).
+///
+/// Validation happens once, when the value is read: inside the engine an `Amount` is never
+/// negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount(Decimal);
+
+impl Amount {
+    /// Zero yuan.
+    pub const ZERO: Amount = Amount(Decimal::ZERO);
+
+    /// Wraps a decimal, refusing negative values.
+    pub fn new(value: Decimal) -> Option<Amount> {
+        (!value.is_sign_negative() || value.is_zero()).then_some(Amount(value))
+    }
+
+    /// The amount as a decimal.
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+impl From<u32> for Amount {
+    fn from(v: u32) -> Self {
+        Amount(Decimal::from(v))
+    }
+}
+
+impl FromStr for Amount {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let d = parse_decimal(s).ok_or_else(|| format!("`{}` is not a decimal number", clip(s)))?;
+        Amount::new(d).ok_or_else(|| format!("amount {d} must not be negative"))
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0.normalize(), f)
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        decimal::serialize(&self.0, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = decimal::deserialize(d)?;
+        Amount::new(v).ok_or_else(|| de::Error::custom(format!("amount {v} must not be negative")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Serialize)]
+    struct Holder {
+        #[serde(with = "decimal")]
+        d: Decimal,
+    }
+
+    fn read(json: &str) -> Result<Decimal, serde_json::Error> {
+        serde_json::from_str::<Holder>(json).map(|h| h.d)
+    }
+
+    #[test]
+    fn numbers_are_read_exactly() {
+        assert_eq!(read(r#"{"d": 0.1}"#).unwrap().to_string(), "0.1");
+        assert_eq!(read(r#"{"d": 12345.67}"#).unwrap().to_string(), "12345.67");
+        assert_eq!(read(r#"{"d": "1e3"}"#).unwrap(), Decimal::from(1000));
+        assert_eq!(read(r#"{"d": -7}"#).unwrap(), Decimal::from(-7));
+    }
+
+    #[test]
+    fn junk_and_huge_numbers_are_refused() {
+        assert!(read(r#"{"d": "abc"}"#).is_err());
+        assert!(read(r#"{"d": 1e300}"#).is_err());
+        assert!(read(&format!(r#"{{"d": "{}"}}"#, "9".repeat(400))).is_err());
+        assert!(read(r#"{"d": true}"#).is_err());
+    }
+
+    #[test]
+    fn output_is_normalised() {
+        let h = Holder { d: Decimal::new(3000, 2) };
+        assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"d":"30"}"#);
+    }
+
+    #[test]
+    fn amounts_are_never_negative() {
+        assert!(serde_json::from_str::<Amount>("\"-1\"").is_err());
+        assert_eq!(serde_json::from_str::<Amount>("\"0\"").unwrap(), Amount::ZERO);
+        assert_eq!("250000".parse::<Amount>().unwrap().to_string(), "250000");
+    }
+}
+
+/// `#[serde(with = "crate::num::decimal_map")]` for `BTreeMap<String, Decimal>` fields.
+pub mod decimal_map {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[derive(Deserialize, Serialize)]
+    struct Wrap(#[serde(with = "decimal")] Decimal);
+
+    /// Writes each value as a normalised decimal string.
+    pub fn serialize<S: Serializer>(
+        map: &BTreeMap<String, Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_map(map.iter().map(|(k, v)| (k, Wrap(*v))))
+    }
+
+    /// Reads each value from a string or a number.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<String, Decimal>, D::Error> {
+        let raw = BTreeMap::<String, Wrap>::deserialize(d)?;
+        Ok(raw.into_iter().map(|(k, w)| (k, w.0)).collect())
+    }
+}

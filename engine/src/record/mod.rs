@@ -1,0 +1,307 @@
+//! The input data model: an [`Enterprise`] with its identity, ratings, financial signals and
+//! public credit [`Record`]s.
+//!
+//! Read enterprises with [`Enterprise::from_json`]: it validates everything once (USCC, amounts,
+//! dates, record kinds and the fields each kind allows) and returns typed errors that name the
+//! offending JSON path, e.g. `records[3].repaired_on`. The JSON format is documented in
+//! `docs/records.md`.
+
+mod kinds;
+mod wire;
+
+pub(crate) use wire::from_json_text;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub(crate) use kinds::vocabulary;
+pub use kinds::{
+    Arrears, ArrearsKind, Commitment, CommitmentStatus, Domain, Honour, HonourKind, ListKind,
+    Listing, Measure, Penalty, Record, RecordClass, RecordDetail, Severity,
+};
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::num::Amount;
+use crate::uscc::Uscc;
+
+vocabulary! {
+    /// Registration status (登记状态).
+    Status {
+        /// 存续 / 在业.
+        Operating = "operating",
+        /// 停业.
+        Suspended = "suspended",
+        /// 清算.
+        Liquidating = "liquidating",
+        /// 吊销.
+        Revoked = "revoked",
+        /// 注销.
+        Cancelled = "cancelled",
+        /// 迁出.
+        MovedOut = "moved_out",
+    }
+}
+
+#[allow(clippy::derivable_impls)] // the vocabulary macro declares the enum
+impl Default for Status {
+    /// Operating, the state of nearly every enterprise a platform evaluates.
+    fn default() -> Self {
+        Status::Operating
+    }
+}
+
+vocabulary! {
+    /// Enterprise size class (大中小微企业划型).
+    Size {
+        /// 微型.
+        Micro = "micro",
+        /// 小型.
+        Small = "small",
+        /// 中型.
+        Medium = "medium",
+        /// 大型.
+        Large = "large",
+    }
+}
+
+vocabulary! {
+    /// Tax credit grade (纳税信用等级), published each April for the previous year.
+    TaxGrade {
+        /// 90 points and above.
+        A = "A",
+        /// 70 to 89.
+        B = "B",
+        /// New firms, or no revenue and 70 or above.
+        M = "M",
+        /// 40 to 69.
+        C = "C",
+        /// Below 40, or judged directly.
+        D = "D",
+    }
+}
+
+vocabulary! {
+    /// Customs credit class.
+    CustomsClass {
+        /// 高级认证企业 (AEO).
+        AdvancedCertified = "advanced_certified",
+        /// 一般信用企业.
+        Ordinary = "ordinary",
+        /// 失信企业.
+        Dishonest = "dishonest",
+    }
+}
+
+vocabulary! {
+    /// SAMR enterprise credit-risk class.
+    SamrRiskClass {
+        /// Low risk.
+        A = "A",
+        /// Ordinary risk.
+        B = "B",
+        /// Elevated risk.
+        C = "C",
+        /// High risk.
+        D = "D",
+    }
+}
+
+/// Ratings other authorities have given the enterprise.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ratings {
+    /// Tax credit grade by assessment year (`{"2025": "A"}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tax_grades: BTreeMap<u16, TaxGrade>,
+    /// Customs credit class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs: Option<CustomsClass>,
+    /// SAMR credit-risk class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samr_risk: Option<SamrRiskClass>,
+}
+
+impl Ratings {
+    /// The most recent tax grade and its year.
+    pub fn latest_tax_grade(&self) -> Option<(u16, TaxGrade)> {
+        self.tax_grades.iter().next_back().map(|(&y, &g)| (y, g))
+    }
+
+    /// How many consecutive years, counting back from the latest, the tax grade was A.
+    pub fn consecutive_a_years(&self) -> u32 {
+        let mut count = 0;
+        let mut expected_year = None;
+        for (&year, &grade) in self.tax_grades.iter().rev() {
+            if grade != TaxGrade::A || expected_year.is_some_and(|y| y != year) {
+                break;
+            }
+            count += 1;
+            expected_year = year.checked_sub(1);
+        }
+        count
+    }
+}
+
+/// Financial signals the financing platforms collect (tax, revenue, social insurance, loans).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finance {
+    /// Tax paid in the last 12 months, yuan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_paid_12m: Option<Amount>,
+    /// Invoiced revenue in the last 12 months, yuan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_12m: Option<Amount>,
+    /// Date of the most recent tax payment.
+    #[serde(default, with = "crate::date::opt_iso", skip_serializing_if = "Option::is_none")]
+    pub last_tax_payment_on: Option<Date>,
+    /// Staff covered by social insurance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_insurance_headcount: Option<u32>,
+    /// Months of the last 12 in which social insurance was paid (0-12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_insurance_months_paid_12m: Option<u8>,
+    /// Outstanding business loans, yuan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing_loans: Option<Amount>,
+}
+
+/// An industry code of GB/T 4754: a section letter A-T optionally followed by the two-digit
+/// division, three-digit group or four-digit class (`C`, `C39`, `C391`, `C3911`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Industry(String);
+
+impl Industry {
+    /// Validates the code's shape.
+    pub fn parse(code: &str) -> Option<Industry> {
+        let b = code.as_bytes();
+        let ok = matches!(b.first(), Some(b'A'..=b'T'))
+            && matches!(b.len(), 1 | 3 | 4 | 5)
+            && b[1..].iter().all(u8::is_ascii_digit);
+        ok.then(|| Industry(code.to_owned()))
+    }
+
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The section letter (`C` for manufacturing).
+    pub fn section(&self) -> char {
+        self.0.chars().next().unwrap_or('?')
+    }
+}
+
+impl<'de> Deserialize<'de> for Industry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        Industry::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{}` is not a GB/T 4754 code (a letter A-T and 0, 2, 3 or 4 digits)",
+                text.chars().take(20).collect::<String>()
+            ))
+        })
+    }
+}
+
+/// An enterprise and everything the engine knows of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enterprise {
+    /// Unified Social Credit Code.
+    pub uscc: Uscc,
+    /// Registered name.
+    pub name: String,
+    /// Date of establishment (成立日期).
+    pub established_on: Date,
+    /// Registration status.
+    pub status: Status,
+    /// Registered capital in yuan.
+    pub registered_capital: Option<Amount>,
+    /// Industry (GB/T 4754).
+    pub industry: Option<Industry>,
+    /// Administrative division (GB/T 2260, six digits) where it operates; defaults to the
+    /// division in its USCC.
+    pub region: Option<String>,
+    /// Size class.
+    pub size: Option<Size>,
+    /// Ratings by other authorities.
+    pub ratings: Ratings,
+    /// Financial signals.
+    pub finance: Finance,
+    /// Public credit records.
+    pub records: Vec<Record>,
+}
+
+impl Enterprise {
+    /// Reads and validates one enterprise from JSON text.
+    ///
+    /// Errors: [`Error::MalformedJson`] for syntax, [`Error::InvalidField`] (with the JSON path)
+    /// for wrong types, unknown fields and out-of-domain values, [`Error::InvalidUscc`],
+    /// [`Error::UnknownRecordKind`] and [`Error::InconsistentDates`].
+    pub fn from_json(text: &str) -> Result<Enterprise> {
+        wire::parse(text)
+    }
+
+    /// Writes the enterprise as compact JSON in the documented format.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The administrative division: the explicit `region`, else the one in the USCC.
+    pub fn region_code(&self) -> &str {
+        self.region.as_deref().unwrap_or_else(|| self.uscc.region())
+    }
+
+    /// Checks that no date lies after `as_of` (the establishment date and every record date
+    /// except forward-looking ones: disclosure ends and honour expiry).
+    pub fn check_dates(&self, as_of: Date) -> Result<()> {
+        let future = |path: String, date: Date| Error::FutureDate {
+            path,
+            date: date.to_string(),
+            as_of: as_of.to_string(),
+        };
+        if self.established_on > as_of {
+            return Err(future("established_on".into(), self.established_on));
+        }
+        if let Some(date) = self.finance.last_tax_payment_on.filter(|&d| d > as_of) {
+            return Err(future("finance.last_tax_payment_on".into(), date));
+        }
+        for (i, record) in self.records.iter().enumerate() {
+            if let Some((field, date)) = record.dates().find(|&(_, d)| d > as_of) {
+                return Err(future(format!("records[{i}].{field}"), date));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Enterprise {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        wire::EnterpriseOut::from(self).serialize(s)
+    }
+}
+
+/// Deserialising through serde accepts the same JSON as [`Enterprise::from_json`], but reports
+/// errors as serde messages; prefer `from_json` for typed errors.
+impl<'de> Deserialize<'de> for Enterprise {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = wire::EnterpriseWire::deserialize(d)?;
+        raw.into_enterprise().map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        wire::RecordWire::from(self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = wire::RecordWire::deserialize(d)?;
+        raw.into_record("record").map_err(serde::de::Error::custom)
+    }
+}

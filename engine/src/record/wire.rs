@@ -1,0 +1,436 @@
+//! The JSON shape of enterprises and records, and its conversion to the validated types.
+//!
+//! Records are read as one flat struct (fast, and able to say exactly which field does not
+//! belong to which kind) and then converted, rather than through serde's internally tagged enums,
+//! which buffer every record and lose the error path.
+
+use std::borrow::Cow;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::kinds::*;
+use super::{Enterprise, Finance, Industry, Ratings, Size, Status};
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::num::Amount;
+use crate::uscc::Uscc;
+
+/// The `kind` of a record as read: known, or unknown with its text kept for the error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum KindName {
+    Known(&'static str),
+    Unknown(String),
+}
+
+impl<'de> Deserialize<'de> for KindName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = Cow::<str>::deserialize(d)?;
+        Ok(match RecordClass::KINDS.iter().find(|&&k| k == text) {
+            Some(&k) => KindName::Known(k),
+            None => KindName::Unknown(text.chars().take(64).collect()),
+        })
+    }
+}
+
+impl Serialize for KindName {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            KindName::Known(k) => s.serialize_str(k),
+            KindName::Unknown(k) => s.serialize_str(k),
+        }
+    }
+}
+
+macro_rules! record_wire {
+    ($($(#[$m:meta])* $field:ident : $ty:ty,)+) => {
+        /// A record as it appears in JSON: every field of every kind, all optional.
+        #[derive(Debug, Default, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub(crate) struct RecordWire {
+            kind: Option<KindName>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            id: Option<String>,
+            $(
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                $(#[$m])*
+                $field: Option<$ty>,
+            )+
+        }
+
+        impl RecordWire {
+            /// Names of the kind-specific fields that are present.
+            fn present(&self) -> impl Iterator<Item = &'static str> + '_ {
+                [$((stringify!($field), self.$field.is_some()),)+]
+                    .into_iter()
+                    .filter_map(|(name, here)| here.then_some(name))
+            }
+        }
+    };
+}
+
+record_wire! {
+    severity: Severity,
+    domain: Domain,
+    measure: Measure,
+    amount: Amount,
+    authority: String,
+    #[serde(with = "crate::date::opt_iso")]
+    decided_on: Date,
+    #[serde(with = "crate::date::opt_iso")]
+    disclosure_end: Date,
+    #[serde(with = "crate::date::opt_iso")]
+    repaired_on: Date,
+    list: ListKind,
+    #[serde(with = "crate::date::opt_iso")]
+    listed_on: Date,
+    #[serde(with = "crate::date::opt_iso")]
+    removed_on: Date,
+    ground: String,
+    arrears: ArrearsKind,
+    #[serde(with = "crate::date::opt_iso")]
+    since: Date,
+    #[serde(with = "crate::date::opt_iso")]
+    paid_on: Date,
+    honour: HonourKind,
+    #[serde(with = "crate::date::opt_iso")]
+    awarded_on: Date,
+    #[serde(with = "crate::date::opt_iso")]
+    expires_on: Date,
+    #[serde(with = "crate::date::opt_iso")]
+    made_on: Date,
+    status: CommitmentStatus,
+    #[serde(with = "crate::date::opt_iso")]
+    resolved_on: Date,
+}
+
+const PENALTY: &[&str] = &[
+    "severity",
+    "domain",
+    "measure",
+    "amount",
+    "authority",
+    "decided_on",
+    "disclosure_end",
+    "repaired_on",
+];
+const LISTING: &[&str] = &["list", "listed_on", "removed_on", "ground", "amount"];
+const ARREARS: &[&str] = &["arrears", "amount", "since", "paid_on"];
+const HONOUR: &[&str] = &["honour", "awarded_on", "expires_on"];
+const COMMITMENT: &[&str] = &["made_on", "status", "resolved_on"];
+
+fn need<T>(value: Option<T>, path: &str, kind: &str, field: &str) -> Result<T> {
+    value.ok_or_else(|| {
+        Error::field(format!("{path}.{field}"), format!("a {kind} record needs `{field}`"))
+    })
+}
+
+fn not_before(path: &str, later: (&str, Option<Date>), earlier: (&str, Date)) -> Result<()> {
+    match later.1 {
+        Some(d) if d < earlier.1 => Err(Error::dates(
+            format!("{path}.{}", later.0),
+            format!("{} {d} is before {} {}", later.0, earlier.0, earlier.1),
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl RecordWire {
+    /// Validates and converts; `path` names the record in errors (e.g. `records[3]`).
+    pub(crate) fn into_record(self, path: &str) -> Result<Record> {
+        let kind = match self.kind {
+            Some(KindName::Known(k)) => k,
+            Some(KindName::Unknown(kind)) => {
+                return Err(Error::UnknownRecordKind { path: path.to_owned(), kind });
+            }
+            None => return Err(Error::field(format!("{path}.kind"), "a record needs `kind`")),
+        };
+        let allowed = match kind {
+            "penalty" => PENALTY,
+            "listing" => LISTING,
+            "arrears" => ARREARS,
+            "honour" => HONOUR,
+            _ => COMMITMENT,
+        };
+        if let Some(field) = self.present().find(|f| !allowed.contains(f)) {
+            return Err(Error::field(
+                format!("{path}.{field}"),
+                format!("`{field}` does not apply to a {kind} record"),
+            ));
+        }
+        let detail = match kind {
+            "penalty" => {
+                let decided_on = need(self.decided_on, path, kind, "decided_on")?;
+                not_before(
+                    path,
+                    ("disclosure_end", self.disclosure_end),
+                    ("decided_on", decided_on),
+                )?;
+                not_before(path, ("repaired_on", self.repaired_on), ("decided_on", decided_on))?;
+                RecordDetail::Penalty(Penalty {
+                    decided_on,
+                    severity: need(self.severity, path, kind, "severity")?,
+                    domain: self.domain.unwrap_or(Domain::Other),
+                    measure: self.measure,
+                    amount: self.amount,
+                    authority: self.authority,
+                    disclosure_end: self.disclosure_end,
+                    repaired_on: self.repaired_on,
+                })
+            }
+            "listing" => {
+                let listed_on = need(self.listed_on, path, kind, "listed_on")?;
+                not_before(path, ("removed_on", self.removed_on), ("listed_on", listed_on))?;
+                RecordDetail::Listing(Listing {
+                    list: need(self.list, path, kind, "list")?,
+                    listed_on,
+                    removed_on: self.removed_on,
+                    ground: self.ground,
+                    amount: self.amount,
+                })
+            }
+            "arrears" => {
+                let since = need(self.since, path, kind, "since")?;
+                not_before(path, ("paid_on", self.paid_on), ("since", since))?;
+                RecordDetail::Arrears(Arrears {
+                    arrears: need(self.arrears, path, kind, "arrears")?,
+                    amount: need(self.amount, path, kind, "amount")?,
+                    since,
+                    paid_on: self.paid_on,
+                })
+            }
+            "honour" => {
+                let awarded_on = need(self.awarded_on, path, kind, "awarded_on")?;
+                not_before(path, ("expires_on", self.expires_on), ("awarded_on", awarded_on))?;
+                RecordDetail::Honour(Honour {
+                    honour: need(self.honour, path, kind, "honour")?,
+                    awarded_on,
+                    expires_on: self.expires_on,
+                })
+            }
+            _ => {
+                let made_on = need(self.made_on, path, kind, "made_on")?;
+                let status = need(self.status, path, kind, "status")?;
+                not_before(path, ("resolved_on", self.resolved_on), ("made_on", made_on))?;
+                match (status, self.resolved_on) {
+                    (CommitmentStatus::Pending, Some(_)) => {
+                        return Err(Error::dates(
+                            format!("{path}.resolved_on"),
+                            "a pending commitment has no resolved_on",
+                        ));
+                    }
+                    (CommitmentStatus::Fulfilled | CommitmentStatus::Breached, None) => {
+                        return Err(Error::field(
+                            format!("{path}.resolved_on"),
+                            format!("a {status} commitment needs `resolved_on`"),
+                        ));
+                    }
+                    _ => {}
+                }
+                RecordDetail::Commitment(Commitment {
+                    made_on,
+                    status,
+                    resolved_on: self.resolved_on,
+                })
+            }
+        };
+        Ok(Record { id: self.id, detail })
+    }
+}
+
+impl From<&Record> for RecordWire {
+    fn from(record: &Record) -> Self {
+        let mut w = RecordWire {
+            kind: Some(KindName::Known(record.kind())),
+            id: record.id.clone(),
+            ..RecordWire::default()
+        };
+        match &record.detail {
+            RecordDetail::Penalty(p) => {
+                w.decided_on = Some(p.decided_on);
+                w.severity = Some(p.severity);
+                w.domain = Some(p.domain);
+                w.measure = p.measure;
+                w.amount = p.amount;
+                w.authority.clone_from(&p.authority);
+                w.disclosure_end = p.disclosure_end;
+                w.repaired_on = p.repaired_on;
+            }
+            RecordDetail::Listing(l) => {
+                w.list = Some(l.list);
+                w.listed_on = Some(l.listed_on);
+                w.removed_on = l.removed_on;
+                w.ground.clone_from(&l.ground);
+                w.amount = l.amount;
+            }
+            RecordDetail::Arrears(a) => {
+                w.arrears = Some(a.arrears);
+                w.amount = Some(a.amount);
+                w.since = Some(a.since);
+                w.paid_on = a.paid_on;
+            }
+            RecordDetail::Honour(h) => {
+                w.honour = Some(h.honour);
+                w.awarded_on = Some(h.awarded_on);
+                w.expires_on = h.expires_on;
+            }
+            RecordDetail::Commitment(c) => {
+                w.made_on = Some(c.made_on);
+                w.status = Some(c.status);
+                w.resolved_on = c.resolved_on;
+            }
+        }
+        w
+    }
+}
+
+/// An enterprise as it appears in JSON.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EnterpriseWire {
+    uscc: String,
+    name: String,
+    #[serde(with = "crate::date::iso")]
+    established_on: Date,
+    #[serde(default)]
+    status: Status,
+    #[serde(default)]
+    registered_capital: Option<Amount>,
+    #[serde(default)]
+    industry: Option<Industry>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    size: Option<Size>,
+    #[serde(default)]
+    ratings: Ratings,
+    #[serde(default)]
+    finance: Finance,
+    #[serde(default)]
+    records: Vec<RecordWire>,
+}
+
+impl EnterpriseWire {
+    pub(super) fn into_enterprise(self) -> Result<Enterprise> {
+        let uscc = Uscc::parse(&self.uscc)?;
+        if self.name.trim().is_empty() {
+            return Err(Error::field("name", "the name must not be empty"));
+        }
+        if let Some(region) = &self.region
+            && (region.len() != 6 || !region.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(Error::field("region", "a region is a six-digit GB/T 2260 code"));
+        }
+        if self.finance.social_insurance_months_paid_12m.is_some_and(|m| m > 12) {
+            return Err(Error::field(
+                "finance.social_insurance_months_paid_12m",
+                "at most 12 months of the last 12 can be paid",
+            ));
+        }
+        let records = self
+            .records
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| r.into_record(&format!("records[{i}]")))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Enterprise {
+            uscc,
+            name: self.name,
+            established_on: self.established_on,
+            status: self.status,
+            registered_capital: self.registered_capital,
+            industry: self.industry,
+            region: self.region,
+            size: self.size,
+            ratings: self.ratings,
+            finance: self.finance,
+            records,
+        })
+    }
+}
+
+/// An enterprise as it is written: the documented field order, absent options omitted.
+#[derive(Serialize)]
+pub(super) struct EnterpriseOut<'a> {
+    uscc: &'a Uscc,
+    name: &'a str,
+    #[serde(with = "crate::date::iso")]
+    established_on: Date,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registered_capital: Option<Amount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    industry: Option<&'a Industry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<Size>,
+    #[serde(skip_serializing_if = "is_default")]
+    ratings: &'a Ratings,
+    #[serde(skip_serializing_if = "is_default")]
+    finance: &'a Finance,
+    records: &'a [Record],
+}
+
+fn is_default<T: Default + PartialEq>(value: &&T) -> bool {
+    **value == T::default()
+}
+
+impl<'a> From<&'a Enterprise> for EnterpriseOut<'a> {
+    fn from(e: &'a Enterprise) -> Self {
+        EnterpriseOut {
+            uscc: &e.uscc,
+            name: &e.name,
+            established_on: e.established_on,
+            status: e.status,
+            registered_capital: e.registered_capital,
+            industry: e.industry.as_ref(),
+            region: e.region.as_deref(),
+            size: e.size,
+            ratings: &e.ratings,
+            finance: &e.finance,
+            records: &e.records,
+        }
+    }
+}
+
+/// Parses an enterprise, mapping serde's errors to typed ones.
+pub(crate) fn parse(text: &str) -> Result<Enterprise> {
+    from_json_text::<EnterpriseWire>(text)?.into_enterprise()
+}
+
+/// Reads `T` from JSON text; on failure, classifies the error and finds its JSON path.
+///
+/// The fast path carries no path tracking; only a failing input is read a second time, with
+/// `serde_path_to_error`, to name the field.
+pub(crate) fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T> {
+    use serde_json::error::Category;
+    let err = match serde_json::from_str::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(err) => err,
+    };
+    Err(match err.classify() {
+        Category::Data => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(e) => e.path().to_string(),
+                Ok(_) => ".".to_owned(),
+            };
+            Error::field(path, bare_message(&err))
+        }
+        Category::Syntax | Category::Eof | Category::Io => Error::MalformedJson {
+            line: err.line(),
+            column: err.column(),
+            message: bare_message(&err),
+        },
+    })
+}
+
+/// serde_json appends " at line L column C"; the position is reported in fields instead.
+fn bare_message(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(cut) => text[..cut].to_owned(),
+        None => text,
+    }
+}

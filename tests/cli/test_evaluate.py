@@ -1,0 +1,116 @@
+"""`xinyong evaluate`: JSON Lines in, one result line per non-blank input line, in order."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import assert_evaluation, describe, json_lines
+
+AS_OF = "2026-06-30"
+BAD_USCC = "91350900587527783Q"  # wrong check character
+
+
+def synth_lines(run, count: int, seed: int) -> list[str]:
+    proc = run("synth", "--enterprises", count, "--seed", seed)
+    assert proc.returncode == 0, describe(proc)
+    lines = proc.stdout.splitlines()
+    assert len(lines) == count, describe(proc)
+    return lines
+
+
+def evaluate(run, lines: list[str]):
+    return run("evaluate", "--as-of", AS_OF, input="".join(line + "\n" for line in lines))
+
+
+def with_uscc(line: str, uscc: str) -> str:
+    record = json.loads(line)
+    record["uscc"] = uscc
+    return json.dumps(record, ensure_ascii=False)
+
+
+def assert_error(obj: dict, line: int, kind: str) -> None:
+    assert obj.get("line") == line, obj
+    error = obj.get("error")
+    assert isinstance(error, dict), obj
+    assert error.get("kind") == kind, obj
+    assert isinstance(error.get("message"), str) and error["message"].strip(), obj
+
+
+def test_all_valid_lines_evaluate_in_order(run) -> None:
+    lines = synth_lines(run, 10, seed=11)
+    proc = evaluate(run, lines)
+    assert proc.returncode == 0, describe(proc)
+    results = json_lines(proc.stdout)
+    assert len(results) == len(lines), describe(proc)
+    for result, line in zip(results, lines):
+        assert_evaluation(result)
+        assert result["uscc"] == json.loads(line)["uscc"]
+
+
+def test_bad_lines_fail_alone_and_keep_their_line_numbers(run) -> None:
+    good = synth_lines(run, 6, seed=5)
+    lines = good[:2] + ["{not json"] + good[2:4] + [with_uscc(good[4], BAD_USCC)] + good[4:]
+    # 1-based input line numbers of the two bad lines
+    garbage_line, bad_uscc_line = 3, 6
+
+    proc = evaluate(run, lines)
+    assert proc.returncode == 1, describe(proc)
+    results = json_lines(proc.stdout)
+    assert len(results) == len(lines), describe(proc)
+
+    for number, (result, line) in enumerate(zip(results, lines), start=1):
+        if number == garbage_line:
+            assert_error(result, number, "malformed_json")
+        elif number == bad_uscc_line:
+            assert_error(result, number, "invalid_uscc")
+        else:
+            assert_evaluation(result)
+            assert result["uscc"] == json.loads(line)["uscc"]
+
+
+def test_line_numbers_count_blank_lines(run) -> None:
+    good = synth_lines(run, 2, seed=9)
+    lines = ["", good[0], "", "{not json", good[1]]
+    proc = evaluate(run, lines)
+    assert proc.returncode == 1, describe(proc)
+    results = json_lines(proc.stdout)
+    assert len(results) == 3, describe(proc)
+    assert_evaluation(results[0])
+    assert_error(results[1], 4, "malformed_json")
+    assert_evaluation(results[2])
+
+
+def test_blank_lines_are_skipped(run) -> None:
+    lines = synth_lines(run, 4, seed=13)
+    plain = evaluate(run, lines)
+    spaced = evaluate(run, ["", lines[0], lines[1], "", "", lines[2], lines[3], ""])
+    assert plain.returncode == 0, describe(plain)
+    assert spaced.returncode == 0, describe(spaced)
+    plain_results = json_lines(plain.stdout)
+    spaced_results = json_lines(spaced.stdout)
+    assert len(spaced_results) == len(lines), describe(spaced)
+
+    def key(result: dict) -> tuple:
+        return result["uscc"], result["score"], result["grade"]
+
+    assert [key(r) for r in spaced_results] == [key(r) for r in plain_results]
+
+
+def test_evaluation_is_deterministic(run) -> None:
+    lines = synth_lines(run, 8, seed=17)
+    first = evaluate(run, lines)
+    second = evaluate(run, lines)
+    assert first.returncode == 0, describe(first)
+    assert first.stdout == second.stdout
+
+
+def test_empty_input_gives_empty_output(run) -> None:
+    proc = run("evaluate", "--as-of", AS_OF, input="")
+    assert proc.returncode == 0, describe(proc)
+    assert proc.stdout == ""
+
+
+def test_only_blank_lines_gives_empty_output(run) -> None:
+    proc = run("evaluate", "--as-of", AS_OF, input="\n\n\n")
+    assert proc.returncode == 0, describe(proc)
+    assert proc.stdout == ""
