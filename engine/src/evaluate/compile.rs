@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::fixed::{self, Factor, Points};
+
 use super::output::{Label, ModelStamp};
 use crate::decay::DecayRules;
 use crate::model::features::{CategoryFeature, NumericFeature};
@@ -13,12 +15,12 @@ use crate::record::{Domain, RecordClass};
 
 pub(super) struct Compiled {
     pub stamp: ModelStamp,
-    pub max_points: Decimal,
+    pub max_points: Points,
     pub max_reasons: usize,
     pub dimensions: Vec<Dim>,
     pub indicators: Vec<Ind>,
     /// For each record class: the indicator that counts it and its points per record.
-    pub class_table: [Option<(usize, Decimal)>; RecordClass::COUNT],
+    pub class_table: [Option<(usize, Points)>; RecordClass::COUNT],
     pub grades: Vec<Grade>,
     pub vetoes: Vec<VetoRule>,
     /// For each record class: how it can be repaired, if at all.
@@ -28,8 +30,8 @@ pub(super) struct Compiled {
 
 pub(super) struct Dim {
     pub id: Arc<str>,
-    pub max: Decimal,
-    pub base: Decimal,
+    pub max: Points,
+    pub base: Points,
 }
 
 pub(super) struct Ind {
@@ -37,32 +39,32 @@ pub(super) struct Ind {
     pub dimension: usize,
     pub rule: Rule,
     /// Most points a bins or category indicator can give (0 for record rules).
-    pub best: Decimal,
+    pub best: Points,
     pub reason: Label,
 }
 
 pub(super) enum Rule {
     Bins {
         feature: NumericFeature,
-        bins: Vec<(Option<Decimal>, Decimal)>,
-        missing: Decimal,
+        bins: Vec<(Option<Decimal>, Points)>,
+        missing: Points,
     },
     Category {
         feature: CategoryFeature,
-        table: Vec<Decimal>,
-        missing: Decimal,
+        table: Vec<Points>,
+        missing: Points,
     },
     Records {
         bonus: bool,
-        cap: Option<Decimal>,
-        amount: Vec<(Decimal, Decimal)>,
-        domain: Vec<Decimal>,
+        cap: Option<Points>,
+        amount: Vec<(Decimal, Factor)>,
+        domain: Vec<Factor>,
     },
 }
 
 pub(super) struct Grade {
     pub code: Arc<str>,
-    pub min: Decimal,
+    pub min: Points,
     pub label: Label,
 }
 
@@ -86,11 +88,12 @@ fn label(t: &Text) -> Label {
     Label { zh: Arc::from(t.zh.as_str()), en: Arc::from(t.en.as_str()) }
 }
 
-fn rule_of(ind: &Indicator) -> (Rule, Decimal) {
-    let missing = ind.missing.unwrap_or_default();
+fn rule_of(ind: &Indicator) -> (Rule, Points) {
+    let missing = fixed::points(ind.missing.unwrap_or_default());
     match ind.kind {
         IndicatorKind::Bins => {
-            let bins: Vec<_> = ind.bins.iter().flatten().map(|b| (b.to, b.points)).collect();
+            let bins: Vec<_> =
+                ind.bins.iter().flatten().map(|b| (b.to, fixed::points(b.points))).collect();
             let best = bins.iter().map(|b| b.1).chain([missing]).max().unwrap_or_default();
             let feature = ind
                 .feature
@@ -105,10 +108,13 @@ fn rule_of(ind: &Indicator) -> (Rule, Decimal) {
                 .as_deref()
                 .and_then(CategoryFeature::from_name)
                 .unwrap_or(CategoryFeature::Status);
-            let other = ind.other.unwrap_or_default();
+            let other = fixed::points(ind.other.unwrap_or_default());
             let points = ind.points.clone().unwrap_or_default();
-            let table: Vec<Decimal> =
-                feature.values().iter().map(|v| points.get(*v).copied().unwrap_or(other)).collect();
+            let table: Vec<Points> = feature
+                .values()
+                .iter()
+                .map(|v| points.get(*v).map_or(other, |&p| fixed::points(p)))
+                .collect();
             let best = table.iter().copied().chain([missing]).max().unwrap_or_default();
             (Rule::Category { feature, table, missing }, best)
         }
@@ -116,16 +122,21 @@ fn rule_of(ind: &Indicator) -> (Rule, Decimal) {
             let factors = ind.domain_factors.clone().unwrap_or_default();
             let domain = Domain::ALL
                 .iter()
-                .map(|d| factors.get(d.as_str()).copied().unwrap_or(Decimal::ONE))
+                .map(|d| fixed::factor(factors.get(d.as_str()).copied().unwrap_or(Decimal::ONE)))
                 .collect();
-            let amount = ind.amount_factors.iter().flatten().map(|f| (f.from, f.factor)).collect();
+            let amount = ind
+                .amount_factors
+                .iter()
+                .flatten()
+                .map(|f| (f.from, fixed::factor(f.factor)))
+                .collect();
             let rule = Rule::Records {
                 bonus: ind.kind == IndicatorKind::Bonus,
-                cap: ind.cap,
+                cap: ind.cap.map(fixed::points),
                 amount,
                 domain,
             };
-            (rule, Decimal::ZERO)
+            (rule, 0)
         }
     }
 }
@@ -138,15 +149,15 @@ pub(super) fn compile(model: &Model) -> Compiled {
     for (d, dim) in model.dimensions.iter().enumerate() {
         dimensions.push(Dim {
             id: Arc::from(dim.id.as_str()),
-            max: dim.max_points,
-            base: dim.base_points,
+            max: fixed::points(dim.max_points),
+            base: fixed::points(dim.base_points),
         });
         for ind in &dim.indicators {
             let index = indicators.len();
             if let (Some(kind), Some(points)) = (&ind.records, &ind.points) {
                 for (sub, &p) in points {
                     if let Some(class) = RecordClass::from_names(kind, sub) {
-                        class_table[class.index()] = Some((index, p));
+                        class_table[class.index()] = Some((index, fixed::points(p)));
                     }
                 }
             }
@@ -165,7 +176,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
         .iter()
         .map(|g| Grade {
             code: Arc::from(g.grade.as_str()),
-            min: g.min_points,
+            min: fixed::points(g.min_points),
             label: label(&g.label),
         })
         .collect();
@@ -205,7 +216,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
             version: Arc::from(model.version.as_str()),
             hash: Arc::from(model.content_hash()),
         },
-        max_points: model.max_points(),
+        max_points: fixed::points(model.max_points()),
         max_reasons: model.max_reasons,
         dimensions,
         indicators,

@@ -15,6 +15,7 @@
 
 mod compile;
 mod explain;
+pub(crate) mod fixed;
 mod output;
 mod plan;
 
@@ -32,6 +33,7 @@ use crate::error::Result;
 use crate::model::Model;
 use crate::record::Enterprise;
 use compile::{Compiled, Rule};
+use fixed::Points;
 
 /// A model compiled for evaluation. Cheap to clone (shared), `Send + Sync`.
 #[derive(Clone)]
@@ -51,7 +53,7 @@ impl std::fmt::Debug for Evaluator {
 struct Hit {
     record: u32,
     indicator: usize,
-    points: Decimal,
+    points: Points,
     /// Counting in full, not as a residual: only such records can still be repaired.
     in_force: bool,
 }
@@ -60,7 +62,7 @@ struct Hit {
 pub(crate) struct Tally<'a> {
     c: &'a Compiled,
     /// Per indicator: points of bins and category rules, uncapped sums of record rules.
-    raw: Vec<Decimal>,
+    raw: Vec<Points>,
     hits: Vec<Hit>,
     /// Per veto: the records in force that trigger it.
     veto_records: Vec<Vec<u32>>,
@@ -69,11 +71,9 @@ pub(crate) struct Tally<'a> {
 }
 
 /// Score and grade of a tally.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 pub(crate) struct Outcome {
-    contributions: Vec<Decimal>,
-    dimensions: Vec<Decimal>,
-    score: Decimal,
+    score: Points,
     grade_by_score: usize,
     grade: usize,
 }
@@ -110,9 +110,11 @@ impl Evaluator {
     pub fn evaluate(&self, enterprise: &Enterprise, as_of: Date) -> Result<Evaluation> {
         enterprise.check_dates(as_of)?;
         let tally = self.tally(enterprise, as_of);
-        let now = tally.outcome(|_| false);
-        let plan = plan::plan(&tally, &now, enterprise, as_of);
-        Ok(self.assemble(enterprise, as_of, &tally, &now, plan))
+        let mut contributions = Vec::with_capacity(tally.raw.len());
+        let mut dimensions = Vec::with_capacity(self.inner.dimensions.len());
+        let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
+        let plan = plan::plan(&tally, &now, &contributions, enterprise, as_of);
+        Ok(self.assemble(enterprise, as_of, &tally, &now, &contributions, &dimensions, plan))
     }
 
     fn tally<'a>(&'a self, e: &Enterprise, as_of: Date) -> Tally<'a> {
@@ -130,10 +132,10 @@ impl Evaluator {
                 Rule::Category { feature, table, missing } => {
                     feature.value(e).and_then(|i| table.get(i)).copied().unwrap_or(*missing)
                 }
-                Rule::Records { .. } => Decimal::ZERO,
+                Rule::Records { .. } => 0,
             });
         }
-        let mut hits = Vec::new();
+        let mut hits = Vec::with_capacity(e.records.len());
         let mut veto_records = vec![Vec::new(); c.vetoes.len()];
         for (index, record) in e.records.iter().enumerate() {
             let standing = c.decay.standing(&record.detail, as_of);
@@ -153,15 +155,19 @@ impl Evaluator {
             let Rule::Records { amount, domain, .. } = &c.indicators[indicator].rule else {
                 continue;
             };
-            let mut points = per_record * standing.factor;
-            if let Some(value) = record_amount(record)
-                && let Some(&(_, f)) = amount.iter().rev().find(|(from, _)| value >= *from)
-            {
-                points *= f;
-            }
-            if let crate::record::RecordDetail::Penalty(p) = &record.detail {
-                points *= domain.get(p.domain as usize).copied().unwrap_or(Decimal::ONE);
-            }
+            let amount_factor = record_amount(record)
+                .and_then(|value| amount.iter().rev().find(|(from, _)| value >= *from))
+                .map_or(fixed::factor(Decimal::ONE), |&(_, f)| f);
+            let domain_factor = match &record.detail {
+                crate::record::RecordDetail::Penalty(p) => {
+                    domain.get(p.domain as usize).copied().unwrap_or(fixed::factor(Decimal::ONE))
+                }
+                _ => fixed::factor(Decimal::ONE),
+            };
+            let points = fixed::record_points(
+                per_record,
+                [fixed::factor(standing.factor), amount_factor, domain_factor],
+            );
             raw[indicator] += points;
             hits.push(Hit { record: index, indicator, points, in_force: standing.in_force });
         }
@@ -177,93 +183,97 @@ impl Evaluator {
         Tally { c, raw, hits, veto_records, veto_feature }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn assemble(
         &self,
         e: &Enterprise,
         as_of: Date,
         tally: &Tally<'_>,
         now: &Outcome,
+        contributions: &[Points],
+        dimensions: &[Points],
         plan: Plan,
     ) -> Evaluation {
         let c = &*self.inner;
-        let records_of = |indicator: usize| -> Vec<u32> {
-            tally.hits.iter().filter(|h| h.indicator == indicator).map(|h| h.record).collect()
-        };
-        let contributions: Vec<Contribution> = c
-            .indicators
+        // One pass over the hits (in record order) fills every indicator's record list.
+        let mut records: Vec<Vec<u32>> = vec![Vec::new(); c.indicators.len()];
+        for hit in &tally.hits {
+            records[hit.indicator].push(hit.record);
+        }
+        let applied: Vec<usize> =
+            (0..c.vetoes.len()).filter(|&v| tally.veto_applies(v, &|_| false)).collect();
+        let vetoes = applied
             .iter()
-            .enumerate()
-            .map(|(i, ind)| Contribution {
-                indicator: ind.id.clone(),
-                dimension: c.dimensions[ind.dimension].id.clone(),
-                points: now.contributions[i].normalize(),
-                records: records_of(i),
-            })
-            .collect();
-        let vetoes: Vec<AppliedVeto> = c
-            .vetoes
-            .iter()
-            .enumerate()
-            .filter(|&(v, _)| tally.veto_applies(v, &|_| false))
-            .map(|(v, veto)| AppliedVeto {
-                id: veto.id.clone(),
-                cap: veto.cap_code.clone(),
+            .map(|&v| AppliedVeto {
+                id: c.vetoes[v].id.clone(),
+                cap: c.vetoes[v].cap_code.clone(),
                 records: tally.veto_records[v].clone(),
             })
             .collect();
-        let mut reasons: Vec<Reason> = c
-            .vetoes
+        let mut reasons: Vec<Reason> = applied
             .iter()
-            .enumerate()
-            .filter(|&(v, _)| tally.veto_applies(v, &|_| false))
-            .map(|(v, veto)| Reason {
-                code: veto.id.clone(),
+            .map(|&v| Reason {
+                code: c.vetoes[v].id.clone(),
                 points_lost: None,
-                text: veto.reason.clone(),
+                text: c.vetoes[v].reason.clone(),
                 records: tally.veto_records[v].clone(),
             })
             .collect();
-        let mut lost: Vec<(Decimal, usize)> = c
+        let mut lost: Vec<(Points, usize)> = c
             .indicators
             .iter()
+            .zip(contributions)
             .enumerate()
-            .map(|(i, ind)| {
+            .map(|(i, (ind, &points))| {
                 let lost = match ind.rule {
-                    Rule::Records { bonus: true, .. } => Decimal::ZERO,
-                    Rule::Records { bonus: false, .. } => -now.contributions[i],
-                    _ => ind.best - now.contributions[i],
+                    Rule::Records { bonus: true, .. } => 0,
+                    Rule::Records { bonus: false, .. } => -points,
+                    _ => ind.best - points,
                 };
                 (lost, i)
             })
-            .filter(|(lost, _)| *lost > Decimal::ZERO)
+            .filter(|&(lost, _)| lost > 0)
             .collect();
         // Most points lost first; ties keep model order (the sort is stable).
         lost.sort_by_key(|&(lost, _)| std::cmp::Reverse(lost));
-        reasons.extend(lost.into_iter().map(|(points, i)| Reason {
+        let room = c.max_reasons.saturating_sub(reasons.len());
+        reasons.extend(lost.into_iter().take(room).map(|(points, i)| Reason {
             code: c.indicators[i].id.clone(),
-            points_lost: Some(points.normalize()),
+            points_lost: Some(fixed::to_decimal(points)),
             text: c.indicators[i].reason.clone(),
-            records: records_of(i),
+            records: records[i].clone(),
         }));
         reasons.truncate(c.max_reasons);
+        let contributions = c
+            .indicators
+            .iter()
+            .zip(contributions)
+            .zip(records)
+            .map(|((ind, &points), records)| Contribution {
+                indicator: ind.id.clone(),
+                dimension: c.dimensions[ind.dimension].id.clone(),
+                points: fixed::to_decimal(points),
+                records,
+            })
+            .collect();
         let grade = &c.grades[now.grade.min(c.grades.len().saturating_sub(1))];
         Evaluation {
             uscc: e.uscc,
             name: e.name.clone(),
             as_of,
-            score: now.score.normalize(),
-            max_score: c.max_points.normalize(),
+            score: fixed::to_decimal(now.score),
+            max_score: fixed::to_decimal(c.max_points),
             grade: grade.code.clone(),
             grade_label: grade.label.clone(),
             grade_by_score: c.grade_code(now.grade_by_score),
             dimensions: c
                 .dimensions
                 .iter()
-                .zip(&now.dimensions)
+                .zip(dimensions)
                 .map(|(d, &points)| DimensionScore {
                     id: d.id.clone(),
-                    points: points.normalize(),
-                    max_points: d.max.normalize(),
+                    points: fixed::to_decimal(points),
+                    max_points: fixed::to_decimal(d.max),
                 })
                 .collect(),
             vetoes,
@@ -286,7 +296,7 @@ fn record_amount(record: &crate::record::Record) -> Option<Decimal> {
 }
 
 impl Compiled {
-    fn grade_of(&self, score: Decimal) -> usize {
+    fn grade_of(&self, score: Points) -> usize {
         self.grades
             .iter()
             .position(|g| score >= g.min)
@@ -303,39 +313,38 @@ impl Tally<'_> {
         self.veto_feature[v] || self.veto_records[v].iter().any(|&r| !removed(r))
     }
 
-    /// Score and grade with the records for which `removed` is true taken away.
-    pub(crate) fn outcome(&self, removed: impl Fn(u32) -> bool) -> Outcome {
+    /// Score and grade with the records for which `removed` is true taken away; fills
+    /// `contributions` (per indicator, after caps) and `dimensions` (clamped subtotals).
+    pub(crate) fn outcome(
+        &self,
+        removed: &dyn Fn(u32) -> bool,
+        contributions: &mut Vec<Points>,
+        dimensions: &mut Vec<Points>,
+    ) -> Outcome {
         let c = self.c;
-        let mut raw = self.raw.clone();
+        contributions.clear();
+        contributions.extend_from_slice(&self.raw);
         for hit in self.hits.iter().filter(|h| removed(h.record)) {
-            raw[hit.indicator] -= hit.points;
+            contributions[hit.indicator] -= hit.points;
         }
-        let mut dimensions: Vec<Decimal> = c.dimensions.iter().map(|d| d.base).collect();
-        let contributions: Vec<Decimal> = c
-            .indicators
-            .iter()
-            .zip(&raw)
-            .map(|(ind, &raw)| {
-                let points = match &ind.rule {
-                    Rule::Records { bonus, cap, .. } => {
-                        let capped = cap.map_or(raw, |cap| raw.min(cap));
-                        if *bonus { capped } else { -capped }
-                    }
-                    _ => raw,
-                };
-                dimensions[ind.dimension] += points;
-                points
-            })
-            .collect();
+        dimensions.clear();
+        dimensions.extend(c.dimensions.iter().map(|d| d.base));
+        for (ind, points) in c.indicators.iter().zip(contributions.iter_mut()) {
+            if let Rule::Records { bonus, cap, .. } = &ind.rule {
+                let capped = cap.map_or(*points, |cap| (*points).min(cap));
+                *points = if *bonus { capped } else { -capped };
+            }
+            dimensions[ind.dimension] += *points;
+        }
         for (points, d) in dimensions.iter_mut().zip(&c.dimensions) {
-            *points = (*points).clamp(Decimal::ZERO, d.max);
+            *points = (*points).clamp(0, d.max);
         }
-        let score: Decimal = dimensions.iter().sum();
+        let score: Points = dimensions.iter().sum();
         let grade_by_score = c.grade_of(score);
         let grade = (0..c.vetoes.len())
-            .filter(|&v| self.veto_applies(v, &removed))
+            .filter(|&v| self.veto_applies(v, removed))
             .map(|v| c.vetoes[v].cap)
             .fold(grade_by_score, usize::max);
-        Outcome { contributions, dimensions, score, grade_by_score, grade }
+        Outcome { score, grade_by_score, grade }
     }
 }

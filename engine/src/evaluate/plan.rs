@@ -1,13 +1,61 @@
 //! The improvement plan: which records can be repaired or cured, from when, and what each step
 //! is worth. Each step's gain is the exact difference in score (caps, dimension bounds and vetoes
-//! included), found by recomputing the tally without the record.
+//! included): for one record, by updating its indicator and dimension; for all steps together, by
+//! recomputing the tally without them.
 
 use super::compile::Rule;
+use super::fixed::{self, Points};
 use super::{Outcome, Plan, PlanStep, Tally};
 use crate::date::{Date, add_months};
 use crate::record::{Enterprise, RecordDetail};
 
-pub(super) fn plan(tally: &Tally<'_>, now: &Outcome, e: &Enterprise, as_of: Date) -> Plan {
+/// Score and grade once a single record is removed: only its indicator and dimension change.
+struct Single<'t, 'a> {
+    tally: &'t Tally<'a>,
+    /// Per indicator, its contribution now (after caps).
+    contributions: &'t [Points],
+    /// Per dimension, its subtotal now before clamping to `[0, max]`.
+    unclamped: Vec<Points>,
+    now: Outcome,
+}
+
+impl Single<'_, '_> {
+    fn without(&self, record: u32) -> Outcome {
+        let c = self.tally.c;
+        let mut score = self.now.score;
+        let hits = &self.tally.hits;
+        // Hits are in record order and a record counts for at most one indicator.
+        if let Ok(h) = hits.binary_search_by_key(&record, |h| h.record) {
+            let hit = hits[h];
+            let ind = &c.indicators[hit.indicator];
+            if let Rule::Records { bonus, cap, .. } = &ind.rule {
+                let raw = self.tally.raw[hit.indicator] - hit.points;
+                let capped = cap.map_or(raw, |cap| raw.min(cap));
+                let after = if *bonus { capped } else { -capped };
+                let d = ind.dimension;
+                let dim = &c.dimensions[d];
+                let before_dim = self.unclamped[d].clamp(0, dim.max);
+                let after_dim = (self.unclamped[d] - self.contributions[hit.indicator] + after)
+                    .clamp(0, dim.max);
+                score += after_dim - before_dim;
+            }
+        }
+        let grade_by_score = c.grade_of(score);
+        let grade = (0..c.vetoes.len())
+            .filter(|&v| self.tally.veto_applies(v, &|r| r == record))
+            .map(|v| c.vetoes[v].cap)
+            .fold(grade_by_score, usize::max);
+        Outcome { score, grade_by_score, grade }
+    }
+}
+
+pub(super) fn plan(
+    tally: &Tally<'_>,
+    now: &Outcome,
+    contributions: &[Points],
+    e: &Enterprise,
+    as_of: Date,
+) -> Plan {
     let c = tally.c;
     let costly = tally.hits.iter().filter(|h| {
         h.in_force && matches!(c.indicators[h.indicator].rule, Rule::Records { bonus: false, .. })
@@ -19,6 +67,11 @@ pub(super) fn plan(tally: &Tally<'_>, now: &Outcome, e: &Enterprise, as_of: Date
 
     let mut steps = Vec::new();
     let mut repairable = Vec::new();
+    let mut unclamped: Vec<Points> = c.dimensions.iter().map(|d| d.base).collect();
+    for (ind, &points) in c.indicators.iter().zip(contributions) {
+        unclamped[ind.dimension] += points;
+    }
+    let single = Single { tally, contributions, unclamped, now: *now };
     for &index in &candidates {
         let Some(record) = e.records.get(index as usize) else { continue };
         let class = record.class();
@@ -32,26 +85,27 @@ pub(super) fn plan(tally: &Tally<'_>, now: &Outcome, e: &Enterprise, as_of: Date
             _ => add_months(record.start(), repair.after_months.unwrap_or(0)),
         };
         repairable.push(index);
-        let after = tally.outcome(|r| r == index);
+        let after = single.without(index);
         steps.push(PlanStep {
             record: index,
             record_id: record.id.clone(),
             class: class.to_string(),
             action: repair.action.clone(),
             possible_from: from.max(as_of),
-            gain: (after.score - now.score).normalize(),
-            score_after: after.score.normalize(),
+            gain: fixed::to_decimal(after.score - now.score),
+            score_after: fixed::to_decimal(after.score),
             grade_after: c.grade_code(after.grade),
         });
     }
     // Most valuable first, then earliest, then record order (stable sort).
     steps.sort_by(|a, b| b.gain.cmp(&a.gain).then(a.possible_from.cmp(&b.possible_from)));
     let all = if repairable.is_empty() {
-        now.clone()
+        *now
     } else {
-        tally.outcome(|r| repairable.binary_search(&r).is_ok())
+        let removed = |r| repairable.binary_search(&r).is_ok();
+        tally.outcome(&removed, &mut Vec::new(), &mut Vec::new())
     };
-    Plan { steps, score_after: all.score.normalize(), grade_after: c.grade_code(all.grade) }
+    Plan { steps, score_after: fixed::to_decimal(all.score), grade_after: c.grade_code(all.grade) }
 }
 
 #[cfg(test)]

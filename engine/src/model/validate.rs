@@ -17,8 +17,56 @@ impl Report {
     }
 }
 
+/// Points and factors must fit the evaluator's exact fixed-point arithmetic.
+fn check_numbers(r: &mut Report, model: &Model) {
+    use crate::evaluate::fixed::{MAX_DECIMALS, MAX_FACTOR, MAX_POINTS, fits};
+    let points = |r: &mut Report, path: String, v: Decimal| {
+        if !fits(v, MAX_POINTS) {
+            r.add(path, format!("points need at most {MAX_DECIMALS} decimal places and a size of at most {MAX_POINTS}"));
+        }
+    };
+    let factor = |r: &mut Report, path: String, v: Decimal| {
+        if !fits(v, MAX_FACTOR) {
+            r.add(path, format!("factors need at most {MAX_DECIMALS} decimal places and a size of at most {MAX_FACTOR}"));
+        }
+    };
+    for (d, dim) in model.dimensions.iter().enumerate() {
+        let path = format!("dimensions[{d}]");
+        points(r, format!("{path}.max_points"), dim.max_points);
+        points(r, format!("{path}.base_points"), dim.base_points);
+        for (i, ind) in dim.indicators.iter().enumerate() {
+            let path = format!("{path}.indicators[{i}]");
+            for (j, bin) in ind.bins.iter().flatten().enumerate() {
+                points(r, format!("{path}.bins[{j}].points"), bin.points);
+            }
+            for (key, &v) in ind.points.iter().flatten() {
+                points(r, format!("{path}.points.{key}"), v);
+            }
+            for (name, v) in [("other", ind.other), ("missing", ind.missing), ("cap", ind.cap)] {
+                if let Some(v) = v {
+                    points(r, format!("{path}.{name}"), v);
+                }
+            }
+            for (j, f) in ind.amount_factors.iter().flatten().enumerate() {
+                factor(r, format!("{path}.amount_factors[{j}].factor"), f.factor);
+            }
+            for (key, &v) in ind.domain_factors.iter().flatten() {
+                factor(r, format!("{path}.domain_factors.{key}"), v);
+            }
+        }
+    }
+    for (i, band) in model.grades.iter().enumerate() {
+        points(r, format!("grades[{i}].min_points"), band.min_points);
+    }
+    for (list, residual) in &model.decay.listing_residual {
+        factor(r, format!("decay.listing_residual.{list}.factor"), residual.factor);
+    }
+    factor(r, "decay.arrears_residual.factor".into(), model.decay.arrears_residual.factor);
+}
+
 pub(super) fn problems(model: &Model) -> Vec<Problem> {
     let mut r = Report(Vec::new());
+    check_numbers(&mut r, model);
     if model.id.trim().is_empty() {
         r.add("id", "the model needs an id");
     }

@@ -1,0 +1,64 @@
+//! Quick single-core throughput figures for the three stages of batch evaluation: reading JSON,
+//! evaluating, writing results. The criterion benches (`make bench`) are the reference; this is a
+//! fast look while tuning.
+//!
+//! `cargo run --release --example throughput -- [ENTERPRISES] [MEAN_RECORDS]`
+#![allow(missing_docs)]
+
+use std::time::Instant;
+
+use xinyong::date::parse_date;
+use xinyong::synth::{SynthConfig, registry};
+use xinyong::{Enterprise, Evaluator};
+
+fn main() {
+    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().unwrap_or(0));
+    let n = args.next().filter(|&n| n > 0).unwrap_or(100_000);
+    let mean = args.next().unwrap_or(20);
+    let as_of = parse_date("2026-06-30").unwrap_or_default();
+    let mut config = SynthConfig::new(n, 42, as_of);
+    config.mean_records = u32::try_from(mean).unwrap_or(20);
+    let firms: Vec<Enterprise> = registry(&config).collect();
+    let lines: Vec<String> = firms.iter().map(Enterprise::to_json).collect();
+    let bytes: usize = lines.iter().map(String::len).sum();
+    let records: usize = firms.iter().map(|f| f.records.len()).sum();
+    println!(
+        "{n} enterprises, {:.1} records and {} bytes of JSON each",
+        records as f64 / n as f64,
+        bytes / n
+    );
+
+    let rate = |label: &str, start: Instant| {
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "{label:<28} {:>10.0} /s  ({:.2} us each)",
+            n as f64 / secs,
+            secs * 1e6 / n as f64
+        );
+    };
+    if std::env::var_os("THROUGHPUT_ONLY_EVALUATE").is_some() {
+        let evaluator = Evaluator::default_model();
+        let ok =
+            (0..20).flat_map(|_| &firms).filter(|f| evaluator.evaluate(f, as_of).is_ok()).count();
+        println!("{ok} evaluations");
+        return;
+    }
+    let start = Instant::now();
+    let parsed = lines.iter().filter(|l| Enterprise::from_json(l).is_ok()).count();
+    rate("parse JSON", start);
+    let evaluator = Evaluator::default_model();
+    let start = Instant::now();
+    let evaluations: Vec<_> =
+        firms.iter().filter_map(|f| evaluator.evaluate(f, as_of).ok()).collect();
+    rate("evaluate in memory", start);
+    let start = Instant::now();
+    let out: usize = evaluations
+        .iter()
+        .map(|e| serde_json::to_string(&e.summary()).map_or(0, |s| s.len()))
+        .sum();
+    rate("write summary JSON", start);
+    let start = Instant::now();
+    let full: usize = evaluations.iter().map(|e| e.to_json().len()).sum();
+    rate("write full JSON", start);
+    println!("checks: {parsed} parsed, {} evaluated, {out} + {full} bytes out", evaluations.len());
+}
