@@ -85,7 +85,8 @@ impl<R: BufRead> JsonLines<R> {
                 Err(e) => return Err(e.into()),
             };
             if available.is_empty() {
-                return Ok(seen_any.then_some(!too_long));
+                let fits = !too_long && self.content_len() <= self.limits.max_line_bytes;
+                return Ok(seen_any.then_some(fits));
             }
             seen_any = true;
             let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
@@ -103,9 +104,15 @@ impl<R: BufRead> JsonLines<R> {
             }
             self.reader.consume(used);
             if done {
-                return Ok(Some(!too_long));
+                return Ok(Some(!too_long && self.content_len() <= self.limits.max_line_bytes));
             }
         }
+    }
+
+    /// Length of the line in `buf` without its `\n` or `\r\n` ending.
+    fn content_len(&self) -> usize {
+        let line = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
+        line.strip_suffix(b"\r").unwrap_or(line).len()
     }
 }
 
@@ -127,12 +134,16 @@ impl BatchItem {
         match &self.result {
             Ok(evaluation) if full => evaluation.to_json(),
             Ok(evaluation) => serde_json::to_string(&evaluation.summary()).unwrap_or_default(),
-            Err(error) => serde_json::json!({
-                "index": self.index,
-                "line": self.line,
-                "error": error,
-            })
-            .to_string(),
+            Err(error) => {
+                #[derive(serde::Serialize)]
+                struct Failed<'a> {
+                    index: usize,
+                    line: usize,
+                    error: &'a Error,
+                }
+                let failed = Failed { index: self.index, line: self.line, error };
+                serde_json::to_string(&failed).unwrap_or_default()
+            }
         }
     }
 }

@@ -288,7 +288,7 @@ impl Serialize for Enterprise {
 /// errors as serde messages; prefer `from_json` for typed errors.
 impl<'de> Deserialize<'de> for Enterprise {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = wire::EnterpriseWire::deserialize(d)?;
+        let raw = wire::EnterpriseWire::deserialize(wire::ObjectOnly(d))?;
         raw.into_enterprise().map_err(serde::de::Error::custom)
     }
 }
@@ -301,7 +301,7 @@ impl Serialize for Record {
 
 impl<'de> Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = wire::RecordWire::deserialize(d)?;
+        let raw = wire::RecordWire::deserialize(wire::ObjectOnly(d))?;
         raw.into_record("record").map_err(serde::de::Error::custom)
     }
 }

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::kinds::*;
@@ -46,7 +46,7 @@ macro_rules! record_wire {
     ($($(#[$m:meta])* $field:ident : $ty:ty,)+) => {
         /// A record as it appears in JSON: every field of every kind, all optional.
         #[derive(Debug, Default, Deserialize, Serialize)]
-        #[serde(deny_unknown_fields)]
+        #[serde(deny_unknown_fields, expecting = "a record object")]
         pub(crate) struct RecordWire {
             kind: Option<KindName>,
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -284,9 +284,50 @@ impl From<&Record> for RecordWire {
     }
 }
 
+/// Reads a struct only from a JSON object. serde's derived structs also accept a positional
+/// array (`["9135...", "name", ...]`), which would silently bind values by position: a surprise
+/// no caller wants from a credit record.
+pub(crate) struct ObjectOnly<D>(pub D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> std::result::Result<V::Value, D::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> std::result::Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+/// A record that must be written as a JSON object.
+#[derive(Debug)]
+pub(super) struct RecordObject(RecordWire);
+
+impl<'de> Deserialize<'de> for RecordObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        RecordWire::deserialize(ObjectOnly(d)).map(RecordObject)
+    }
+}
+
 /// An enterprise as it appears in JSON.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "an enterprise object")]
 pub(super) struct EnterpriseWire {
     uscc: String,
     name: String,
@@ -307,7 +348,7 @@ pub(super) struct EnterpriseWire {
     #[serde(default)]
     finance: Finance,
     #[serde(default)]
-    records: Vec<RecordWire>,
+    records: Vec<RecordObject>,
 }
 
 impl EnterpriseWire {
@@ -331,7 +372,7 @@ impl EnterpriseWire {
             .records
             .into_iter()
             .enumerate()
-            .map(|(i, r)| r.into_record(&format!("records[{i}]")))
+            .map(|(i, r)| r.0.into_record(&format!("records[{i}]")))
             .collect::<Result<Vec<_>>>()?;
         Ok(Enterprise {
             uscc,
@@ -405,14 +446,15 @@ pub(crate) fn parse(text: &str) -> Result<Enterprise> {
 /// `serde_path_to_error`, to name the field.
 pub(crate) fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T> {
     use serde_json::error::Category;
-    let err = match serde_json::from_str::<T>(text) {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let err = match T::deserialize(ObjectOnly(&mut de)).and_then(|value| de.end().map(|()| value)) {
         Ok(value) => return Ok(value),
         Err(err) => err,
     };
     Err(match err.classify() {
         Category::Data => {
             let mut de = serde_json::Deserializer::from_str(text);
-            let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            let path = match serde_path_to_error::deserialize::<_, T>(ObjectOnly(&mut de)) {
                 Err(e) => e.path().to_string(),
                 Ok(_) => ".".to_owned(),
             };
