@@ -89,8 +89,9 @@ pub struct Residual {
 pub struct DecayRules {
     /// Penalty disclosure periods by severity.
     pub penalty: PenaltyPeriods,
-    /// Penalties repair cannot end early.
-    #[serde(default)]
+    /// Penalties repair cannot end early; the national rule when absent (write empty lists to
+    /// make every penalty repairable).
+    #[serde(default = "national_unrepairable")]
     pub unrepairable: Unrepairable,
     /// Residual after removal, by list (lists not named have none).
     #[serde(default)]
@@ -105,6 +106,22 @@ pub struct DecayRules {
     pub commitment_months: u32,
 }
 
+/// Serious penalties that revoked a licence or closed a business in food, drug, safety,
+/// environment or special-equipment cases.
+fn national_unrepairable() -> Unrepairable {
+    Unrepairable {
+        severities: vec![Severity::Serious],
+        measures: vec![Measure::LicenceRevocation, Measure::Closure],
+        domains: vec![
+            Domain::Food,
+            Domain::Drug,
+            Domain::Safety,
+            Domain::Environment,
+            Domain::SpecialEquipment,
+        ],
+    }
+}
+
 impl Default for DecayRules {
     /// The national defaults of DOMAIN section 3.
     fn default() -> Self {
@@ -114,17 +131,7 @@ impl Default for DecayRules {
                 ordinary: Period { min_months: 3, max_months: 12 },
                 serious: Period { min_months: 12, max_months: 36 },
             },
-            unrepairable: Unrepairable {
-                severities: vec![Severity::Serious],
-                measures: vec![Measure::LicenceRevocation, Measure::Closure],
-                domains: vec![
-                    Domain::Food,
-                    Domain::Drug,
-                    Domain::Safety,
-                    Domain::Environment,
-                    Domain::SpecialEquipment,
-                ],
-            },
+            unrepairable: national_unrepairable(),
             listing_residual: BTreeMap::new(),
             arrears_residual: Residual::default(),
             honour_validity_months: BTreeMap::new(),

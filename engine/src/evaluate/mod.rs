@@ -4,7 +4,7 @@
 //! ```
 //! use xinyong::{Enterprise, Evaluator, date::parse_date};
 //! let evaluator = Evaluator::default_model();
-//! let firm = Enterprise::from_json(r#"{"uscc": "91350900587527783P", "name": "寧德示例制造有限公司",
+//! let firm = Enterprise::from_json(r#"{"uscc": "91350900587527783P", "name": "宁德示例制造有限公司",
 //!     "established_on": "2012-05-18",
 //!     "records": [{"kind": "penalty", "severity": "ordinary", "decided_on": "2026-03-02"}]}"#)?;
 //! let evaluation = evaluator.evaluate(&firm, parse_date("2026-06-30").unwrap_or_default())?;
@@ -225,8 +225,9 @@ impl Evaluator {
             .zip(contributions)
             .enumerate()
             .map(|(i, (ind, &points))| {
+                // What the indicator could still give, or what it took away.
                 let lost = match ind.rule {
-                    Rule::Records { bonus: true, .. } => 0,
+                    Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
                     Rule::Records { bonus: false, .. } => -points,
                     _ => ind.best - points,
                 };

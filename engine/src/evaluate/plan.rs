@@ -78,10 +78,11 @@ pub(super) fn plan(
         let Some(repair) = &c.repairs[class.index()] else { continue };
         let from = match &record.detail {
             RecordDetail::Penalty(p) if !c.decay.repairable(p) => continue,
-            RecordDetail::Penalty(p) => match repair.after_months {
-                None => c.decay.penalty_repair_from(p),
-                Some(m) => add_months(p.decided_on, m),
-            },
+            // Repair never takes effect before the minimum disclosure period is over.
+            RecordDetail::Penalty(p) => {
+                let rule = repair.after_months.map(|m| add_months(p.decided_on, m));
+                c.decay.penalty_repair_from(p).max(rule.unwrap_or(p.decided_on))
+            }
             _ => add_months(record.start(), repair.after_months.unwrap_or(0)),
         };
         repairable.push(index);

@@ -13,6 +13,7 @@ pub(crate) use wire::from_json_text;
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use kinds::vocabulary;
@@ -268,6 +269,16 @@ impl Enterprise {
         }
         if let Some(date) = self.finance.last_tax_payment_on.filter(|&d| d > as_of) {
             return Err(future("finance.last_tax_payment_on".into(), date));
+        }
+        // The grade for year Y is assessed after Y ends (published each April of Y + 1).
+        if let Some((year, _)) = self.ratings.latest_tax_grade()
+            && i32::from(year) >= as_of.year()
+        {
+            return Err(Error::FutureDate {
+                path: format!("ratings.tax_grades.{year}"),
+                date: format!("{year}-12-31"),
+                as_of: as_of.to_string(),
+            });
         }
         for (i, record) in self.records.iter().enumerate() {
             if let Some((field, date)) = record.dates().find(|&(_, d)| d > as_of) {

@@ -121,8 +121,14 @@ const COMMITMENT: &[&str] = &["made_on", "status", "resolved_on"];
 
 fn need<T>(value: Option<T>, path: &str, kind: &str, field: &str) -> Result<T> {
     value.ok_or_else(|| {
-        Error::field(format!("{path}.{field}"), format!("a {kind} record needs `{field}`"))
+        Error::field(format!("{path}.{field}"), format!("{} needs `{field}`", a_record(kind)))
     })
+}
+
+/// "a penalty record", "an arrears record".
+fn a_record(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u', 'h']) { "an" } else { "a" };
+    format!("{article} {kind} record")
 }
 
 fn not_before(path: &str, later: (&str, Option<Date>), earlier: (&str, Date)) -> Result<()> {
@@ -155,7 +161,7 @@ impl RecordWire {
         if let Some(field) = self.present().find(|f| !allowed.contains(f)) {
             return Err(Error::field(
                 format!("{path}.{field}"),
-                format!("`{field}` does not apply to a {kind} record"),
+                format!("`{field}` does not apply to {}", a_record(kind)),
             ));
         }
         let detail = match kind {
@@ -446,33 +452,42 @@ pub(crate) fn parse(text: &str) -> Result<Enterprise> {
 /// `serde_path_to_error`, to name the field.
 pub(crate) fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T> {
     use serde_json::error::Category;
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    {
+        let mut de = sonic_rs::Deserializer::from_str(text);
+        if let Ok(value) = T::deserialize(ObjectOnly(&mut de)).and_then(|v| de.end().map(|()| v)) {
+            return Ok(value);
+        }
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let err = match T::deserialize(ObjectOnly(&mut de)).and_then(|value| de.end().map(|()| value)) {
         Ok(value) => return Ok(value),
         Err(err) => err,
     };
-    Err(match err.classify() {
-        Category::Data => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            let path = match serde_path_to_error::deserialize::<_, T>(ObjectOnly(&mut de)) {
-                Err(e) => e.path().to_string(),
-                Ok(_) => ".".to_owned(),
-            };
-            Error::field(path, bare_message(&err))
-        }
-        Category::Syntax | Category::Eof | Category::Io => Error::MalformedJson {
-            line: err.line(),
-            column: err.column(),
-            message: bare_message(&err),
-        },
+    // The parser's own categories mislabel some data errors (a non-numeric map key reads as a
+    // syntax error): text that is well-formed JSON always gets a field error with its path.
+    let well_formed = matches!(err.classify(), Category::Data)
+        || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+    Err(if well_formed {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let path = match serde_path_to_error::deserialize::<_, T>(ObjectOnly(&mut de)) {
+            Err(e) => e.path().to_string(),
+            Ok(_) => ".".to_owned(),
+        };
+        Error::field(path, bare_message(&err))
+    } else {
+        Error::MalformedJson { line: err.line(), column: err.column(), message: bare_message(&err) }
     })
 }
 
-/// serde_json appends " at line L column C"; the position is reported in fields instead.
+/// serde_json appends " at line L column C"; the position is reported in fields instead. The
+/// message is clipped: it may quote the input, which can be huge.
 fn bare_message(err: &serde_json::Error) -> String {
+    const LIMIT: usize = 200;
     let text = err.to_string();
-    match text.rfind(" at line ") {
-        Some(cut) => text[..cut].to_owned(),
-        None => text,
+    let text = text.rfind(" at line ").map_or(text.as_str(), |cut| &text[..cut]);
+    match text.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
     }
 }

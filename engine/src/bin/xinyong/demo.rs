@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use xinyong::batch::LineLimits;
+use xinyong::batch::{BatchItem, LineLimits};
 use xinyong::date::Date;
 use xinyong::evaluate::{Evaluation, Lang};
 use xinyong::synth::{SynthConfig, registry};
@@ -39,21 +39,22 @@ pub struct Args {
     rows: usize,
 }
 
-fn load(args: &Args) -> io::Result<(Vec<Result<Enterprise, String>>, String)> {
+/// The registry's enterprises with their line numbers, and where they came from.
+type Registry = (Vec<(usize, xinyong::Result<Enterprise>)>, String);
+
+fn load(args: &Args) -> io::Result<Registry> {
     if args.registry.exists() {
         let mut lines =
             xinyong::batch::JsonLines::new(open_input(&args.registry)?, LineLimits::default());
         let mut firms = Vec::new();
         while let Some((line, text)) = lines.next_line() {
-            firms.push(
-                text.and_then(Enterprise::from_json).map_err(|e| format!("line {line}: {e}")),
-            );
+            firms.push((line, text.and_then(Enterprise::from_json)));
         }
         Ok((firms, args.registry.display().to_string()))
     } else {
         let as_of = xinyong::date::parse_date(SAMPLE_AS_OF).unwrap_or(args.as_of);
         let config = SynthConfig::new(SAMPLE_SIZE, SAMPLE_SEED, as_of);
-        let firms = registry(&config).map(Ok).collect();
+        let firms = registry(&config).enumerate().map(|(i, e)| (i + 1, Ok(e))).collect();
         Ok((firms, format!("synthetic registry (seed {SAMPLE_SEED}, {SAMPLE_SIZE} firms)")))
     }
 }
@@ -61,23 +62,22 @@ fn load(args: &Args) -> io::Result<(Vec<Result<Enterprise, String>>, String)> {
 pub fn run(args: Args) -> io::Result<Outcome> {
     let evaluator = Evaluator::default_model();
     let (firms, source) = load(&args)?;
-    let results: Vec<Result<Evaluation, String>> = firms
-        .iter()
-        .map(|f| {
-            f.as_ref()
-                .map_err(Clone::clone)
-                .and_then(|e| evaluator.evaluate(e, args.as_of).map_err(|e| e.to_string()))
+    let items: Vec<BatchItem> = firms
+        .into_iter()
+        .enumerate()
+        .map(|(index, (line, firm))| BatchItem {
+            index,
+            line,
+            result: firm.and_then(|e| evaluator.evaluate(&e, args.as_of)),
         })
         .collect();
-
     let mut file = AtomicFile::create(&args.out)?;
-    for (index, result) in results.iter().enumerate() {
-        match result {
-            Ok(ev) => writeln!(file, "{}", ev.to_json())?,
-            Err(e) => writeln!(file, "{}", serde_json::json!({"index": index, "error": e}))?,
-        }
+    for item in &items {
+        writeln!(file, "{}", item.to_json(true))?;
     }
     file.commit()?;
+    let results: Vec<Result<Evaluation, String>> =
+        items.into_iter().map(|i| i.result.map_err(|e| format!("line {}: {e}", i.line))).collect();
 
     let stamp = evaluator.stamp();
     let out = &mut io::stdout().lock();

@@ -78,14 +78,22 @@ pub fn run(args: Args) -> io::Result<Outcome> {
     let mut out = Output::open(args.output.as_deref())?;
     let limits = LineLimits { max_line_bytes: args.max_line_bytes };
     let bar = progress();
-    let summary = evaluator
-        .evaluate_jsonl(input, as_of, limits, |item| {
-            if item.index % 4096 == 0 {
-                bar.set_position(item.index as u64);
-            }
-            writeln!(out, "{}", item.to_json(args.explain))
+    // A failed write (a closed pipe) must end the run with its own I/O error, not as bad input.
+    let mut write_error = None;
+    let summary = evaluator.evaluate_jsonl(input, as_of, limits, |item| {
+        if item.index % 4096 == 0 {
+            bar.set_position(item.index as u64);
+        }
+        writeln!(out, "{}", item.to_json(args.explain)).map_err(|e| {
+            let kind = e.kind();
+            write_error = Some(e);
+            io::Error::from(kind)
         })
-        .map_err(engine_error)?;
+    });
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(e) => return Err(write_error.unwrap_or_else(|| engine_error(e))),
+    };
     bar.finish_and_clear();
     out.finish()?;
     if summary.failed > 0 {
