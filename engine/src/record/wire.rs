@@ -321,6 +321,13 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
     }
 }
 
+/// `deserialize_with` for nested structs that must be JSON objects.
+fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> std::result::Result<T, D::Error> {
+    T::deserialize(ObjectOnly(d))
+}
+
 /// A record that must be written as a JSON object.
 #[derive(Debug)]
 pub(super) struct RecordObject(RecordWire);
@@ -349,9 +356,9 @@ pub(super) struct EnterpriseWire {
     region: Option<String>,
     #[serde(default)]
     size: Option<Size>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     ratings: Ratings,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     finance: Finance,
     #[serde(default)]
     records: Vec<RecordObject>,
@@ -452,13 +459,6 @@ pub(crate) fn parse(text: &str) -> Result<Enterprise> {
 /// `serde_path_to_error`, to name the field.
 pub(crate) fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T> {
     use serde_json::error::Category;
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    {
-        let mut de = sonic_rs::Deserializer::from_str(text);
-        if let Ok(value) = T::deserialize(ObjectOnly(&mut de)).and_then(|v| de.end().map(|()| v)) {
-            return Ok(value);
-        }
-    }
     let mut de = serde_json::Deserializer::from_str(text);
     let err = match T::deserialize(ObjectOnly(&mut de)).and_then(|value| de.end().map(|()| value)) {
         Ok(value) => return Ok(value),
