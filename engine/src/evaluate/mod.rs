@@ -9,7 +9,7 @@
 //!     "records": [{"kind": "penalty", "severity": "ordinary", "decided_on": "2026-03-02"}]}"#)?;
 //! let evaluation = evaluator.evaluate(&firm, parse_date("2026-06-30").unwrap_or_default())?;
 //! assert_eq!(evaluation.reasons[0].code.as_ref(), "tax_grade");
-//! assert!(evaluation.plan.steps.iter().any(|s| s.class == "penalty.ordinary"));
+//! assert!(evaluation.plan.steps.iter().any(|s| s.class.to_string() == "penalty.ordinary"));
 //! # Ok::<(), xinyong::Error>(())
 //! ```
 

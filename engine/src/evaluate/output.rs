@@ -127,7 +127,7 @@ pub struct PlanStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
     /// The record's class (`penalty.ordinary`).
-    pub class: String,
+    pub class: crate::record::RecordClass,
     /// What to do.
     pub action: Label,
     /// First date on which the step can take effect.

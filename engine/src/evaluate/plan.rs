@@ -90,7 +90,7 @@ pub(super) fn plan(
         steps.push(PlanStep {
             record: index,
             record_id: record.id.clone(),
-            class: class.to_string(),
+            class,
             action: repair.action.clone(),
             possible_from: from.max(as_of),
             gain: fixed::to_decimal(after.score - now.score),
@@ -133,7 +133,7 @@ mod tests {
         assert_eq!(ev.grade.as_ref(), "D");
         assert_eq!(ev.plan.steps.len(), 1);
         let step = &ev.plan.steps[0];
-        assert_eq!(step.class, "listing.dishonest_debtor");
+        assert_eq!(step.class.to_string(), "listing.dishonest_debtor");
         assert_eq!(step.possible_from, as_of);
         assert_eq!(step.gain, Decimal::from(200));
         assert_eq!(step.grade_after.as_ref(), "A");

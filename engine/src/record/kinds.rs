@@ -289,6 +289,18 @@ impl Record {
         }
     }
 
+    /// The latest of the dates [`Record::dates`] lists: a cheap test before looking for which.
+    pub fn latest_date(&self) -> Date {
+        let later = |a: Date, b: Option<Date>| b.map_or(a, |b| a.max(b));
+        match &self.detail {
+            RecordDetail::Penalty(p) => later(p.decided_on, p.repaired_on),
+            RecordDetail::Listing(l) => later(l.listed_on, l.removed_on),
+            RecordDetail::Arrears(a) => later(a.since, a.paid_on),
+            RecordDetail::Honour(h) => h.awarded_on,
+            RecordDetail::Commitment(c) => later(c.made_on, c.resolved_on),
+        }
+    }
+
     /// Every date the record carries, with its field name, for consistency and future checks.
     pub fn dates(&self) -> impl Iterator<Item = (&'static str, Date)> {
         let list: [(&'static str, Option<Date>); 3] = match &self.detail {
@@ -393,6 +405,21 @@ impl RecordClass {
             "commitment" => names(CommitmentStatus::ALL, CommitmentStatus::as_str),
             _ => Vec::new(),
         }
+    }
+}
+
+impl Serialize for RecordClass {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordClass {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        text.split_once('.')
+            .and_then(|(kind, sub)| RecordClass::from_names(kind, sub))
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a record class")))
     }
 }
 

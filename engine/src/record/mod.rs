@@ -281,7 +281,9 @@ impl Enterprise {
             });
         }
         for (i, record) in self.records.iter().enumerate() {
-            if let Some((field, date)) = record.dates().find(|&(_, d)| d > as_of) {
+            if record.latest_date() > as_of
+                && let Some((field, date)) = record.dates().find(|&(_, d)| d > as_of)
+            {
                 return Err(future(format!("records[{i}].{field}"), date));
             }
         }
