@@ -56,6 +56,30 @@ fn clip(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
+/// Reads a string without allocating (serde's `Cow<str>` always copies) and converts it.
+pub(crate) fn read_str<'de, D, T>(
+    d: D,
+    what: &'static str,
+    convert: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct StrVisitor<F>(&'static str, F);
+    impl<T, F: FnOnce(&str) -> Result<T, String>> Visitor<'_> for StrVisitor<F> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            (self.1)(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(StrVisitor(what, convert))
+}
+
 /// `#[serde(with = "crate::num::decimal")]` for [`Decimal`] fields.
 pub mod decimal {
     use super::*;

@@ -313,8 +313,9 @@ impl Serialize for Uscc {
 
 impl<'de> Deserialize<'de> for Uscc {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<str>::deserialize(d)?;
-        Uscc::parse(&text).map_err(serde::de::Error::custom)
+        crate::num::read_str(d, "a Unified Social Credit Code", |text| {
+            Uscc::parse(text).map_err(|e| e.to_string())
+        })
     }
 }
 

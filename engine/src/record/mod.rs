@@ -198,12 +198,13 @@ impl Industry {
 
 impl<'de> Deserialize<'de> for Industry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let text = std::borrow::Cow::<str>::deserialize(d)?;
-        Industry::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{}` is not a GB/T 4754 code (a letter A-T and 0, 2, 3 or 4 digits)",
-                text.chars().take(20).collect::<String>()
-            ))
+        crate::num::read_str(d, "a GB/T 4754 industry code", |text| {
+            Industry::parse(text).ok_or_else(|| {
+                format!(
+                    "`{}` is not a GB/T 4754 code (a letter A-T and 0, 2, 3 or 4 digits)",
+                    text.chars().take(20).collect::<String>()
+                )
+            })
         })
     }
 }

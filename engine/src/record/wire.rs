@@ -4,8 +4,6 @@
 //! belong to which kind) and then converted, rather than through serde's internally tagged enums,
 //! which buffer every record and lose the error path.
 
-use std::borrow::Cow;
-
 use serde::de::{DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -25,10 +23,11 @@ pub(super) enum KindName {
 
 impl<'de> Deserialize<'de> for KindName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let text = Cow::<str>::deserialize(d)?;
-        Ok(match RecordClass::KINDS.iter().find(|&&k| k == text) {
-            Some(&k) => KindName::Known(k),
-            None => KindName::Unknown(text.chars().take(64).collect()),
+        crate::num::read_str(d, "a record kind", |text| {
+            Ok(match RecordClass::KINDS.iter().find(|&&k| k == text) {
+                Some(&k) => KindName::Known(k),
+                None => KindName::Unknown(text.chars().take(64).collect()),
+            })
         })
     }
 }
@@ -321,6 +320,19 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
     }
 }
 
+/// A USCC as read: parsed on the spot without copying the text, its error kept for a typed
+/// [`Error::InvalidUscc`] rather than a serde message.
+#[derive(Debug)]
+struct UsccText(std::result::Result<Uscc, crate::uscc::UsccError>);
+
+impl<'de> Deserialize<'de> for UsccText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        crate::num::read_str(d, "a Unified Social Credit Code", |text| {
+            Ok(UsccText(Uscc::parse(text)))
+        })
+    }
+}
+
 /// `deserialize_with` for nested structs that must be JSON objects.
 fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
@@ -342,7 +354,7 @@ impl<'de> Deserialize<'de> for RecordObject {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "an enterprise object")]
 pub(super) struct EnterpriseWire {
-    uscc: String,
+    uscc: UsccText,
     name: String,
     #[serde(with = "crate::date::iso")]
     established_on: Date,
@@ -366,7 +378,7 @@ pub(super) struct EnterpriseWire {
 
 impl EnterpriseWire {
     pub(super) fn into_enterprise(self) -> Result<Enterprise> {
-        let uscc = Uscc::parse(&self.uscc)?;
+        let uscc = self.uscc.0?;
         if self.name.trim().is_empty() {
             return Err(Error::field("name", "the name must not be empty"));
         }
