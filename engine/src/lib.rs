@@ -17,5 +17,6 @@ pub mod record;
 pub mod synth;
 pub use record::{Enterprise, Record, RecordClass, RecordDetail};
 pub mod evaluate;
+pub mod metrics;
 pub use evaluate::{Evaluation, Evaluator};
 pub use model::Model;

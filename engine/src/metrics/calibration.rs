@@ -91,7 +91,10 @@ pub struct Binomial {
 /// the 99.99% quantile, red from it (see [`TrafficLight`]). With 250 observations at 1% this gives
 /// the Basel zones: 0–4 green, 5–9 yellow, 10 or more red.
 ///
-/// Errors: `n` = 0, `defaults > n`, `pd` outside `[0, 1]`.
+/// The zones are coarse for small grades: a count equal to `n` always has `P(X ≤ defaults) = 1`
+/// and is red (one obligor that defaults at a PD of 30% is red).
+///
+/// Errors: `n` = 0, `defaults > n`, `pd` not strictly between 0 and 1.
 ///
 /// ```
 /// use xinyong::metrics::{TrafficLight, binomial_test};
@@ -107,8 +110,10 @@ pub fn binomial_test(defaults: u64, n: u64, pd: f64) -> Result<Binomial> {
     if defaults > n {
         return Err(Error::field("defaults", format!("must not exceed n ({n})")));
     }
-    if !(0.0..=1.0).contains(&pd) {
-        return Err(Error::field("pd", "must be a probability in [0, 1]"));
+    if !(pd > 0.0 && pd < 1.0) {
+        // A PD of 0 or 1 predicts with certainty: no count can test it, and every count would
+        // sit at the top of its (one-point) distribution, which reads as red.
+        return Err(Error::field("pd", "must be strictly between 0 and 1"));
     }
     let cumulative = round_metric(binomial_lower(defaults, n, pd));
     Ok(Binomial {
@@ -208,7 +213,11 @@ pub fn hosmer_lemeshow(
 }
 
 /// The non-empty groups, unrounded, lowest probabilities first.
-fn risk_groups(probabilities: &[f64], outcomes: &[bool], groups: usize) -> Vec<HosmerLemeshowGroup> {
+fn risk_groups(
+    probabilities: &[f64],
+    outcomes: &[bool],
+    groups: usize,
+) -> Vec<HosmerLemeshowGroup> {
     let mut rows: Vec<(f64, bool)> =
         probabilities.iter().copied().zip(outcomes.iter().copied()).collect();
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -274,18 +283,24 @@ mod tests {
         assert_eq!(b.light, TrafficLight::Green);
         assert_eq!(binomial_test(3, 2, 0.5).unwrap_err().path(), Some("defaults"));
         assert_eq!(binomial_test(0, 0, 0.5).unwrap_err().path(), Some("n"));
-        assert_eq!(binomial_test(1, 2, f64::NAN).unwrap_err().path(), Some("pd"));
+        for pd in [f64::NAN, 0.0, 1.0, -0.1] {
+            assert_eq!(binomial_test(1, 2, pd).unwrap_err().path(), Some("pd"), "{pd}");
+        }
+        assert_eq!(binomial_test(1, 1, 0.3).unwrap().light, TrafficLight::Red);
     }
 
     #[test]
     fn hosmer_lemeshow_groups_keep_ties_together() {
-        // 6 rows, 3 groups of 2 by rank; the tie at 0.3 spans ranks 1–3 and stays with rank 1.
-        let p = [0.1, 0.3, 0.3, 0.3, 0.6, 0.8];
-        let o = [false, false, true, false, true, true];
+        // 9 rows, 3 groups of 3 by rank; the run of 0.4 starts at rank 2 (group 0) and takes
+        // ranks 3 and 4 with it.
+        let p = [0.1, 0.2, 0.4, 0.4, 0.4, 0.5, 0.6, 0.7, 0.8];
+        let o = [false, false, true, false, false, true, false, true, true];
         let hl = hosmer_lemeshow(&p, &o, 3).unwrap();
         let counts: Vec<u64> = hl.groups.iter().map(|g| g.count).collect();
-        assert_eq!(counts, [4, 2]);
-        assert!(hosmer_lemeshow(&p, &o, 3).is_ok_and(|h| h.degrees_of_freedom == 0) || true);
+        assert_eq!(counts, [5, 1, 3]);
+        assert_eq!(hl.degrees_of_freedom, 1);
+        assert_eq!((hl.groups[0].min_probability, hl.groups[0].max_probability), (0.1, 0.4));
+        assert_eq!(hl.groups[0].expected, 1.5);
     }
 
     #[test]

@@ -34,9 +34,7 @@ pub use calibration::{
 pub use cutoffs::calibrate_cutoffs;
 pub use discrimination::{Direction, Ks, auc, gini, ks};
 pub use migration::{MigrationMatrix, migration};
-pub use stability::{
-    PSI_EMPTY_SHARE, Psi, PsiBin, PsiLevel, ScorePsi, csi, psi, psi_from_scores,
-};
+pub use stability::{PSI_EMPTY_SHARE, Psi, PsiBin, PsiLevel, ScorePsi, csi, psi, psi_from_scores};
 pub use woe::{IvBand, IvTable, WoeBin, WoeConvention, WoeOptions, woe_iv};
 
 use crate::error::{Error, Result};

