@@ -45,6 +45,8 @@ impl<R: BufRead> JsonLines<R> {
     /// continues after it. An I/O failure of the reader is returned as `Err` with line 0 and ends
     /// the stream.
     pub fn next_line(&mut self) -> Option<(usize, Result<&str>)> {
+        // Skip blank lines (JSON allows only ASCII whitespace between values), then validate the
+        // one line left in the buffer once.
         loop {
             self.buf.clear();
             self.line += 1;
@@ -55,22 +57,12 @@ impl<R: BufRead> JsonLines<R> {
                     let limit = self.limits.max_line_bytes;
                     return Some((self.line, Err(Error::LineTooLong { limit })));
                 }
-                Ok(Some(true)) => {}
-            }
-            // Measure first, then borrow again: a borrow returned from inside the loop would
-            // outlive the `clear` at the top of the next iteration.
-            let len = match std::str::from_utf8(&self.buf) {
-                Err(_) => return Some((self.line, Err(Error::InvalidUtf8))),
-                Ok(text) => {
-                    let text = text.trim_end_matches(['\n', '\r']);
-                    (!text.trim().is_empty()).then_some(text.len())
-                }
-            };
-            if let Some(len) = len {
-                let text = std::str::from_utf8(&self.buf[..len]).map_err(|_| Error::InvalidUtf8);
-                return Some((self.line, text));
+                Ok(Some(true)) if self.buf.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(Some(true)) => break,
             }
         }
+        let text = std::str::from_utf8(&self.buf).map_err(|_| Error::InvalidUtf8);
+        Some((self.line, text.map(|t| t.trim_end_matches(['\n', '\r']))))
     }
 
     /// Reads one line into `buf`: `Ok(None)` at end of input, `Ok(Some(true))` when read whole,
@@ -89,7 +81,7 @@ impl<R: BufRead> JsonLines<R> {
                 return Ok(seen_any.then_some(fits));
             }
             seen_any = true;
-            let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            let (chunk, done) = match memchr::memchr(b'\n', available) {
                 Some(end) => (&available[..=end], true),
                 None => (available, false),
             };
