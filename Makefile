@@ -21,7 +21,7 @@ PYTEST_CLI := $(VENV_PYTHON) -m pytest -p no:cacheprovider -q tests/cli
 # Print a step header: $(call step,description)
 step = printf '\n==> %s\n' '$(1)'
 
-.PHONY: help demo test lint fmt bench goldens clean \
+.PHONY: help demo test lint fmt bench bench-compare goldens clean \
         fmt-check clippy cargo-test cli-build pytest-cli venv deny
 
 help: ## List the targets
@@ -39,8 +39,14 @@ lint: fmt-check clippy deny ## fmt check, clippy and cargo-deny (licenses, bans,
 fmt: ## Format all Rust code
 	$(CARGO) fmt --all
 
-bench: ## Run the criterion benchmarks
+bench: ## Run the criterion benchmarks and the stage-by-stage throughput example
 	$(CARGO) bench -p xinyong --bench evaluate
+	$(CARGO) run --release -p xinyong --example throughput -- 100000 20
+
+bench-compare: cli-build ## xinyong against the independent Python scorers, side by side (see bench/README.md)
+	test -x bench/.venv/bin/python || $(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/python -m pip install --quiet -r bench/requirements.txt
+	bench/.venv/bin/python bench/compare.py --enterprises 20000 --mean-records 20 --seed 8 --as-of 2026-06-30 --xinyong '$(XINYONG_BIN)'
 
 goldens: ## Regenerate the golden output files (review the diff before committing)
 	XINYONG_BLESS=1 $(CARGO) test -p xinyong --all-features --test golden
