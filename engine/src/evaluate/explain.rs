@@ -22,6 +22,8 @@ struct Words {
     record: &'static str,
     after_all: &'static str,
     no_steps: &'static str,
+    /// Summary of the steps that gain nothing alone: `{}` is replaced by their count.
+    only_together: &'static str,
 }
 
 const ZH: Words = Words {
@@ -40,6 +42,7 @@ const ZH: Words = Words {
     record: "记录",
     after_all: "全部完成后",
     no_steps: "暂无可办理的修复事项",
+    only_together: "另有 {} 项修复单独办理不加分（该项扣分已达上限），需与其他修复一并办理",
 };
 
 const EN: Words = Words {
@@ -58,6 +61,7 @@ const EN: Words = Words {
     record: "record",
     after_all: "After every step",
     no_steps: "no repair step is available",
+    only_together: "{} more repairs gain nothing alone (their indicator's cap still binds) and count only together",
 };
 
 /// A ten-cell bar for a share of a maximum.
@@ -137,7 +141,10 @@ impl Evaluator {
         if ev.plan.steps.is_empty() {
             let _ = writeln!(out, "  {}", w.no_steps);
         }
-        for (i, s) in ev.plan.steps.iter().enumerate() {
+        // Steps that gain nothing alone are summarised, not listed: the JSON keeps them all.
+        let (listed, together): (Vec<_>, Vec<_>) =
+            ev.plan.steps.iter().partition(|s| !s.gain.is_zero() || s.grade_after != ev.grade);
+        for (i, s) in listed.iter().enumerate() {
             let id = s.record_id.as_deref().map(|id| format!(" {id}")).unwrap_or_default();
             let from = w.from.replace("{}", &s.possible_from.to_string());
             let _ = writeln!(
@@ -152,6 +159,10 @@ impl Evaluator {
                 s.score_after,
                 s.grade_after
             );
+        }
+        if !together.is_empty() {
+            let _ =
+                writeln!(out, "  {}", w.only_together.replace("{}", &together.len().to_string()));
         }
         if !ev.plan.steps.is_empty() {
             let _ =

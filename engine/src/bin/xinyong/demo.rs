@@ -110,7 +110,7 @@ fn print_table(
         cell("USCC", 18),
         cell("name", 30),
         right("score", 5),
-        cell("grade", 5)
+        cell("grade", 12)
     )?;
     writeln!(out, "{}", "-".repeat(100))?;
     for result in results.iter().take(rows) {
@@ -123,7 +123,7 @@ fn print_table(
                     ev.uscc,
                     cell(&ev.name, 30),
                     right(&ev.score.to_string(), 5),
-                    cell(&format!("{} {}", ev.grade, ev.grade_label.get(lang)), 5),
+                    cell(&format!("{} {}", ev.grade, ev.grade_label.get(lang)), 12),
                     cell(reason, 48)
                 )?;
             }
