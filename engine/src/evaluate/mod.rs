@@ -349,3 +349,30 @@ impl Tally<'_> {
         Outcome { score, grade_by_score, grade }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evaluators_and_results_cross_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Evaluator>();
+        send_sync::<Evaluation>();
+        send_sync::<Enterprise>();
+        let evaluator = Evaluator::default_model();
+        let firm = crate::synth::enterprise(
+            &crate::synth::SynthConfig::new(1, 3, crate::date::parse_date("2026-06-30").unwrap()),
+            0,
+        );
+        let as_of = crate::date::parse_date("2026-06-30").unwrap();
+        let expected = evaluator.evaluate(&firm, as_of).unwrap();
+        std::thread::scope(|s| {
+            let handles: Vec<_> =
+                (0..4).map(|_| s.spawn(|| evaluator.evaluate(&firm, as_of).unwrap())).collect();
+            for h in handles {
+                assert_eq!(h.join().unwrap(), expected);
+            }
+        });
+    }
+}
