@@ -225,13 +225,16 @@ impl Evaluator {
             .zip(contributions)
             .enumerate()
             .map(|(i, (ind, &points))| {
-                // What the indicator could still give, or what it took away.
+                // What the indicator could still give, or what it took away; never more than its
+                // dimension could still gain (a full dimension costs nothing).
                 let lost = match ind.rule {
                     Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
                     Rule::Records { bonus: false, .. } => -points,
                     _ => ind.best - points,
                 };
-                (lost, i)
+                let d = ind.dimension;
+                let headroom = c.dimensions[d].max - dimensions.get(d).copied().unwrap_or_default();
+                (lost.min(headroom), i)
             })
             .filter(|&(lost, _)| lost > 0)
             .collect();

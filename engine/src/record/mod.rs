@@ -114,7 +114,11 @@ vocabulary! {
 #[serde(deny_unknown_fields)]
 pub struct Ratings {
     /// Tax credit grade by assessment year (`{"2025": "A"}`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "tax_grade_years"
+    )]
     pub tax_grades: BTreeMap<u16, TaxGrade>,
     /// Customs credit class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,6 +126,44 @@ pub struct Ratings {
     /// SAMR credit-risk class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub samr_risk: Option<SamrRiskClass>,
+}
+
+/// Reads `{"2025": "A", ...}`: four-digit years from 1980 to 2199, each at most once.
+fn tax_grade_years<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<u16, TaxGrade>, D::Error> {
+    struct Years;
+    impl<'de> serde::de::Visitor<'de> for Years {
+        type Value = BTreeMap<u16, TaxGrade>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of tax grades by four-digit year")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            use serde::de::Error as _;
+            let mut grades = BTreeMap::new();
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                let year = key
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|y| key.len() == 4 && (1980..2200).contains(y))
+                    .ok_or_else(|| {
+                        let shown: String = key.chars().take(20).collect();
+                        A::Error::custom(format!("`{shown}` is not a year from 1980 to 2199"))
+                    })?;
+                let grade = map.next_value::<TaxGrade>()?;
+                if grades.insert(year, grade).is_some() {
+                    return Err(A::Error::custom(format!("year {year} is given twice")));
+                }
+            }
+            Ok(grades)
+        }
+    }
+    d.deserialize_map(Years)
 }
 
 impl Ratings {
@@ -275,9 +317,10 @@ impl Enterprise {
         if let Some((year, _)) = self.ratings.latest_tax_grade()
             && i32::from(year) >= as_of.year()
         {
+            // The first day such a grade could exist: after its year has ended.
             return Err(Error::FutureDate {
                 path: format!("ratings.tax_grades.{year}"),
-                date: format!("{year}-12-31"),
+                date: format!("{}-01-01", i32::from(year) + 1),
                 as_of: as_of.to_string(),
             });
         }
@@ -317,5 +360,45 @@ impl<'de> Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let raw = wire::RecordWire::deserialize(wire::ObjectOnly(d))?;
         raw.into_record("record").map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_grades(grades: &str) -> Result<Enterprise> {
+        Enterprise::from_json(&format!(
+            r#"{{"uscc": "91350900587527783P", "name": "t", "established_on": "2010-01-01",
+                "ratings": {{"tax_grades": {grades}}}}}"#
+        ))
+    }
+
+    #[test]
+    fn tax_grade_years_are_four_digit_years_given_once() {
+        assert!(with_grades(r#"{"2024": "A", "2025": "B"}"#).is_ok());
+        for bad in [
+            r#"{"0": "A"}"#,
+            r#"{"abc": "A"}"#,
+            r#"{"20x5": "A"}"#,
+            r#"{"2025": "A", "2025": "B"}"#,
+        ] {
+            let err = with_grades(bad).unwrap_err();
+            assert_eq!(
+                (err.kind(), err.path()),
+                ("invalid_field", Some("ratings.tax_grades")),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_grade_for_an_unfinished_year_is_a_future_date() {
+        let firm = with_grades(r#"{"2025": "A"}"#).unwrap();
+        let as_of = crate::date::parse_date("2025-12-31").unwrap();
+        let err = firm.check_dates(as_of).unwrap_err();
+        assert_eq!(err.path(), Some("ratings.tax_grades.2025"));
+        assert!(err.to_string().contains("date 2026-01-01"), "{err}");
+        assert!(firm.check_dates(crate::date::parse_date("2026-01-01").unwrap()).is_ok());
     }
 }

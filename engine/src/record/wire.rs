@@ -483,7 +483,7 @@ pub(crate) fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T> {
     Err(if well_formed {
         let mut de = serde_json::Deserializer::from_str(text);
         let path = match serde_path_to_error::deserialize::<_, T>(ObjectOnly(&mut de)) {
-            Err(e) => e.path().to_string(),
+            Err(e) => e.path().to_string().chars().take(200).collect(),
             Ok(_) => ".".to_owned(),
         };
         Error::field(path, bare_message(&err))
