@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::fixed::{self, Factor, Points};
+use super::fixed::{self, Factor, Points, RecordPoints};
 
 use super::output::{Label, ModelStamp};
 use crate::decay::DecayRules;
@@ -20,7 +20,7 @@ pub(super) struct Compiled {
     pub dimensions: Vec<Dim>,
     pub indicators: Vec<Ind>,
     /// For each record class: the indicator that counts it and its points per record.
-    pub class_table: [Option<(usize, Points)>; RecordClass::COUNT],
+    pub class_table: [Option<(usize, RecordPoints)>; RecordClass::COUNT],
     pub grades: Vec<Grade>,
     pub vetoes: Vec<VetoRule>,
     /// For each record class: how it can be repaired, if at all.
@@ -157,7 +157,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
             if let (Some(kind), Some(points)) = (&ind.records, &ind.points) {
                 for (sub, &p) in points {
                     if let Some(class) = RecordClass::from_names(kind, sub) {
-                        class_table[class.index()] = Some((index, fixed::points(p)));
+                        class_table[class.index()] = Some((index, fixed::per_record(p)));
                     }
                 }
             }

@@ -43,18 +43,32 @@ pub(super) fn factor(d: Decimal) -> Factor {
     if d == Decimal::ONE { FACTOR_ONE } else { scaled(d, MAX_DECIMALS) }
 }
 
-/// `per_record` points (scale 16, at most 4 decimals) times three factors (scale 4): exact at
-/// scale 16.
-pub(super) fn record_points(per_record: Points, factors: [Factor; 3]) -> Points {
-    let base = per_record / 10i128.pow(SCALE - MAX_DECIMALS);
-    factors.iter().fold(base, |acc, &f| acc.saturating_mul(f))
+/// Points per record at scale 10^4: multiplied by three factors (scale 4 each) they land on
+/// scale 16 without a division.
+pub(super) type RecordPoints = i128;
+
+/// Model points per record to [`RecordPoints`].
+pub(super) fn per_record(d: Decimal) -> RecordPoints {
+    scaled(d, MAX_DECIMALS)
+}
+
+/// Points of one record: exact at scale 16.
+pub(super) fn record_points(per_record: RecordPoints, factors: [Factor; 3]) -> Points {
+    factors.iter().fold(per_record, |acc, &f| acc.saturating_mul(f))
 }
 
 /// Back to a normalised decimal for output.
+///
+/// Scores are mostly whole numbers below 2^64 at scale 10^16 (1,844 points); those take a 64-bit
+/// path, as 128-bit division and `Decimal::normalize` cost more than the rest of an evaluation.
 pub(super) fn to_decimal(v: Points) -> Decimal {
-    const ONE: i128 = 10i128.pow(SCALE);
-    if v % ONE == 0 {
-        return Decimal::from_i128_with_scale(v / ONE, 0);
+    const ONE: u64 = 10u64.pow(SCALE);
+    let magnitude = v.unsigned_abs();
+    if let Ok(m) = u64::try_from(magnitude)
+        && m % ONE == 0
+    {
+        let whole = Decimal::from(m / ONE);
+        return if v < 0 { -whole } else { whole };
     }
     Decimal::try_from_i128_with_scale(v, SCALE).map(|d| d.normalize()).unwrap_or(Decimal::MAX)
 }
@@ -74,15 +88,27 @@ mod tests {
 
     #[test]
     fn round_trips_and_products_are_exact() {
-        for s in ["0", "30", "-30", "0.5", "862.5", "1234.5678", "-0.0001"] {
+        for s in [
+            "0",
+            "30",
+            "-30",
+            "0.5",
+            "862.5",
+            "1234.5678",
+            "-0.0001",
+            "1844",
+            "-1844",
+            "1845",
+            "999999",
+        ] {
             assert_eq!(to_decimal(points(dec(s))), dec(s).normalize(), "{s}");
         }
         let p = record_points(
-            points(dec("30")),
+            per_record(dec("30")),
             [factor(dec("0.5")), factor(dec("1.2")), factor(dec("1.5"))],
         );
         assert_eq!(to_decimal(p), dec("27"));
-        let p = record_points(points(dec("0.3333")), [factor(dec("0.3333")); 3]);
+        let p = record_points(per_record(dec("0.3333")), [factor(dec("0.3333")); 3]);
         assert_eq!(to_decimal(p), dec("0.3333") * dec("0.3333") * dec("0.3333") * dec("0.3333"));
     }
 

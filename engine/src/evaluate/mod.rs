@@ -195,11 +195,10 @@ impl Evaluator {
         plan: Plan,
     ) -> Evaluation {
         let c = &*self.inner;
-        // One pass over the hits (in record order) fills every indicator's record list.
-        let mut records: Vec<Vec<u32>> = vec![Vec::new(); c.indicators.len()];
-        for hit in &tally.hits {
-            records[hit.indicator].push(hit.record);
-        }
+        // Each indicator's records, in record order; most indicators have none (no allocation).
+        let records_of = |i: usize| -> Vec<u32> {
+            tally.hits.iter().filter(|h| h.indicator == i).map(|h| h.record).collect()
+        };
         let applied: Vec<usize> =
             (0..c.vetoes.len()).filter(|&v| tally.veto_applies(v, &|_| false)).collect();
         let vetoes = applied
@@ -210,34 +209,34 @@ impl Evaluator {
                 records: tally.veto_records[v].clone(),
             })
             .collect();
-        let mut reasons: Vec<Reason> = applied
-            .iter()
-            .map(|&v| Reason {
-                code: c.vetoes[v].id.clone(),
-                points_lost: None,
-                text: c.vetoes[v].reason.clone(),
-                records: tally.veto_records[v].clone(),
-            })
-            .collect();
-        let mut lost: Vec<(Points, usize)> = c
-            .indicators
-            .iter()
-            .zip(contributions)
-            .enumerate()
-            .map(|(i, (ind, &points))| {
-                // What the indicator could still give, or what it took away; never more than its
-                // dimension could still gain (a full dimension costs nothing).
-                let lost = match ind.rule {
-                    Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
-                    Rule::Records { bonus: false, .. } => -points,
-                    _ => ind.best - points,
-                };
-                let d = ind.dimension;
-                let headroom = c.dimensions[d].max - dimensions.get(d).copied().unwrap_or_default();
-                (lost.min(headroom), i)
-            })
-            .filter(|&(lost, _)| lost > 0)
-            .collect();
+        let mut reasons: Vec<Reason> = Vec::with_capacity(c.max_reasons.max(applied.len()));
+        reasons.extend(applied.iter().map(|&v| Reason {
+            code: c.vetoes[v].id.clone(),
+            points_lost: None,
+            text: c.vetoes[v].reason.clone(),
+            records: tally.veto_records[v].clone(),
+        }));
+        let mut lost: Vec<(Points, usize)> = Vec::with_capacity(c.indicators.len());
+        lost.extend(
+            c.indicators
+                .iter()
+                .zip(contributions)
+                .enumerate()
+                .map(|(i, (ind, &points))| {
+                    // What the indicator could still give, or what it took away; never more than its
+                    // dimension could still gain (a full dimension costs nothing).
+                    let lost = match ind.rule {
+                        Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
+                        Rule::Records { bonus: false, .. } => -points,
+                        _ => ind.best - points,
+                    };
+                    let d = ind.dimension;
+                    let headroom =
+                        c.dimensions[d].max - dimensions.get(d).copied().unwrap_or_default();
+                    (lost.min(headroom), i)
+                })
+                .filter(|&(lost, _)| lost > 0),
+        );
         // Most points lost first; ties keep model order (the sort is stable).
         lost.sort_by_key(|&(lost, _)| std::cmp::Reverse(lost));
         let room = c.max_reasons.saturating_sub(reasons.len());
@@ -245,19 +244,19 @@ impl Evaluator {
             code: c.indicators[i].id.clone(),
             points_lost: Some(fixed::to_decimal(points)),
             text: c.indicators[i].reason.clone(),
-            records: records[i].clone(),
+            records: records_of(i),
         }));
         reasons.truncate(c.max_reasons);
         let contributions = c
             .indicators
             .iter()
             .zip(contributions)
-            .zip(records)
-            .map(|((ind, &points), records)| Contribution {
+            .enumerate()
+            .map(|(i, (ind, &points))| Contribution {
                 indicator: ind.id.clone(),
                 dimension: c.dimensions[ind.dimension].id.clone(),
                 points: fixed::to_decimal(points),
-                records,
+                records: records_of(i),
             })
             .collect();
         let grade = &c.grades[now.grade.min(c.grades.len().saturating_sub(1))];

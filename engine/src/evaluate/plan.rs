@@ -60,17 +60,18 @@ pub(super) fn plan(
     let costly = tally.hits.iter().filter(|h| {
         h.in_force && matches!(c.indicators[h.indicator].rule, Rule::Records { bonus: false, .. })
     });
-    let mut candidates: Vec<u32> =
-        costly.map(|h| h.record).chain(tally.veto_records.iter().flatten().copied()).collect();
+    let mut candidates: Vec<u32> = Vec::with_capacity(tally.hits.len());
+    candidates.extend(costly.map(|h| h.record).chain(tally.veto_records.iter().flatten().copied()));
     candidates.sort_unstable();
     candidates.dedup();
 
-    let mut steps = Vec::new();
-    let mut repairable = Vec::new();
+    let mut steps = Vec::with_capacity(candidates.len());
+    let mut repairable = Vec::with_capacity(candidates.len());
     let mut unclamped: Vec<Points> = c.dimensions.iter().map(|d| d.base).collect();
     for (ind, &points) in c.indicators.iter().zip(contributions) {
         unclamped[ind.dimension] += points;
     }
+    let unclamped_len = unclamped.len();
     let single = Single { tally, contributions, unclamped, now: *now };
     for &index in &candidates {
         let Some(record) = e.records.get(index as usize) else { continue };
@@ -104,7 +105,9 @@ pub(super) fn plan(
         *now
     } else {
         let removed = |r| repairable.binary_search(&r).is_ok();
-        tally.outcome(&removed, &mut Vec::new(), &mut Vec::new())
+        let mut buffers =
+            (Vec::with_capacity(c.indicators.len()), Vec::with_capacity(unclamped_len));
+        tally.outcome(&removed, &mut buffers.0, &mut buffers.1)
     };
     Plan { steps, score_after: fixed::to_decimal(all.score), grade_after: c.grade_code(all.grade) }
 }
