@@ -201,6 +201,12 @@ impl DecayRules {
     }
 
     fn penalty_standing(&self, p: &Penalty, as_of: Date) -> Standing {
+        // Most penalties in a registry are long past: no month is longer than 31 days, so one
+        // subtraction rules them out before any calendar arithmetic.
+        let max_days = i64::from(self.penalty.of(p.severity).max_months) * 31;
+        if p.disclosure_end.is_none() && (as_of - p.decided_on).num_days() > max_days {
+            return Standing::NONE;
+        }
         if p.decided_on <= as_of && as_of < self.penalty_end(p) {
             Standing::FULL
         } else {

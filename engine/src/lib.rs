@@ -1,22 +1,30 @@
 #![forbid(unsafe_code)]
 #![doc = include_str!("../../README.md")]
 
-pub mod batch;
+// Input and identity.
 pub mod date;
-pub mod decay;
 pub mod error;
-pub mod model;
 pub mod num;
+pub mod record;
 pub mod uscc;
 
-pub use error::{Error, Problem, Result};
-pub use num::Amount;
-pub use rust_decimal::Decimal;
-pub use uscc::{Uscc, UsccError};
-pub mod record;
-pub mod synth;
-pub use record::{Enterprise, Record, RecordClass, RecordDetail};
+// Evaluation.
+pub mod batch;
+pub mod decay;
 pub mod evaluate;
+pub mod model;
+
+// Relationship graph, statistical scorecards and model validation.
+pub mod graph;
 pub mod metrics;
+
+// Synthetic registries for demos, tests and benchmarks.
+pub mod synth;
+
+pub use error::{Error, Problem, Result};
 pub use evaluate::{Evaluation, Evaluator};
 pub use model::Model;
+pub use num::Amount;
+pub use record::{Enterprise, Record, RecordClass, RecordDetail};
+pub use rust_decimal::Decimal;
+pub use uscc::{Uscc, UsccError};
