@@ -17,6 +17,7 @@ pub mod model;
 // Relationship graph, statistical scorecards and model validation.
 pub mod graph;
 pub mod metrics;
+pub mod scorecard;
 
 // Synthetic registries for demos, tests and benchmarks.
 pub mod synth;
