@@ -32,7 +32,10 @@
 //! ```
 
 pub mod build;
+pub mod close_links;
+pub mod contagion;
 pub mod csr;
+pub mod guarantee;
 mod input;
 mod linalg;
 pub mod model;
