@@ -12,6 +12,7 @@ pub mod uscc;
 pub mod batch;
 pub mod decay;
 pub mod evaluate;
+pub mod finance;
 pub mod model;
 
 // Relationship graph, statistical scorecards and model validation.

@@ -1,0 +1,430 @@
+//! Eligibility conditions checked one by one, every failure with its gap: what was required,
+//! what the firm has, how far it is off, and whether the improvement plan could close it.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::demand::Demand;
+use super::product::Product;
+use crate::date::{Date, whole_months, whole_years};
+use crate::evaluate::{Evaluation, Label};
+use crate::record::{ArrearsKind, ListKind, RecordDetail};
+
+/// Which condition failed; stable snake_case ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionId {
+    /// The amount requested is below the product's smallest loan.
+    AmountMin,
+    /// The collateral offered is weaker than the product requires.
+    Collateral,
+    /// The credit grade of the evaluation is worse than the product's minimum.
+    Grade,
+    /// The latest tax grade is not among those admitted.
+    TaxGrade,
+    /// Too few years since establishment.
+    YearsEstablished,
+    /// Too little tax paid in the last 12 months.
+    #[serde(rename = "tax_paid_12m")]
+    TaxPaid12m,
+    /// No tax payment recently enough.
+    RecentTaxPayment,
+    /// Outstanding tax arrears.
+    TaxArrears,
+    /// An active entry on a serious-dishonesty list.
+    DishonestListing,
+    /// Too many outstanding business loans.
+    ExistingLoans,
+    /// Registered capital above the size limit.
+    RegisteredCapital,
+    /// Staff above the size limit.
+    Staff,
+    /// Revenue above the size limit.
+    #[serde(rename = "revenue_12m")]
+    Revenue12m,
+    /// The estimated limit is below the product's smallest loan.
+    Limit,
+}
+
+/// One failed condition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// Which condition.
+    pub condition: ConditionId,
+    /// What the product requires, as text (`20000`, `>= B`, `A|B`).
+    pub required: String,
+    /// What the firm has; `null` when it does not report the value (unknown never passes).
+    pub actual: Option<String>,
+    /// How far off, in the condition's unit (yuan, years, months, records); `null` when the
+    /// condition has no numeric measure.
+    #[serde(with = "crate::num::opt_decimal")]
+    pub short: Option<Decimal>,
+    /// The gap explained.
+    pub text: Label,
+    /// Whether taking every step of the evaluation's improvement plan would close the gap.
+    pub closable_by_plan: bool,
+    /// The first date on which the plan's steps needed could all have taken effect.
+    #[serde(with = "crate::date::opt_iso", skip_serializing_if = "Option::is_none")]
+    pub closable_from: Option<Date>,
+    /// `short` relative to `required` (1 when not numeric): orders near misses.
+    #[serde(skip)]
+    pub(crate) relative: Decimal,
+}
+
+/// What the checks read besides the product.
+pub(super) struct Firm<'a> {
+    pub demand: &'a Demand,
+    pub evaluation: &'a Evaluation,
+    pub as_of: Date,
+    /// Model grades, best first.
+    pub grades: &'a [String],
+}
+
+/// Writes yuan with thousands separators: `¥1,250,000.5`.
+pub fn yuan(value: Decimal) -> String {
+    let text = value.normalize().to_string();
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let digits: Vec<char> = int.chars().collect();
+    let mut out = String::from("¥");
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && c.is_ascii_digit() {
+            out.push(',');
+        }
+        out.push(*c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+fn label(zh: String, en: String) -> Label {
+    Label { zh: Arc::from(zh), en: Arc::from(en) }
+}
+
+fn gap(condition: ConditionId, required: String, actual: Option<String>, text: Label) -> Gap {
+    Gap {
+        condition,
+        required,
+        actual,
+        short: None,
+        text,
+        closable_by_plan: false,
+        closable_from: None,
+        relative: Decimal::ONE,
+    }
+}
+
+/// A numeric gap: `short` in the unit of `required`, its share of `required` for ordering.
+fn measured(mut g: Gap, short: Decimal, required: Decimal) -> Gap {
+    g.short = Some(short);
+    g.relative = if required.is_zero() {
+        Decimal::ONE
+    } else {
+        short.checked_div(required).unwrap_or(Decimal::ONE)
+    };
+    g
+}
+
+/// A money floor (`actual >= required`); `what` names the quantity in zh and en.
+fn at_least(
+    id: ConditionId,
+    required: Decimal,
+    actual: Option<Decimal>,
+    what: [&str; 2],
+) -> Option<Gap> {
+    let [zh, en] = what;
+    match actual {
+        Some(a) if a >= required => None,
+        Some(a) => {
+            let short = required - a;
+            let text = label(
+                format!("{zh} {}，低于要求的 {}，差 {}", yuan(a), yuan(required), yuan(short)),
+                format!("{en} {} < {} required: short {}", yuan(a), yuan(required), yuan(short)),
+            );
+            Some(measured(
+                gap(id, required.normalize().to_string(), Some(a.normalize().to_string()), text),
+                short,
+                required,
+            ))
+        }
+        None => Some(unknown(
+            id,
+            format!("{} required", yuan(required)),
+            required.normalize().to_string(),
+            what,
+        )),
+    }
+}
+
+/// A ceiling (`actual <= allowed`); `money` formats the numbers as yuan.
+fn at_most(
+    id: ConditionId,
+    allowed: Decimal,
+    actual: Option<Decimal>,
+    what: [&str; 2],
+    money: bool,
+) -> Option<Gap> {
+    let [zh, en] = what;
+    let show = |v: Decimal| if money { yuan(v) } else { v.normalize().to_string() };
+    match actual {
+        Some(a) if a <= allowed => None,
+        Some(a) => {
+            let over = a - allowed;
+            let text = label(
+                format!("{zh} {}，超过上限 {}，超出 {}", show(a), show(allowed), show(over)),
+                format!("{en} {} > {} allowed: over by {}", show(a), show(allowed), show(over)),
+            );
+            Some(measured(
+                gap(id, allowed.normalize().to_string(), Some(a.normalize().to_string()), text),
+                over,
+                allowed,
+            ))
+        }
+        None => Some(unknown(
+            id,
+            format!("at most {}", show(allowed)),
+            allowed.normalize().to_string(),
+            what,
+        )),
+    }
+}
+
+fn unknown(id: ConditionId, need: String, required: String, [zh, en]: [&str; 2]) -> Gap {
+    let text = label(format!("{zh}未报送（要求：{need}）"), format!("{en} not reported ({need})"));
+    gap(id, required, None, text)
+}
+
+/// Every failed condition of `product` for the firm, in [`ConditionId`] order.
+pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
+    let d = firm.demand;
+    let e = &d.enterprise;
+    let c = &product.conditions;
+    let mut gaps = Vec::new();
+    gaps.extend(at_least(
+        ConditionId::AmountMin,
+        product.amount.min.value(),
+        Some(d.amount.value()),
+        ["申请金额", "amount requested"],
+    ));
+    if d.collateral < product.collateral {
+        let (need, have) = (product.collateral.as_str(), d.collateral.as_str());
+        let text = label(
+            format!("需要担保方式 {need}，企业提供 {have}"),
+            format!("collateral {need} required, {have} offered"),
+        );
+        gaps.push(gap(ConditionId::Collateral, need.to_owned(), Some(have.to_owned()), text));
+    }
+    if let Some(g) = grade(c.min_grade.as_deref(), firm) {
+        gaps.push(g);
+    }
+    if let Some(admitted) = &c.tax_grades {
+        let latest = e.ratings.latest_tax_grade().map(|(_, g)| g);
+        if !latest.is_some_and(|g| admitted.contains(&g)) {
+            let need: Vec<&str> = admitted.iter().map(|g| g.as_str()).collect();
+            let need = need.join("|");
+            let have = latest.map(|g| g.as_str().to_owned());
+            let shown = have.clone().unwrap_or_else(|| "—".to_owned());
+            let text = label(
+                format!("纳税信用等级 {shown}，要求 {need}"),
+                format!("tax grade {shown}, {need} required"),
+            );
+            gaps.push(gap(ConditionId::TaxGrade, need, have, text));
+        }
+    }
+    if let Some(years) = c.min_years_established {
+        let have = whole_years(e.established_on, firm.as_of);
+        if have < years {
+            let text = label(
+                format!("成立 {have} 年，要求至少 {years} 年，差 {} 年", years - have),
+                format!(
+                    "{have} whole years since establishment, {years} required: short {}",
+                    years - have
+                ),
+            );
+            let g =
+                gap(ConditionId::YearsEstablished, years.to_string(), Some(have.to_string()), text);
+            gaps.push(measured(g, Decimal::from(years - have), Decimal::from(years)));
+        }
+    }
+    let f = &e.finance;
+    if let Some(min) = c.min_tax_paid_12m {
+        gaps.extend(at_least(
+            ConditionId::TaxPaid12m,
+            min.value(),
+            f.tax_paid_12m.map(|a| a.value()),
+            ["近12个月纳税", "tax paid in 12 months"],
+        ));
+    }
+    if let Some(months) = c.tax_payment_within_months {
+        gaps.extend(recent_payment(months, f.last_tax_payment_on, firm.as_of));
+    }
+    if c.no_tax_arrears {
+        let owed = |r: &RecordDetail| matches!(r, RecordDetail::Arrears(a) if a.arrears == ArrearsKind::Tax && a.paid_on.is_none_or(|p| p > firm.as_of));
+        gaps.extend(records(
+            ConditionId::TaxArrears,
+            firm,
+            owed,
+            ["欠税", "outstanding tax arrears"],
+        ));
+    }
+    if c.no_dishonest_listing {
+        let listed = |r: &RecordDetail| matches!(r, RecordDetail::Listing(l) if matches!(l.list, ListKind::DishonestDebtor | ListKind::SeriousViolation | ListKind::MajorTaxViolation) && l.listed_on <= firm.as_of && l.removed_on.is_none_or(|x| x > firm.as_of));
+        gaps.extend(records(
+            ConditionId::DishonestListing,
+            firm,
+            listed,
+            ["严重失信名单在列", "active serious-dishonesty listing"],
+        ));
+    }
+    let value = |a: Option<crate::num::Amount>| a.map(|a| a.value());
+    if let Some(max) = c.max_existing_loans {
+        gaps.extend(at_most(
+            ConditionId::ExistingLoans,
+            max.value(),
+            value(f.existing_loans),
+            ["现有经营贷款", "existing business loans"],
+            true,
+        ));
+    }
+    if let Some(max) = c.max_registered_capital {
+        gaps.extend(at_most(
+            ConditionId::RegisteredCapital,
+            max.value(),
+            value(e.registered_capital),
+            ["注册资本", "registered capital"],
+            true,
+        ));
+    }
+    if let Some(max) = c.max_staff {
+        let staff = f.social_insurance_headcount.map(Decimal::from);
+        gaps.extend(at_most(
+            ConditionId::Staff,
+            Decimal::from(max),
+            staff,
+            ["参保人数", "staff with social insurance"],
+            false,
+        ));
+    }
+    if let Some(max) = c.max_revenue_12m {
+        gaps.extend(at_most(
+            ConditionId::Revenue12m,
+            max.value(),
+            value(f.revenue_12m),
+            ["近12个月营业收入", "revenue in 12 months"],
+            true,
+        ));
+    }
+    gaps
+}
+
+/// The limit condition, checked once the limit is known.
+pub(super) fn limit_gap(product: &Product, limit: Decimal) -> Option<Gap> {
+    at_least(
+        ConditionId::Limit,
+        product.amount.min.value(),
+        Some(limit),
+        ["估算额度", "estimated limit"],
+    )
+}
+
+fn grade(min: Option<&str>, firm: &Firm<'_>) -> Option<Gap> {
+    let min = min?;
+    let rank = |g: &str| firm.grades.iter().position(|x| x == g);
+    let need = rank(min)?;
+    let ev = firm.evaluation;
+    let have = rank(&ev.grade);
+    if have.is_some_and(|h| h <= need) {
+        return None;
+    }
+    let text = label(
+        format!("信用等级 {}，要求 {min} 或更好", ev.grade),
+        format!("credit grade {}, {min} or better required", ev.grade),
+    );
+    let mut g = gap(ConditionId::Grade, min.to_owned(), Some(ev.grade.to_string()), text);
+    if let Some(h) = have {
+        g = measured(g, Decimal::from(h - need), Decimal::from(firm.grades.len().max(1)));
+    }
+    if rank(&ev.plan.grade_after).is_some_and(|h| h <= need) {
+        g.closable_by_plan = true;
+        g.closable_from = ev.plan.steps.iter().map(|s| s.possible_from).max();
+    }
+    Some(g)
+}
+
+fn recent_payment(months: u32, last: Option<Date>, as_of: Date) -> Option<Gap> {
+    let need = format!("within {months} months");
+    let Some(last) = last else {
+        return Some(unknown(
+            ConditionId::RecentTaxPayment,
+            need.clone(),
+            need,
+            ["最近纳税日期", "date of the last tax payment"],
+        ));
+    };
+    let since = whole_months(last, as_of);
+    if since < months {
+        return None;
+    }
+    let over = since + 1 - months;
+    let text = label(
+        format!("最近一次纳税在 {since} 个月前（{last}），要求 {months} 个月内"),
+        format!(
+            "last tax payment {since} months ago ({last}), one within {months} months required"
+        ),
+    );
+    let g = gap(ConditionId::RecentTaxPayment, need, Some(last.to_string()), text);
+    Some(measured(g, Decimal::from(over), Decimal::from(months)))
+}
+
+/// A condition that no record of a kind be in force: closable when the plan removes them all.
+fn records(
+    id: ConditionId,
+    firm: &Firm<'_>,
+    hit: impl Fn(&RecordDetail) -> bool,
+    [zh, en]: [&str; 2],
+) -> Option<Gap> {
+    let found: Vec<u32> = (firm.demand.enterprise.records.iter().enumerate())
+        .filter(|(_, r)| hit(&r.detail))
+        .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    let n = found.len();
+    let text = label(format!("{zh} {n} 条，要求无"), format!("{en}: {n} found, none allowed"));
+    let mut g = measured(
+        gap(id, "0".to_owned(), Some(n.to_string()), text),
+        Decimal::from(n),
+        Decimal::ONE,
+    );
+    let steps = &firm.evaluation.plan.steps;
+    let dates: Option<Vec<Date>> = found
+        .iter()
+        .map(|r| steps.iter().find(|s| s.record == *r).map(|s| s.possible_from))
+        .collect();
+    if let Some(dates) = dates {
+        g.closable_by_plan = true;
+        g.closable_from = dates.into_iter().max();
+    }
+    Some(g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuan_groups_thousands_and_keeps_fractions() {
+        let y = |t: &str| yuan(t.parse().unwrap());
+        assert_eq!(y("0"), "¥0");
+        assert_eq!(y("999"), "¥999");
+        assert_eq!(y("1000"), "¥1,000");
+        assert_eq!(y("15000.00"), "¥15,000");
+        assert_eq!(y("1250000.5"), "¥1,250,000.5");
+        assert_eq!(y("123456789"), "¥123,456,789");
+    }
+}

@@ -1,0 +1,85 @@
+//! A financing demand: the enterprise with everything known of it, and what it asks for.
+
+use serde::Deserialize;
+
+use super::product::Collateral;
+use crate::error::{Error, Result};
+use crate::num::Amount;
+use crate::record::Enterprise;
+
+/// What a firm asks for on the financing platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Demand {
+    /// The platform's demand id, echoed in the result.
+    pub id: Option<String>,
+    /// The enterprise, as in `docs/records.md`.
+    pub enterprise: Enterprise,
+    /// Amount requested, yuan (above zero).
+    pub amount: Amount,
+    /// Term requested, months (at least 1).
+    pub term_months: u32,
+    /// Purpose as the firm states it (working capital, equipment ...), free text.
+    pub purpose: Option<String>,
+    /// Collateral the firm can offer.
+    pub collateral: Collateral,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemandWire {
+    #[serde(default)]
+    id: Option<String>,
+    enterprise: serde_json::Value,
+    amount: Amount,
+    term_months: u32,
+    #[serde(default)]
+    purpose: Option<String>,
+    #[serde(default)]
+    collateral: Collateral,
+}
+
+impl Demand {
+    /// Reads and validates one demand from JSON text.
+    ///
+    /// Errors are those of [`Enterprise::from_json`], with paths under `enterprise.`, and
+    /// [`Error::InvalidField`] for the demand's own fields.
+    pub fn from_json(text: &str) -> Result<Demand> {
+        let wire: DemandWire = crate::record::from_json_text(text)?;
+        if wire.amount.value().is_zero() {
+            return Err(Error::field("amount", "the amount requested must be above zero"));
+        }
+        if wire.term_months == 0 {
+            return Err(Error::field("term_months", "the term must be at least 1 month"));
+        }
+        let enterprise = Enterprise::from_json(&wire.enterprise.to_string()).map_err(nest)?;
+        Ok(Demand {
+            id: wire.id,
+            enterprise,
+            amount: wire.amount,
+            term_months: wire.term_months,
+            purpose: wire.purpose,
+            collateral: wire.collateral,
+        })
+    }
+}
+
+/// Moves an enterprise error's path under `enterprise`, where it is in the demand.
+fn nest(e: Error) -> Error {
+    let under = |path: String| {
+        if path.is_empty() || path == "." {
+            "enterprise".to_owned()
+        } else {
+            format!("enterprise.{path}")
+        }
+    };
+    match e {
+        Error::InvalidField { path, message } => Error::InvalidField { path: under(path), message },
+        Error::UnknownRecordKind { path, kind } => {
+            Error::UnknownRecordKind { path: under(path), kind }
+        }
+        Error::InconsistentDates { path, message } => {
+            Error::InconsistentDates { path: under(path), message }
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,113 @@
+//! The estimated limit and rate of a product for a firm.
+//!
+//! `limit = min(product cap, grade cap, k_tax · tax paid 12m, k_sales · revenue 12m,
+//! max_total_debt − existing loans)`, each factor present only when the product sets it. Every
+//! bound is reported with its value, so the firm sees which one binds. A value the firm does
+//! not report counts as zero for a multiple and as no headroom for debt: unknown data never
+//! raises a limit.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::conditions::yuan;
+use super::product::Product;
+use crate::evaluate::Label;
+use crate::record::Enterprise;
+
+/// One term of the limit's minimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoundKind {
+    /// The product's largest loan.
+    ProductCap,
+    /// The cap for the firm's credit grade.
+    GradeCap,
+    /// `k_tax` times tax paid in 12 months.
+    TaxMultiple,
+    /// `k_sales` times revenue in 12 months.
+    SalesMultiple,
+    /// Total debt allowed minus existing loans, not below zero.
+    DebtHeadroom,
+}
+
+/// A bound and its value, yuan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Bound {
+    /// Which bound.
+    pub bound: BoundKind,
+    /// Its value.
+    #[serde(with = "crate::num::decimal")]
+    pub value: Decimal,
+}
+
+/// Every bound the product sets, in [`BoundKind`] order.
+pub(super) fn bounds(product: &Product, firm: &Enterprise, grade: &str) -> Vec<Bound> {
+    let rule = &product.limit;
+    let f = &firm.finance;
+    let value = |a: Option<crate::num::Amount>| a.map_or(Decimal::ZERO, |a| a.value());
+    // A product asking for a larger multiple than Decimal holds is capped by its other bounds.
+    let times = |k: Decimal, v: Decimal| k.checked_mul(v).unwrap_or(Decimal::MAX);
+    let mut out = vec![Bound { bound: BoundKind::ProductCap, value: product.amount.max.value() }];
+    if !rule.grade_caps.is_empty() {
+        let cap = rule.grade_caps.get(grade).map_or(Decimal::ZERO, |a| a.value());
+        out.push(Bound { bound: BoundKind::GradeCap, value: cap });
+    }
+    if let Some(k) = rule.k_tax {
+        out.push(Bound { bound: BoundKind::TaxMultiple, value: times(k, value(f.tax_paid_12m)) });
+    }
+    if let Some(k) = rule.k_sales {
+        out.push(Bound { bound: BoundKind::SalesMultiple, value: times(k, value(f.revenue_12m)) });
+    }
+    if let Some(max) = rule.max_total_debt {
+        let headroom = match f.existing_loans {
+            Some(loans) => (max.value() - loans.value()).max(Decimal::ZERO),
+            None => Decimal::ZERO,
+        };
+        out.push(Bound { bound: BoundKind::DebtHeadroom, value: headroom });
+    }
+    out
+}
+
+/// The smallest bound; the first in [`BoundKind`] order wins a tie.
+pub(super) fn binding(bounds: &[Bound]) -> Bound {
+    let first = Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO };
+    bounds.iter().copied().reduce(|a, b| if b.value < a.value { b } else { a }).unwrap_or(first)
+}
+
+/// Says which bound sets the limit and how it is computed, for the firm to act on.
+pub(super) fn explain(bound: Bound, product: &Product, firm: &Enterprise, grade: &str) -> Label {
+    let f = &firm.finance;
+    let shown = |a: Option<crate::num::Amount>| yuan(a.map_or(Decimal::ZERO, |a| a.value()));
+    let k = |k: Option<Decimal>| k.unwrap_or_default().normalize();
+    let limit = yuan(bound.value);
+    let (zh, en) = match bound.bound {
+        BoundKind::ProductCap => ("产品最高额度".to_owned(), "the product cap".to_owned()),
+        BoundKind::GradeCap => {
+            (format!("信用等级 {grade} 的额度上限"), format!("the cap for credit grade {grade}"))
+        }
+        BoundKind::TaxMultiple => {
+            let (k, tax) = (k(product.limit.k_tax), shown(f.tax_paid_12m));
+            (format!("{k} × 近12个月纳税 {tax}"), format!("{k} × tax paid in 12 months {tax}"))
+        }
+        BoundKind::SalesMultiple => {
+            let (k, sales) = (k(product.limit.k_sales), shown(f.revenue_12m));
+            (
+                format!("{k} × 近12个月营业收入 {sales}"),
+                format!("{k} × revenue in 12 months {sales}"),
+            )
+        }
+        BoundKind::DebtHeadroom => {
+            let (max, loans) = (shown(product.limit.max_total_debt), shown(f.existing_loans));
+            (
+                format!("负债上限 {max} − 现有贷款 {loans}"),
+                format!("debt ceiling {max} − existing loans {loans}"),
+            )
+        }
+    };
+    Label {
+        zh: Arc::from(format!("估算额度 {limit}，受限于{zh}")),
+        en: Arc::from(format!("estimated limit {limit}, set by {en}")),
+    }
+}

@@ -1,0 +1,162 @@
+//! Financing matching (信易贷 / 银税互动): which bank products fit a firm's financing demand, at
+//! what estimated limit and rate, ranked; and for each product it narrowly misses, which
+//! conditions failed and by how much, and whether the improvement plan would close them.
+//!
+//! The catalog format, conditions, limit formula and ranking are documented in
+//! `docs/finance.md`.
+//!
+//! ```
+//! use xinyong::finance::{Catalog, Demand, Matcher, MatchOptions};
+//! use xinyong::{Evaluator, date::parse_date};
+//! let evaluator = Evaluator::default_model();
+//! let catalog = Catalog::from_json(r#"{"products": [{"id": "p1", "bank": "示例银行",
+//!     "name": "税易贷", "amount": {"min": "10000", "max": "1000000"},
+//!     "term_months": {"min": 1, "max": 12}, "rate": {"spread": "0.5"}}]}"#,
+//!     evaluator.model())?;
+//! let demand = Demand::from_json(r#"{"amount": "300000", "term_months": 12,
+//!     "enterprise": {"uscc": "91350900587527783P", "name": "宁德示例制造有限公司",
+//!                    "established_on": "2012-05-18"}}"#)?;
+//! let matcher = Matcher::new(&evaluator, &catalog, MatchOptions::default());
+//! let result = matcher.match_demand(&demand, parse_date("2026-06-30").unwrap_or_default())?;
+//! assert_eq!(result.eligible[0].rate_percent.to_string(), "3.50");
+//! # Ok::<(), xinyong::Error>(())
+//! ```
+
+mod conditions;
+mod demand;
+mod index;
+mod limit;
+mod matching;
+mod product;
+mod validate;
+
+pub use conditions::{ConditionId, Gap, yuan};
+pub use demand::Demand;
+pub use index::CatalogIndex;
+pub use limit::{Bound, BoundKind};
+pub use matching::{DemandMatch, MatchOptions, NearMiss, Offer, RankKey, ReferenceRate};
+pub use product::{
+    AmountRange, Catalog, Collateral, Conditions, Industries, LimitRule, Product, RateRule,
+    TermRange,
+};
+
+use std::io::BufRead;
+
+use crate::batch::{BatchSummary, JsonLines, LineLimits};
+use crate::date::Date;
+use crate::error::Result;
+use crate::evaluate::Evaluator;
+
+/// A catalog indexed for matching, with an evaluator and the ranking options.
+#[derive(Debug, Clone)]
+pub struct Matcher<'a> {
+    evaluator: &'a Evaluator,
+    catalog: &'a Catalog,
+    index: CatalogIndex,
+    options: MatchOptions,
+}
+
+impl<'a> Matcher<'a> {
+    /// Indexes the catalog once for many demands.
+    pub fn new(evaluator: &'a Evaluator, catalog: &'a Catalog, options: MatchOptions) -> Self {
+        Matcher { evaluator, catalog, index: CatalogIndex::new(catalog), options }
+    }
+
+    /// Evaluates the demand's enterprise on `as_of` and matches it against the index's
+    /// candidates. Fails only when the evaluation fails (a date after `as_of`).
+    pub fn match_demand(&self, demand: &Demand, as_of: Date) -> Result<DemandMatch> {
+        let candidates = self.index.candidates(&demand.enterprise);
+        self.run(demand, as_of, candidates.into_iter())
+    }
+
+    /// As [`Matcher::match_demand`], but testing every product: the reference the index is
+    /// checked against.
+    pub fn match_demand_full_scan(&self, demand: &Demand, as_of: Date) -> Result<DemandMatch> {
+        self.run(demand, as_of, 0..self.catalog.products().len())
+    }
+
+    fn run(
+        &self,
+        demand: &Demand,
+        as_of: Date,
+        candidates: impl Iterator<Item = usize>,
+    ) -> Result<DemandMatch> {
+        let evaluation = self.evaluator.evaluate(&demand.enterprise, as_of)?;
+        let c = self.catalog;
+        Ok(matching::match_candidates(c, &self.options, demand, &evaluation, as_of, candidates))
+    }
+
+    /// Matches many demands; one result per demand, in order, errors included.
+    pub fn match_all(&self, demands: &[Demand], as_of: Date) -> Vec<Result<DemandMatch>> {
+        demands.iter().map(|d| self.match_demand(d, as_of)).collect()
+    }
+
+    /// Reads and matches demands given as JSON texts (one per item, e.g. JSON Lines); a text
+    /// that does not read yields its error and the batch goes on, so the count out equals the
+    /// count in.
+    pub fn match_texts<'t>(
+        &self,
+        texts: impl IntoIterator<Item = &'t str>,
+        as_of: Date,
+    ) -> Vec<Result<DemandMatch>> {
+        texts
+            .into_iter()
+            .map(|t| Demand::from_json(t).and_then(|d| self.match_demand(&d, as_of)))
+            .collect()
+    }
+
+    /// Streams demands as JSON Lines from `reader`, handing `(line number, result)` to `emit` in
+    /// input order; memory stays flat whatever the input size. A line that does not read or
+    /// match yields its error and the stream goes on; it stops early only if the reader fails
+    /// (an [`Error::Io`](crate::Error::Io)) or `emit` returns an error.
+    pub fn match_jsonl<R: BufRead>(
+        &self,
+        reader: R,
+        as_of: Date,
+        limits: LineLimits,
+        mut emit: impl FnMut(usize, Result<DemandMatch>) -> std::io::Result<()>,
+    ) -> Result<BatchSummary> {
+        let mut lines = JsonLines::new(reader, limits);
+        let mut summary = BatchSummary::default();
+        while let Some((line, text)) = lines.next_line() {
+            if line == 0 {
+                return text.map(|_| summary);
+            }
+            let result = text.and_then(|t| self.match_demand(&Demand::from_json(t)?, as_of));
+            match result {
+                Ok(_) => summary.evaluated += 1,
+                Err(_) => summary.failed += 1,
+            }
+            emit(line, result)?;
+            summary.records += 1;
+        }
+        Ok(summary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_of_demands_keeps_going_past_bad_lines() {
+        let evaluator = Evaluator::default_model();
+        let text = include_str!("../../../fixtures/finance/catalog.json");
+        let catalog = Catalog::from_json(text, evaluator.model()).unwrap();
+        let matcher = Matcher::new(&evaluator, &catalog, MatchOptions::default());
+        let demands = include_str!("../../../fixtures/finance/demands.jsonl");
+        let input = format!("{{\"amount\": 1}}\n\n{demands}");
+        let as_of = crate::date::parse_date("2026-06-30").unwrap();
+        let mut seen = Vec::new();
+        let summary = matcher
+            .match_jsonl(input.as_bytes(), as_of, LineLimits::default(), |line, result| {
+                seen.push((line, result.map(|m| m.demand).map_err(|e| e.kind())));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!((summary.records, summary.evaluated, summary.failed), (5, 4, 1));
+        assert_eq!(seen[0], (1, Err("invalid_field")));
+        assert_eq!(seen[1], (3, Ok(Some("xm-clean".to_owned()))));
+        assert_eq!(seen.len(), 5);
+    }
+}
