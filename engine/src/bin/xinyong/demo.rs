@@ -34,6 +34,12 @@ pub struct Args {
     /// Language of reasons and the sample report.
     #[arg(long, default_value = "en", value_parser = lang_arg)]
     lang: Lang,
+    /// Product catalog for the financing section (skipped when the file is missing).
+    #[arg(long, default_value = "fixtures/finance/catalog.json")]
+    catalog: PathBuf,
+    /// Financing demands (JSON Lines) matched against the catalog.
+    #[arg(long, default_value = "fixtures/finance/demands.jsonl")]
+    demands: PathBuf,
     /// Rows of the table to print.
     #[arg(long, default_value_t = 20)]
     rows: usize,
@@ -93,6 +99,7 @@ pub fn run(args: Args) -> io::Result<Outcome> {
     print_table(out, &results, args.rows, args.lang)?;
     print_distribution(out, &results)?;
     print_sample(out, &evaluator, &results, args.lang)?;
+    print_matches(out, &evaluator, &args)?;
     writeln!(out, "\nfull evaluations written to {}", args.out.display())?;
     let failed = results.iter().filter(|r| r.is_err()).count();
     Ok(if failed == 0 { Outcome::Clean } else { Outcome::SomeInvalid })
@@ -177,4 +184,33 @@ fn print_sample(
         write!(out, "{}", evaluator.explain(ev, lang))?;
     }
     Ok(())
+}
+
+/// A few financing demands matched against the sample catalog: eligible products with limit and
+/// rate, and near misses with the gap that keeps them out.
+fn print_matches(out: &mut impl Write, evaluator: &Evaluator, args: &Args) -> io::Result<()> {
+    if !args.catalog.exists() || !args.demands.exists() {
+        return Ok(());
+    }
+    let catalog = crate::matching::load_catalog(&args.catalog, evaluator)?;
+    let matcher = xinyong::finance::Matcher::new(evaluator, &catalog, Default::default());
+    writeln!(
+        out,
+        "\nfinancing matches: {} against {} products of {}\n",
+        args.demands.display(),
+        catalog.products().len(),
+        args.catalog.display()
+    )?;
+    let summary = matcher
+        .match_jsonl(
+            open_input(&args.demands)?,
+            args.as_of,
+            LineLimits::default(),
+            |line, result| match result {
+                Ok(m) => crate::matching::write_table(out, &m, args.lang),
+                Err(e) => writeln!(out, "line {line}: {e}"),
+            },
+        )
+        .map_err(crate::io::engine_error)?;
+    writeln!(out, "{} demands matched, {} failed", summary.evaluated, summary.failed)
 }

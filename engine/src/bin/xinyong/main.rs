@@ -6,6 +6,7 @@
 mod demo;
 mod evaluate;
 mod io;
+mod matching;
 mod model;
 mod synth;
 mod table;
@@ -38,6 +39,8 @@ enum Command {
     /// Show or validate evaluation models.
     #[command(subcommand)]
     Model(model::Command),
+    /// Match financing demands (JSON Lines) against a product catalog.
+    Match(matching::Args),
     /// Generate a deterministic synthetic registry as JSON Lines.
     Synth(synth::Args),
     /// Evaluate the bundled sample registry with the default model and print a summary.
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Explain(args) => evaluate::explain(args),
         Command::Model(cmd) => model::run(cmd),
+        Command::Match(args) => matching::run(args),
         Command::Synth(args) => synth::run(args),
         Command::Demo(args) => demo::run(args),
     };

@@ -1,0 +1,155 @@
+//! `xinyong match`: financing demands (JSON Lines) against a product catalog.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use xinyong::batch::LineLimits;
+use xinyong::date::Date;
+use xinyong::evaluate::Lang;
+use xinyong::finance::{Catalog, DemandMatch, MatchOptions, Matcher, ReferenceRate, yuan};
+
+use crate::evaluate::load_evaluator;
+use crate::io::{Output, engine_error, open_input, read_text};
+use crate::table::{cell, right};
+use crate::{Outcome, date_arg, lang_arg, today};
+
+/// How results are written.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per demand.
+    Jsonl,
+    /// A readable summary per demand.
+    Table,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Product catalog (JSON).
+    #[arg(long)]
+    catalog: PathBuf,
+    /// The 1-year LPR in percent per year (default 3.00, set 2025-05-20).
+    #[arg(long)]
+    lpr: Option<Decimal>,
+    /// Date the LPR was set.
+    #[arg(long, value_parser = date_arg, requires = "lpr")]
+    lpr_date: Option<Date>,
+    /// Evaluation and matching date; today when absent.
+    #[arg(long, value_parser = date_arg)]
+    as_of: Option<Date>,
+    /// Model file (JSON); the embedded default model when absent.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Demands as JSON Lines; stdin when absent or `-`.
+    #[arg(long, short, default_value = "-")]
+    input: PathBuf,
+    /// Output file, written atomically; stdout when absent.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: Format,
+    /// Language of the table.
+    #[arg(long, default_value = "zh", value_parser = lang_arg)]
+    lang: Lang,
+}
+
+/// An error line, in the same shape as `xinyong evaluate` writes.
+#[derive(serde::Serialize)]
+struct Failed<'a> {
+    index: usize,
+    line: usize,
+    error: &'a xinyong::Error,
+}
+
+/// The catalog at `path`, validated against the evaluator's model.
+pub fn load_catalog(path: &Path, evaluator: &xinyong::Evaluator) -> io::Result<Catalog> {
+    Catalog::from_json(&read_text(path)?, evaluator.model()).map_err(engine_error)
+}
+
+/// A readable summary of one demand's match.
+pub fn write_table(out: &mut impl Write, m: &DemandMatch, lang: Lang) -> io::Result<()> {
+    let id = m.demand.as_deref().unwrap_or("-");
+    writeln!(
+        out,
+        "{id} {} grade {} ({}), after plan {}",
+        m.uscc, m.grade, m.score, m.plan_grade_after
+    )?;
+    if m.eligible.is_empty() {
+        writeln!(out, "  no eligible product")?;
+    }
+    for offer in &m.eligible {
+        writeln!(
+            out,
+            "  + {} {} {} {:>6}%  {}",
+            cell(&offer.product, 14),
+            cell(&offer.name, 24),
+            right(&yuan(offer.limit), 12),
+            offer.rate_percent,
+            offer.explanation.get(lang)
+        )?;
+    }
+    for miss in &m.near_misses {
+        let first = miss.failed.first().map_or("", |g| g.text.get(lang));
+        let plan = if miss.plan_makes_eligible { " [plan closes it]" } else { "" };
+        writeln!(
+            out,
+            "  - {} {} {} failed: {first}{plan}",
+            cell(&miss.product, 14),
+            cell(&miss.name, 24),
+            miss.failed.len()
+        )?;
+    }
+    Ok(())
+}
+
+pub fn run(args: Args) -> io::Result<Outcome> {
+    let evaluator = load_evaluator(args.model.as_deref())?;
+    let catalog = load_catalog(&args.catalog, &evaluator)?;
+    let mut options = MatchOptions::default();
+    if let Some(percent) = args.lpr {
+        let since = args.lpr_date.unwrap_or(options.reference_rate.since);
+        options.reference_rate = ReferenceRate { percent, since };
+    }
+    let matcher = Matcher::new(&evaluator, &catalog, options);
+    let as_of = args.as_of.unwrap_or_else(today);
+    let mut out = Output::open(args.output.as_deref())?;
+    let mut index = 0usize;
+    let mut write_error = None;
+    let summary = matcher.match_jsonl(
+        open_input(&args.input)?,
+        as_of,
+        LineLimits::default(),
+        |line, result| {
+            let written = match (&result, args.format) {
+                (Ok(m), Format::Jsonl) => {
+                    writeln!(out, "{}", serde_json::to_string(m).unwrap_or_default())
+                }
+                (Ok(m), Format::Table) => write_table(&mut out, m, args.lang),
+                (Err(error), _) => {
+                    let failed = Failed { index, line, error };
+                    writeln!(out, "{}", serde_json::to_string(&failed).unwrap_or_default())
+                }
+            };
+            index += 1;
+            written.map_err(|e| {
+                let kind = e.kind();
+                write_error = Some(e);
+                io::Error::from(kind)
+            })
+        },
+    );
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(e) => return Err(write_error.unwrap_or_else(|| engine_error(e))),
+    };
+    out.finish()?;
+    if summary.failed > 0 {
+        eprintln!(
+            "xinyong: {} of {} demands could not be matched",
+            summary.failed, summary.records
+        );
+        return Ok(Outcome::SomeInvalid);
+    }
+    Ok(Outcome::Clean)
+}

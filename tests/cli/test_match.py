@@ -1,0 +1,59 @@
+"""`xinyong match`: financing demands against a product catalog, one result line per demand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from helpers import REPO_ROOT, describe, json_lines, nonblank_lines
+
+CATALOG = REPO_ROOT / "fixtures" / "finance" / "catalog.json"
+DEMANDS = REPO_ROOT / "fixtures" / "finance" / "demands.jsonl"
+AS_OF = "2026-06-30"
+
+
+def test_every_demand_gets_one_ranked_result(run):
+    demands = nonblank_lines(DEMANDS.read_text(encoding="utf-8"))
+    proc = run("match", "--catalog", CATALOG, "--as-of", AS_OF, input="\n".join(demands) + "\n")
+    assert proc.returncode == 0, describe(proc)
+    results = json_lines(proc.stdout)
+    assert len(results) == len(demands)
+    for result in results:
+        assert result["grade"] in {"A", "B", "C", "D"}
+        offers = result["eligible"]
+        for offer in offers:
+            limit = Decimal(offer["limit"])
+            assert limit == min(Decimal(b["value"]) for b in offer["bounds"]), offer
+            assert Decimal(offer["rate_percent"]) >= Decimal("3"), offer
+        coverage = [Decimal(o["coverage"]) for o in offers]
+        assert coverage == sorted(coverage, reverse=True), "ranked by coverage first"
+    assert any(r["eligible"] for r in results), "the sample demands include eligible firms"
+    assert any(r["near_misses"] for r in results), "and near misses with their gaps"
+
+
+def test_the_reference_rate_moves_every_rate(run):
+    first = nonblank_lines(DEMANDS.read_text(encoding="utf-8"))[0] + "\n"
+    base = json_lines(run("match", "--catalog", CATALOG, "--as-of", AS_OF, input=first).stdout)[0]
+    raised = run("match", "--catalog", CATALOG, "--as-of", AS_OF, "--lpr", "3.5", "--lpr-date",
+                 "2026-05-20", input=first)
+    assert raised.returncode == 0, describe(raised)
+    moved = json_lines(raised.stdout)[0]
+    assert moved["reference_rate"] == {"percent": "3.5", "since": "2026-05-20"}
+    for a, b in zip(base["eligible"], moved["eligible"]):
+        assert Decimal(b["rate_percent"]) - Decimal(a["rate_percent"]) == Decimal("0.5")
+
+
+def test_a_bad_demand_is_reported_and_the_rest_go_on(run):
+    first = nonblank_lines(DEMANDS.read_text(encoding="utf-8"))[0]
+    proc = run("match", "--catalog", CATALOG, "--as-of", AS_OF, input=f"{{bad\n{first}\n")
+    assert proc.returncode == 1, describe(proc)
+    error, ok = json_lines(proc.stdout)
+    assert error["line"] == 1 and error["error"]["kind"] == "malformed_json"
+    assert ok["uscc"], ok
+
+
+def test_the_table_format_lists_offers_and_gaps(run):
+    proc = run("match", "--catalog", CATALOG, "--as-of", AS_OF, "--format", "table", "--lang",
+               "en", input=DEMANDS.read_text(encoding="utf-8"))
+    assert proc.returncode == 0, describe(proc)
+    assert "estimated limit" in proc.stdout
+    assert "required" in proc.stdout
