@@ -177,22 +177,40 @@ impl Evaluator {
         limits: LineLimits,
         mut emit: impl FnMut(BatchItem) -> std::io::Result<()>,
     ) -> Result<BatchSummary> {
-        let mut lines = JsonLines::new(reader, limits);
-        let mut summary = BatchSummary::default();
-        while let Some((line, text)) = lines.next_line() {
-            if line == 0 {
-                return text.map(|_| summary);
-            }
-            let result = text.and_then(|t| self.evaluate_json(t, as_of));
-            match result {
-                Ok(_) => summary.evaluated += 1,
-                Err(_) => summary.failed += 1,
-            }
-            emit(BatchItem { index: summary.records, line, result })?;
-            summary.records += 1;
-        }
-        Ok(summary)
+        for_each_line(
+            reader,
+            limits,
+            |text| self.evaluate_json(text, as_of),
+            |index, line, result| emit(BatchItem { index, line, result }),
+        )
     }
+}
+
+/// The batch loop every JSON Lines reader shares: `work` runs on each non-blank line and
+/// `emit` receives `(index, line, result)` in input order, errors included, so the count out
+/// equals the count in. Memory stays flat. Stops early only if the reader fails (an
+/// [`Error::Io`]) or `emit` returns an error.
+pub fn for_each_line<R: BufRead, T>(
+    reader: R,
+    limits: LineLimits,
+    mut work: impl FnMut(&str) -> Result<T>,
+    mut emit: impl FnMut(usize, usize, Result<T>) -> std::io::Result<()>,
+) -> Result<BatchSummary> {
+    let mut lines = JsonLines::new(reader, limits);
+    let mut summary = BatchSummary::default();
+    while let Some((line, text)) = lines.next_line() {
+        if line == 0 {
+            return text.map(|_| summary);
+        }
+        let result = text.and_then(&mut work);
+        match result {
+            Ok(_) => summary.evaluated += 1,
+            Err(_) => summary.failed += 1,
+        }
+        emit(summary.records, line, result)?;
+        summary.records += 1;
+    }
+    Ok(summary)
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ pub use product::{
 
 use std::io::BufRead;
 
-use crate::batch::{BatchSummary, JsonLines, LineLimits};
+use crate::batch::{BatchSummary, LineLimits};
 use crate::date::Date;
 use crate::error::Result;
 use crate::evaluate::Evaluator;
@@ -105,7 +105,7 @@ impl<'a> Matcher<'a> {
             .collect()
     }
 
-    /// Streams demands as JSON Lines from `reader`, handing `(line number, result)` to `emit` in
+    /// Streams demands as JSON Lines from `reader`, handing `(index, line number, result)` to `emit` in
     /// input order; memory stays flat whatever the input size. A line that does not read or
     /// match yields its error and the stream goes on; it stops early only if the reader fails
     /// (an [`Error::Io`](crate::Error::Io)) or `emit` returns an error.
@@ -114,23 +114,10 @@ impl<'a> Matcher<'a> {
         reader: R,
         as_of: Date,
         limits: LineLimits,
-        mut emit: impl FnMut(usize, Result<DemandMatch>) -> std::io::Result<()>,
+        emit: impl FnMut(usize, usize, Result<DemandMatch>) -> std::io::Result<()>,
     ) -> Result<BatchSummary> {
-        let mut lines = JsonLines::new(reader, limits);
-        let mut summary = BatchSummary::default();
-        while let Some((line, text)) = lines.next_line() {
-            if line == 0 {
-                return text.map(|_| summary);
-            }
-            let result = text.and_then(|t| self.match_demand(&Demand::from_json(t)?, as_of));
-            match result {
-                Ok(_) => summary.evaluated += 1,
-                Err(_) => summary.failed += 1,
-            }
-            emit(line, result)?;
-            summary.records += 1;
-        }
-        Ok(summary)
+        let work = |text: &str| self.match_demand(&Demand::from_json(text)?, as_of);
+        crate::batch::for_each_line(reader, limits, work, emit)
     }
 }
 
@@ -149,7 +136,7 @@ mod tests {
         let as_of = crate::date::parse_date("2026-06-30").unwrap();
         let mut seen = Vec::new();
         let summary = matcher
-            .match_jsonl(input.as_bytes(), as_of, LineLimits::default(), |line, result| {
+            .match_jsonl(input.as_bytes(), as_of, LineLimits::default(), |_, line, result| {
                 seen.push((line, result.map(|m| m.demand).map_err(|e| e.kind())));
                 Ok(())
             })

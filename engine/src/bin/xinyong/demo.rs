@@ -206,7 +206,7 @@ fn print_matches(out: &mut impl Write, evaluator: &Evaluator, args: &Args) -> io
             open_input(&args.demands)?,
             args.as_of,
             LineLimits::default(),
-            |line, result| match result {
+            |_, line, result| match result {
                 Ok(m) => crate::matching::write_table(out, &m, args.lang),
                 Err(e) => writeln!(out, "line {line}: {e}"),
             },

@@ -9,7 +9,7 @@ use xinyong::date::Date;
 use xinyong::evaluate::Lang;
 use xinyong::{Enterprise, Evaluator, Model};
 
-use crate::io::{Output, engine_error, open_input, read_text};
+use crate::io::{Output, WriteFailure, engine_error, open_input, read_text};
 use crate::{Outcome, date_arg, lang_arg, today};
 
 #[derive(clap::Args)]
@@ -78,22 +78,14 @@ pub fn run(args: Args) -> io::Result<Outcome> {
     let mut out = Output::open(args.output.as_deref())?;
     let limits = LineLimits { max_line_bytes: args.max_line_bytes };
     let bar = progress();
-    // A failed write (a closed pipe) must end the run with its own I/O error, not as bad input.
-    let mut write_error = None;
+    let mut failure = WriteFailure::default();
     let summary = evaluator.evaluate_jsonl(input, as_of, limits, |item| {
         if item.index % 4096 == 0 {
             bar.set_position(item.index as u64);
         }
-        writeln!(out, "{}", item.to_json(args.explain)).map_err(|e| {
-            let kind = e.kind();
-            write_error = Some(e);
-            io::Error::from(kind)
-        })
+        failure.keep(writeln!(out, "{}", item.to_json(args.explain)))
     });
-    let summary = match summary {
-        Ok(summary) => summary,
-        Err(e) => return Err(write_error.unwrap_or_else(|| engine_error(e))),
-    };
+    let summary = summary.map_err(|e| failure.or_engine(e))?;
     bar.finish_and_clear();
     out.finish()?;
     if summary.failed > 0 {

@@ -109,6 +109,27 @@ impl Write for Output {
     }
 }
 
+/// Keeps the first failed write of a batch so the command can end with it (a closed pipe ends
+/// quietly) rather than report it as bad input.
+#[derive(Default)]
+pub struct WriteFailure(Option<io::Error>);
+
+impl WriteFailure {
+    /// Passes `result` through, remembering a failure.
+    pub fn keep(&mut self, result: io::Result<()>) -> io::Result<()> {
+        result.map_err(|e| {
+            let kind = e.kind();
+            self.0 = Some(e);
+            io::Error::from(kind)
+        })
+    }
+
+    /// The error to end with: the remembered write failure, else the engine's own.
+    pub fn or_engine(self, e: xinyong::Error) -> io::Error {
+        self.0.unwrap_or_else(|| engine_error(e))
+    }
+}
+
 /// Turns an engine error into an I/O error for the command's exit path.
 pub fn engine_error(e: xinyong::Error) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e.to_string())

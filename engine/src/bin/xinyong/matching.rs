@@ -10,7 +10,7 @@ use xinyong::evaluate::Lang;
 use xinyong::finance::{Catalog, DemandMatch, MatchOptions, Matcher, ReferenceRate, yuan};
 
 use crate::evaluate::load_evaluator;
-use crate::io::{Output, engine_error, open_input, read_text};
+use crate::io::{Output, WriteFailure, engine_error, open_input, read_text};
 use crate::table::{cell, right};
 use crate::{Outcome, date_arg, lang_arg, today};
 
@@ -114,13 +114,10 @@ pub fn run(args: Args) -> io::Result<Outcome> {
     let matcher = Matcher::new(&evaluator, &catalog, options);
     let as_of = args.as_of.unwrap_or_else(today);
     let mut out = Output::open(args.output.as_deref())?;
-    let mut index = 0usize;
-    let mut write_error = None;
-    let summary = matcher.match_jsonl(
-        open_input(&args.input)?,
-        as_of,
-        LineLimits::default(),
-        |line, result| {
+    let mut failure = WriteFailure::default();
+    let input = open_input(&args.input)?;
+    let summary =
+        matcher.match_jsonl(input, as_of, LineLimits::default(), |index, line, result| {
             let written = match (&result, args.format) {
                 (Ok(m), Format::Jsonl) => {
                     writeln!(out, "{}", serde_json::to_string(m).unwrap_or_default())
@@ -131,18 +128,9 @@ pub fn run(args: Args) -> io::Result<Outcome> {
                     writeln!(out, "{}", serde_json::to_string(&failed).unwrap_or_default())
                 }
             };
-            index += 1;
-            written.map_err(|e| {
-                let kind = e.kind();
-                write_error = Some(e);
-                io::Error::from(kind)
-            })
-        },
-    );
-    let summary = match summary {
-        Ok(summary) => summary,
-        Err(e) => return Err(write_error.unwrap_or_else(|| engine_error(e))),
-    };
+            failure.keep(written)
+        });
+    let summary = summary.map_err(|e| failure.or_engine(e))?;
     out.finish()?;
     if summary.failed > 0 {
         eprintln!(
