@@ -12,7 +12,6 @@ mod synth;
 mod table;
 mod uscc;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -70,9 +69,6 @@ pub fn lang_arg(text: &str) -> Result<Lang, String> {
 pub fn today() -> Date {
     chrono::Local::now().date_naive()
 }
-
-/// A file path argument or `-` for stdin.
-pub type Input = PathBuf;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
