@@ -243,29 +243,43 @@ fn large_cycles_and_deep_queries_hit_limits_not_the_stack() {
     assert_eq!(ownership.of(&codes[5]).unwrap_err().kind(), "limit_exceeded");
 }
 
-/// A small acyclic ownership graph: `persons` persons, `firms` firms, holdings as
-/// `(holder, firm, basis points)` where a holder is a person or a firm listed before the firm it
-/// holds, each firm's holders summing to at most 100%.
-fn acyclic(
+/// Holdings `(holder, firm, basis points)` for a small random graph: `persons` persons keyed
+/// `p0..`, `firms` firms with valid codes numbered from `code_base`, no self-holdings or repeated
+/// pairs, each firm's holders summing to at most `cap_bp`. With `acyclic`, a holder is a person
+/// or a firm listed before the firm it holds.
+fn holdings(
     persons: usize,
     firms: usize,
     raw: &[(usize, usize, u32)],
+    code_base: usize,
+    cap_bp: u32,
+    acyclic: bool,
 ) -> Vec<(String, String, u32)> {
-    let key = |i: usize| if i < persons { format!("p{i}") } else { code(1000 + i - persons) };
+    let key = |i: usize| if i < persons { format!("p{i}") } else { code(code_base + i - persons) };
     let mut taken = std::collections::HashMap::new();
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for &(holder, firm, bp) in raw {
         let (holder, firm) = (holder % (persons + firms), persons + firm % firms);
-        if holder >= firm || !seen.insert((holder, firm)) {
+        let backwards = if acyclic { holder >= firm } else { holder == firm };
+        if backwards || !seen.insert((holder, firm)) {
             continue;
         }
         let used = taken.entry(firm).or_insert(0u32);
-        let bp = bp.min(10_000 - *used);
+        let bp = bp.min(cap_bp - *used);
         *used += bp;
         out.push((key(holder), key(firm), bp));
     }
     out
+}
+
+/// A small acyclic ownership graph with each firm's holders summing to at most 100%.
+fn acyclic(
+    persons: usize,
+    firms: usize,
+    raw: &[(usize, usize, u32)],
+) -> Vec<(String, String, u32)> {
+    holdings(persons, firms, raw, 1000, 10_000, true)
 }
 
 fn build_edges(persons: usize, edges: &[(String, String, u32)]) -> RelationGraph {
@@ -363,20 +377,7 @@ proptest! {
         firms in 2usize..6,
         raw in proptest::collection::vec((0usize..8, 0usize..6, 0u32..6_000), 0..16),
     ) {
-        let key = |i: usize| if i < persons { format!("p{i}") } else { code(2000 + i - persons) };
-        let mut used = std::collections::HashMap::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut edges = Vec::new();
-        for (holder, firm, bp) in raw {
-            let (holder, firm) = (holder % (persons + firms), persons + firm % firms);
-            if holder == firm || !seen.insert((holder, firm)) {
-                continue;
-            }
-            let taken = used.entry(firm).or_insert(0u32);
-            let bp = bp.min(9_000 - *taken);
-            *taken += bp;
-            edges.push((key(holder), key(firm), bp));
-        }
+        let edges = holdings(persons, firms, &raw, 2000, 9_000, false);
         let graph = build_edges(persons, &edges);
         let n = graph.node_count();
         let mut w = vec![vec![0.0; n]; n];
@@ -461,20 +462,7 @@ proptest! {
         firms in 2usize..6,
         raw in proptest::collection::vec((0usize..8, 0usize..6, 0u32..8_000), 0..16),
     ) {
-        let key = |i: usize| if i < persons { format!("p{i}") } else { code(3000 + i - persons) };
-        let mut used = std::collections::HashMap::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut edges = Vec::new();
-        for (holder, firm, bp) in raw {
-            let (holder, firm) = (holder % (persons + firms), persons + firm % firms);
-            if holder == firm || !seen.insert((holder, firm)) {
-                continue;
-            }
-            let taken = used.entry(firm).or_insert(0u32);
-            let bp = bp.min(10_000 - *taken);
-            *taken += bp;
-            edges.push((key(holder), key(firm), bp));
-        }
+        let edges = holdings(persons, firms, &raw, 3000, 10_000, false);
         let graph = build_edges(persons, &edges);
         let analysis = Ownership::new(&graph, OwnershipConfig::default());
         for t in (0..graph.node_count() as u32).filter(|&v| !graph.is_person(v)) {
