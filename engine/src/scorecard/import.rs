@@ -66,22 +66,33 @@ fn no_children(node: Node) -> Result<()> {
     }
 }
 
-fn data_dictionary(node: Node) -> Result<Vec<DataField>> {
-    let mut fields: Vec<DataField> = Vec::new();
+/// The `element` children of `node`, read by `read`, each named at most once; `Extension`
+/// children are skipped and anything else is refused.
+fn named_children<T>(
+    node: Node,
+    element: &str,
+    mut read: impl FnMut(Node) -> Result<T>,
+    name_of: impl Fn(&T) -> &str,
+) -> Result<Vec<T>> {
+    let mut items: Vec<T> = Vec::new();
     for child in elements(node) {
         match name(child) {
-            "DataField" => {
-                let field = data_field(child)?;
-                if fields.iter().any(|f| f.name == field.name) {
+            n if n == element => {
+                let item = read(child)?;
+                if items.iter().any(|i| name_of(i) == name_of(&item)) {
                     return Err(Error::field(path(child), "duplicate field name"));
                 }
-                fields.push(field);
+                items.push(item);
             }
             "Extension" => {}
             _ => return Err(unsupported(child)),
         }
     }
-    Ok(fields)
+    Ok(items)
+}
+
+fn data_dictionary(node: Node) -> Result<Vec<DataField>> {
+    named_children(node, "DataField", data_field, |f| f.name.as_str())
 }
 
 fn data_field(node: Node) -> Result<DataField> {
@@ -125,21 +136,7 @@ fn data_field(node: Node) -> Result<DataField> {
 }
 
 fn mining_schema(node: Node, dictionary: &[DataField]) -> Result<Vec<MiningField>> {
-    let mut fields: Vec<MiningField> = Vec::new();
-    for child in elements(node) {
-        match name(child) {
-            "MiningField" => {
-                let field = mining_field(child, dictionary)?;
-                if fields.iter().any(|f| f.name == field.name) {
-                    return Err(Error::field(path(child), "duplicate field name"));
-                }
-                fields.push(field);
-            }
-            "Extension" => {}
-            _ => return Err(unsupported(child)),
-        }
-    }
-    Ok(fields)
+    named_children(node, "MiningField", |c| mining_field(c, dictionary), |f| f.name.as_str())
 }
 
 fn mining_field(node: Node, dictionary: &[DataField]) -> Result<MiningField> {
