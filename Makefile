@@ -55,6 +55,9 @@ clean: ## Remove build output and the Python virtual environment
 	$(CARGO) clean
 	rm -rf $(VENV)
 
+# Surface-specific targets (Python bindings, WebAssembly, browser pages) live in mk/*.mk.
+include $(wildcard mk/*.mk)
+
 # ---- steps -------------------------------------------------------------------------------
 
 fmt-check:

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Make sure .venv exists and holds exactly the pinned packages of tests/requirements.txt.
+# Make sure .venv exists and holds the pinned packages of the given requirement files
+# (default: tests/requirements.txt).
+#
+# Usage: scripts/ensure-venv.sh [REQUIREMENTS_FILE...]
 #
 # Idempotent: the virtual environment is created only when missing (or broken), and pip runs
 # only when `pip freeze` does not already list every pinned requirement. Silent when there is
@@ -12,7 +15,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python="${PYTHON:-python3}"
 venv="${VENV:-$root/.venv}"
-requirements="$root/tests/requirements.txt"
+if [ "$#" -eq 0 ]; then
+    set -- "$root/tests/requirements.txt"
+fi
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 if ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
@@ -31,11 +36,13 @@ normalize() {
         | sort -u
 }
 
-wanted="$(normalize <"$requirements")"
+wanted="$(cat "$@" | normalize)"
 installed="$("$venv/bin/python" -m pip freeze --all 2>/dev/null | normalize)"
 missing="$(comm -23 <(printf '%s\n' "$wanted") <(printf '%s\n' "$installed"))"
 
 if [ -n "$missing" ]; then
-    echo "installing pinned test requirements into $venv:" $missing
-    "$venv/bin/python" -m pip install --quiet -r "$requirements"
+    echo "installing pinned requirements into $venv:" $missing
+    args=()
+    for file in "$@"; do args+=(-r "$file"); done
+    "$venv/bin/python" -m pip install --quiet "${args[@]}"
 fi

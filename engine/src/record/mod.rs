@@ -21,6 +21,7 @@ pub use kinds::{
     Arrears, ArrearsKind, Commitment, CommitmentStatus, Domain, Honour, HonourKind, ListKind,
     Listing, Measure, Penalty, Record, RecordClass, RecordDetail, Severity,
 };
+pub use wire::MAX_JSON_DEPTH;
 
 use crate::date::Date;
 use crate::error::{Error, Result};

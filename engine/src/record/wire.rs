@@ -465,6 +465,11 @@ pub(crate) fn parse(text: &str) -> Result<Enterprise> {
     from_json_text::<EnterpriseWire>(text)?.into_enterprise()
 }
 
+/// The deepest nesting of arrays and objects any JSON input may have: serde_json's fixed
+/// recursion limit, which keeps every parser's stack bounded (no input of ours needs more than
+/// five levels).
+pub const MAX_JSON_DEPTH: usize = 128;
+
 /// Reads `T` from JSON text; on failure, classifies the error and finds its JSON path.
 ///
 /// The fast path carries no path tracking; only a failing input is read a second time, with
@@ -476,6 +481,13 @@ pub(crate) fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T> {
         Ok(value) => return Ok(value),
         Err(err) => err,
     };
+    if err.to_string().starts_with("recursion limit exceeded") {
+        return Err(Error::LimitExceeded {
+            what: "JSON nesting depth".to_owned(),
+            limit: MAX_JSON_DEPTH,
+            found: MAX_JSON_DEPTH + 1,
+        });
+    }
     // The parser's own categories mislabel some data errors (a non-numeric map key reads as a
     // syntax error): text that is well-formed JSON always gets a field error with its path.
     let well_formed = matches!(err.classify(), Category::Data)
