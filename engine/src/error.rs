@@ -8,6 +8,7 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+use crate::privacy::redact;
 use crate::uscc::UsccError;
 
 /// Shorthand for results of this crate.
@@ -118,6 +119,14 @@ fn join_problems(problems: &[Problem]) -> String {
     if more > 0 { format!("{}; and {more} more", shown.join("; ")) } else { shown.join("; ") }
 }
 
+/// `text` with resident identity numbers redacted, reusing the allocation when there are none.
+pub(crate) fn redacted(text: String) -> String {
+    match redact(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
+}
+
 impl Error {
     /// The stable, snake_case name of this error's kind.
     pub fn kind(&self) -> &'static str {
@@ -168,12 +177,15 @@ impl Error {
         }
     }
 
+    /// An `invalid_field` error. Path and message pass through [`redact`]: both may quote the
+    /// input, and a resident identity number must never leave the engine in an error.
     pub(crate) fn field(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::InvalidField { path: path.into(), message: message.into() }
+        Error::InvalidField { path: redacted(path.into()), message: redacted(message.into()) }
     }
 
+    /// An `inconsistent_dates` error (path and message redacted like [`Error::field`]).
     pub(crate) fn dates(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::InconsistentDates { path: path.into(), message: message.into() }
+        Error::InconsistentDates { path: redacted(path.into()), message: redacted(message.into()) }
     }
 }
 

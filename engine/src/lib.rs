@@ -5,6 +5,7 @@
 pub mod date;
 pub mod error;
 pub mod num;
+pub mod privacy;
 pub mod record;
 pub mod uscc;
 
@@ -24,7 +25,7 @@ pub mod scorecard;
 pub mod synth;
 
 pub use error::{Error, Problem, Result};
-pub use evaluate::{Evaluation, Evaluator};
+pub use evaluate::{Evaluation, EvaluationLimits, Evaluator};
 pub use model::Model;
 pub use num::Amount;
 pub use record::{Enterprise, Record, RecordClass, RecordDetail};

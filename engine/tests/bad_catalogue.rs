@@ -12,6 +12,7 @@ use xinyong::date::{Date, parse_date};
 use xinyong::finance::{Catalog, Demand};
 use xinyong::graph::ownership::{Ownership, OwnershipConfig};
 use xinyong::graph::{BuildPolicy, GraphBuilder};
+use xinyong::privacy::redact;
 use xinyong::scorecard::Scorecard;
 use xinyong::{Enterprise, Error, Evaluator, Model, Result, Uscc};
 
@@ -131,6 +132,10 @@ fn every_bad_input_gets_its_error_kind() {
         }
         if let Some(error) = &got {
             assert!(!error.to_string().is_empty(), "{name}: the error says what is wrong");
+            // No resident ID number leaves the engine in an error, however it was quoted.
+            for shown in [error.to_string(), serde_json::to_string(error).unwrap()] {
+                assert_eq!(redact(&shown), shown, "{name}: an ID number in the error");
+            }
         }
     }
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));

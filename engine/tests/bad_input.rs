@@ -525,10 +525,65 @@ fn every_error_kind_is_produced_by_some_case() {
     let mut kinds: BTreeSet<&str> = cases().iter().map(|c| c.kind).collect();
     kinds.extend(LINE_KINDS);
     kinds.insert("invalid_model");
-    // `io` needs a failing reader and `limit_exceeded` has no producer in the engine yet.
-    let exempt = ["io", "limit_exceeded"];
+    // Produced by the record and graph limits tests below.
+    kinds.insert("limit_exceeded");
+    // `io` needs a failing reader (the CLI tests give it one).
+    let exempt = ["io"];
     let untested: Vec<&&str> =
         Error::KINDS.iter().filter(|k| !kinds.contains(*k) && !exempt.contains(k)).collect();
     assert!(untested.is_empty(), "no case produces {untested:?}");
     assert!(kinds.iter().all(|k| Error::KINDS.contains(k)), "{kinds:?}");
+}
+
+/// A firm with `n` minor penalties, decided on successive days up to 2026-06-29.
+fn firm_with_penalties(n: usize) -> Enterprise {
+    let last = parse_date("2026-06-29").unwrap();
+    let records: Vec<String> = (0..n)
+        .map(|i| {
+            let day = last - chrono::Days::new((i % 3000) as u64);
+            format!(r#"{{"kind":"penalty","severity":"minor","decided_on":"{day}"}}"#)
+        })
+        .collect();
+    Enterprise::from_json(&firm(&format!(r#""records":[{}]"#, records.join(",")))).unwrap()
+}
+
+#[test]
+fn a_firm_at_the_record_limit_evaluates_and_one_more_record_is_refused() {
+    let evaluator = Evaluator::default_model();
+    assert_eq!(evaluator.limits().max_records, 100_000);
+    // The adversarial shape of the issue: one firm with 100,000 records evaluates (linearly:
+    // quadratic work here would be 10^10 steps and never finish).
+    let big = firm_with_penalties(100_000);
+    let evaluation = evaluator.evaluate(&big, as_of()).unwrap();
+    assert!(evaluation.score >= xinyong::Decimal::ZERO);
+    let tight = evaluator.clone().with_limits(xinyong::EvaluationLimits { max_records: 10 });
+    assert!(tight.evaluate(&firm_with_penalties(10), as_of()).is_ok());
+    let err = tight.evaluate(&firm_with_penalties(11), as_of()).unwrap_err();
+    assert_eq!(err.kind(), "limit_exceeded");
+    let json = serde_json::to_value(&err).unwrap();
+    assert_eq!(json["what"], "records of one enterprise");
+    assert_eq!((json["limit"].as_u64(), json["found"].as_u64()), (Some(10), Some(11)));
+}
+
+#[test]
+fn graph_size_limits_are_configurable() {
+    use xinyong::graph::{BuildPolicy, GraphBuilder, GraphLimits};
+    let limits = GraphLimits { max_nodes: 2, max_edges: 1 };
+    let mut builder = GraphBuilder::new(BuildPolicy::default()).with_limits(limits);
+    builder.read_jsonl(r#"{"node": {"person": "p1"}}"#).unwrap();
+    builder.read_jsonl(&format!(r#"{{"node": {{"enterprise": "{USCC}"}}}}"#)).unwrap();
+    let err = builder.read_jsonl(r#"{"node": {"person": "p2"}}"#).unwrap_err();
+    assert_eq!(err.kind(), "limit_exceeded", "{err}");
+    let edge = format!(
+        r#"{{"edge": {{"kind": "shareholding", "from": "p1", "to": "{USCC}", "share": "0.5"}}}}"#
+    );
+    builder.read_jsonl(&edge).unwrap();
+    let err = builder.read_jsonl(&edge).unwrap_err();
+    assert_eq!(serde_json::to_value(&err).unwrap()["what"], "edges");
+    // An implied enterprise counts too.
+    let mut builder = GraphBuilder::new(BuildPolicy::default())
+        .with_limits(GraphLimits { max_nodes: 1, max_edges: 10 });
+    builder.read_jsonl(r#"{"node": {"person": "p1"}}"#).unwrap();
+    builder.read_jsonl(&edge).unwrap();
+    assert_eq!(builder.freeze().unwrap_err().kind(), "limit_exceeded");
 }

@@ -63,3 +63,31 @@ def test_table_shows_the_grade_distribution(demo) -> None:
         assert any(token(line, grade) and token(line, str(count)) for line in lines), (
             f"no stdout line shows grade {grade} with count {count}\n{describe(proc)}"
         )
+
+
+# GB 11643: 17 digits (characters 7-14 a birth date) and a mod-11 check character.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_SHAPE = re.compile(r"(?<![A-Za-z0-9.])[0-9]{6}(19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx](?![A-Za-z0-9.])")
+
+
+def resident_id_numbers(text: str) -> list[str]:
+    """Every run in `text` shaped like a resident ID number whose check character fits."""
+    found = []
+    for match in _ID_SHAPE.finditer(text):
+        number = match.group(0).upper()
+        total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+        if _ID_CHECK[total % 11] == number[17]:
+            found.append(number)
+    return found
+
+
+def test_resident_id_scan_sees_a_number() -> None:
+    assert resident_id_numbers('{"owner": "11010119900307109X"}') == ["11010119900307109X"]
+    assert resident_id_numbers('{"uscc": "91350900587527783P", "p": 0.041183184069848354}') == []
+
+
+def test_no_output_of_the_demo_holds_a_resident_id_number(demo) -> None:
+    proc, results = demo
+    for name, text in (("stdout", proc.stdout), ("stderr", proc.stderr), ("results", json.dumps(results))):
+        assert resident_id_numbers(text) == [], f"resident ID numbers in the demo's {name}"

@@ -40,6 +40,23 @@ use fixed::Points;
 pub struct Evaluator {
     inner: Arc<Compiled>,
     model: Arc<Model>,
+    limits: EvaluationLimits,
+}
+
+/// Size limits of one evaluation, so one hostile enterprise cannot hold a batch worker for
+/// long. Evaluation time grows linearly with the records, so the default admits any real firm
+/// with room to spare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvaluationLimits {
+    /// Most records one enterprise may carry, else `limit_exceeded` (`what`: `records of one
+    /// enterprise`). Default 100,000.
+    pub max_records: usize,
+}
+
+impl Default for EvaluationLimits {
+    fn default() -> Self {
+        EvaluationLimits { max_records: 100_000 }
+    }
 }
 
 impl std::fmt::Debug for Evaluator {
@@ -83,14 +100,25 @@ impl Evaluator {
     pub fn new(model: Model) -> Result<Evaluator> {
         model.validate()?;
         let inner = Arc::new(compile::compile(&model));
-        Ok(Evaluator { inner, model: Arc::new(model) })
+        Ok(Evaluator { inner, model: Arc::new(model), limits: EvaluationLimits::default() })
     }
 
     /// The embedded default model, compiled.
     pub fn default_model() -> Evaluator {
         let model = Model::default_model();
         let inner = Arc::new(compile::compile(&model));
-        Evaluator { inner, model: Arc::new(model) }
+        Evaluator { inner, model: Arc::new(model), limits: EvaluationLimits::default() }
+    }
+
+    /// The same evaluator with other size limits.
+    pub fn with_limits(mut self, limits: EvaluationLimits) -> Evaluator {
+        self.limits = limits;
+        self
+    }
+
+    /// The size limits in force.
+    pub fn limits(&self) -> EvaluationLimits {
+        self.limits
     }
 
     /// The model this evaluator was compiled from.
@@ -106,8 +134,16 @@ impl Evaluator {
     /// Evaluates one enterprise on `as_of`. Pure: the same inputs give the same result.
     ///
     /// Fails with [`Error::FutureDate`](crate::Error::FutureDate) when a date of the enterprise
-    /// lies after `as_of`.
+    /// lies after `as_of`, and with [`Error::LimitExceeded`](crate::Error::LimitExceeded) when
+    /// it carries more records than [`EvaluationLimits::max_records`].
     pub fn evaluate(&self, enterprise: &Enterprise, as_of: Date) -> Result<Evaluation> {
+        if enterprise.records.len() > self.limits.max_records {
+            return Err(crate::Error::LimitExceeded {
+                what: "records of one enterprise".to_owned(),
+                limit: self.limits.max_records,
+                found: enterprise.records.len(),
+            });
+        }
         enterprise.check_dates(as_of)?;
         let tally = self.tally(enterprise, as_of);
         let mut contributions = Vec::with_capacity(tally.raw.len());

@@ -64,6 +64,25 @@ impl Default for BuildPolicy {
     }
 }
 
+/// Size limits of a build: a platform loading files from many departments caps what one file
+/// may make the process hold. Both default to the most `u32` indices can number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct GraphLimits {
+    /// Most nodes (declared and implied), else `limit_exceeded` (`what`: `nodes`).
+    pub max_nodes: usize,
+    /// Most edges, else `limit_exceeded` (`what`: `edges`).
+    pub max_edges: usize,
+}
+
+/// The most nodes or edges `u32` indices can number (one value is kept free as a sentinel).
+const INDEX_LIMIT: usize = u32::MAX as usize - 1;
+
+impl Default for GraphLimits {
+    fn default() -> Self {
+        GraphLimits { max_nodes: INDEX_LIMIT, max_edges: INDEX_LIMIT }
+    }
+}
+
 /// Everything a build changed or noticed, sorted by key.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BuildReport {
@@ -117,6 +136,7 @@ pub struct Oversubscription {
 #[derive(Debug, Default)]
 pub struct GraphBuilder {
     policy: BuildPolicy,
+    limits: GraphLimits,
     nodes: HashMap<String, u32>,
     slots: Vec<(NodeKey, Option<String>)>,
     node_inputs: usize,
@@ -137,6 +157,15 @@ impl GraphBuilder {
         GraphBuilder { policy, ..GraphBuilder::default() }
     }
 
+    /// The same builder with other size limits (each capped at what `u32` indices can number).
+    pub fn with_limits(mut self, limits: GraphLimits) -> GraphBuilder {
+        self.limits = GraphLimits {
+            max_nodes: limits.max_nodes.min(INDEX_LIMIT),
+            max_edges: limits.max_edges.min(INDEX_LIMIT),
+        };
+        self
+    }
+
     pub(crate) fn node_inputs(&self) -> usize {
         self.node_inputs
     }
@@ -154,7 +183,7 @@ impl GraphBuilder {
             return Err(Error::field(format!("nodes[{input}].name"), message));
         }
         let Some(&slot) = self.nodes.get(node.key.as_str()) else {
-            new_slot(&mut self.nodes, &mut self.slots, node.key, node.name)?;
+            new_slot(&mut self.nodes, &mut self.slots, self.limits.max_nodes, node.key, node.name)?;
             return Ok(());
         };
         if let Some((key, name)) = self.slots.get_mut(slot as usize) {
@@ -189,10 +218,10 @@ impl GraphBuilder {
             }
             _ => {}
         }
-        if self.edges.len() >= u32::MAX as usize - 1 {
+        if self.edges.len() >= self.limits.max_edges {
             return Err(Error::LimitExceeded {
                 what: "edges".to_owned(),
-                limit: u32::MAX as usize - 1,
+                limit: self.limits.max_edges,
                 found: self.edges.len() + 1,
             });
         }
@@ -213,6 +242,7 @@ impl GraphBuilder {
                     &mut self.nodes,
                     &mut self.slots,
                     self.policy,
+                    self.limits.max_nodes,
                     text,
                     path,
                     &mut report,
@@ -325,6 +355,7 @@ fn resolve(
     nodes: &mut HashMap<String, u32>,
     slots: &mut Vec<(NodeKey, Option<String>)>,
     policy: BuildPolicy,
+    max_nodes: usize,
     text: &str,
     path: impl Fn() -> String,
     report: &mut BuildReport,
@@ -347,20 +378,25 @@ fn resolve(
         return Err(Error::field(path(), format!("no node is declared with key `{key}`")));
     }
     report.implied_enterprises.push(key.to_owned());
-    new_slot(nodes, slots, NodeKey::Enterprise(code), None)
+    new_slot(nodes, slots, max_nodes, NodeKey::Enterprise(code), None)
 }
 
-/// Registers a node under a new slot, refusing more nodes than `u32` indices can number.
+/// Registers a node under a new slot, refusing more than `max_nodes` (at most what `u32`
+/// indices can number).
 fn new_slot(
     nodes: &mut HashMap<String, u32>,
     slots: &mut Vec<(NodeKey, Option<String>)>,
+    max_nodes: usize,
     key: NodeKey,
     name: Option<String>,
 ) -> Result<u32> {
-    let slot = u32::try_from(slots.len()).ok().filter(|&s| s < u32::MAX).ok_or_else(|| {
-        let (what, limit, found) = ("nodes".to_owned(), u32::MAX as usize - 1, slots.len() + 1);
-        Error::LimitExceeded { what, limit, found }
-    })?;
+    let slot = u32::try_from(slots.len())
+        .ok()
+        .filter(|&s| (s as usize) < max_nodes.min(INDEX_LIMIT))
+        .ok_or_else(|| {
+            let (what, found) = ("nodes".to_owned(), slots.len() + 1);
+            Error::LimitExceeded { what, limit: max_nodes.min(INDEX_LIMIT), found }
+        })?;
     nodes.insert(key.as_str().to_owned(), slot);
     slots.push((key, name));
     Ok(slot)

@@ -12,6 +12,7 @@ use super::model::{Edge, EdgeKind, GuaranteeStatus, Node, NodeKey, PersonId, Rel
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::num::Amount;
+use crate::record::syntax_error;
 use crate::uscc::Uscc;
 
 /// A node line: exactly one of `enterprise` or `person`.
@@ -77,11 +78,7 @@ impl GraphBuilder {
             if line.trim().is_empty() {
                 continue;
             }
-            let value: Value = serde_json::from_str(line).map_err(|e| Error::MalformedJson {
-                line: i + 1,
-                column: e.column(),
-                message: bare_message(&e),
-            })?;
+            let value: Value = serde_json::from_str(line).map_err(|e| syntax_error(&e, i + 1))?;
             let Value::Object(mut object) = value else {
                 return Err(Error::field(format!("lines[{i}]"), "a line must be a JSON object"));
             };
@@ -166,13 +163,6 @@ fn decode<T: for<'de> Deserialize<'de>>(value: Value, path: &str) -> Result<T> {
             message,
         )
     })
-}
-
-/// serde_json appends " at line L column C"; the position goes into fields instead.
-fn bare_message(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    let text = text.rfind(" at line ").map_or(text.as_str(), |cut| &text[..cut]);
-    text.chars().take(200).collect()
 }
 
 fn node_from_wire(w: NodeWire, path: &str) -> Result<Node> {

@@ -44,7 +44,9 @@ pub mod relation;
 pub mod scc;
 mod shares;
 
-pub use build::{BuildPolicy, BuildReport, DuplicatePolicy, GraphBuilder, OversubscribedPolicy};
+pub use build::{
+    BuildPolicy, BuildReport, DuplicatePolicy, GraphBuilder, GraphLimits, OversubscribedPolicy,
+};
 pub use input::CSV_COLUMNS;
 pub use model::{
     Edge, EdgeKind, GuaranteeStatus, Node, NodeKey, NodeKind, PersonId, Relation, Role,

@@ -47,8 +47,8 @@ fn person_key_problem(text: &str) -> Option<String> {
     }
     if looks_like_resident_id(text) {
         return Some(
-            "this looks like a resident identity number; pass a salted hash of it as the \
-             person key instead"
+            "this looks like a resident identity number; pass its pseudonym from \
+             xinyong::privacy::person_key (a keyed hash) as the person key instead"
                 .to_owned(),
         );
     }

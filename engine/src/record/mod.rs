@@ -9,7 +9,7 @@
 mod kinds;
 mod wire;
 
-pub(crate) use wire::from_json_text;
+pub(crate) use wire::{from_json_text, syntax_error};
 
 use std::collections::BTreeMap;
 

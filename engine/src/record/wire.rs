@@ -146,6 +146,7 @@ impl RecordWire {
         let kind = match self.kind {
             Some(KindName::Known(k)) => k,
             Some(KindName::Unknown(kind)) => {
+                let kind = crate::error::redacted(kind);
                 return Err(Error::UnknownRecordKind { path: path.to_owned(), kind });
             }
             None => return Err(Error::field(format!("{path}.kind"), "a record needs `kind`")),
@@ -481,12 +482,8 @@ pub(crate) fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T> {
         Ok(value) => return Ok(value),
         Err(err) => err,
     };
-    if err.to_string().starts_with("recursion limit exceeded") {
-        return Err(Error::LimitExceeded {
-            what: "JSON nesting depth".to_owned(),
-            limit: MAX_JSON_DEPTH,
-            found: MAX_JSON_DEPTH + 1,
-        });
+    if is_too_deep(&err) {
+        return Err(too_deep());
     }
     // The parser's own categories mislabel some data errors (a non-numeric map key reads as a
     // syntax error): text that is well-formed JSON always gets a field error with its path.
@@ -500,15 +497,36 @@ pub(crate) fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T> {
         };
         Error::field(path, bare_message(&err))
     } else {
-        Error::MalformedJson { line: err.line(), column: err.column(), message: bare_message(&err) }
+        syntax_error(&err, err.line())
     })
+}
+
+/// The error of JSON text that does not parse, `line` being its 1-based line in the caller's
+/// input: `limit_exceeded` when it nests too deep, else `malformed_json`.
+pub(crate) fn syntax_error(err: &serde_json::Error, line: usize) -> Error {
+    if is_too_deep(err) {
+        return too_deep();
+    }
+    Error::MalformedJson { line, column: err.column(), message: bare_message(err) }
+}
+
+fn is_too_deep(err: &serde_json::Error) -> bool {
+    err.to_string().starts_with("recursion limit exceeded")
+}
+
+fn too_deep() -> Error {
+    Error::LimitExceeded {
+        what: "JSON nesting depth".to_owned(),
+        limit: MAX_JSON_DEPTH,
+        found: MAX_JSON_DEPTH + 1,
+    }
 }
 
 /// serde_json appends " at line L column C"; the position is reported in fields instead. The
 /// message is clipped: it may quote the input, which can be huge.
 fn bare_message(err: &serde_json::Error) -> String {
     const LIMIT: usize = 200;
-    let text = err.to_string();
+    let text = crate::error::redacted(err.to_string());
     let text = text.rfind(" at line ").map_or(text.as_str(), |cut| &text[..cut]);
     match text.char_indices().nth(LIMIT) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
