@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import time
 
 from helpers import assert_evaluation, describe, json_lines
 
@@ -114,3 +117,44 @@ def test_only_blank_lines_gives_empty_output(run) -> None:
     proc = run("evaluate", "--as-of", AS_OF, input="\n\n\n")
     assert proc.returncode == 0, describe(proc)
     assert proc.stdout == ""
+
+
+def test_a_killed_run_leaves_no_output_file_that_looks_complete(xinyong, tmp_path) -> None:
+    """`--output` is written under a temporary name and renamed only when the run completes,
+    so a process killed mid-run leaves at most the hidden partial file, never `out.jsonl`."""
+    out = tmp_path / "out.jsonl"
+    # An endless-looking stream: synth writes far more firms than the test lets evaluate read.
+    synth = subprocess.Popen(
+        [str(xinyong), "synth", "--enterprises", "5000000", "--seed", "3", "--as-of", "2026-06-30"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    evaluate = subprocess.Popen(
+        [str(xinyong), "evaluate", "--as-of", "2026-06-30", "--output", str(out)],
+        stdin=synth.stdout,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert synth.stdout is not None
+    synth.stdout.close()
+    try:
+        deadline = time.monotonic() + 60
+        partial = []
+        while time.monotonic() < deadline:
+            partial = [p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl.partial")]
+            if partial and partial[0].stat().st_size > 1 << 20:
+                break
+            assert evaluate.poll() is None, "evaluate ended before it could be interrupted"
+            time.sleep(0.05)
+        assert partial, "no partial output appeared"
+        evaluate.send_signal(signal.SIGKILL)
+        evaluate.wait(timeout=30)
+    finally:
+        for proc in (evaluate, synth):
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(timeout=30)
+    assert evaluate.returncode == -signal.SIGKILL
+    assert not out.exists(), "a killed run left a file under the final name"
+    leftovers = [p.name for p in tmp_path.iterdir()]
+    assert all(name.startswith(".out.jsonl.partial") for name in leftovers), leftovers
