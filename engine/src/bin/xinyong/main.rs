@@ -5,6 +5,7 @@
 
 mod demo;
 mod evaluate;
+mod graph;
 mod io;
 mod matching;
 mod model;
@@ -40,6 +41,9 @@ enum Command {
     Model(model::Command),
     /// Match financing demands (JSON Lines) against a product catalog.
     Match(matching::Args),
+    /// Analyse a relationship graph: owners, control, guarantee circles, contagion.
+    #[command(subcommand)]
+    Graph(graph::Command),
     /// Generate a deterministic synthetic registry as JSON Lines.
     Synth(synth::Args),
     /// Evaluate the bundled sample registry with the default model and print a summary.
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => evaluate::explain(args),
         Command::Model(cmd) => model::run(cmd),
         Command::Match(args) => matching::run(args),
+        Command::Graph(cmd) => graph::run(cmd),
         Command::Synth(args) => synth::run(args),
         Command::Demo(args) => demo::run(args),
     };
