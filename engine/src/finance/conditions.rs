@@ -153,7 +153,7 @@ fn at_least(
         }
         None => Some(unknown(
             id,
-            format!("{} required", yuan(required)),
+            [format!("至少 {}", yuan(required)), format!("{} required", yuan(required))],
             required.normalize().to_string(),
             what,
         )),
@@ -186,15 +186,19 @@ fn at_most(
         }
         None => Some(unknown(
             id,
-            format!("at most {}", show(allowed)),
+            [format!("不超过 {}", show(allowed)), format!("at most {}", show(allowed))],
             allowed.normalize().to_string(),
             what,
         )),
     }
 }
 
-fn unknown(id: ConditionId, need: String, required: String, [zh, en]: [&str; 2]) -> Gap {
-    let text = label(format!("{zh}未报送（要求：{need}）"), format!("{en} not reported ({need})"));
+/// A condition on a figure the firm did not report; `need` is the requirement in Chinese and
+/// English.
+fn unknown(id: ConditionId, need: [String; 2], required: String, [zh, en]: [&str; 2]) -> Gap {
+    let [need_zh, need_en] = need;
+    let text =
+        label(format!("{zh}未报送（要求：{need_zh}）"), format!("{en} not reported ({need_en})"));
     gap(id, required, None, text)
 }
 
@@ -212,8 +216,9 @@ pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
     ));
     if d.collateral < product.collateral {
         let (need, have) = (product.collateral.as_str(), d.collateral.as_str());
+        let (need_zh, have_zh) = (product.collateral.name_zh(), d.collateral.name_zh());
         let text = label(
-            format!("需要担保方式 {need}，企业提供 {have}"),
+            format!("需要担保方式：{need_zh}，企业提供：{have_zh}"),
             format!("collateral {need} required, {have} offered"),
         );
         gaps.push(gap(ConditionId::Collateral, need.to_owned(), Some(have.to_owned()), text));
@@ -360,7 +365,7 @@ fn recent_payment(months: u32, last: Option<Date>, as_of: Date) -> Option<Gap> {
     let Some(last) = last else {
         return Some(unknown(
             ConditionId::RecentTaxPayment,
-            need.clone(),
+            [format!("{months} 个月内"), need.clone()],
             need,
             ["最近纳税日期", "date of the last tax payment"],
         ));
@@ -426,5 +431,31 @@ mod tests {
         assert_eq!(y("15000.00"), "¥15,000");
         assert_eq!(y("1250000.5"), "¥1,250,000.5");
         assert_eq!(y("123456789"), "¥123,456,789");
+    }
+
+    #[test]
+    fn unreported_figures_are_explained_in_each_language_alone() {
+        use crate::evaluate::Lang;
+        let cap: Decimal = "5000000".parse().unwrap();
+        let gap = at_most(
+            ConditionId::ExistingLoans,
+            cap,
+            None,
+            ["现有经营贷款", "existing loans"],
+            true,
+        )
+        .unwrap();
+        assert_eq!(gap.text.get(Lang::Zh), "现有经营贷款未报送（要求：不超过 ¥5,000,000）");
+        assert_eq!(gap.text.get(Lang::En), "existing loans not reported (at most ¥5,000,000)");
+        let floor: Decimal = "20000".parse().unwrap();
+        let gap =
+            at_least(ConditionId::TaxPaid12m, floor, None, ["近12个月纳税额", "tax paid"]).unwrap();
+        assert_eq!(gap.text.get(Lang::Zh), "近12个月纳税额未报送（要求：至少 ¥20,000）");
+        let gap = recent_payment(3, None, crate::date::parse_date("2026-06-30").unwrap()).unwrap();
+        assert!(
+            gap.text.get(Lang::Zh).ends_with("（要求：3 个月内）"),
+            "{}",
+            gap.text.get(Lang::Zh)
+        );
     }
 }

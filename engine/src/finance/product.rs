@@ -39,6 +39,15 @@ impl Collateral {
             Collateral::Mortgage => "mortgage",
         }
     }
+
+    /// The Chinese name, for gap texts.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Collateral::None => "信用（无担保）",
+            Collateral::Guarantee => "保证",
+            Collateral::Mortgage => "抵押",
+        }
+    }
 }
 
 /// Loan amounts a product grants, yuan, both ends inclusive.
