@@ -195,6 +195,10 @@ pub fn psi_from_scores(
 }
 
 fn quantile_cuts(sorted: &[f64], bins: usize) -> Vec<f64> {
+    // More bins than scores cannot give more cuts: with bins >= n every rank is a candidate,
+    // exactly as with bins = n. Capping keeps a huge caller-given count from allocating or
+    // looping billions of times.
+    let bins = bins.min(sorted.len().max(1));
     let n = sorted.len() as u128;
     let max = sorted.last().copied().unwrap_or(0.0);
     let mut cuts: Vec<f64> = Vec::with_capacity(bins);
@@ -277,6 +281,16 @@ mod tests {
     fn csi_equals_psi_on_counts() {
         let c = csi(&[120, 300, 80], &[90, 310, 100]).unwrap();
         assert_eq!(c, psi(&[120.0, 300.0, 80.0], &[90.0, 310.0, 100.0]).unwrap());
+    }
+
+    #[test]
+    fn more_bins_than_scores_cut_at_every_distinct_value() {
+        let expected = [1.0, 2.0, 2.0, 3.0, 4.0];
+        let actual = [1.0, 3.0, 5.0];
+        let at_n = psi_from_scores(&expected, &actual, expected.len()).unwrap();
+        let huge = psi_from_scores(&expected, &actual, 4_000_000_000).unwrap();
+        assert_eq!(huge.cut_points, at_n.cut_points);
+        assert_eq!(huge.cut_points, vec![1.0, 2.0, 3.0]);
     }
 
     #[test]
