@@ -90,3 +90,18 @@ def test_bad_graphs_and_unknown_firms_are_clear_errors(run) -> None:
     assert proc.returncode == 2 and "no enterprise" in proc.stderr, describe(proc)
     proc = run("graph", "contagion", "--edges", GRAPHS / "pyramid.jsonl")
     assert proc.returncode == 2 and "--seed" in proc.stderr, describe(proc)
+
+
+def test_groups_equal_the_golden_and_report_hubs(run) -> None:
+    expected = json.loads((GRAPHS / "groups.expected.json").read_text(encoding="utf-8"))
+    proc = run("graph", "groups", "--edges", GRAPHS / "groups.jsonl", "--as-of", "2026-06-30",
+               "--max-person-firms", "2")
+    assert proc.returncode == 0, describe(proc)
+    assert json_lines(proc.stdout) == expected["groups"]
+    assert "key person `x` holds roles in 3 firms" in proc.stderr
+    # Switching the key-person test off leaves three groups; naming more roles joins H3.
+    lines = graph(run, "groups", "--edges", GRAPHS / "groups.jsonl", "--as-of", "2026-06-30", "--no-key-persons")
+    assert len(lines) == 3
+    lines = graph(run, "groups", "--edges", GRAPHS / "groups.jsonl", "--as-of", "2026-06-30",
+                  "--key-role", "legal-representative", "--key-role", "director")
+    assert any("91330100MA000063XB" in line["members"] for line in lines)

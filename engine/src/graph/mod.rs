@@ -35,6 +35,7 @@ pub mod build;
 pub mod close_links;
 pub mod contagion;
 pub mod csr;
+pub mod groups;
 pub mod guarantee;
 mod input;
 mod linalg;

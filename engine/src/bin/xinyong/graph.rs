@@ -10,7 +10,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use xinyong::date::Date;
 use xinyong::graph::contagion::{ContagionConfig, debt_rank};
+use xinyong::graph::groups::{GroupConfig, groups as find_groups};
 use xinyong::graph::guarantee::{GuaranteeConfig, analyse};
+use xinyong::graph::model::Role;
 use xinyong::graph::ownership::{Ownership, OwnershipConfig, OwnershipMethod};
 use xinyong::graph::{BuildPolicy, BuildReport, GraphBuilder, RelationGraph};
 
@@ -32,6 +34,8 @@ pub enum Command {
     Circles(CirclesArgs),
     /// DebtRank distress spreading from seed firms over the active guarantees.
     Contagion(ContagionArgs),
+    /// Group clients: firms tied by control, common control, key persons or mutual guarantees.
+    Groups(GroupsArgs),
 }
 
 /// How results are written.
@@ -122,6 +126,49 @@ pub struct ContagionArgs {
     lgd: Option<Decimal>,
 }
 
+#[derive(clap::Args)]
+pub struct GroupsArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Date the guarantees must be in force; today when absent.
+    #[arg(long, value_parser = date_arg)]
+    as_of: Option<Date>,
+    /// A person with key roles in more firms than this ties none of them.
+    #[arg(long, default_value_t = 20)]
+    max_person_firms: usize,
+    /// A key role that ties firms (repeat; default: legal representative).
+    #[arg(long = "key-role", value_enum)]
+    key_roles: Vec<KeyRole>,
+    /// A controller that is the state and ties nothing (repeat).
+    #[arg(long = "state")]
+    state: Vec<String>,
+    /// Do not join an enterprise with the firms it controls.
+    #[arg(long)]
+    no_control: bool,
+    /// Do not join firms with a common ultimate controller.
+    #[arg(long)]
+    no_common_controller: bool,
+    /// Do not join firms sharing a key person.
+    #[arg(long)]
+    no_key_persons: bool,
+    /// Do not join firms that guarantee each other.
+    #[arg(long)]
+    no_mutual_guarantees: bool,
+}
+
+/// Key roles, as on the command line.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum KeyRole {
+    /// 法定代表人.
+    LegalRepresentative,
+    /// A member of the board.
+    Director,
+    /// A member of the supervisory board.
+    Supervisor,
+    /// A senior manager.
+    Manager,
+}
+
 pub fn run(command: Command) -> io::Result<Outcome> {
     match command {
         Command::Report(args) => {
@@ -138,6 +185,7 @@ pub fn run(command: Command) -> io::Result<Outcome> {
         Command::Control(args) => control(&args)?,
         Command::Circles(args) => circles(args)?,
         Command::Contagion(args) => contagion(args)?,
+        Command::Groups(args) => groups(args)?,
     }
     Ok(Outcome::Clean)
 }
@@ -369,6 +417,57 @@ fn contagion(args: ContagionArgs) -> io::Result<()> {
                     firm.distress,
                     firm.round
                 )?;
+            }
+        }
+    }
+    out.finish()
+}
+
+fn groups(args: GroupsArgs) -> io::Result<()> {
+    let (graph, _) = load(&args.common)?;
+    let mut config = GroupConfig::new(args.as_of.unwrap_or_else(today));
+    config.max_person_firms = args.max_person_firms;
+    config.state_owners = args.state;
+    config.control = !args.no_control;
+    config.common_controller = !args.no_common_controller;
+    config.key_persons = !args.no_key_persons;
+    config.mutual_guarantees = !args.no_mutual_guarantees;
+    if !args.key_roles.is_empty() {
+        config.key_roles = args
+            .key_roles
+            .iter()
+            .map(|r| match r {
+                KeyRole::LegalRepresentative => Role::LegalRepresentative,
+                KeyRole::Director => Role::Director,
+                KeyRole::Supervisor => Role::Supervisor,
+                KeyRole::Manager => Role::Manager,
+            })
+            .collect();
+    }
+    let found = find_groups(&graph, config).map_err(engine_error)?;
+    for hub in &found.hubs_skipped {
+        eprintln!(
+            "xinyong: key person `{}` holds roles in {} firms (more than {}): not used to group them",
+            hub.person, hub.firms, args.max_person_firms
+        );
+    }
+    let mut out = Output::open(args.common.output.as_deref())?;
+    for group in &found.groups {
+        match args.common.format {
+            Format::Jsonl => line(&mut out, group)?,
+            Format::Table => {
+                writeln!(
+                    out,
+                    "group {} ({} firms): {}",
+                    group.id,
+                    group.members.len(),
+                    group.members.join(", ")
+                )?;
+                for tie in &group.ties {
+                    let kind = serde_json::to_string(&tie.kind).map_err(io::Error::other)?;
+                    let via = tie.via.as_deref().map(|v| format!(" via {v}")).unwrap_or_default();
+                    writeln!(out, "  {} {} - {}{via}", kind.trim_matches('"'), tie.a, tie.b)?;
+                }
             }
         }
     }
