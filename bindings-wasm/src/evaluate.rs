@@ -1,0 +1,162 @@
+//! Evaluating enterprises: one, many, and the readable explanation.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use xinyong::batch::{BatchItem, LineLimits};
+use xinyong::evaluate::Lang;
+use xinyong::{Evaluation, Model};
+
+use crate::convert::{IntoJs, date, invalid, json_text, to_js};
+use crate::error::{OrThrow, type_error};
+
+/// A compiled model, ready to evaluate enterprises.
+#[wasm_bindgen]
+pub struct Evaluator {
+    inner: xinyong::Evaluator,
+}
+
+/// One entry of [`Evaluator::evaluate_many`]: the evaluation or the error, with its position.
+#[derive(Serialize)]
+struct Entry<'a> {
+    index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evaluation: Option<&'a Evaluation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a xinyong::Error>,
+}
+
+/// One entry of [`Evaluator::evaluate_jsonl`]: as [`Entry`], with the 1-based line number.
+#[derive(Serialize)]
+struct LineEntry<'a> {
+    index: usize,
+    line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evaluation: Option<&'a Evaluation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a xinyong::Error>,
+}
+
+#[wasm_bindgen]
+impl Evaluator {
+    /// Compiles `modelJson`, or the embedded default model when it is omitted; an invalid model
+    /// throws `invalid_model` with every problem in `problems`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = modelJson)] model_json: Option<String>,
+    ) -> Result<Evaluator, JsValue> {
+        let inner = match model_json {
+            None => xinyong::Evaluator::default_model(),
+            Some(text) => {
+                xinyong::Evaluator::new(Model::from_json(&text).or_throw()?).or_throw()?
+            }
+        };
+        Ok(Evaluator { inner })
+    }
+
+    /// Evaluates one enterprise (a plain object or its JSON text) on `asOf` (`YYYY-MM-DD`); the
+    /// result is the engine's evaluation as a plain object.
+    #[wasm_bindgen(unchecked_return_type = "Evaluation")]
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Enterprise | string")] enterprise: &JsValue,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.run(enterprise, as_of)?)
+    }
+
+    /// Evaluates one enterprise given as JSON text and returns the engine's pretty JSON and a
+    /// final newline: byte for byte the golden files, and the CLI's output.
+    #[wasm_bindgen(js_name = evaluateJson)]
+    pub fn evaluate_json(
+        &self,
+        #[wasm_bindgen(js_name = enterpriseJson)] enterprise_json: &str,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+    ) -> Result<String, JsValue> {
+        let evaluation = self.inner.evaluate_json(enterprise_json, date(as_of, "as_of")?);
+        Ok(evaluation.or_throw()?.to_json_pretty() + "\n")
+    }
+
+    /// Evaluates every item (objects or JSON texts); one entry per item, in order:
+    /// `{index, evaluation}` or `{index, error: {kind, message, path?}}`. A bad item never stops
+    /// the batch, so the count out equals the count in.
+    #[wasm_bindgen(js_name = evaluateMany, unchecked_return_type = "EvaluationEntry[]")]
+    pub fn evaluate_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Array<Enterprise | string>")] items: &js_sys::Array,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = date(as_of, "as_of")?;
+        let texts = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| json_text(&item, &format!("items[{i}]")))
+            .collect::<Result<Vec<String>, JsValue>>()?;
+        let results: Vec<_> = texts.iter().map(|t| self.inner.evaluate_json(t, as_of)).collect();
+        let entries: Vec<Entry<'_>> = results
+            .iter()
+            .enumerate()
+            .map(|(index, r)| Entry { index, evaluation: r.as_ref().ok(), error: r.as_ref().err() })
+            .collect();
+        to_js(&entries)
+    }
+
+    /// Evaluates JSON Lines (a string, or the bytes of a file as a `Uint8Array`) with the
+    /// engine's default line limits; one entry per non-blank line, in order: `{index, line,
+    /// evaluation}` or `{index, line, error}`. A line that is too long or not UTF-8 yields its
+    /// error entry and the batch goes on, as in `xinyong evaluate`.
+    #[wasm_bindgen(js_name = evaluateJsonl, unchecked_return_type = "EvaluationLine[]")]
+    pub fn evaluate_jsonl(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] input: &JsValue,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+    ) -> Result<JsValue, JsValue> {
+        let bytes = match input.as_string() {
+            Some(text) => text.into_bytes(),
+            None if input.is_instance_of::<js_sys::Uint8Array>() => {
+                js_sys::Uint8Array::new(input).to_vec()
+            }
+            None => return Err(type_error("input: expected a string or a Uint8Array")),
+        };
+        let mut items: Vec<BatchItem> = Vec::new();
+        let limits = LineLimits::default();
+        self.inner
+            .evaluate_jsonl(bytes.as_slice(), date(as_of, "as_of")?, limits, |item| {
+                items.push(item);
+                Ok(())
+            })
+            .or_throw()?;
+        let entries: Vec<LineEntry<'_>> = items
+            .iter()
+            .map(|item| LineEntry {
+                index: item.index,
+                line: item.line,
+                evaluation: item.result.as_ref().ok(),
+                error: item.result.as_ref().err(),
+            })
+            .collect();
+        to_js(&entries)
+    }
+
+    /// The readable report of an evaluation in Chinese (`"zh"`) or English (`"en"`): score,
+    /// grade, dimensions, principal reasons and the improvement plan.
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Enterprise | string")] enterprise: &JsValue,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+        #[wasm_bindgen(unchecked_param_type = "Lang")] lang: &str,
+    ) -> Result<String, JsValue> {
+        let lang: Lang = lang.parse().map_err(|m: String| invalid("lang", &m).into_js())?;
+        Ok(self.inner.explain(&self.run(enterprise, as_of)?, lang))
+    }
+
+    /// The content hash of the compiled model (`sha256:...`), as stamped on every evaluation.
+    #[wasm_bindgen(js_name = modelHash)]
+    pub fn model_hash(&self) -> String {
+        self.inner.stamp().hash.to_string()
+    }
+
+    fn run(&self, enterprise: &JsValue, as_of: &str) -> Result<Evaluation, JsValue> {
+        let text = json_text(enterprise, "enterprise")?;
+        self.inner.evaluate_json(&text, date(as_of, "as_of")?).or_throw()
+    }
+}

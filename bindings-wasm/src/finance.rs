@@ -1,0 +1,119 @@
+//! Financing matching: a product catalog against enterprises' financing demands.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use xinyong::finance::{Catalog, Demand, DemandMatch, MatchOptions};
+use xinyong::{Evaluator, Model};
+
+use crate::convert::{date, json_text, options, to_js};
+use crate::error::OrThrow;
+
+/// The sample catalog the fixtures and the pages use (illustrative products, not any bank's
+/// terms): bundled so a page can match demands with no download.
+const SAMPLE_CATALOG: &str = include_str!("../../fixtures/finance/catalog.json");
+
+/// The bundled sample product catalog (JSON text).
+#[wasm_bindgen(js_name = sampleCatalogJson)]
+pub fn sample_catalog_json() -> String {
+    SAMPLE_CATALOG.to_owned()
+}
+
+/// A validated catalog with the model that grades demands and the ranking options.
+#[wasm_bindgen]
+pub struct Matcher {
+    evaluator: Evaluator,
+    catalog: Catalog,
+    options: MatchOptions,
+}
+
+/// One entry of [`Matcher::match_many`]: the match or the error, with its position.
+#[derive(Serialize)]
+struct Entry<'a> {
+    index: usize,
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    matched: Option<&'a DemandMatch>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a xinyong::Error>,
+}
+
+#[wasm_bindgen]
+impl Matcher {
+    /// Reads `catalogJson` and checks it against the model (`modelJson`, or the embedded
+    /// default). `options` may set any of `reference_rate` (`{percent, since}`), `order` (of
+    /// `"coverage"`, `"rate"`, `"term_fit"`) and `near_misses`; the rest keep their defaults.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = catalogJson)] catalog_json: &str,
+        #[wasm_bindgen(js_name = options, unchecked_optional_param_type = "MatchOptions")]
+        options_value: Option<JsValue>,
+        #[wasm_bindgen(js_name = modelJson, unchecked_optional_param_type = "string")]
+        model_json: Option<String>,
+    ) -> Result<Matcher, JsValue> {
+        let evaluator = match model_json {
+            None => Evaluator::default_model(),
+            Some(text) => Evaluator::new(Model::from_json(&text).or_throw()?).or_throw()?,
+        };
+        let options = options::<MatchOptions>(options_value, "options")?;
+        let catalog = Catalog::from_json(catalog_json, evaluator.model()).or_throw()?;
+        Ok(Matcher { evaluator, catalog, options })
+    }
+
+    /// Evaluates the demand's enterprise on `asOf` and matches it: eligible offers with limit
+    /// and rate, near misses with their gaps.
+    #[wasm_bindgen(js_name = matchDemand, unchecked_return_type = "DemandMatch")]
+    pub fn match_demand(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Demand | string")] demand: &JsValue,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+    ) -> Result<JsValue, JsValue> {
+        let demand = Demand::from_json(&json_text(demand, "demand")?).or_throw()?;
+        to_js(&self.engine().match_demand(&demand, date(as_of, "as_of")?).or_throw()?)
+    }
+
+    /// As `matchDemand`, from and to JSON text: the engine's pretty JSON and a final newline,
+    /// byte for byte the golden match files.
+    #[wasm_bindgen(js_name = matchJson)]
+    pub fn match_json(
+        &self,
+        #[wasm_bindgen(js_name = demandJson)] demand_json: &str,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+    ) -> Result<String, JsValue> {
+        let demand = Demand::from_json(demand_json).or_throw()?;
+        let matched = self.engine().match_demand(&demand, date(as_of, "as_of")?).or_throw()?;
+        Ok(matched.to_json_pretty() + "\n")
+    }
+
+    /// Matches every demand (objects or JSON texts); one entry per demand, in order:
+    /// `{index, match}` or `{index, error}`.
+    #[wasm_bindgen(js_name = matchMany, unchecked_return_type = "MatchEntry[]")]
+    pub fn match_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Array<Demand | string>")] demands: &js_sys::Array,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = date(as_of, "as_of")?;
+        let texts = demands
+            .iter()
+            .enumerate()
+            .map(|(i, d)| json_text(&d, &format!("demands[{i}]")))
+            .collect::<Result<Vec<String>, JsValue>>()?;
+        let results = self.engine().match_texts(texts.iter().map(String::as_str), as_of);
+        let entries: Vec<Entry<'_>> = results
+            .iter()
+            .enumerate()
+            .map(|(index, r)| Entry { index, matched: r.as_ref().ok(), error: r.as_ref().err() })
+            .collect();
+        to_js(&entries)
+    }
+
+    /// The catalog as validated, pretty JSON.
+    #[wasm_bindgen(js_name = catalogJson)]
+    pub fn catalog_json(&self) -> String {
+        self.catalog.to_json_pretty()
+    }
+
+    /// The engine matcher; indexing the catalog is cheap next to evaluating a demand.
+    fn engine(&self) -> xinyong::finance::Matcher<'_> {
+        xinyong::finance::Matcher::new(&self.evaluator, &self.catalog, self.options.clone())
+    }
+}
