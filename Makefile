@@ -31,7 +31,7 @@ help: ## List the targets
 demo: ## Build and run the demo on the default model and the sample registry
 	$(CARGO) run --release --features cli --bin xinyong -- demo
 
-test: fmt-check clippy cargo-test cli-build pytest-cli node-test browser-test ## Run every check: fmt, clippy, cargo test, CLI, Node and browser tests
+test: fmt-check clippy cargo-test cli-build pytest-cli python-test node-test browser-test ## Run every check: fmt, clippy, Rust, CLI, Python, Node and browser tests
 	@printf '\n==> all checks passed\n'
 
 lint: fmt-check clippy deny ## fmt check, clippy and cargo-deny (licenses, bans, sources)

@@ -30,8 +30,10 @@ impl std::fmt::Display for Problem {
 }
 
 /// Everything that can go wrong in the engine.
+///
+/// Deliberately exhaustive (not `#[non_exhaustive]`): each binding maps the kinds in one `match`,
+/// so a new kind fails to compile until every surface handles it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// A Unified Social Credit Code failed validation.
     #[error("invalid USCC: {0}")]

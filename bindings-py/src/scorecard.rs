@@ -1,0 +1,359 @@
+//! Statistical scorecards: PMML import and export, and scoring of rows (dicts) and of columns
+//! (pandas, Arrow, NumPy or lists) with exact decimals (`xinyong.Scorecard`).
+//!
+//! Inputs become `scorecard::Value`s: numbers through their shortest decimal text (so `0.1` is
+//! 0.1, not its binary approximation), strings as text, `None`/`NaN`/`NA` as missing, and
+//! booleans as the text `"true"`/`"false"`, as the engine reads JSON (a numeric field refuses
+//! them as invalid rather than reading them as 0 or 1).
+
+use std::collections::HashMap;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
+    UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef};
+use arrow_schema::DataType;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3_arrow::input::AnyArray;
+use rust_decimal::Decimal;
+use xinyong::num::parse_decimal;
+use xinyong::scorecard::{self, Row, ScorecardResult, UsageType, Value};
+
+use crate::convert::{serde_to_py, text_or_path};
+use crate::errors::{EngineResult, exception_value, to_py_err_at};
+use crate::graph::is_missing;
+use crate::metrics::{is_arrow, is_numpy_like, numpy_floats};
+
+/// A float as the decimal its shortest text spells (`0.1` is 0.1); beyond the decimal range it
+/// stays text, which a numeric field then refuses as invalid.
+fn float_value(v: f64) -> Value {
+    if v.is_nan() {
+        return Value::Missing;
+    }
+    let text = v.to_string();
+    parse_decimal(&text).map_or(Value::Text(text), Value::Number)
+}
+
+/// One Python value as a scorecard input.
+fn py_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if is_missing(obj)? {
+        return Ok(Value::Missing);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Text(b.is_true().to_string()));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::Text(s.to_cow()?.into_owned()));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Ok(float_value(f.value()));
+    }
+    if obj.is_instance_of::<PyInt>() || obj.hasattr("as_integer_ratio")? {
+        // int, decimal.Decimal and NumPy scalars: their text is the exact value.
+        let text = obj.str()?.to_cow()?.into_owned();
+        return Ok(parse_decimal(&text).map_or(Value::Text(text), Value::Number));
+    }
+    Err(PyTypeError::new_err(format!(
+        "a scorecard input must be a number, a string, a bool or None, got `{}`",
+        obj.get_type().name()?
+    )))
+}
+
+/// A row dict as an engine row.
+fn py_row(obj: &Bound<'_, PyAny>) -> PyResult<Row> {
+    let dict = obj
+        .cast::<PyDict>()
+        .map_err(|_| PyTypeError::new_err("a row must be a dict of field name to value"))?;
+    dict.iter().map(|(k, v)| Ok((k.extract::<String>()?, py_value(&v)?))).collect()
+}
+
+/// One column of inputs: Arrow arrays from their buffers, NumPy and pandas numeric columns
+/// through one NumPy copy, anything else element by element.
+fn column(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return obj.try_iter()?.map(|v| py_value(&v?)).collect();
+    }
+    if is_numpy_like(obj)? || (obj.hasattr("__array__")? && !is_arrow(obj)?) {
+        let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
+        if matches!(kind.as_str(), "f" | "i" | "u") {
+            return Ok(numpy_floats(obj)?.into_iter().map(float_value).collect());
+        }
+        return obj.call_method0("tolist")?.try_iter()?.map(|v| py_value(&v?)).collect();
+    }
+    if is_arrow(obj)? {
+        let chunks = obj.extract::<AnyArray>()?.into_chunked_array()?;
+        let mut out = Vec::new();
+        for chunk in chunks.chunks() {
+            if !append_arrow(chunk, &mut out) {
+                // A type without a direct reading (dictionaries, dates ...): its Python values.
+                return obj.call_method0("to_pylist")?.try_iter()?.map(|v| py_value(&v?)).collect();
+            }
+        }
+        return Ok(out);
+    }
+    obj.try_iter()?.map(|v| py_value(&v?)).collect()
+}
+
+/// Appends an Arrow array's values; `false` when its type has no direct reading.
+fn append_arrow(array: &ArrayRef, out: &mut Vec<Value>) -> bool {
+    macro_rules! each {
+        ($a:expr, $f:expr) => {{
+            let a = $a;
+            out.extend(
+                (0..a.len()).map(|i| if a.is_null(i) { Value::Missing } else { $f(a.value(i)) }),
+            );
+        }};
+    }
+    let int = |v: i64| Value::Number(Decimal::from(v));
+    match array.data_type() {
+        DataType::Float64 => each!(array.as_primitive::<Float64Type>(), float_value),
+        DataType::Float32 => {
+            each!(array.as_primitive::<Float32Type>(), |v: f32| float_value(f64::from(v)))
+        }
+        DataType::Int64 => each!(array.as_primitive::<Int64Type>(), int),
+        DataType::Int32 => each!(array.as_primitive::<Int32Type>(), |v| int(i64::from(v))),
+        DataType::Int16 => each!(array.as_primitive::<Int16Type>(), |v| int(i64::from(v))),
+        DataType::Int8 => each!(array.as_primitive::<Int8Type>(), |v| int(i64::from(v))),
+        DataType::UInt64 => {
+            each!(array.as_primitive::<UInt64Type>(), |v: u64| Value::Number(Decimal::from(v)))
+        }
+        DataType::UInt32 => each!(array.as_primitive::<UInt32Type>(), |v| int(i64::from(v))),
+        DataType::UInt16 => each!(array.as_primitive::<UInt16Type>(), |v| int(i64::from(v))),
+        DataType::UInt8 => each!(array.as_primitive::<UInt8Type>(), |v| int(i64::from(v))),
+        DataType::Decimal128(_, scale) => {
+            let scale = u32::try_from(*scale).unwrap_or(0);
+            each!(array.as_primitive::<Decimal128Type>(), |v: i128| {
+                Decimal::try_from_i128_with_scale(v, scale)
+                    .map_or_else(|_| Value::Text(v.to_string()), Value::Number)
+            })
+        }
+        DataType::Utf8 => each!(array.as_string::<i32>(), |v: &str| Value::Text(v.to_owned())),
+        DataType::LargeUtf8 => each!(array.as_string::<i64>(), |v: &str| Value::Text(v.to_owned())),
+        DataType::Utf8View => each!(array.as_string_view(), |v: &str| Value::Text(v.to_owned())),
+        DataType::Boolean => each!(array.as_boolean(), |v: bool| Value::Text(v.to_string())),
+        DataType::Null => out.extend(std::iter::repeat_n(Value::Missing, array.len())),
+        _ => return false,
+    }
+    true
+}
+
+/// A result as `{"score": Decimal, "reason_codes": [...]}`.
+fn result_dict<'py>(py: Python<'py>, result: ScorecardResult) -> PyResult<Bound<'py, PyAny>> {
+    let dict = PyDict::new(py);
+    dict.set_item("score", result.score.normalize())?;
+    dict.set_item("reason_codes", result.reason_codes)?;
+    Ok(dict.into_any())
+}
+
+/// A PMML 4.x `<Scorecard>`: data dictionary, mining schema and characteristics. Scores are
+/// exact decimals; reason codes follow the PMML rules (see the scorecard documentation).
+#[pyclass(module = "xinyong._xinyong", frozen)]
+pub struct Scorecard {
+    inner: scorecard::Scorecard,
+}
+
+impl Scorecard {
+    /// The names of the active inputs, in mining-schema order.
+    fn active_fields(&self) -> Vec<String> {
+        self.inner
+            .mining_fields
+            .iter()
+            .filter(|m| m.usage_type == UsageType::Active)
+            .map(|m| m.name.clone())
+            .collect()
+    }
+}
+
+#[pymethods]
+impl Scorecard {
+    /// Reads a PMML document holding one `<Scorecard>`, as text (`str`) or from a path
+    /// (`os.PathLike`). A construct the importer does not evaluate is refused
+    /// (`InvalidFieldError` with the element path) rather than skipped.
+    #[classmethod]
+    fn from_pmml(_cls: &Bound<'_, PyType>, source: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let xml = text_or_path(source)?;
+        let inner = source.py().detach(|| scorecard::Scorecard::from_pmml(&xml)).py()?;
+        Ok(Scorecard { inner })
+    }
+
+    /// The scorecard as a PMML 4.4 document that `from_pmml` reads back to an equal scorecard.
+    fn to_pmml(&self) -> String {
+        self.inner.to_pmml()
+    }
+
+    /// The scorecard as plain Python objects (the engine's JSON form of the card).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.inner)
+    }
+
+    /// `Scorecard/@modelName`, if given.
+    #[getter]
+    fn model_name(&self) -> Option<&str> {
+        self.inner.model_name.as_deref()
+    }
+
+    /// The active input fields, in mining-schema order.
+    #[getter]
+    fn fields(&self) -> Vec<String> {
+        self.active_fields()
+    }
+
+    /// Scores one row (a dict of field name to value; absent fields are missing):
+    /// `{"score": Decimal, "reason_codes": [...]}`. An invalid result raises
+    /// `InvalidFieldError` whose `path` names the input or characteristic.
+    fn score<'py>(&self, row: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = row.py();
+        let row = py_row(row)?;
+        let result = py.detach(|| self.inner.score(&row)).py()?;
+        result_dict(py, result)
+    }
+
+    /// Scores every row of an iterable of dicts (or of a DataFrame's records): one entry per
+    /// row, in order. A row without a valid result gives its exception object (with `.index`)
+    /// in its place, or, with `errors="raise"`, raises it.
+    #[pyo3(signature = (rows, errors = "collect"))]
+    fn score_many<'py>(
+        &self,
+        rows: &Bound<'py, PyAny>,
+        errors: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let py = rows.py();
+        let raise = match errors {
+            "raise" => true,
+            "collect" => false,
+            other => {
+                let message = format!("errors must be \"collect\" or \"raise\", not {other:?}");
+                return Err(PyValueError::new_err(message));
+            }
+        };
+        let rows = crate::graph::rows_of(rows)?.iter().map(py_row).collect::<PyResult<Vec<_>>>()?;
+        let results: Vec<_> = py.detach(|| rows.iter().map(|r| self.inner.score(r)).collect());
+        let mut out = Vec::with_capacity(results.len());
+        for (index, result) in results.into_iter().enumerate() {
+            match result {
+                Ok(result) => out.push(result_dict(py, result)?),
+                Err(error) if raise => return Err(to_py_err_at(&error, Some(index), None)),
+                Err(error) => out.push(exception_value(py, &error, Some(index), None)?),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Scores columnar data: a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a
+    /// dict of columns (lists, NumPy arrays, pandas Series or Arrow arrays). Only the card's
+    /// active fields are read; a field without a column is missing in every row.
+    ///
+    /// Returns a DataFrame when pandas is installed, else a dict of lists, with the columns
+    /// `score` (float; NaN where the row has no valid result — use `score`/`score_many` for
+    /// exact decimals), `reason_codes` (lists), `error_kind` and `error` (None when valid).
+    fn score_columns<'py>(&self, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = data.py();
+        let mut columns = Vec::new();
+        for name in self.active_fields() {
+            let present = match data.cast::<PyDict>() {
+                Ok(dict) => dict.get_item(&name)?,
+                Err(_) if column_names(data)?.contains(&name) => Some(data.get_item(&name)?),
+                Err(_) => None,
+            };
+            if let Some(values) = present {
+                columns.push((name, column(&values)?));
+            }
+        }
+        let rows = columns.iter().map(|(_, c)| c.len()).max().unwrap_or_else(|| len_of(data));
+        if let Some((name, c)) = columns.iter().find(|(_, c)| c.len() != rows) {
+            let message = format!("column {name:?} has {} values, another has {rows}", c.len());
+            return Err(PyValueError::new_err(message));
+        }
+        let results: Vec<_> = py.detach(|| {
+            (0..rows)
+                .map(|i| {
+                    let row: Row = columns
+                        .iter()
+                        .map(|(n, c)| (n.clone(), c.get(i).cloned().unwrap_or(Value::Missing)))
+                        .collect();
+                    self.inner.score(&row)
+                })
+                .collect()
+        });
+        // Reason codes repeat across rows: one Python string per distinct code.
+        let mut interned: HashMap<String, Bound<'py, PyString>> = HashMap::new();
+        let codes = PyList::empty(py);
+        let (mut scores, mut kinds, mut messages) =
+            (Vec::with_capacity(rows), Vec::with_capacity(rows), Vec::with_capacity(rows));
+        for result in results {
+            let row_codes = PyList::empty(py);
+            match result {
+                Ok(r) => {
+                    scores.push(r.score.to_string().parse::<f64>().unwrap_or(f64::NAN));
+                    for code in r.reason_codes {
+                        let text = match interned.get(&code) {
+                            Some(text) => text.clone(),
+                            None => {
+                                let text = PyString::new(py, &code);
+                                interned.insert(code, text.clone());
+                                text
+                            }
+                        };
+                        row_codes.append(text)?;
+                    }
+                    kinds.push(None);
+                    messages.push(None);
+                }
+                Err(e) => {
+                    scores.push(f64::NAN);
+                    kinds.push(Some(e.kind()));
+                    messages.push(Some(e.to_string()));
+                }
+            }
+            codes.append(row_codes)?;
+        }
+        let out = PyDict::new(py);
+        out.set_item("score", scores)?;
+        out.set_item("reason_codes", codes)?;
+        out.set_item("error_kind", kinds)?;
+        out.set_item("error", messages)?;
+        match py.import("pandas") {
+            Ok(pandas) => pandas.getattr("DataFrame")?.call1((out,)),
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyImportError>(py) => Ok(out.into_any()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Scorecard>().is_ok_and(|other| other.get().inner == self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Scorecard(model_name={:?}, characteristics={})",
+            self.inner.model_name.as_deref().unwrap_or(""),
+            self.inner.characteristics.len()
+        )
+    }
+}
+
+/// The column names of a table: `column_names` (pyarrow) or `columns` (pandas, polars).
+fn column_names(data: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    let names = if data.hasattr("column_names")? {
+        data.getattr("column_names")?
+    } else {
+        data.getattr("columns")?
+    };
+    names.try_iter()?.map(|c| Ok(c?.str()?.to_string())).collect()
+}
+
+/// Rows of a table with none of the card's fields: its length, else 0.
+fn len_of(data: &Bound<'_, PyAny>) -> usize {
+    if data.is_instance_of::<PyDict>() {
+        return data
+            .cast::<PyDict>()
+            .ok()
+            .and_then(|d| d.values().iter().next().and_then(|c| c.len().ok()))
+            .unwrap_or(0);
+    }
+    data.len().unwrap_or(0)
+}

@@ -1,0 +1,185 @@
+"""PMML scorecards from Python: the conformance vectors of fixtures/pmml/, exactly as
+engine/tests/pmml.rs checks them (exact score, ranked reason codes, or an invalid_field error
+naming the offending input), a PMML round trip, and columnar scoring over pandas, Arrow and
+NumPy columns giving the same results as row-by-row scoring.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pytest
+
+import xinyong
+
+ROOT = Path(__file__).resolve().parents[2]
+PMML = ROOT / "fixtures" / "pmml"
+PMML_FILES = [
+    "jpmml_AttributeReasonCodeTest.pmml",
+    "jpmml_CharacteristicReasonCodeTest.pmml",
+    "jpmml_ComplexPartialScoreTest.pmml",
+    "kie_SimpleScorecard.pmml",
+    "kie_SimpleScorecardCategorical.pmml",
+    "kie_SimpleScorecardMixedVariables.pmml",
+]
+BOOKKEEPING = {"pmml_file", "source_assertion"}
+
+
+def rows() -> list[dict[str, str]]:
+    out = []
+    for name in ["jpmml_scorecard_expected.csv", "kie_scorecard_expected.csv"]:
+        with open(PMML / name, newline="", encoding="utf-8") as f:
+            out.extend(csv.DictReader(f))
+    return out
+
+
+def inputs(row: dict[str, str]) -> dict:
+    """Input cells as the Rust test reads them: a decimal where the text is one, else text."""
+    out: dict = {}
+    for column, cell in row.items():
+        if not cell or column.startswith("expect") or column in BOOKKEEPING:
+            continue
+        try:
+            value = Decimal(cell)
+            out[column] = value if value.is_finite() else cell
+        except InvalidOperation:
+            out[column] = cell
+    return out
+
+
+def derived_codes(file: str, income: str):
+    """Codes of the rows whose source asserts only the score (see engine/tests/pmml.rs)."""
+    if file != "jpmml_ComplexPartialScoreTest.pmml":
+        return None
+    return {"": ["RC1", "RC2", "RC3"], "1500": ["RC1", "RC2", "RC3"]}.get(income, ["RC1", "RC2"])
+
+
+def load(file: str) -> xinyong.Scorecard:
+    return xinyong.Scorecard.from_pmml(PMML / file)
+
+
+ROWS = rows()
+
+
+def test_the_vectors_hold_23_rows_over_every_file() -> None:
+    assert len(ROWS) == 23
+    assert sorted({r["pmml_file"] for r in ROWS}) == PMML_FILES
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r["source_assertion"])
+def test_conformance_row(row: dict[str, str]) -> None:
+    card = load(row["pmml_file"])
+    if row.get("expect_error") == "true":
+        with pytest.raises(xinyong.InvalidFieldError) as caught:
+            card.score(inputs(row))
+        assert caught.value.path in row, caught.value.path
+        return
+    result = card.score(inputs(row))
+    expected_score = row.get("expected_score") or row["expected_final_score"]
+    assert result["score"] == Decimal(expected_score)
+    written = [v for k, v in row.items() if k.startswith("expected_reason_code_") and v]
+    derived = derived_codes(row["pmml_file"], row.get("income", ""))
+    if derived is not None:
+        assert written == []
+    assert result["reason_codes"] == (derived if derived is not None else written)
+
+
+@pytest.mark.parametrize("file", PMML_FILES)
+def test_pmml_round_trip(file: str) -> None:
+    card = load(file)
+    written = card.to_pmml()
+    back = xinyong.Scorecard.from_pmml(written)
+    assert back == card
+    assert back.to_pmml() == written
+    assert back.to_dict() == card.to_dict()
+
+
+def test_python_values_convert_exactly() -> None:
+    card = load("kie_SimpleScorecard.pmml")
+    assert card.fields == ["input1", "input2", "input3"]
+    as_floats = card.score({"input1": 5.0, "input2": 5, "input3": 34.1})
+    as_text = card.score({"input1": Decimal("5"), "input2": Decimal("5"), "input3": "34.1"})
+    assert as_floats == as_text == {"score": Decimal("25"), "reason_codes": ["Input1ReasonCode"]}
+    for bad in [float("nan"), None, True]:
+        with pytest.raises(xinyong.InvalidFieldError) as caught:
+            card.score({"input1": 5, "input2": 5, "input3": bad})
+        assert caught.value.path == "input3"
+    with pytest.raises(TypeError):
+        card.score({"input1": [5]})
+
+
+def kie_inputs() -> list[dict]:
+    return [inputs(r) for r in ROWS if r["pmml_file"] == "kie_SimpleScorecard.pmml"]
+
+
+def test_score_many_keeps_errors_in_place() -> None:
+    card = load("kie_SimpleScorecard.pmml")
+    batch = kie_inputs()
+    results = card.score_many(batch)
+    assert len(results) == len(batch) == 8
+    for i, (row, result) in enumerate(zip(batch, results)):
+        if i >= 5:
+            assert isinstance(result, xinyong.InvalidFieldError) and result.index == i
+        else:
+            assert result == card.score(row)
+    with pytest.raises(xinyong.InvalidFieldError) as caught:
+        card.score_many(batch, errors="raise")
+    assert caught.value.index == 5
+
+
+def expected_columns(card: xinyong.Scorecard, batch: list[dict]) -> list[tuple]:
+    out = []
+    for result in card.score_many(batch):
+        if isinstance(result, xinyong.XinyongError):
+            out.append((None, [], result.kind))
+        else:
+            out.append((float(result["score"]), result["reason_codes"], None))
+    return out
+
+
+def observed(table) -> list[tuple]:
+    if hasattr(table, "to_dict"):
+        table = table.to_dict("list")
+    scores = [None if s != s else s for s in table["score"]]
+    kinds = [None if k != k else k for k in table["error_kind"]]  # pandas shows None as NaN
+    return list(zip(scores, [list(c) for c in table["reason_codes"]], kinds))
+
+
+def test_score_columns_over_pandas_arrow_numpy_and_lists() -> None:
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    np = pytest.importorskip("numpy")
+    card = load("kie_SimpleScorecard.pmml")
+    # input3 as floats with NaN for the missing row, and one non-numeric text.
+    batch = kie_inputs()
+    want = expected_columns(card, batch)
+    frame = pd.DataFrame(
+        {
+            "input1": [float(r["input1"]) for r in batch],
+            "input2": [float(r["input2"]) for r in batch],
+            "input3": [str(r["input3"]) if "input3" in r else None for r in batch],
+            "unused": ["x"] * len(batch),
+        }
+    )
+    assert observed(card.score_columns(frame)) == want
+    assert observed(card.score_columns(pa.Table.from_pandas(frame))) == want
+    columns = {
+        "input1": np.array([float(r["input1"]) for r in batch]),
+        "input2": pa.array([int(r["input2"]) for r in batch]),
+        "input3": [r.get("input3") for r in batch],
+    }
+    assert observed(card.score_columns(columns)) == want
+    # A missing column is missing in every row: input3 is required, so every row fails.
+    without = card.score_columns(frame.drop(columns=["input3"]))
+    assert set(observed(without)[i][2] for i in range(len(batch))) == {"invalid_field"}
+
+
+def test_categorical_columns_from_arrow_strings() -> None:
+    pa = pytest.importorskip("pyarrow")
+    card = load("kie_SimpleScorecardCategorical.pmml")
+    batch = [inputs(r) for r in ROWS if r["pmml_file"] == "kie_SimpleScorecardCategorical.pmml"]
+    table = pa.table({"input1": [r["input1"] for r in batch], "input2": [r["input2"] for r in batch]})
+    assert observed(card.score_columns(table)) == expected_columns(card, batch)
+    assert observed(card.score_columns(table))[0] == (25.0, ["Input1ReasonCode"], None)
