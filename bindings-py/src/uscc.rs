@@ -2,8 +2,6 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
-use serde::Serialize;
-use serde_json::json;
 
 use crate::convert::serde_to_py;
 use crate::errors::to_py_err;
@@ -99,59 +97,6 @@ impl Uscc {
     }
 }
 
-/// One result of [`validate_uscc`]: the object `xinyong uscc` prints for a code, field for field.
-#[derive(Serialize)]
-struct Checked<'a> {
-    input: &'a str,
-    valid: bool,
-    normalized: Option<String>,
-    error: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    authority: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    category: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lenient: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    check_character_expected: Option<String>,
-}
-
-fn check(input: &str, lenient: bool) -> Checked<'_> {
-    let parsed = if lenient {
-        xinyong::Uscc::parse_lenient(input).map(|l| (l.uscc, l.check_character_expected))
-    } else {
-        xinyong::Uscc::parse(input).map(|u| (u, None))
-    };
-    match parsed {
-        Ok((code, expected)) => Checked {
-            input,
-            valid: true,
-            normalized: Some(code.as_str().to_owned()),
-            error: None,
-            authority: Some(code.authority().to_string()),
-            category: code.category_name(),
-            region: Some(code.region().to_owned()),
-            lenient: expected.map(|_| true),
-            check_character_expected: expected.map(String::from),
-        },
-        Err(e) => Checked {
-            input,
-            valid: false,
-            normalized: None,
-            error: Some(
-                json!({"kind": e.kind(), "position": e.position(), "message": e.to_string()}),
-            ),
-            authority: None,
-            category: None,
-            region: None,
-            lenient: None,
-            check_character_expected: None,
-        },
-    }
-}
-
 /// Checks many codes without raising: one dict per code, the same objects (same fields, same
 /// order) that `xinyong uscc` prints, so a code is judged alike on every surface.
 #[pyfunction]
@@ -161,7 +106,7 @@ pub fn validate_uscc<'py>(
     codes: Vec<String>,
     lenient: bool,
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    let checked: Vec<Checked<'_>> =
-        py.detach(|| codes.iter().map(|code| check(code, lenient)).collect());
+    let checked: Vec<xinyong::uscc::UsccCheck<'_>> =
+        py.detach(|| codes.iter().map(|code| xinyong::uscc::check(code, lenient)).collect());
     checked.iter().map(|value| serde_to_py(py, value)).collect()
 }

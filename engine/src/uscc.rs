@@ -319,6 +319,84 @@ impl<'de> Deserialize<'de> for Uscc {
     }
 }
 
+/// The verdict on one code as every surface reports it (`xinyong uscc`, Python's
+/// `validate_uscc`, JavaScript's `validateUscc`): fields in this order, absent ones omitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UsccCheck<'a> {
+    /// The code as given.
+    pub input: &'a str,
+    /// Whether it is a valid code (leniently, when asked).
+    pub valid: bool,
+    /// The normalised code, when valid.
+    pub normalized: Option<String>,
+    /// Why it is not valid.
+    pub error: Option<UsccCheckError>,
+    /// Position 1, the registration authority, when valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    /// The category in words, when valid and known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<&'static str>,
+    /// Positions 3-8, the administrative region, when valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `true` when only the lenient rule accepted the code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lenient: Option<bool>,
+    /// The check character the code should have had, when accepted leniently.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_character_expected: Option<String>,
+}
+
+/// Why a checked code is not valid: the [`UsccError`] kind, its 1-based position and message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UsccCheckError {
+    /// [`UsccError::kind`].
+    pub kind: &'static str,
+    /// [`UsccError::position`].
+    pub position: Option<usize>,
+    /// The error in words.
+    pub message: String,
+}
+
+/// Checks `input` strictly, or with `lenient` also accepting a failing mod-31 check when the
+/// organisation-code check passes; never fails, the verdict is in the result.
+pub fn check(input: &str, lenient: bool) -> UsccCheck<'_> {
+    let parsed = if lenient {
+        Uscc::parse_lenient(input).map(|l| (l.uscc, l.check_character_expected))
+    } else {
+        Uscc::parse(input).map(|u| (u, None))
+    };
+    match parsed {
+        Ok((code, expected)) => UsccCheck {
+            input,
+            valid: true,
+            normalized: Some(code.as_str().to_owned()),
+            error: None,
+            authority: Some(code.authority().to_string()),
+            category: code.category_name(),
+            region: Some(code.region().to_owned()),
+            lenient: expected.map(|_| true),
+            check_character_expected: expected.map(String::from),
+        },
+        Err(e) => UsccCheck {
+            input,
+            valid: false,
+            normalized: None,
+            error: Some(UsccCheckError {
+                kind: e.kind(),
+                position: e.position(),
+                message: e.to_string(),
+            }),
+            authority: None,
+            category: None,
+            region: None,
+            lenient: None,
+            check_character_expected: None,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,4 +483,18 @@ mod tests {
         assert_eq!(serde_json::to_string(&code).unwrap(), "\"91350900587527783P\"");
         assert!(serde_json::from_str::<Uscc>("\"91350900587527783Q\"").is_err());
     }
+
+    #[test]
+    fn a_check_reports_every_surface_the_same_object() {
+        let ok = serde_json::to_string(&check(" 91350900587527783p ", false)).unwrap_or_default();
+        assert_eq!(
+            ok,
+            r#"{"input":" 91350900587527783p ","valid":true,"normalized":"91350900587527783P","error":null,"authority":"9","category":"enterprise","region":"350900"}"#
+        );
+        let bad = check("91350900587527783Q", false);
+        assert!(!bad.valid && bad.normalized.is_none());
+        let error = bad.error.unwrap_or_else(|| panic!("a bad code has an error"));
+        assert_eq!((error.kind, error.position), ("check_character", Some(18)));
+    }
+
 }

@@ -2,10 +2,6 @@
 
 use std::io::{self, BufRead, Write};
 
-use serde::Serialize;
-use serde_json::json;
-use xinyong::Uscc;
-
 use crate::Outcome;
 
 #[derive(clap::Args)]
@@ -18,64 +14,10 @@ pub struct Args {
     lenient: bool,
 }
 
-/// One output line, fields in the documented order.
-#[derive(Serialize)]
-struct Line<'a> {
-    input: &'a str,
-    valid: bool,
-    normalized: Option<&'a str>,
-    error: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    authority: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    category: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lenient: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    check_character_expected: Option<String>,
-}
-
+/// One output line: the engine's verdict, serialised (the same object on every surface).
 fn check(input: &str, lenient: bool) -> (bool, String) {
-    let result = if lenient {
-        Uscc::parse_lenient(input).map(|l| (l.uscc, l.check_character_expected))
-    } else {
-        Uscc::parse(input).map(|u| (u, None))
-    };
-    let line = |line: Line<'_>| serde_json::to_string(&line).unwrap_or_default();
-    match result {
-        Ok((code, expected)) => (
-            true,
-            line(Line {
-                input,
-                valid: true,
-                normalized: Some(code.as_str()),
-                error: None,
-                authority: Some(code.authority().to_string()),
-                category: code.category_name(),
-                region: Some(code.region()),
-                lenient: expected.map(|_| true),
-                check_character_expected: expected.map(String::from),
-            }),
-        ),
-        Err(e) => (
-            false,
-            line(Line {
-                input,
-                valid: false,
-                normalized: None,
-                error: Some(
-                    json!({"kind": e.kind(), "position": e.position(), "message": e.to_string()}),
-                ),
-                authority: None,
-                category: None,
-                region: None,
-                lenient: None,
-                check_character_expected: None,
-            }),
-        ),
-    }
+    let verdict = xinyong::uscc::check(input, lenient);
+    (verdict.valid, serde_json::to_string(&verdict).unwrap_or_default())
 }
 
 pub fn run(args: Args) -> io::Result<Outcome> {
