@@ -11,6 +11,7 @@ mod evaluate;
 mod frame;
 mod model;
 mod parallel;
+mod privacy;
 mod uscc;
 
 mod finance;
@@ -28,6 +29,9 @@ mod _xinyong {
 
     #[pymodule_export]
     use crate::uscc::{Uscc, validate_uscc};
+
+    #[pymodule_export]
+    use crate::privacy::{person_key, redact};
 
     #[pymodule_export]
     use crate::model::Model;

@@ -496,5 +496,4 @@ mod tests {
         let error = bad.error.unwrap_or_else(|| panic!("a bad code has an error"));
         assert_eq!((error.kind, error.position), ("check_character", Some(18)));
     }
-
 }

@@ -34,6 +34,7 @@ export function nodeApi(): unknown[] {
   const lines = evaluator.evaluateJsonl(new Uint8Array([0x7b, 0x7d]), '2026-06-30');
   const problems = node.validateModel('{}').map((p) => p.path);
   const code: UsccCheck = node.validateUscc('91350200155000013M', true);
+  const pseudonym: string = node.personKey('11010119900307109X', new Uint8Array(16)) + node.redact('');
 
   const graph = node.Graph.fromJsonl('', { oversubscribed: 'renormalise' });
   const doc: GraphAnalysis = graph.analysis();
@@ -60,7 +61,7 @@ export function nodeApi(): unknown[] {
   const cuts: number[] = node.calibrateCutoffs([1, 2, 3], [0.5, 0.5]);
   const moves = node.migration(['A'], ['B'], ['A', 'B']).downgrades;
 
-  return [golden, report, lines, problems, code, doc, owners, circles, contagion, groups, drawing, fromCsv,
+  return [golden, report, lines, problems, code, pseudonym, doc, owners, circles, contagion, groups, drawing, fromCsv,
     offers, entries, scored.score, ks, auc, iv, psi, hl, light, cuts, moves, card.toPmml(), node.version()];
 }
 

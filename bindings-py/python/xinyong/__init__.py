@@ -26,6 +26,8 @@ from ._xinyong import (
     Uscc,
     __version__,
     explain,
+    person_key,
+    redact,
     validate_uscc,
 )
 from .errors import (

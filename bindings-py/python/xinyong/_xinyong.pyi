@@ -45,6 +45,12 @@ class Uscc:
 def validate_uscc(codes: list[str], lenient: bool = False) -> list[dict[str, Any]]:
     """Checks many codes: the objects ``xinyong uscc`` prints, one per code."""
 
+def person_key(id_number: str, secret: bytes) -> str:
+    """The pseudonymous person key (``pid-`` and 32 hex digits) of a resident ID number."""
+
+def redact(text: str) -> str:
+    """``text`` with every resident ID number replaced by ``[ID number redacted]``."""
+
 # --- model and evaluation ---
 
 @final
