@@ -15,7 +15,16 @@ target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
 
 bindgen="$(scripts/ensure-wasm-tools.sh | tail -n 1)"
 
-cargo build -p xinyong-wasm --profile wasm-release --target wasm32-unknown-unknown
+# Cargo caches its probe of the target's properties in $target_dir/.rustc_info.json, failures
+# included. A probe that failed once on a cold target directory (seen on a loaded machine; a
+# clean retry passed) would fail every later build, so on failure the cache is dropped and the
+# build tried once more; a real compile error fails both times.
+build() { cargo build -p xinyong-wasm --profile wasm-release --target wasm32-unknown-unknown </dev/null; }
+if ! build; then
+    echo "wasm build failed: retrying once without cargo's cached target probe" >&2
+    rm -f "$target_dir/.rustc_info.json"
+    build
+fi
 module="$target_dir/wasm32-unknown-unknown/wasm-release/xinyong_wasm.wasm"
 
 size() { printf '%8d raw  %8d gzip  %s\n' "$(wc -c <"$1")" "$(gzip -9 -c "$1" | wc -c)" "$2"; }

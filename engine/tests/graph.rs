@@ -243,6 +243,43 @@ fn large_cycles_and_deep_queries_hit_limits_not_the_stack() {
     assert_eq!(ownership.of(&codes[5]).unwrap_err().kind(), "limit_exceeded");
 }
 
+/// Adversarial hubs, counted rather than timed: each query runs under an `max_ancestors` budget
+/// (holders visited), so a query that did more work than the shape needs fails with
+/// `limit_exceeded` instead of only slowing down. Small sizes; the count is the assertion.
+#[test]
+fn hub_shapes_cost_each_query_exactly_the_holders_it_has() {
+    const N: usize = 10_000;
+    let codes: Vec<String> = (0..N).map(code).collect();
+    let budget = |max_ancestors| OwnershipConfig { max_ancestors, ..OwnershipConfig::default() };
+
+    // One person holding 60% of N firms: every query visits one holder, however large N is.
+    let mut builder = GraphBuilder::new(BuildPolicy::default());
+    builder.add_node(Node::person("hub").unwrap()).unwrap();
+    for firm in &codes {
+        builder.add_edge(Edge::shareholding("hub", firm, Decimal::new(6, 1))).unwrap();
+    }
+    let (graph, _) = builder.freeze().unwrap();
+    let ownership = Ownership::new(&graph, budget(1));
+    for firm in &codes {
+        let owners = ownership.beneficial_owners(firm).unwrap();
+        assert_eq!(owners.owners.len(), 1, "{firm}");
+        assert_eq!(ownership.controllers(firm).unwrap(), vec!["hub".to_owned()]);
+    }
+
+    // One firm held by N persons (0.01% each): the query visits exactly N holders, no more.
+    let mut builder = GraphBuilder::new(BuildPolicy::default());
+    for i in 0..N {
+        let person = format!("p{i}");
+        builder.add_node(Node::person(&person).unwrap()).unwrap();
+        builder.add_edge(Edge::shareholding(&person, &codes[0], Decimal::new(1, 4))).unwrap();
+    }
+    let (graph, _) = builder.freeze().unwrap();
+    let owned = Ownership::new(&graph, budget(N)).of(&codes[0]).unwrap();
+    assert_eq!(owned.owners.len(), N);
+    let short = Ownership::new(&graph, budget(N - 1)).of(&codes[0]).unwrap_err();
+    assert_eq!(short.kind(), "limit_exceeded");
+}
+
 /// Holdings `(holder, firm, basis points)` for a small random graph: `persons` persons keyed
 /// `p0..`, `firms` firms with valid codes numbered from `code_base`, no self-holdings or repeated
 /// pairs, each firm's holders summing to at most `cap_bp`. With `acyclic`, a holder is a person

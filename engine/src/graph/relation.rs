@@ -42,6 +42,22 @@ impl EdgeTable {
         Some((*self.from.get(e as usize)?, *self.to.get(e as usize)?))
     }
 
+    /// The edges `v → w` with `w` in `among` (sorted), as `(w, edge id)`, read from the smaller
+    /// side: `v`'s own out-edges, or the in-edges of `among`. A query about the few holders of
+    /// one firm never scans the whole portfolio of a holder that owns a million firms.
+    pub(crate) fn arcs_among(&self, v: u32, among: &[u32]) -> Vec<(u32, u32)> {
+        if self.forward.neighbours(v).len() <= among.len() {
+            self.forward.arcs(v).filter(|(w, _)| among.binary_search(w).is_ok()).collect()
+        } else {
+            among
+                .iter()
+                .flat_map(|&w| {
+                    self.reverse.arcs(w).filter(move |&(h, _)| h == v).map(move |(_, e)| (w, e))
+                })
+                .collect()
+        }
+    }
+
     /// Adjacency from `from` to `to`.
     pub fn forward(&self) -> &Csr {
         &self.forward

@@ -33,24 +33,25 @@ impl Ownership<'_> {
     /// The largest simple chains from `owner` to `t`, at most `max_chains`, walking only
     /// through `within` (the sorted holders of `t`).
     pub(crate) fn chains(&self, owner: u32, t: u32, within: &[u32]) -> Chains {
-        let holdings = self.graph.shareholdings();
-        let forward = holdings.edges().forward();
+        // The holdings of `v` that stay among the holders of `t`, read from the smaller side.
+        let edges = self.graph.shareholdings().edges();
+        let arcs = |v: u32| edges.arcs_among(v, within);
         let mut found: Vec<(f64, Vec<u32>)> = Vec::new();
         let mut path = vec![owner];
         let mut products = vec![1.0f64];
         let mut minima = vec![1.0f64];
         let (mut product_sum, mut weakest_link) = (0.0f64, 0.0f64);
-        let mut positions = vec![0usize];
+        let mut frames = vec![(arcs(owner), 0usize)];
         let mut steps = 0usize;
         let mut truncated = false;
-        while let (Some(&v), Some(pos)) = (path.last(), positions.last_mut()) {
-            let next = forward.neighbours(v).get(*pos).zip(forward.edge_ids(v).get(*pos));
+        while let Some((candidates, pos)) = frames.last_mut() {
+            let next = candidates.get(*pos).copied();
             *pos += 1;
-            let Some((&w, &e)) = next else {
+            let Some((w, e)) = next else {
                 path.pop();
                 products.pop();
                 minima.pop();
-                positions.pop();
+                frames.pop();
                 continue;
             };
             steps += 1;
@@ -58,7 +59,7 @@ impl Ownership<'_> {
                 truncated = true;
                 break;
             }
-            if path.contains(&w) || within.binary_search(&w).is_err() {
+            if path.contains(&w) {
                 continue;
             }
             let share = self.weight.get(e as usize).copied().unwrap_or(0.0);
@@ -74,7 +75,7 @@ impl Ownership<'_> {
                 path.push(w);
                 products.push(product);
                 minima.push(minimum);
-                positions.push(0);
+                frames.push((arcs(w), 0));
             }
         }
         found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));

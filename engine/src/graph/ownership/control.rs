@@ -35,9 +35,16 @@ impl Ownership<'_> {
         for (run, &x) in ancestors.iter().enumerate() {
             let mut work = vec![x];
             while let Some(z) = work.pop() {
-                let stakes =
-                    holdings.edges().forward().arcs(z).map(|(y, e)| (y, holdings.votes(e)));
-                let deals = agreements.forward().neighbours(z).iter().map(|&y| (y, Decimal::ONE));
+                // Only stakes among the firm's holders matter, read from the smaller side.
+                let stakes = holdings
+                    .edges()
+                    .arcs_among(z, &ancestors)
+                    .into_iter()
+                    .map(|(y, e)| (y, holdings.votes(e)));
+                let deals = agreements
+                    .arcs_among(z, &ancestors)
+                    .into_iter()
+                    .map(|(y, _)| (y, Decimal::ONE));
                 for (y, stake) in stakes.chain(deals) {
                     let Some(&ly) = local.get(&y) else { continue };
                     if y == x || run_of[ly] == run {

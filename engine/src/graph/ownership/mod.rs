@@ -277,11 +277,13 @@ impl<'g> Ownership<'g> {
             for csr in reverse {
                 for &w in csr.neighbours(v) {
                     if seen.insert(w) {
-                        if seen.len() > self.config.max_ancestors {
+                        // The firm itself is in `seen` but is not one of its holders.
+                        let holders = seen.len() - 1;
+                        if holders > self.config.max_ancestors {
                             return Err(Error::LimitExceeded {
                                 what: "holders of one firm".to_owned(),
                                 limit: self.config.max_ancestors,
-                                found: seen.len(),
+                                found: holders,
                             });
                         }
                         queue.push(w);
@@ -337,33 +339,29 @@ impl<'g> Ownership<'g> {
             ancestors.iter().enumerate().map(|(i, &v)| (v, i)).collect();
         let mut x = vec![0.0; ancestors.len()];
         let mut tainted = vec![false; ancestors.len()];
+        // What each holder's equation has collected so far: W[s][t], then W[s][k] · x_k pushed
+        // from every solved k outside its component. Pushing along the reverse arcs of the
+        // solved holders costs the edges among the holders of `t`; pulling along each holder's
+        // own holdings would cost its whole portfolio, and a person holding a million firms
+        // would make every query of those firms a million steps.
+        let mut collected = vec![0.0; ancestors.len()];
+        let mut collected_taint = vec![false; ancestors.len()];
+        let reverse = holdings.edges().reverse();
+        for (s, e) in reverse.arcs(t) {
+            if let Some(&i) = local.get(&s) {
+                collected[i] += self.weight.get(e as usize).copied().unwrap_or(0.0);
+            }
+        }
         let mut comps: Vec<u32> = ancestors.iter().map(|&v| self.components.of(v)).collect();
         comps.sort_unstable_by(|a, b| b.cmp(a));
         comps.dedup();
         let mut unresolvable = Vec::new();
-        let forward = holdings.edges().forward();
         for c in comps {
             let members = self.components.members(c);
             // b_s = W[s][t] + Σ over holdings s → k outside the component of W[s][k] · x_k.
-            let mut b = Vec::with_capacity(members.len());
-            let mut taint = false;
-            for &s in members {
-                let mut sum = 0.0;
-                for (k, e) in forward.arcs(s) {
-                    let w = self.weight.get(e as usize).copied().unwrap_or(0.0);
-                    if k == t {
-                        sum += w;
-                    }
-                    if self.components.of(k) == c {
-                        continue;
-                    }
-                    if let Some(&i) = local.get(&k) {
-                        sum += w * x[i];
-                        taint |= tainted[i] && w > 0.0;
-                    }
-                }
-                b.push(sum);
-            }
+            let at = |s: &u32| local.get(s).copied();
+            let b: Vec<f64> = members.iter().map(|s| at(s).map_or(0.0, |i| collected[i])).collect();
+            let mut taint = members.iter().any(|s| at(s).is_some_and(|i| collected_taint[i]));
             let solved: Vec<f64> = match self.cycles.get(&c) {
                 None => b,
                 Some(CycleSolution::Inverse(inv)) => {
@@ -376,10 +374,19 @@ impl<'g> Ownership<'g> {
                     vec![0.0; members.len()]
                 }
             };
-            for (&s, value) in members.iter().zip(solved) {
-                if let Some(&i) = local.get(&s) {
-                    x[i] = value;
-                    tainted[i] = taint;
+            for (&k, value) in members.iter().zip(solved) {
+                let Some(i) = at(&k) else { continue };
+                x[i] = value;
+                tainted[i] = taint;
+                for (s, e) in reverse.arcs(k) {
+                    if self.components.of(s) == c {
+                        continue;
+                    }
+                    if let Some(&j) = local.get(&s) {
+                        let w = self.weight.get(e as usize).copied().unwrap_or(0.0);
+                        collected[j] += w * value;
+                        collected_taint[j] |= taint && w > 0.0;
+                    }
                 }
             }
         }
