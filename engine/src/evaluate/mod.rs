@@ -18,6 +18,7 @@ mod explain;
 pub(crate) mod fixed;
 mod output;
 mod plan;
+pub(crate) mod work;
 
 use std::sync::Arc;
 
@@ -174,6 +175,7 @@ impl Evaluator {
         let mut hits = Vec::with_capacity(e.records.len());
         let mut veto_records = vec![Vec::new(); c.vetoes.len()];
         for (index, record) in e.records.iter().enumerate() {
+            work::step(1);
             let standing = c.decay.standing(&record.detail, as_of);
             if !standing.counts() {
                 continue;
@@ -233,6 +235,7 @@ impl Evaluator {
         let c = &*self.inner;
         // Each indicator's records, in record order; most indicators have none (no allocation).
         let records_of = |i: usize| -> Vec<u32> {
+            work::step(tally.hits.len());
             tally.hits.iter().filter(|h| h.indicator == i).map(|h| h.record).collect()
         };
         let applied: Vec<usize> =
@@ -242,7 +245,10 @@ impl Evaluator {
             .map(|&v| AppliedVeto {
                 id: c.vetoes[v].id.clone(),
                 cap: c.vetoes[v].cap_code.clone(),
-                records: tally.veto_records[v].clone(),
+                records: {
+                    work::step(tally.veto_records[v].len());
+                    tally.veto_records[v].clone()
+                },
             })
             .collect();
         let mut reasons: Vec<Reason> = Vec::with_capacity(c.max_reasons.max(applied.len()));
@@ -250,7 +256,10 @@ impl Evaluator {
             code: c.vetoes[v].id.clone(),
             points_lost: None,
             text: c.vetoes[v].reason.clone(),
-            records: tally.veto_records[v].clone(),
+            records: {
+                work::step(tally.veto_records[v].len());
+                tally.veto_records[v].clone()
+            },
         }));
         let mut lost: Vec<(Points, usize)> = Vec::with_capacity(c.indicators.len());
         lost.extend(
@@ -349,7 +358,8 @@ impl Compiled {
 
 impl Tally<'_> {
     fn veto_applies(&self, v: usize, removed: &dyn Fn(u32) -> bool) -> bool {
-        self.veto_feature[v] || self.veto_records[v].iter().any(|&r| !removed(r))
+        self.veto_feature[v]
+            || self.veto_records[v].iter().inspect(|_| work::step(1)).any(|&r| !removed(r))
     }
 
     /// Score and grade with the records for which `removed` is true taken away; fills
@@ -363,6 +373,7 @@ impl Tally<'_> {
         let c = self.c;
         contributions.clear();
         contributions.extend_from_slice(&self.raw);
+        work::step(self.hits.len());
         for hit in self.hits.iter().filter(|h| removed(h.record)) {
             contributions[hit.indicator] -= hit.points;
         }

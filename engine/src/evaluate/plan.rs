@@ -5,7 +5,7 @@
 
 use super::compile::Rule;
 use super::fixed::{self, Points};
-use super::{Outcome, Plan, PlanStep, Tally};
+use super::{Outcome, Plan, PlanStep, Tally, work};
 use crate::date::{Date, add_months};
 use crate::record::{Enterprise, RecordDetail};
 
@@ -25,7 +25,11 @@ impl Single<'_, '_> {
         let mut score = self.now.score;
         let hits = &self.tally.hits;
         // Hits are in record order and a record counts for at most one indicator.
-        if let Ok(h) = hits.binary_search_by_key(&record, |h| h.record) {
+        let probe = |h: &super::Hit| {
+            work::step(1);
+            h.record
+        };
+        if let Ok(h) = hits.binary_search_by_key(&record, probe) {
             let hit = hits[h];
             let ind = &c.indicators[hit.indicator];
             if let Rule::Records { bonus, cap, .. } = &ind.rule {
@@ -62,7 +66,11 @@ pub(super) fn plan(
     });
     let mut candidates: Vec<u32> = Vec::with_capacity(tally.hits.len());
     candidates.extend(costly.map(|h| h.record).chain(tally.veto_records.iter().flatten().copied()));
-    candidates.sort_unstable();
+    work::step(candidates.len());
+    candidates.sort_unstable_by(|a, b| {
+        work::step(1);
+        a.cmp(b)
+    });
     candidates.dedup();
 
     let mut steps = Vec::with_capacity(candidates.len());
@@ -74,6 +82,7 @@ pub(super) fn plan(
     let unclamped_len = unclamped.len();
     let single = Single { tally, contributions, unclamped, now: *now };
     for &index in &candidates {
+        work::step(1);
         let Some(record) = e.records.get(index as usize) else { continue };
         let class = record.class();
         let Some(repair) = &c.repairs[class.index()] else { continue };
@@ -100,11 +109,17 @@ pub(super) fn plan(
         });
     }
     // Most valuable first, then earliest, then record order (stable sort).
-    steps.sort_by(|a, b| b.gain.cmp(&a.gain).then(a.possible_from.cmp(&b.possible_from)));
+    steps.sort_by(|a, b| {
+        work::step(1);
+        b.gain.cmp(&a.gain).then(a.possible_from.cmp(&b.possible_from))
+    });
     let all = if repairable.is_empty() {
         *now
     } else {
-        let removed = |r| repairable.binary_search(&r).is_ok();
+        let removed = |r: u32| {
+            work::step(repairable.len().max(1).ilog2() as usize + 1);
+            repairable.binary_search(&r).is_ok()
+        };
         let mut buffers =
             (Vec::with_capacity(c.indicators.len()), Vec::with_capacity(unclamped_len));
         tally.outcome(&removed, &mut buffers.0, &mut buffers.1)

@@ -326,6 +326,7 @@ impl Enterprise {
             });
         }
         for (i, record) in self.records.iter().enumerate() {
+            crate::evaluate::work::step(1);
             if record.latest_date() > as_of
                 && let Some((field, date)) = record.dates().find(|&(_, d)| d > as_of)
             {
