@@ -18,6 +18,9 @@ VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 PYTEST_CLI := $(VENV_PYTHON) -m pytest -p no:cacheprovider -q tests/cli
 
+# The cargo-deny release installed when none is present (one known to build with this toolchain).
+CARGO_DENY_VERSION := 0.20.2
+
 # Print a step header: $(call step,description)
 step = printf '\n==> %s\n' '$(1)'
 
@@ -31,10 +34,10 @@ help: ## List the targets
 demo: ## Build and run the demo on the default model and the sample registry
 	$(CARGO) run --release --features cli --bin xinyong -- demo
 
-test: fmt-check clippy cargo-test cli-build pytest-cli python-test node-test browser-test ## Run every check: fmt, clippy, Rust, CLI, Python, Node and browser tests
+test: fmt-check clippy deny cargo-test cli-build pytest-cli python-test node-test browser-test ## Run every check: fmt, clippy, cargo-deny, Rust, CLI, Python, Node and browser tests
 	@printf '\n==> all checks passed\n'
 
-lint: fmt-check clippy deny ## fmt check, clippy and cargo-deny (licenses, bans, sources)
+lint: fmt-check clippy deny ## fmt check, clippy and cargo-deny (licenses, bans, sources; advisories with a local database)
 
 fmt: ## Format all Rust code
 	$(CARGO) fmt --all
@@ -92,5 +95,12 @@ pytest-cli: venv
 
 deny:
 	@$(call step,cargo deny check licenses bans sources)
-	$(CARGO) deny --version >/dev/null 2>&1 || $(CARGO) install cargo-deny --locked
+	$(CARGO) deny --version >/dev/null 2>&1 || $(CARGO) install cargo-deny --locked --version $(CARGO_DENY_VERSION)
 	$(CARGO) deny check licenses bans sources
+	@db="$${CARGO_HOME:-$$HOME/.cargo}/advisory-dbs"; \
+	if ls -d "$$db"/*/crates >/dev/null 2>&1; then \
+		echo "cargo deny --offline check advisories (local database in $$db)"; \
+		$(CARGO) deny --offline check advisories; \
+	else \
+		echo "advisories not checked: no local advisory database in $$db ('cargo deny fetch' where the network allows)"; \
+	fi
