@@ -122,25 +122,26 @@ impl Predicate {
         match self {
             Predicate::True => Ok(Some(true)),
             Predicate::False => Ok(Some(false)),
-            Predicate::Simple { field, op, value } => simple(field, *op, value.as_ref(), row),
-            Predicate::SimpleSet { field, op, values } => {
-                let actual = row.get(field);
-                if *actual == Value::Missing {
-                    return Ok(None);
-                }
-                let mut found = false;
-                for v in values {
-                    found |= compare(field, actual, v)? == Ordering::Equal;
-                }
-                Ok(Some(found == (*op == SetOperator::IsIn)))
+            Predicate::Simple { field, op, value } => {
+                simple(field, *op, value.as_ref(), row.get(field))
             }
-            Predicate::Compound { op, children } => compound(*op, children, row),
+            Predicate::SimpleSet { field, op, values } => {
+                simple_set(field, *op, values, row.get(field))
+            }
+            Predicate::Compound { op, children } => {
+                compound(*op, children.iter().map(|child| child.evaluate(row)))
+            }
         }
     }
 }
 
-fn simple(field: &str, op: Operator, value: Option<&Value>, row: &Row) -> Result<Option<bool>> {
-    let actual = row.get(field);
+/// `SimplePredicate` on the field's prepared value `actual`.
+pub(super) fn simple(
+    field: &str,
+    op: Operator,
+    value: Option<&Value>,
+    actual: &Value,
+) -> Result<Option<bool>> {
     let missing = *actual == Value::Missing;
     let expected = match (op, value) {
         (Operator::IsMissing, _) => return Ok(Some(missing)),
@@ -161,6 +162,23 @@ fn simple(field: &str, op: Operator, value: Option<&Value>, row: &Row) -> Result
     }))
 }
 
+/// `SimpleSetPredicate` on the field's prepared value `actual`.
+pub(super) fn simple_set(
+    field: &str,
+    op: SetOperator,
+    values: &[Value],
+    actual: &Value,
+) -> Result<Option<bool>> {
+    if *actual == Value::Missing {
+        return Ok(None);
+    }
+    let mut found = false;
+    for v in values {
+        found |= compare(field, actual, v)? == Ordering::Equal;
+    }
+    Ok(Some(found == (op == SetOperator::IsIn)))
+}
+
 /// Numbers compare by value (`19.0` equals `19`); texts by Unicode scalar order, which is
 /// deterministic though rarely meaningful beyond equality.
 fn compare(field: &str, actual: &Value, expected: &Value) -> Result<Ordering> {
@@ -174,11 +192,16 @@ fn compare(field: &str, actual: &Value, expected: &Value) -> Result<Ordering> {
     }
 }
 
-fn compound(op: BooleanOperator, children: &[Predicate], row: &Row) -> Result<Option<bool>> {
+/// `CompoundPredicate` over its children's results, evaluated lazily in order: a child after
+/// the deciding one is never evaluated (so its errors do not surface), as PMML prescribes.
+pub(super) fn compound(
+    op: BooleanOperator,
+    children: impl Iterator<Item = Result<Option<bool>>>,
+) -> Result<Option<bool>> {
     let mut unknown = false;
     let mut trues = 0usize;
     for child in children {
-        match (op, child.evaluate(row)?) {
+        match (op, child?) {
             (BooleanOperator::Surrogate, Some(b)) => return Ok(Some(b)),
             (BooleanOperator::And, Some(false)) => return Ok(Some(false)),
             (BooleanOperator::Or, Some(true)) => return Ok(Some(true)),
@@ -261,13 +284,22 @@ pub enum Expression {
 impl Expression {
     /// Evaluates over prepared values; errors name `path` (the characteristic) and say why.
     pub fn evaluate(&self, row: &Row, path: &str) -> Result<Value> {
+        self.evaluate_with(&|field| row.get(field), path)
+    }
+
+    /// Evaluates with `get` giving each field's prepared value.
+    pub(super) fn evaluate_with<'v>(
+        &self,
+        get: &dyn Fn(&str) -> &'v Value,
+        path: &str,
+    ) -> Result<Value> {
         let (value, map_missing_to) = match self {
             Expression::Constant { value } => (value.clone(), None),
             Expression::FieldRef { field, map_missing_to } => {
-                (row.get(field).clone(), map_missing_to.as_ref())
+                (get(field).clone(), map_missing_to.as_ref())
             }
             Expression::Apply { function, args, map_missing_to } => {
-                (apply(*function, args, row, path)?, map_missing_to.as_ref())
+                (apply(*function, args, get, path)?, map_missing_to.as_ref())
             }
         };
         Ok(match (value, map_missing_to) {
@@ -277,11 +309,16 @@ impl Expression {
     }
 }
 
-fn apply(function: Function, args: &[Expression], row: &Row, path: &str) -> Result<Value> {
+fn apply<'v>(
+    function: Function,
+    args: &[Expression],
+    get: &dyn Fn(&str) -> &'v Value,
+    path: &str,
+) -> Result<Value> {
     let [left, right] = args else {
         return Err(Error::field(path, format!("{function:?} takes exactly two arguments")));
     };
-    let (a, b) = match (left.evaluate(row, path)?, right.evaluate(row, path)?) {
+    let (a, b) = match (left.evaluate_with(get, path)?, right.evaluate_with(get, path)?) {
         (Value::Number(a), Value::Number(b)) => (a, b),
         (Value::Missing, _) | (_, Value::Missing) => return Ok(Value::Missing),
         (a, b) => {

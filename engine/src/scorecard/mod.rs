@@ -47,6 +47,7 @@
 //! # Ok::<(), xinyong::Error>(())
 //! ```
 
+mod compiled;
 mod data;
 mod export;
 mod expr;
@@ -59,6 +60,7 @@ mod xml;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use compiled::{CompiledScorecard, Scored};
 pub use data::{
     Closure, DataField, DataType, FieldValue, Interval, InvalidValueTreatment, MiningField,
     MissingValueTreatment, OpType, Row, UsageType, Value, ValueProperty,
@@ -242,7 +244,7 @@ impl Scorecard {
 
 impl Characteristic {
     /// The name errors use: the characteristic's own, else its position.
-    fn label(&self, index: usize) -> String {
+    pub(super) fn label(&self, index: usize) -> String {
         self.name.clone().unwrap_or_else(|| format!("characteristics[{index}]"))
     }
 
