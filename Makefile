@@ -44,6 +44,7 @@ fmt: ## Format all Rust code
 
 bench: ## Run the criterion benchmarks and the stage-by-stage throughput example
 	$(CARGO) bench -p xinyong --bench evaluate
+	$(CARGO) bench -p xinyong --bench scorecard
 	$(CARGO) run --release -p xinyong --example throughput -- 100000 20
 
 bench-compare: cli-build ## xinyong against the independent Python scorers, side by side (see bench/README.md)

@@ -44,3 +44,12 @@ PY_BENCH_ENTERPRISES ?= 1000000
 .PHONY: python-bench
 python-bench: python-wheel cli-build ## Time evaluate_frame against `xinyong evaluate` on synthetic enterprises
 	$(VENV_PYTHON) bench/python/evaluate_frame.py --xinyong '$(XINYONG_BIN)' --enterprises $(PY_BENCH_ENTERPRISES) --pandas
+
+# Scorecard scoring against scorecardpy, toad, optbinning and NumPy (bench/README.md), in a
+# virtual environment of its own (the three libraries pull in scikit-learn, SciPy and OR-Tools).
+SCORECARD_ROWS ?= 1000000
+.PHONY: scorecard-compare
+scorecard-compare: python-wheel ## Time Scorecard.score_columns against scorecardpy, toad, optbinning and NumPy
+	VENV='$(CURDIR)/bench/.venv-compare' scripts/ensure-venv.sh bench/python/requirements-compare.txt
+	bench/.venv-compare/bin/python -m pip install -q --force-reinstall --no-deps $(PY_WHEEL_DIR)/xinyong-*.whl
+	bench/.venv-compare/bin/python bench/python/scorecard.py --rows $(SCORECARD_ROWS) --characteristics 10 --seed 3

@@ -6,8 +6,6 @@
 //! booleans as the text `"true"`/`"false"`, as the engine reads JSON (a numeric field refuses
 //! them as invalid rather than reading them as 0 or 1).
 
-use std::collections::HashMap;
-
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
@@ -21,9 +19,9 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyT
 use pyo3_arrow::input::AnyArray;
 use rust_decimal::Decimal;
 use xinyong::num::parse_decimal;
-use xinyong::scorecard::{self, Row, ScorecardResult, UsageType, Value};
+use xinyong::scorecard::{self, Column, Row, ScorecardResult, Value};
 
-use crate::convert::{serde_to_py, text_or_path};
+use crate::convert::{GcPause, serde_to_py, text_or_path};
 use crate::errors::{EngineResult, exception_value, to_py_err_at};
 use crate::graph::is_missing;
 use crate::metrics::{is_arrow, is_numpy_like, numpy_floats};
@@ -31,11 +29,7 @@ use crate::metrics::{is_arrow, is_numpy_like, numpy_floats};
 /// A float as the decimal its shortest text spells (`0.1` is 0.1); beyond the decimal range it
 /// stays text, which a numeric field then refuses as invalid.
 fn float_value(v: f64) -> Value {
-    if v.is_nan() {
-        return Value::Missing;
-    }
-    let text = v.to_string();
-    parse_decimal(&text).map_or(Value::Text(text), Value::Number)
+    Value::from_f64(v)
 }
 
 /// One Python value as a scorecard input.
@@ -98,6 +92,46 @@ fn column(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
     obj.try_iter()?.map(|v| py_value(&v?)).collect()
 }
 
+/// A column as the engine reads it: floats kept as floats (the compiled card's fast path reads
+/// them exactly as `Value::from_f64` would), anything else as values.
+enum Owned {
+    Floats(Vec<f64>),
+    Values(Vec<Value>),
+}
+
+impl Owned {
+    fn len(&self) -> usize {
+        match self {
+            Owned::Floats(xs) => xs.len(),
+            Owned::Values(values) => values.len(),
+        }
+    }
+}
+
+/// NumPy numbers (and pandas Series of them) and Arrow float arrays as floats; the rest through
+/// [`column`].
+fn owned_column(obj: &Bound<'_, PyAny>) -> PyResult<Owned> {
+    if !obj.is_instance_of::<PyList>()
+        && !obj.is_instance_of::<PyTuple>()
+        && (is_numpy_like(obj)? || (obj.hasattr("__array__")? && !is_arrow(obj)?))
+    {
+        let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
+        if matches!(kind.as_str(), "f" | "i" | "u") {
+            return Ok(Owned::Floats(numpy_floats(obj)?));
+        }
+    }
+    if is_arrow(obj)? {
+        let chunks = obj.extract::<AnyArray>()?.into_chunked_array()?;
+        if let [chunk] = chunks.chunks()
+            && chunk.null_count() == 0
+            && let DataType::Float64 = chunk.data_type()
+        {
+            return Ok(Owned::Floats(chunk.as_primitive::<Float64Type>().values().to_vec()));
+        }
+    }
+    column(obj).map(Owned::Values)
+}
+
 /// Appends an Arrow array's values; `false` when its type has no direct reading.
 fn append_arrow(array: &ArrayRef, out: &mut Vec<Value>) -> bool {
     macro_rules! each {
@@ -154,17 +188,19 @@ fn result_dict<'py>(py: Python<'py>, result: ScorecardResult) -> PyResult<Bound<
 #[pyclass(module = "xinyong._xinyong", frozen)]
 pub struct Scorecard {
     inner: scorecard::Scorecard,
+    /// The same card with fields resolved to positions, for `score_columns`.
+    compiled: scorecard::CompiledScorecard,
 }
 
 impl Scorecard {
+    fn new(inner: scorecard::Scorecard) -> Scorecard {
+        let compiled = scorecard::CompiledScorecard::new(&inner);
+        Scorecard { inner, compiled }
+    }
+
     /// The names of the active inputs, in mining-schema order.
     fn active_fields(&self) -> Vec<String> {
-        self.inner
-            .mining_fields
-            .iter()
-            .filter(|m| m.usage_type == UsageType::Active)
-            .map(|m| m.name.clone())
-            .collect()
+        self.compiled.fields().to_vec()
     }
 }
 
@@ -177,7 +213,7 @@ impl Scorecard {
     fn from_pmml(_cls: &Bound<'_, PyType>, source: &Bound<'_, PyAny>) -> PyResult<Self> {
         let xml = text_or_path(source)?;
         let inner = source.py().detach(|| scorecard::Scorecard::from_pmml(&xml)).py()?;
-        Ok(Scorecard { inner })
+        Ok(Scorecard::new(inner))
     }
 
     /// The scorecard as a PMML 4.4 document that `from_pmml` reads back to an equal scorecard.
@@ -250,70 +286,81 @@ impl Scorecard {
     /// Returns a DataFrame when pandas is installed, else a dict of lists, with the columns
     /// `score` (float; NaN where the row has no valid result — use `score`/`score_many` for
     /// exact decimals), `reason_codes` (lists), `error_kind` and `error` (None when valid).
-    fn score_columns<'py>(&self, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    /// With `reason_codes=False` the `reason_codes` column is left out (building a list per
+    /// row is most of the time on a million rows).
+    ///
+    /// Cards whose inputs are plain numbers binned by cut points read float columns (NumPy,
+    /// pandas, Arrow float64) without building a decimal per value; the results are the same
+    /// as `score` gives on each row.
+    #[pyo3(signature = (data, *, reason_codes = true))]
+    fn score_columns<'py>(
+        &self,
+        data: &Bound<'py, PyAny>,
+        reason_codes: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let py = data.py();
-        let mut columns = Vec::new();
-        for name in self.active_fields() {
-            let present = match data.cast::<PyDict>() {
-                Ok(dict) => dict.get_item(&name)?,
-                Err(_) if column_names(data)?.contains(&name) => Some(data.get_item(&name)?),
+        let mut present: Vec<Option<Owned>> = Vec::new();
+        for name in self.compiled.fields() {
+            let values = match data.cast::<PyDict>() {
+                Ok(dict) => dict.get_item(name)?,
+                Err(_) if column_names(data)?.contains(name) => Some(data.get_item(name)?),
                 Err(_) => None,
             };
-            if let Some(values) = present {
-                columns.push((name, column(&values)?));
-            }
+            present.push(values.map(|values| owned_column(&values)).transpose()?);
         }
-        let rows = columns.iter().map(|(_, c)| c.len()).max().unwrap_or_else(|| len_of(data));
-        if let Some((name, c)) = columns.iter().find(|(_, c)| c.len() != rows) {
-            let message = format!("column {name:?} has {} values, another has {rows}", c.len());
+        let rows = present.iter().flatten().map(Owned::len).max().unwrap_or_else(|| len_of(data));
+        let uneven = self.compiled.fields().iter().zip(&present).find_map(|(name, values)| {
+            values.as_ref().filter(|v| v.len() != rows).map(|v| (name, v.len()))
+        });
+        if let Some((name, len)) = uneven {
+            let message = format!("column {name:?} has {len} values, another has {rows}");
             return Err(PyValueError::new_err(message));
         }
-        let results: Vec<_> = py.detach(|| {
-            (0..rows)
-                .map(|i| {
-                    let row: Row = columns
-                        .iter()
-                        .map(|(n, c)| (n.clone(), c.get(i).cloned().unwrap_or(Value::Missing)))
-                        .collect();
-                    self.inner.score(&row)
-                })
-                .collect()
-        });
-        // Reason codes repeat across rows: one Python string per distinct code.
-        let mut interned: HashMap<String, Bound<'py, PyString>> = HashMap::new();
+        // A field without a column reads as missing in every row (an empty column).
+        let columns: Vec<Column<'_>> = present
+            .iter()
+            .map(|c| match c {
+                Some(Owned::Floats(xs)) => Column::Floats(xs),
+                Some(Owned::Values(values)) => Column::Values(values),
+                None => Column::Values(&[]),
+            })
+            .collect();
+        let compiled = &self.compiled;
+        let results = py.detach(|| compiled.score_batch(&columns, rows));
+        let _pause = GcPause::new(py)?;
+        // Reason codes repeat across rows: one Python string per code of the card.
+        let code_texts: Vec<Bound<'py, PyString>> =
+            compiled.reason_codes().iter().map(|code| PyString::new(py, code)).collect();
         let codes = PyList::empty(py);
         let (mut scores, mut kinds, mut messages) =
             (Vec::with_capacity(rows), Vec::with_capacity(rows), Vec::with_capacity(rows));
         for result in results {
-            let row_codes = PyList::empty(py);
             match result {
                 Ok(r) => {
-                    scores.push(r.score.to_string().parse::<f64>().unwrap_or(f64::NAN));
-                    for code in r.reason_codes {
-                        let text = match interned.get(&code) {
-                            Some(text) => text.clone(),
-                            None => {
-                                let text = PyString::new(py, &code);
-                                interned.insert(code, text.clone());
-                                text
-                            }
-                        };
-                        row_codes.append(text)?;
+                    scores.push(to_f64(r.score));
+                    if reason_codes {
+                        let texts =
+                            r.reason_codes.iter().filter_map(|&i| code_texts.get(i as usize));
+                        codes.append(PyList::new(py, texts)?)?;
                     }
                     kinds.push(None);
                     messages.push(None);
                 }
                 Err(e) => {
                     scores.push(f64::NAN);
+                    if reason_codes {
+                        codes.append(PyList::empty(py))?;
+                    }
                     kinds.push(Some(e.kind()));
                     messages.push(Some(e.to_string()));
                 }
             }
-            codes.append(row_codes)?;
         }
         let out = PyDict::new(py);
         out.set_item("score", scores)?;
-        out.set_item("reason_codes", codes)?;
+        if reason_codes {
+            out.set_item("reason_codes", codes)?;
+        }
         out.set_item("error_kind", kinds)?;
         out.set_item("error", messages)?;
         match py.import("pandas") {
@@ -356,4 +403,13 @@ fn len_of(data: &Bound<'_, PyAny>) -> usize {
             .unwrap_or(0);
     }
     data.len().unwrap_or(0)
+}
+
+/// A score as a float, correctly rounded (whole scores directly, others through their text).
+fn to_f64(score: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    match score.fract().is_zero().then(|| score.to_i64()).flatten() {
+        Some(whole) => whole as f64,
+        None => score.to_string().parse().unwrap_or(f64::NAN),
+    }
 }

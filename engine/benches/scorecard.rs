@@ -1,5 +1,5 @@
 //! Scorecard scoring: the row scorer (a map of named values per row) against the compiled card
-//! (values by position), on the synthetic card of `bench/python/scorecard.py`: ten numeric
+//! (values by position; float columns on the threshold form's fast path), on the synthetic card of `bench/python/scorecard.py`: ten numeric
 //! characteristics of five bins each, reason codes on.
 //!
 //! Run with `make bench`; figures are recorded in BENCHMARKS.md.
@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use xinyong::Decimal;
-use xinyong::scorecard::{CompiledScorecard, Row, Scorecard, Value};
+use xinyong::scorecard::{Column, CompiledScorecard, Row, Scorecard, Value};
 
 const ROWS: usize = 100_000;
 const CHARACTERISTICS: usize = 10;
@@ -90,6 +90,22 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("compiled_columns", |b| {
         b.iter(|| compiled.score_columns(black_box(&slices)).len())
+    });
+    // The same values as float columns: the threshold form's fast path.
+    let floats: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|c| {
+            c.iter()
+                .map(|v| match v {
+                    Value::Number(d) => d.to_string().parse().unwrap(),
+                    _ => f64::NAN,
+                })
+                .collect()
+        })
+        .collect();
+    let float_columns: Vec<Column<'_>> = floats.iter().map(|c| Column::Floats(c)).collect();
+    group.bench_function("compiled_float_columns", |b| {
+        b.iter(|| compiled.score_batch(black_box(&float_columns), ROWS).len())
     });
     group.finish();
 }

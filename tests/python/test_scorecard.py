@@ -183,3 +183,85 @@ def test_categorical_columns_from_arrow_strings() -> None:
     table = pa.table({"input1": [r["input1"] for r in batch], "input2": [r["input2"] for r in batch]})
     assert observed(card.score_columns(table)) == expected_columns(card, batch)
     assert observed(card.score_columns(table))[0] == (25.0, ["Input1ReasonCode"], None)
+
+
+NUMERIC_CARD = """<PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
+  <DataDictionary>
+    <DataField name="a" optype="continuous" dataType="double"/>
+    <DataField name="b" optype="continuous" dataType="integer"/>
+  </DataDictionary>
+  <Scorecard functionName="regression" initialScore="600" useReasonCodes="true" baselineScore="30">
+    <MiningSchema><MiningField name="a"/><MiningField name="b"/></MiningSchema>
+    <Characteristics>
+      <Characteristic name="A" reasonCode="RA">
+        <Attribute partialScore="-10"><SimplePredicate field="a" operator="lessThan" value="0.1"/></Attribute>
+        <Attribute partialScore="5"><SimplePredicate field="a" operator="lessOrEqual" value="0.1000000000000000055511151231257827"/></Attribute>
+        <Attribute partialScore="12.5"><SimplePredicate field="a" operator="lessThan" value="13"/></Attribute>
+        <Attribute partialScore="40"><True/></Attribute>
+      </Characteristic>
+      <Characteristic name="B" reasonCode="RB" baselineScore="10">
+        <Attribute partialScore="0"><SimplePredicate field="b" operator="isMissing"/></Attribute>
+        <Attribute partialScore="7"><SimplePredicate field="b" operator="lessOrEqual" value="3"/></Attribute>
+        <Attribute partialScore="11"><True/></Attribute>
+      </Characteristic>
+    </Characteristics>
+  </Scorecard>
+</PMML>"""
+
+
+def test_float_columns_score_like_rows_on_and_off_cut_points() -> None:
+    """A card of plain numeric inputs binned by cut points scores float columns on a fast path;
+    every row must equal the row-by-row result on the decimal each float stands for, errors
+    included (a fractional integer, an infinity)."""
+    np = pytest.importorskip("numpy")
+    card = xinyong.Scorecard.from_pmml(NUMERIC_CARD)
+    a = np.array([0.1, np.nextafter(0.1, 0), np.nextafter(0.1, 1), 13.0, 12.5, np.nan, 1e-12, 1e30, -0.0, np.inf])
+    b = np.array([3.0, 3.5, 4.0, np.nan, -1.0, 2.0, 1e27, 0.0, 5.0, 1.0])
+    frame = {"a": a, "b": b}
+    expected = []
+    for x, y in zip(a.tolist(), b.tolist()):
+        row = {"a": None if x != x else Decimal(repr(x)) if abs(x) < 1e20 else x, "b": None if y != y else y}
+        try:
+            result = card.score(row)
+            expected.append((float(result["score"]), result["reason_codes"], None))
+        except xinyong.XinyongError as e:
+            expected.append((None, [], e.kind))
+    assert observed(card.score_columns(frame)) == expected
+    # Some rows are valid, some are not: the comparison above is not vacuous.
+    kinds = {row[2] for row in expected}
+    assert None in kinds and "invalid_field" in kinds
+
+
+def test_score_columns_restores_the_garbage_collector() -> None:
+    import gc
+
+    np = pytest.importorskip("numpy")
+    card = xinyong.Scorecard.from_pmml(NUMERIC_CARD)
+    columns = {"a": np.array([1.0, 20.0]), "b": np.array([1.0, 9.0])}
+    assert gc.isenabled()
+    card.score_columns(columns)
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        card.score_columns({"a": np.array([1.0]), "b": np.array([1.0, 2.0])})
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        card.score_columns(columns)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_score_columns_can_leave_out_the_reason_codes() -> None:
+    np = pytest.importorskip("numpy")
+    card = xinyong.Scorecard.from_pmml(NUMERIC_CARD)
+    columns = {"a": np.array([1.0, 20.0, np.inf]), "b": np.array([1.0, 9.0, 2.0])}
+    full = card.score_columns(columns)
+    lean = card.score_columns(columns, reason_codes=False)
+    if hasattr(full, "to_dict"):
+        full, lean = full.to_dict("list"), lean.to_dict("list")
+    assert "reason_codes" not in lean
+    assert sorted(lean) == sorted(k for k in full if k != "reason_codes")
+    for key in lean:
+        assert [None if v != v else v for v in lean[key]] == [None if v != v else v for v in full[key]]
+    assert lean["error_kind"][2] == "invalid_field"

@@ -22,6 +22,19 @@ pub enum Value {
 }
 
 impl Value {
+    /// A float as the decimal its shortest round-trip text spells (`0.1` is 0.1, not
+    /// 0.1000000000000000055511151231257827); `NaN` is missing, and a float the decimal range
+    /// cannot hold (infinities, beyond ±7.9e28 or with more than 28 decimals) stays text, which
+    /// a numeric field then refuses as invalid. Every surface converts floats through this one
+    /// function, so a score never depends on how a number reached the engine.
+    pub fn from_f64(x: f64) -> Value {
+        if x.is_nan() {
+            return Value::Missing;
+        }
+        let text = x.to_string();
+        parse_decimal(&text).map_or(Value::Text(text), Value::Number)
+    }
+
     /// The value as PMML writes it in an attribute or array (empty for a missing value).
     pub fn to_text(&self) -> String {
         match self {

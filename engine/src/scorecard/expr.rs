@@ -150,8 +150,12 @@ pub(super) fn simple(
         (_, Some(v)) => v,
         (_, None) => return Err(Error::field(field, "the comparison has no value")),
     };
-    let ordering = compare(field, actual, expected)?;
-    Ok(Some(match op {
+    Ok(Some(holds(op, compare(field, actual, expected)?)))
+}
+
+/// Whether a comparison `op` holds when the input compares to the value as `ordering`.
+pub(super) fn holds(op: Operator, ordering: Ordering) -> bool {
+    match op {
         Operator::Equal => ordering == Ordering::Equal,
         Operator::NotEqual => ordering != Ordering::Equal,
         Operator::LessThan => ordering == Ordering::Less,
@@ -159,7 +163,7 @@ pub(super) fn simple(
         Operator::GreaterThan => ordering == Ordering::Greater,
         Operator::GreaterOrEqual => ordering != Ordering::Less,
         Operator::IsMissing | Operator::IsNotMissing => false,
-    }))
+    }
 }
 
 /// `SimpleSetPredicate` on the field's prepared value `actual`.

@@ -60,7 +60,7 @@ mod xml;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-pub use compiled::{CompiledScorecard, Scored};
+pub use compiled::{Column, CompiledScorecard, Scored, Scratch};
 pub use data::{
     Closure, DataField, DataType, FieldValue, Interval, InvalidValueTreatment, MiningField,
     MissingValueTreatment, OpType, Row, UsageType, Value, ValueProperty,
