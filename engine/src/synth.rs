@@ -5,6 +5,9 @@
 //! latent quality (0-99) that drives its tax grades, risk class, penalties, list entries,
 //! arrears and honours together, so good and bad records correlate the way they do in real data.
 //!
+//! Product catalogs and financing demands for the registry's firms are drawn the same way
+//! ([`catalog`], [`demands`]; see `docs/finance.md`).
+//!
 //! Output is identical on every platform (x86-64, WebAssembly): only integer arithmetic and
 //! integer draws from ChaCha8 are used, never floating-point distributions.
 //!
@@ -22,6 +25,8 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
+
+pub use crate::finance::synthetic::{CatalogConfig, catalog, demand, demands, product};
 
 use crate::date::{Date, add_months, whole_months, whole_years};
 use crate::num::Amount;

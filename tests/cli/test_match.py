@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from helpers import REPO_ROOT, describe, json_lines, nonblank_lines
@@ -57,3 +58,37 @@ def test_the_table_format_lists_offers_and_gaps(run):
     assert proc.returncode == 0, describe(proc)
     assert "estimated limit" in proc.stdout
     assert "required" in proc.stdout
+
+
+GRAPH_FIXTURES = REPO_ROOT / "fixtures" / "finance" / "graph"
+
+
+def test_a_relationship_graph_supplies_the_graph_facts(run):
+    """With `--graph` the engine computes circles and close links: the with-graph goldens."""
+    demands = GRAPH_FIXTURES / "demands.jsonl"
+    args = ["match", "--catalog", GRAPH_FIXTURES / "catalog.json", "--as-of", AS_OF]
+    proc = run(*args, "--graph", GRAPH_FIXTURES / "relations.jsonl", "--input", demands)
+    assert proc.returncode == 0, describe(proc)
+    results = json_lines(proc.stdout)
+    assert len(results) == len(nonblank_lines(demands.read_text(encoding="utf-8")))
+    for result in results:
+        golden = GRAPH_FIXTURES / "expected" / f"{result['demand']}.with-graph.json"
+        assert result == json.loads(golden.read_text(encoding="utf-8")), result["demand"]
+    circle = next(r for r in results if r["demand"] == "g-circle")
+    gaps = [g["condition"] for m in circle["near_misses"] for g in m["failed"]]
+    assert gaps == ["guarantee_circle"]
+    # Without the graph, facts the demands do not state never pass.
+    plain = json_lines(run(*args, "--input", demands).stdout)
+    unknown = next(r for r in plain if r["demand"] == "g-circle")
+    assert not unknown["eligible"]
+    assert all(g["actual"] is None for m in unknown["near_misses"] for g in m["failed"])
+
+
+def test_an_unreadable_graph_is_a_usage_error(run, tmp_path):
+    bad = tmp_path / "graph.jsonl"
+    bad.write_text('{"edge": {"kind": "shareholding", "from": "nobody", "to": "x"}}\n',
+                   encoding="utf-8")
+    proc = run("match", "--catalog", GRAPH_FIXTURES / "catalog.json", "--as-of", AS_OF,
+               "--graph", bad, input="")
+    assert proc.returncode == 2, describe(proc)
+    assert "graph.jsonl" in proc.stderr

@@ -43,3 +43,20 @@ def test_synthetic_codes_are_valid(run) -> None:
     results = json_lines(check.stdout)
     assert [r["input"] for r in results] == codes
     assert all(r["valid"] is True and r["normalized"] == r["input"] for r in results), results
+
+
+def test_catalog_and_demands_are_deterministic_and_match(run, tmp_path) -> None:
+    catalog = tmp_path / "catalog.json"
+    first = run("synth", "catalog", "--products", 60, "--seed", 3, "-o", catalog)
+    assert first.returncode == 0, describe(first)
+    again = run("synth", "catalog", "--products", 60, "--seed", 3)
+    assert again.stdout == catalog.read_text(encoding="utf-8")
+    demands = run("synth", "demands", "--enterprises", 25, "--seed", 3)
+    assert demands.returncode == 0, describe(demands)
+    assert demands.stdout == run("synth", "demands", "--enterprises", 25, "--seed", 3).stdout
+    assert len(json_lines(demands.stdout)) == 25
+    matched = run("match", "--catalog", catalog, "--as-of", "2026-06-30", input=demands.stdout)
+    assert matched.returncode == 0, describe(matched)
+    results = json_lines(matched.stdout)
+    assert [r["demand"] for r in results] == [f"d-{i:06}" for i in range(25)]
+    assert any(r["eligible"] for r in results)

@@ -1,16 +1,17 @@
 //! Eligibility conditions checked one by one, every failure with its gap: what was required,
 //! what the firm has, how far it is off, and whether the improvement plan could close it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::demand::Demand;
+use super::graph_facts::{self, GraphFacts};
 use super::product::Product;
 use crate::date::{Date, whole_months, whole_years};
 use crate::evaluate::{Evaluation, Label};
-use crate::record::{ArrearsKind, ListKind, RecordDetail};
+use crate::record::{ArrearsKind, ListKind, RecordDetail, TaxGrade};
 
 /// Which condition failed; stable snake_case ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -44,6 +45,10 @@ pub enum ConditionId {
     /// Revenue above the size limit.
     #[serde(rename = "revenue_12m")]
     Revenue12m,
+    /// In a guarantee circle larger than the product allows.
+    GuaranteeCircle,
+    /// The guarantor named is closely linked to the firm.
+    GuarantorCloseLink,
     /// The estimated limit is below the product's smallest loan.
     Limit,
 }
@@ -80,19 +85,25 @@ pub(super) struct Firm<'a> {
     pub as_of: Date,
     /// Model grades, best first.
     pub grades: &'a [String],
+    /// Relationship-graph facts, from the matcher's graph or the demand.
+    pub facts: GraphFacts,
+    /// Whether gaps are worded (texts, `required`, `actual`) or only measured.
+    pub explain: bool,
 }
 
 /// Writes yuan with thousands separators: `¥1,250,000.5`.
 pub fn yuan(value: Decimal) -> String {
     let text = value.normalize().to_string();
     let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let digits: Vec<char> = int.chars().collect();
-    let mut out = String::from("¥");
-    for (i, c) in digits.iter().enumerate() {
+    // The integer part is ASCII (a sign and digits), so bytes are characters.
+    let digits = int.as_bytes();
+    let mut out = String::with_capacity(text.len() + text.len() / 3 + 3);
+    out.push('¥');
+    for (i, &c) in digits.iter().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) && c.is_ascii_digit() {
             out.push(',');
         }
-        out.push(*c);
+        out.push(char::from(c));
     }
     if let Some(f) = frac {
         out.push('.');
@@ -101,11 +112,35 @@ pub fn yuan(value: Decimal) -> String {
     out
 }
 
-fn label(zh: String, en: String) -> Label {
+pub(super) fn label(zh: String, en: String) -> Label {
     Label { zh: Arc::from(zh), en: Arc::from(en) }
 }
 
-fn gap(condition: ConditionId, required: String, actual: Option<String>, text: Label) -> Gap {
+/// A gap whose words (`required`, `actual`, the zh and en texts) are written only when
+/// `explain` holds: a batch words the few near misses it reports, not every product a firm
+/// fails, and the words are most of the cost of a failed check.
+macro_rules! worded {
+    ($explain:expr, $id:expr, $required:expr, $actual:expr, $zh:expr, $en:expr $(,)?) => {
+        if $explain {
+            $crate::finance::conditions::gap(
+                $id,
+                $required,
+                $actual,
+                $crate::finance::conditions::label($zh, $en),
+            )
+        } else {
+            $crate::finance::conditions::unworded($id)
+        }
+    };
+}
+pub(super) use worded;
+
+pub(super) fn gap(
+    condition: ConditionId,
+    required: String,
+    actual: Option<String>,
+    text: Label,
+) -> Gap {
     Gap {
         condition,
         required,
@@ -118,8 +153,15 @@ fn gap(condition: ConditionId, required: String, actual: Option<String>, text: L
     }
 }
 
+/// A gap with its measures but no words, for ranking.
+pub(super) fn unworded(condition: ConditionId) -> Gap {
+    static EMPTY: OnceLock<Label> = OnceLock::new();
+    let text = EMPTY.get_or_init(|| label(String::new(), String::new())).clone();
+    gap(condition, String::new(), None, text)
+}
+
 /// A numeric gap: `short` in the unit of `required`, its share of `required` for ordering.
-fn measured(mut g: Gap, short: Decimal, required: Decimal) -> Gap {
+pub(super) fn measured(mut g: Gap, short: Decimal, required: Decimal) -> Gap {
     g.short = Some(short);
     g.relative = if required.is_zero() {
         Decimal::ONE
@@ -131,6 +173,7 @@ fn measured(mut g: Gap, short: Decimal, required: Decimal) -> Gap {
 
 /// A money floor (`actual >= required`); `what` names the quantity in zh and en.
 fn at_least(
+    explain: bool,
     id: ConditionId,
     required: Decimal,
     actual: Option<Decimal>,
@@ -141,27 +184,26 @@ fn at_least(
         Some(a) if a >= required => None,
         Some(a) => {
             let short = required - a;
-            let text = label(
+            let g = worded!(
+                explain,
+                id,
+                required.normalize().to_string(),
+                Some(a.normalize().to_string()),
                 format!("{zh} {}，低于要求的 {}，差 {}", yuan(a), yuan(required), yuan(short)),
                 format!("{en} {} < {} required: short {}", yuan(a), yuan(required), yuan(short)),
             );
-            Some(measured(
-                gap(id, required.normalize().to_string(), Some(a.normalize().to_string()), text),
-                short,
-                required,
-            ))
+            Some(measured(g, short, required))
         }
-        None => Some(unknown(
-            id,
-            [format!("至少 {}", yuan(required)), format!("{} required", yuan(required))],
-            required.normalize().to_string(),
-            what,
-        )),
+        None => Some(unknown(explain, id, what, || {
+            let need = [format!("至少 {}", yuan(required)), format!("{} required", yuan(required))];
+            (required.normalize().to_string(), need)
+        })),
     }
 }
 
 /// A ceiling (`actual <= allowed`); `money` formats the numbers as yuan.
 fn at_most(
+    explain: bool,
     id: ConditionId,
     allowed: Decimal,
     actual: Option<Decimal>,
@@ -174,29 +216,35 @@ fn at_most(
         Some(a) if a <= allowed => None,
         Some(a) => {
             let over = a - allowed;
-            let text = label(
+            let g = worded!(
+                explain,
+                id,
+                allowed.normalize().to_string(),
+                Some(a.normalize().to_string()),
                 format!("{zh} {}，超过上限 {}，超出 {}", show(a), show(allowed), show(over)),
                 format!("{en} {} > {} allowed: over by {}", show(a), show(allowed), show(over)),
             );
-            Some(measured(
-                gap(id, allowed.normalize().to_string(), Some(a.normalize().to_string()), text),
-                over,
-                allowed,
-            ))
+            Some(measured(g, over, allowed))
         }
-        None => Some(unknown(
-            id,
-            [format!("不超过 {}", show(allowed)), format!("at most {}", show(allowed))],
-            allowed.normalize().to_string(),
-            what,
-        )),
+        None => Some(unknown(explain, id, what, || {
+            let need = [format!("不超过 {}", show(allowed)), format!("at most {}", show(allowed))];
+            (allowed.normalize().to_string(), need)
+        })),
     }
 }
 
-/// A condition on a figure the firm did not report; `need` is the requirement in Chinese and
-/// English.
-fn unknown(id: ConditionId, need: [String; 2], required: String, [zh, en]: [&str; 2]) -> Gap {
-    let [need_zh, need_en] = need;
+/// A condition on a figure the firm did not report; `words` gives the requirement as
+/// `required` and in Chinese and English.
+fn unknown(
+    explain: bool,
+    id: ConditionId,
+    [zh, en]: [&str; 2],
+    words: impl FnOnce() -> (String, [String; 2]),
+) -> Gap {
+    if !explain {
+        return unworded(id);
+    }
+    let (required, [need_zh, need_en]) = words();
     let text =
         label(format!("{zh}未报送（要求：{need_zh}）"), format!("{en} not reported ({need_en})"));
     gap(id, required, None, text)
@@ -204,11 +252,19 @@ fn unknown(id: ConditionId, need: [String; 2], required: String, [zh, en]: [&str
 
 /// Every failed condition of `product` for the firm, in [`ConditionId`] order.
 pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
+    let mut gaps = Vec::new();
+    check_into(product, firm, &mut gaps);
+    gaps
+}
+
+/// As [`check`], appending to `gaps`: a batch reuses one buffer for every candidate.
+pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>) {
     let d = firm.demand;
     let e = &d.enterprise;
     let c = &product.conditions;
-    let mut gaps = Vec::new();
+    let x = firm.explain;
     gaps.extend(at_least(
+        x,
         ConditionId::AmountMin,
         product.amount.min.value(),
         Some(d.amount.value()),
@@ -217,11 +273,14 @@ pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
     if d.collateral < product.collateral {
         let (need, have) = (product.collateral.as_str(), d.collateral.as_str());
         let (need_zh, have_zh) = (product.collateral.name_zh(), d.collateral.name_zh());
-        let text = label(
+        gaps.push(worded!(
+            x,
+            ConditionId::Collateral,
+            need.to_owned(),
+            Some(have.to_owned()),
             format!("需要担保方式：{need_zh}，企业提供：{have_zh}"),
             format!("collateral {need} required, {have} offered"),
-        );
-        gaps.push(gap(ConditionId::Collateral, need.to_owned(), Some(have.to_owned()), text));
+        ));
     }
     if let Some(g) = grade(c.min_grade.as_deref(), firm) {
         gaps.push(g);
@@ -229,35 +288,30 @@ pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
     if let Some(admitted) = &c.tax_grades {
         let latest = e.ratings.latest_tax_grade().map(|(_, g)| g);
         if !latest.is_some_and(|g| admitted.contains(&g)) {
-            let need: Vec<&str> = admitted.iter().map(|g| g.as_str()).collect();
-            let need = need.join("|");
-            let have = latest.map(|g| g.as_str().to_owned());
-            let shown = have.clone().unwrap_or_else(|| "—".to_owned());
-            let text = label(
-                format!("纳税信用等级 {shown}，要求 {need}"),
-                format!("tax grade {shown}, {need} required"),
-            );
-            gaps.push(gap(ConditionId::TaxGrade, need, have, text));
+            gaps.push(tax_grade(x, admitted, latest));
         }
     }
     if let Some(years) = c.min_years_established {
         let have = whole_years(e.established_on, firm.as_of);
         if have < years {
-            let text = label(
+            let g = worded!(
+                x,
+                ConditionId::YearsEstablished,
+                years.to_string(),
+                Some(have.to_string()),
                 format!("成立 {have} 年，要求至少 {years} 年，差 {} 年", years - have),
                 format!(
                     "{have} whole years since establishment, {years} required: short {}",
                     years - have
                 ),
             );
-            let g =
-                gap(ConditionId::YearsEstablished, years.to_string(), Some(have.to_string()), text);
             gaps.push(measured(g, Decimal::from(years - have), Decimal::from(years)));
         }
     }
     let f = &e.finance;
     if let Some(min) = c.min_tax_paid_12m {
         gaps.extend(at_least(
+            x,
             ConditionId::TaxPaid12m,
             min.value(),
             f.tax_paid_12m.map(|a| a.value()),
@@ -265,7 +319,7 @@ pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
         ));
     }
     if let Some(months) = c.tax_payment_within_months {
-        gaps.extend(recent_payment(months, f.last_tax_payment_on, firm.as_of));
+        gaps.extend(recent_payment(x, months, f.last_tax_payment_on, firm.as_of));
     }
     if c.no_tax_arrears {
         let owed = |r: &RecordDetail| matches!(r, RecordDetail::Arrears(a) if a.arrears == ArrearsKind::Tax && a.paid_on.is_none_or(|p| p > firm.as_of));
@@ -288,6 +342,7 @@ pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
     let value = |a: Option<crate::num::Amount>| a.map(|a| a.value());
     if let Some(max) = c.max_existing_loans {
         gaps.extend(at_most(
+            x,
             ConditionId::ExistingLoans,
             max.value(),
             value(f.existing_loans),
@@ -297,6 +352,7 @@ pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
     }
     if let Some(max) = c.max_registered_capital {
         gaps.extend(at_most(
+            x,
             ConditionId::RegisteredCapital,
             max.value(),
             value(e.registered_capital),
@@ -307,6 +363,7 @@ pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
     if let Some(max) = c.max_staff {
         let staff = f.social_insurance_headcount.map(Decimal::from);
         gaps.extend(at_most(
+            x,
             ConditionId::Staff,
             Decimal::from(max),
             staff,
@@ -316,6 +373,7 @@ pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
     }
     if let Some(max) = c.max_revenue_12m {
         gaps.extend(at_most(
+            x,
             ConditionId::Revenue12m,
             max.value(),
             value(f.revenue_12m),
@@ -323,17 +381,33 @@ pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
             true,
         ));
     }
-    gaps
+    gaps.extend(graph_facts::check(product, firm));
 }
 
 /// The limit condition, checked once the limit is known.
-pub(super) fn limit_gap(product: &Product, limit: Decimal) -> Option<Gap> {
+pub(super) fn limit_gap(explain: bool, product: &Product, limit: Decimal) -> Option<Gap> {
     at_least(
+        explain,
         ConditionId::Limit,
         product.amount.min.value(),
         Some(limit),
         ["估算额度", "estimated limit"],
     )
+}
+
+fn tax_grade(explain: bool, admitted: &[TaxGrade], latest: Option<TaxGrade>) -> Gap {
+    if !explain {
+        return unworded(ConditionId::TaxGrade);
+    }
+    let need: Vec<&str> = admitted.iter().map(|g| g.as_str()).collect();
+    let need = need.join("|");
+    let have = latest.map(|g| g.as_str().to_owned());
+    let shown = have.clone().unwrap_or_else(|| "—".to_owned());
+    let text = label(
+        format!("纳税信用等级 {shown}，要求 {need}"),
+        format!("tax grade {shown}, {need} required"),
+    );
+    gap(ConditionId::TaxGrade, need, have, text)
 }
 
 fn grade(min: Option<&str>, firm: &Firm<'_>) -> Option<Gap> {
@@ -345,11 +419,14 @@ fn grade(min: Option<&str>, firm: &Firm<'_>) -> Option<Gap> {
     if have.is_some_and(|h| h <= need) {
         return None;
     }
-    let text = label(
+    let mut g = worded!(
+        firm.explain,
+        ConditionId::Grade,
+        min.to_owned(),
+        Some(ev.grade.to_string()),
         format!("信用等级 {}，要求 {min} 或更好", ev.grade),
         format!("credit grade {}, {min} or better required", ev.grade),
     );
-    let mut g = gap(ConditionId::Grade, min.to_owned(), Some(ev.grade.to_string()), text);
     if let Some(h) = have {
         g = measured(g, Decimal::from(h - need), Decimal::from(firm.grades.len().max(1)));
     }
@@ -360,14 +437,14 @@ fn grade(min: Option<&str>, firm: &Firm<'_>) -> Option<Gap> {
     Some(g)
 }
 
-fn recent_payment(months: u32, last: Option<Date>, as_of: Date) -> Option<Gap> {
-    let need = format!("within {months} months");
+fn recent_payment(explain: bool, months: u32, last: Option<Date>, as_of: Date) -> Option<Gap> {
+    let need = || format!("within {months} months");
     let Some(last) = last else {
         return Some(unknown(
+            explain,
             ConditionId::RecentTaxPayment,
-            [format!("{months} 个月内"), need.clone()],
-            need,
             ["最近纳税日期", "date of the last tax payment"],
+            || (need(), [format!("{months} 个月内"), need()]),
         ));
     };
     let since = whole_months(last, as_of);
@@ -375,13 +452,16 @@ fn recent_payment(months: u32, last: Option<Date>, as_of: Date) -> Option<Gap> {
         return None;
     }
     let over = since + 1 - months;
-    let text = label(
+    let g = worded!(
+        explain,
+        ConditionId::RecentTaxPayment,
+        need(),
+        Some(last.to_string()),
         format!("最近一次纳税在 {since} 个月前（{last}），要求 {months} 个月内"),
         format!(
             "last tax payment {since} months ago ({last}), one within {months} months required"
         ),
     );
-    let g = gap(ConditionId::RecentTaxPayment, need, Some(last.to_string()), text);
     Some(measured(g, Decimal::from(over), Decimal::from(months)))
 }
 
@@ -400,12 +480,15 @@ fn records(
         return None;
     }
     let n = found.len();
-    let text = label(format!("{zh} {n} 条，要求无"), format!("{en}: {n} found, none allowed"));
-    let mut g = measured(
-        gap(id, "0".to_owned(), Some(n.to_string()), text),
-        Decimal::from(n),
-        Decimal::ONE,
+    let g = worded!(
+        firm.explain,
+        id,
+        "0".to_owned(),
+        Some(n.to_string()),
+        format!("{zh} {n} 条，要求无"),
+        format!("{en}: {n} found, none allowed"),
     );
+    let mut g = measured(g, Decimal::from(n), Decimal::ONE);
     let steps = &firm.evaluation.plan.steps;
     let dates: Option<Vec<Date>> = found
         .iter()
@@ -438,6 +521,7 @@ mod tests {
         use crate::evaluate::Lang;
         let cap: Decimal = "5000000".parse().unwrap();
         let gap = at_most(
+            true,
             ConditionId::ExistingLoans,
             cap,
             None,
@@ -449,9 +533,11 @@ mod tests {
         assert_eq!(gap.text.get(Lang::En), "existing loans not reported (at most ¥5,000,000)");
         let floor: Decimal = "20000".parse().unwrap();
         let gap =
-            at_least(ConditionId::TaxPaid12m, floor, None, ["近12个月纳税额", "tax paid"]).unwrap();
+            at_least(true, ConditionId::TaxPaid12m, floor, None, ["近12个月纳税额", "tax paid"])
+                .unwrap();
         assert_eq!(gap.text.get(Lang::Zh), "近12个月纳税额未报送（要求：至少 ¥20,000）");
-        let gap = recent_payment(3, None, crate::date::parse_date("2026-06-30").unwrap()).unwrap();
+        let gap =
+            recent_payment(true, 3, None, crate::date::parse_date("2026-06-30").unwrap()).unwrap();
         assert!(
             gap.text.get(Lang::Zh).ends_with("（要求：3 个月内）"),
             "{}",

@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::graph_facts::GraphFacts;
 use super::product::Collateral;
 use crate::error::{Error, Result};
 use crate::num::Amount;
@@ -22,6 +23,12 @@ pub struct Demand {
     pub purpose: Option<String>,
     /// Collateral the firm can offer.
     pub collateral: Collateral,
+    /// The guarantor offered (a USCC or a person's key in the relationship graph), for a
+    /// guarantee-backed demand.
+    pub guarantor: Option<String>,
+    /// Relationship-graph facts stated by a caller without a graph; a matcher with a graph
+    /// computes them instead.
+    pub graph_facts: GraphFacts,
 }
 
 #[derive(Deserialize)]
@@ -36,6 +43,10 @@ struct DemandWire {
     purpose: Option<String>,
     #[serde(default)]
     collateral: Collateral,
+    #[serde(default)]
+    guarantor: Option<String>,
+    #[serde(default)]
+    graph_facts: GraphFacts,
 }
 
 impl Demand {
@@ -59,7 +70,39 @@ impl Demand {
             term_months: wire.term_months,
             purpose: wire.purpose,
             collateral: wire.collateral,
+            guarantor: wire.guarantor,
+            graph_facts: wire.graph_facts,
         })
+    }
+}
+
+impl Demand {
+    /// Writes the demand as one line of JSON in the format [`Demand::from_json`] reads.
+    pub fn to_json(&self) -> String {
+        let text = |v: &str| serde_json::to_string(v).unwrap_or_default();
+        let mut out = String::from("{");
+        if let Some(id) = &self.id {
+            out.push_str(&format!("\"id\": {}, ", text(id)));
+        }
+        out.push_str(&format!(
+            "\"enterprise\": {}, \"amount\": \"{}\", \"term_months\": {}",
+            self.enterprise.to_json(),
+            self.amount,
+            self.term_months
+        ));
+        if let Some(purpose) = &self.purpose {
+            out.push_str(&format!(", \"purpose\": {}", text(purpose)));
+        }
+        out.push_str(&format!(", \"collateral\": \"{}\"", self.collateral.as_str()));
+        if let Some(guarantor) = &self.guarantor {
+            out.push_str(&format!(", \"guarantor\": {}", text(guarantor)));
+        }
+        if self.graph_facts != GraphFacts::default() {
+            let facts = serde_json::to_string(&self.graph_facts).unwrap_or_default();
+            out.push_str(&format!(", \"graph_facts\": {facts}"));
+        }
+        out.push('}');
+        out
     }
 }
 

@@ -44,36 +44,48 @@ pub struct Bound {
 
 /// Every bound the product sets, in [`BoundKind`] order.
 pub(super) fn bounds(product: &Product, firm: &Enterprise, grade: &str) -> Vec<Bound> {
+    let mut out = Vec::with_capacity(5);
+    each_bound(product, firm, grade, |b| out.push(b));
+    out
+}
+
+/// The smallest bound (the first in [`BoundKind`] order wins a tie), without collecting the
+/// others: a product the firm fails needs only this for its limit condition.
+pub(super) fn binding_of(product: &Product, firm: &Enterprise, grade: &str) -> Bound {
+    let mut min: Option<Bound> = None;
+    each_bound(product, firm, grade, |b| {
+        if min.is_none_or(|m| b.value < m.value) {
+            min = Some(b);
+        }
+    });
+    min.unwrap_or(Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO })
+}
+
+/// Hands every bound the product sets to `emit`, in [`BoundKind`] order.
+fn each_bound(product: &Product, firm: &Enterprise, grade: &str, mut emit: impl FnMut(Bound)) {
     let rule = &product.limit;
     let f = &firm.finance;
     let value = |a: Option<crate::num::Amount>| a.map_or(Decimal::ZERO, |a| a.value());
     // A product asking for a larger multiple than Decimal holds is capped by its other bounds.
     let times = |k: Decimal, v: Decimal| k.checked_mul(v).unwrap_or(Decimal::MAX);
-    let mut out = vec![Bound { bound: BoundKind::ProductCap, value: product.amount.max.value() }];
+    emit(Bound { bound: BoundKind::ProductCap, value: product.amount.max.value() });
     if !rule.grade_caps.is_empty() {
         let cap = rule.grade_caps.get(grade).map_or(Decimal::ZERO, |a| a.value());
-        out.push(Bound { bound: BoundKind::GradeCap, value: cap });
+        emit(Bound { bound: BoundKind::GradeCap, value: cap });
     }
     if let Some(k) = rule.k_tax {
-        out.push(Bound { bound: BoundKind::TaxMultiple, value: times(k, value(f.tax_paid_12m)) });
+        emit(Bound { bound: BoundKind::TaxMultiple, value: times(k, value(f.tax_paid_12m)) });
     }
     if let Some(k) = rule.k_sales {
-        out.push(Bound { bound: BoundKind::SalesMultiple, value: times(k, value(f.revenue_12m)) });
+        emit(Bound { bound: BoundKind::SalesMultiple, value: times(k, value(f.revenue_12m)) });
     }
     if let Some(max) = rule.max_total_debt {
         let headroom = match f.existing_loans {
             Some(loans) => (max.value() - loans.value()).max(Decimal::ZERO),
             None => Decimal::ZERO,
         };
-        out.push(Bound { bound: BoundKind::DebtHeadroom, value: headroom });
+        emit(Bound { bound: BoundKind::DebtHeadroom, value: headroom });
     }
-    out
-}
-
-/// The smallest bound; the first in [`BoundKind`] order wins a tie.
-pub(super) fn binding(bounds: &[Bound]) -> Bound {
-    let first = Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO };
-    bounds.iter().copied().reduce(|a, b| if b.value < a.value { b } else { a }).unwrap_or(first)
 }
 
 /// Says which bound sets the limit and how it is computed, for the firm to act on.

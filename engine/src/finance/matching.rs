@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::conditions::{self, Firm, Gap};
 use super::demand::Demand;
+use super::graph_facts::GraphFacts;
 use super::limit::{self, Bound, BoundKind};
 use super::product::{Catalog, Product};
 use crate::date::Date;
@@ -147,25 +148,29 @@ pub(super) fn match_candidates(
     catalog: &Catalog,
     options: &MatchOptions,
     demand: &Demand,
-    evaluation: &Evaluation,
+    (evaluation, facts): (&Evaluation, GraphFacts),
     as_of: Date,
     candidates: impl Iterator<Item = usize>,
 ) -> DemandMatch {
     let e = &demand.enterprise;
-    let firm = Firm { demand, evaluation, as_of, grades: catalog.grades() };
+    let grades = catalog.grades();
+    // Measured first, worded after: only the reported near misses need their words.
+    let firm = Firm { demand, evaluation, as_of, grades, facts, explain: false };
     let mut eligible = Vec::new();
-    let mut misses = Vec::new();
+    let mut misses: Vec<(usize, Decimal, &Product)> = Vec::new();
+    let mut failed = Vec::new();
     for product in candidates.filter_map(|i| catalog.products().get(i)) {
         if !product.in_scope(e.region_code(), e.industry.as_ref()) {
             continue;
         }
-        let mut failed = conditions::check(product, &firm);
-        let bounds = limit::bounds(product, e, &evaluation.grade);
-        let binding = limit::binding(&bounds);
-        failed.extend(conditions::limit_gap(product, binding.value));
+        failed.clear();
+        conditions::check_into(product, &firm, &mut failed);
+        let binding = limit::binding_of(product, e, &evaluation.grade);
+        failed.extend(conditions::limit_gap(false, product, binding.value));
         let spread = product.rate.spread_for(&evaluation.grade);
         match spread {
             Some(spread) if failed.is_empty() => {
+                let bounds = limit::bounds(product, e, &evaluation.grade);
                 let explanation = limit::explain(binding, product, e, &evaluation.grade);
                 eligible.push(offer(
                     product,
@@ -175,21 +180,35 @@ pub(super) fn match_candidates(
                     spread,
                 ));
             }
-            _ => misses.push(near_miss(product, failed)),
+            _ => {
+                let add =
+                    |sum: Decimal, g: &Gap| sum.checked_add(g.relative).unwrap_or(Decimal::MAX);
+                misses.push((failed.len(), failed.iter().fold(Decimal::ZERO, add), product));
+            }
         }
     }
     let order = &options.order;
     eligible.sort_by(|a, b| rank(order, a, b));
-    misses.sort_by(|a, b| {
-        let total = |m: &NearMiss| {
-            let add = |sum: Decimal, g: &Gap| sum.checked_add(g.relative).unwrap_or(Decimal::MAX);
-            m.failed.iter().fold(Decimal::ZERO, add)
-        };
-        (a.failed.len().cmp(&b.failed.len()))
-            .then_with(|| total(a).cmp(&total(b)))
-            .then_with(|| a.product.cmp(&b.product))
-    });
-    misses.truncate(options.near_misses);
+    // The closest few, without sorting every miss: ids are unique, so the order is total.
+    let closest = |a: &(usize, Decimal, &Product), b: &(usize, Decimal, &Product)| {
+        (a.0, a.1, &a.2.id).cmp(&(b.0, b.1, &b.2.id))
+    };
+    let keep = options.near_misses.min(misses.len());
+    if keep > 0 && keep < misses.len() {
+        misses.select_nth_unstable_by(keep - 1, closest);
+    }
+    misses.truncate(keep);
+    misses.sort_unstable_by(closest);
+    let firm = Firm { explain: true, ..firm };
+    let near_misses = misses
+        .into_iter()
+        .map(|(_, _, product)| {
+            let mut failed = conditions::check(product, &firm);
+            let binding = limit::binding_of(product, e, &evaluation.grade);
+            failed.extend(conditions::limit_gap(true, product, binding.value));
+            near_miss(product, failed)
+        })
+        .collect();
     DemandMatch {
         demand: demand.id.clone(),
         uscc: e.uscc,
@@ -199,7 +218,7 @@ pub(super) fn match_candidates(
         score: evaluation.score,
         plan_grade_after: evaluation.plan.grade_after.clone(),
         eligible,
-        near_misses: misses,
+        near_misses,
     }
 }
 

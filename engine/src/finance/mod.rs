@@ -24,14 +24,17 @@
 
 mod conditions;
 mod demand;
+mod graph_facts;
 mod index;
 mod limit;
 mod matching;
 mod product;
+pub(crate) mod synthetic;
 mod validate;
 
 pub use conditions::{ConditionId, Gap, yuan};
 pub use demand::Demand;
+pub use graph_facts::{GraphFacts, GraphSource};
 pub use index::CatalogIndex;
 pub use limit::{Bound, BoundKind};
 pub use matching::{DemandMatch, MatchOptions, NearMiss, Offer, RankKey, ReferenceRate};
@@ -54,12 +57,22 @@ pub struct Matcher<'a> {
     catalog: &'a Catalog,
     index: CatalogIndex,
     options: MatchOptions,
+    /// Where graph facts come from; without it, from the demands.
+    graph: Option<&'a GraphSource<'a>>,
 }
 
 impl<'a> Matcher<'a> {
     /// Indexes the catalog once for many demands.
     pub fn new(evaluator: &'a Evaluator, catalog: &'a Catalog, options: MatchOptions) -> Self {
-        Matcher { evaluator, catalog, index: CatalogIndex::new(catalog), options }
+        Matcher { evaluator, catalog, index: CatalogIndex::new(catalog), options, graph: None }
+    }
+
+    /// Computes the graph facts of every demand from a relationship graph (guarantee circles
+    /// on the source's date, close links of the guarantor named), ignoring any facts the
+    /// demands state.
+    pub fn with_graph(mut self, source: &'a GraphSource<'a>) -> Self {
+        self.graph = Some(source);
+        self
     }
 
     /// Evaluates the demand's enterprise on `as_of` and matches it against the index's
@@ -82,8 +95,17 @@ impl<'a> Matcher<'a> {
         candidates: impl Iterator<Item = usize>,
     ) -> Result<DemandMatch> {
         let evaluation = self.evaluator.evaluate(&demand.enterprise, as_of)?;
+        let facts = match self.graph {
+            Some(source) => {
+                let backed = demand.collateral == Collateral::Guarantee;
+                let guarantor = demand.guarantor.as_deref().filter(|_| backed);
+                source.facts(demand.enterprise.uscc.as_str(), guarantor)?
+            }
+            None => demand.graph_facts,
+        };
         let c = self.catalog;
-        Ok(matching::match_candidates(c, &self.options, demand, &evaluation, as_of, candidates))
+        let firm = (&evaluation, facts);
+        Ok(matching::match_candidates(c, &self.options, demand, firm, as_of, candidates))
     }
 
     /// Matches many demands; one result per demand, in order, errors included.

@@ -133,6 +133,14 @@ pub struct Conditions {
     /// Revenue in the last 12 months, at most, yuan (SME size limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_revenue_12m: Option<Amount>,
+    /// Members of the firm's guarantee circle, at most (0: in no circle). A large circle
+    /// carries its members' defaults to the firm, whatever its own record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_guarantee_circle_size: Option<u32>,
+    /// For a demand backed by a guarantee: the guarantor it names must not be closely linked
+    /// to the firm, since one shock would hit both.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guarantor_not_closely_linked: bool,
 }
 
 /// How the estimated limit is bounded beyond the product cap; every factor is optional.

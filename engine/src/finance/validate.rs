@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 
-use super::product::Product;
+use super::product::{Collateral, Product};
 use crate::error::Problem;
 
 struct Report(Vec<Problem>);
@@ -83,6 +83,19 @@ fn product(r: &mut Report, path: &str, p: &Product, grades: &[String]) {
     }
     if c.tax_payment_within_months == Some(0) {
         r.add(format!("{path}.conditions.tax_payment_within_months"), "must be at least 1 month");
+    }
+    if c.max_guarantee_circle_size == Some(1) {
+        r.add(
+            format!("{path}.conditions.max_guarantee_circle_size"),
+            "a guarantee circle has at least 2 firms; write 0 for \"in no circle\"",
+        );
+    }
+    if c.guarantor_not_closely_linked && p.collateral == Collateral::Mortgage {
+        r.add(
+            format!("{path}.conditions.guarantor_not_closely_linked"),
+            "the product requires a mortgage, so a guarantee-backed demand never qualifies \
+             and the condition never applies; remove it or accept a guarantee",
+        );
     }
     let limit = &p.limit;
     for g in limit.grade_caps.keys().filter(|g| rank(g).is_none()) {

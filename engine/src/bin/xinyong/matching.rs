@@ -7,7 +7,10 @@ use rust_decimal::Decimal;
 use xinyong::batch::LineLimits;
 use xinyong::date::Date;
 use xinyong::evaluate::Lang;
-use xinyong::finance::{Catalog, DemandMatch, MatchOptions, Matcher, ReferenceRate, yuan};
+use xinyong::finance::{
+    Catalog, DemandMatch, GraphSource, MatchOptions, Matcher, ReferenceRate, yuan,
+};
+use xinyong::graph::{BuildPolicy, GraphBuilder, RelationGraph};
 
 use crate::evaluate::load_evaluator;
 use crate::io::{Output, WriteFailure, engine_error, open_input, read_text};
@@ -52,6 +55,10 @@ pub struct Args {
     /// Language of the table.
     #[arg(long, default_value = "zh", value_parser = lang_arg)]
     lang: Lang,
+    /// Relationship graph as JSON Lines (the format of `xinyong graph`): the engine computes
+    /// each demand's guarantee circle and guarantor close links from it, on the matching date.
+    #[arg(long)]
+    graph: Option<PathBuf>,
 }
 
 /// An error line, in the same shape as `xinyong evaluate` writes.
@@ -103,6 +110,17 @@ pub fn write_table(out: &mut impl Write, m: &DemandMatch, lang: Lang) -> io::Res
     Ok(())
 }
 
+/// The relationship graph at `path` (JSON Lines), with the default build policies.
+fn load_graph(path: &Path) -> io::Result<RelationGraph> {
+    let located = |e: xinyong::Error| {
+        let error = engine_error(e);
+        io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+    };
+    let mut builder = GraphBuilder::new(BuildPolicy::default());
+    builder.read_jsonl(&read_text(path)?).map_err(located)?;
+    builder.freeze().map(|(graph, _)| graph).map_err(located)
+}
+
 pub fn run(args: Args) -> io::Result<Outcome> {
     let evaluator = load_evaluator(args.model.as_deref())?;
     let catalog = load_catalog(&args.catalog, &evaluator)?;
@@ -111,8 +129,14 @@ pub fn run(args: Args) -> io::Result<Outcome> {
         let since = args.lpr_date.unwrap_or(options.reference_rate.since);
         options.reference_rate = ReferenceRate { percent, since };
     }
-    let matcher = Matcher::new(&evaluator, &catalog, options);
     let as_of = args.as_of.unwrap_or_else(today);
+    let graph = args.graph.as_deref().map(load_graph).transpose()?;
+    let source = graph.as_ref().map(|g| GraphSource::new(g, as_of)).transpose();
+    let source = source.map_err(engine_error)?;
+    let mut matcher = Matcher::new(&evaluator, &catalog, options);
+    if let Some(source) = &source {
+        matcher = matcher.with_graph(source);
+    }
     let mut out = Output::open(args.output.as_deref())?;
     let mut failure = WriteFailure::default();
     let input = open_input(&args.input)?;

@@ -1,0 +1,49 @@
+//! Financing matching throughput: synthetic demands against a synthetic catalog of 2,000
+//! products, through the index (`match_all`) and the naive all-pairs scan
+//! (`match_demand_full_scan`), near misses explained (top 3 per demand).
+//!
+//! The full 100,000-demand batch takes many seconds per iteration, too slow for criterion's
+//! sampling; the groups run smaller batches and report per-demand throughput. The example
+//! `cargo run --release --example matching` times the full size once.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use xinyong::Evaluator;
+use xinyong::date::parse_date;
+use xinyong::finance::{Catalog, Demand, MatchOptions, Matcher};
+use xinyong::synth::{CatalogConfig, SynthConfig, catalog, demands};
+
+const PRODUCTS: usize = 2_000;
+/// Demands per iteration of the indexed batch.
+const INDEXED: usize = 5_000;
+/// Demands per iteration of the full scan.
+const FULL_SCAN: usize = 500;
+
+fn benches(c: &mut Criterion) {
+    let evaluator = Evaluator::default_model();
+    let as_of = parse_date("2026-06-30").unwrap();
+    let products = catalog(&CatalogConfig::new(PRODUCTS, 1));
+    let catalog = Catalog::new(products, evaluator.model()).unwrap();
+    let demands: Vec<Demand> = demands(&SynthConfig::new(INDEXED, 1, as_of)).collect();
+    let matcher = Matcher::new(&evaluator, &catalog, MatchOptions::default());
+
+    let mut group = c.benchmark_group("matching_2000_products");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(INDEXED as u64));
+    group.bench_function("indexed_match_all", |b| {
+        b.iter(|| matcher.match_all(black_box(&demands), as_of).len())
+    });
+    group.throughput(Throughput::Elements(FULL_SCAN as u64));
+    group.bench_function("full_scan", |b| {
+        b.iter(|| {
+            let scan = demands[..FULL_SCAN].iter();
+            scan.filter(|d| matcher.match_demand_full_scan(black_box(d), as_of).is_ok()).count()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(matching, benches);
+criterion_main!(matching);
