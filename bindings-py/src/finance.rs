@@ -4,7 +4,8 @@
 //! A `Matcher` keeps the evaluator, the catalog and the options; the engine's
 //! `finance::Matcher` borrows them and indexes the catalog, so it is built per call (per batch
 //! for `match_many` and `match_jsonl`). Indexing is linear in the catalog, small next to one
-//! evaluation.
+//! evaluation. With `graph=`, the engine's `GraphSource` is built per call too, on the call's
+//! `as_of`, and the graph facts of every demand are computed from it.
 
 use std::io::BufReader;
 use std::sync::Arc;
@@ -15,12 +16,12 @@ use pyo3::types::{PyDict, PyType};
 use rust_decimal::Decimal;
 use xinyong::batch::LineLimits;
 use xinyong::date::Date;
-use xinyong::finance::{self, DemandMatch, MatchOptions, RankKey, ReferenceRate};
+use xinyong::finance::{self, DemandMatch, GraphSource, MatchOptions, RankKey, ReferenceRate};
 
 use crate::convert::{date_arg, json_text, path_arg, serde_to_py, text_or_path};
 use crate::errors::{EngineResult, exception_value, to_py_err_at};
 use crate::evaluate::Evaluator;
-use crate::graph::{decimal_arg, document, table};
+use crate::graph::{Graph, decimal_arg, document, table};
 use crate::model::Model;
 
 /// The engine model a catalog is checked against: the given one, else the default.
@@ -369,6 +370,10 @@ fn batch_output<'py>(
 /// `reference_rate` (1-year LPR, percent; default 3.00 set 2025-05-20) and
 /// `reference_rate_since`, `order` (ranking keys among `"coverage"`, `"rate"`, `"term_fit"`),
 /// `near_misses` (how many to report, default 3).
+///
+/// Every match method takes `graph=` (a `Graph`): the guarantee circle and the guarantor's close
+/// links of each demand are then computed from it (guarantees in force on `as_of`), and any
+/// `graph_facts` the demands state are ignored. Without it, the stated facts are used.
 #[pyclass(module = "xinyong._xinyong", frozen)]
 pub struct Matcher {
     evaluator: xinyong::Evaluator,
@@ -381,19 +386,43 @@ impl Matcher {
         finance::Matcher::new(&self.evaluator, &self.catalog, self.options.clone())
     }
 
+    /// Runs `work` with the engine matcher; with a graph, its facts come from the graph's
+    /// guarantees in force on `as_of`. Fails only when the graph cannot be prepared.
+    fn with_engine<T>(
+        &self,
+        graph: Option<&xinyong::graph::RelationGraph>,
+        as_of: Date,
+        work: impl FnOnce(&finance::Matcher<'_>) -> xinyong::Result<T>,
+    ) -> xinyong::Result<T> {
+        match graph {
+            None => work(&self.engine()),
+            Some(graph) => {
+                let source = GraphSource::new(graph, as_of)?;
+                work(&self.engine().with_graph(&source))
+            }
+        }
+    }
+
     /// Matches demands already read, or reads them (texts) first; `(index, line, result)`.
     fn run(
         &self,
         demands: Vec<Result<finance::Demand, String>>,
         as_of: Date,
-    ) -> Vec<(usize, usize, xinyong::Result<DemandMatch>)> {
-        let matcher = self.engine();
-        demands
-            .into_iter()
-            .enumerate()
-            .map(|(i, demand)| (i, i + 1, match_read(&matcher, demand, as_of)))
-            .collect()
+        graph: Option<&xinyong::graph::RelationGraph>,
+    ) -> xinyong::Result<Vec<(usize, usize, xinyong::Result<DemandMatch>)>> {
+        self.with_engine(graph, as_of, |matcher| {
+            Ok(demands
+                .into_iter()
+                .enumerate()
+                .map(|(i, demand)| (i, i + 1, match_read(matcher, demand, as_of)))
+                .collect())
+        })
     }
+}
+
+/// The engine graph of an optional `graph=` argument.
+fn graph_arg<'a>(graph: Option<&'a Bound<'_, Graph>>) -> Option<&'a xinyong::graph::RelationGraph> {
+    graph.map(|g| g.get().relation_graph())
 }
 
 /// Matches a demand already read, or reads it from its JSON text first.
@@ -431,51 +460,60 @@ impl Matcher {
     }
 
     /// Matches one demand (a `Demand`, a dict or JSON text) on `as_of` (a `datetime.date` or a
-    /// `YYYY-MM-DD` string). Raises the exception of the engine's error kind when the demand
-    /// does not read or its enterprise cannot be evaluated.
-    #[pyo3(name = "match")]
+    /// `YYYY-MM-DD` string), with graph facts from `graph` when given. Raises the exception of
+    /// the engine's error kind when the demand does not read or its enterprise cannot be
+    /// evaluated.
+    #[pyo3(name = "match", signature = (demand, as_of, *, graph = None))]
     fn match_one(
         &self,
         demand: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
+        graph: Option<&Bound<'_, Graph>>,
     ) -> PyResult<MatchResult> {
         let py = demand.py();
         let demand = demand_arg(demand)?;
         let as_of = date_arg(as_of)?;
-        let inner = py.detach(|| match_read(&self.engine(), demand, as_of)).py()?;
+        let graph = graph_arg(graph);
+        let inner =
+            py.detach(|| self.with_engine(graph, as_of, |m| match_read(m, demand, as_of))).py()?;
         Ok(MatchResult { inner })
     }
 
     /// Matches every demand of an iterable (`Demand`s, dicts or JSON texts): one entry per
     /// input, in order. A demand that fails gives its exception object (with `.index`) in its
-    /// place, or, with `errors="raise"`, raises it.
-    #[pyo3(signature = (demands, as_of, errors = "collect"))]
+    /// place, or, with `errors="raise"`, raises it. `graph` as for `match`.
+    #[pyo3(signature = (demands, as_of, errors = "collect", *, graph = None))]
     fn match_many<'py>(
         &self,
         demands: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         errors: &str,
+        graph: Option<&Bound<'py, Graph>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let py = demands.py();
         let raise_first = raise_first(errors)?;
         let as_of = date_arg(as_of)?;
         let demands = demands.try_iter()?.map(|d| demand_arg(&d?)).collect::<PyResult<Vec<_>>>()?;
-        let items = py.detach(|| self.run(demands, as_of));
+        let graph = graph_arg(graph);
+        let items = py.detach(|| self.run(demands, as_of, graph)).py()?;
         batch_output(py, items, raise_first)
     }
 
     /// Matches demands given as JSON Lines, as text (`str`) or a path (`os.PathLike`), one
-    /// entry per non-blank line; error objects also carry the 1-based input `.line`.
-    #[pyo3(signature = (source, as_of, errors = "collect"))]
+    /// entry per non-blank line; error objects also carry the 1-based input `.line`. `graph`
+    /// as for `match`.
+    #[pyo3(signature = (source, as_of, errors = "collect", *, graph = None))]
     fn match_jsonl<'py>(
         &self,
         source: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         errors: &str,
+        graph: Option<&Bound<'py, Graph>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let py = source.py();
         let raise_first = raise_first(errors)?;
         let as_of = date_arg(as_of)?;
+        let graph = graph_arg(graph);
         let mut items = Vec::new();
         let collect = |index, line, result| {
             items.push((index, line, result));
@@ -483,13 +521,17 @@ impl Matcher {
         };
         let done = if let Ok(text) = source.extract::<String>() {
             py.detach(|| {
-                self.engine().match_jsonl(text.as_bytes(), as_of, LineLimits::default(), collect)
+                self.with_engine(graph, as_of, |m| {
+                    m.match_jsonl(text.as_bytes(), as_of, LineLimits::default(), collect)
+                })
             })
         } else {
             let path = path_arg(source)?;
             py.detach(|| {
                 let reader = BufReader::new(std::fs::File::open(&path)?);
-                self.engine().match_jsonl(reader, as_of, LineLimits::default(), collect)
+                self.with_engine(graph, as_of, |m| {
+                    m.match_jsonl(reader, as_of, LineLimits::default(), collect)
+                })
             })
         };
         done.py()?;
@@ -503,9 +545,9 @@ impl Matcher {
 }
 
 /// Matches one demand against a catalog in one call: `Matcher(evaluator, catalog, **options)
-/// .match(demand, as_of)`.
+/// .match(demand, as_of, graph=graph)`.
 #[pyfunction]
-#[pyo3(signature = (catalog, demand, as_of, *, evaluator = None, reference_rate = None, reference_rate_since = None, order = None, near_misses = 3))]
+#[pyo3(signature = (catalog, demand, as_of, *, evaluator = None, reference_rate = None, reference_rate_since = None, order = None, near_misses = 3, graph = None))]
 #[allow(clippy::too_many_arguments)] // keyword arguments mirror Matcher(...) and its options
 pub(crate) fn match_demand(
     catalog: &Bound<'_, Catalog>,
@@ -516,8 +558,9 @@ pub(crate) fn match_demand(
     reference_rate_since: Option<&Bound<'_, PyAny>>,
     order: Option<Vec<String>>,
     near_misses: usize,
+    graph: Option<&Bound<'_, Graph>>,
 ) -> PyResult<MatchResult> {
     let matcher =
         Matcher::new(evaluator, catalog, reference_rate, reference_rate_since, order, near_misses)?;
-    matcher.match_one(demand, as_of)
+    matcher.match_one(demand, as_of, graph)
 }

@@ -290,6 +290,11 @@ pub struct Graph {
 }
 
 impl Graph {
+    /// The engine graph, for analyses that live elsewhere (graph facts of financing matching).
+    pub(crate) fn relation_graph(&self) -> &RelationGraph {
+        &self.graph
+    }
+
     /// Reads JSON Lines texts into one builder, in order, and freezes it.
     fn build(
         py: Python<'_>,

@@ -1,12 +1,18 @@
-//! Financing matching: a product catalog against enterprises' financing demands.
+//! Financing matching: a product catalog against enterprises' financing demands, with graph
+//! facts from a relationship graph when the matcher is given one.
+
+use std::rc::Rc;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use xinyong::finance::{Catalog, Demand, DemandMatch, MatchOptions};
+use xinyong::date::Date;
+use xinyong::finance::{Catalog, Demand, DemandMatch, GraphSource, MatchOptions};
+use xinyong::graph::RelationGraph;
 use xinyong::{Evaluator, Model};
 
 use crate::convert::{date, json_text, options, to_js};
 use crate::error::OrThrow;
+use crate::graph::Graph;
 
 /// The sample catalog the fixtures and the pages use (illustrative products, not any bank's
 /// terms): bundled so a page can match demands with no download.
@@ -18,12 +24,14 @@ pub fn sample_catalog_json() -> String {
     SAMPLE_CATALOG.to_owned()
 }
 
-/// A validated catalog with the model that grades demands and the ranking options.
+/// A validated catalog with the model that grades demands and the ranking options; with
+/// `withGraph`, also the relationship graph the demands' graph facts come from.
 #[wasm_bindgen]
 pub struct Matcher {
     evaluator: Evaluator,
-    catalog: Catalog,
+    catalog: Rc<Catalog>,
     options: MatchOptions,
+    graph: Option<Rc<RelationGraph>>,
 }
 
 /// One entry of [`Matcher::match_many`]: the match or the error, with its position.
@@ -55,7 +63,28 @@ impl Matcher {
         };
         let options = options::<MatchOptions>(options_value, "options")?;
         let catalog = Catalog::from_json(catalog_json, evaluator.model()).or_throw()?;
-        Ok(Matcher { evaluator, catalog, options })
+        Ok(Matcher { evaluator, catalog: Rc::new(catalog), options, graph: None })
+    }
+
+    /// A matcher like this one that computes every demand's graph facts (guarantee circle,
+    /// close links of the guarantor named) from `graph`, with the guarantees in force on each
+    /// call's `asOf`, ignoring the `graph_facts` demands state. The graph is shared, not copied;
+    /// this matcher is unchanged and still uses the stated facts.
+    #[wasm_bindgen(js_name = withGraph)]
+    pub fn with_graph(&self, graph: &Graph) -> Matcher {
+        Matcher {
+            evaluator: self.evaluator.clone(),
+            catalog: Rc::clone(&self.catalog),
+            options: self.options.clone(),
+            graph: Some(graph.shared()),
+        }
+    }
+
+    /// Whether graph facts come from a relationship graph (`withGraph`) rather than from the
+    /// demands.
+    #[wasm_bindgen(getter, js_name = hasGraph)]
+    pub fn has_graph(&self) -> bool {
+        self.graph.is_some()
     }
 
     /// Evaluates the demand's enterprise on `asOf` and matches it: eligible offers with limit
@@ -67,7 +96,8 @@ impl Matcher {
         #[wasm_bindgen(js_name = asOf)] as_of: &str,
     ) -> Result<JsValue, JsValue> {
         let demand = Demand::from_json(&json_text(demand, "demand")?).or_throw()?;
-        to_js(&self.engine().match_demand(&demand, date(as_of, "as_of")?).or_throw()?)
+        let as_of = date(as_of, "as_of")?;
+        to_js(&self.with_engine(as_of, |m| m.match_demand(&demand, as_of)).or_throw()?)
     }
 
     /// As `matchDemand`, from and to JSON text: the engine's pretty JSON and a final newline,
@@ -79,12 +109,14 @@ impl Matcher {
         #[wasm_bindgen(js_name = asOf)] as_of: &str,
     ) -> Result<String, JsValue> {
         let demand = Demand::from_json(demand_json).or_throw()?;
-        let matched = self.engine().match_demand(&demand, date(as_of, "as_of")?).or_throw()?;
+        let as_of = date(as_of, "as_of")?;
+        let matched = self.with_engine(as_of, |m| m.match_demand(&demand, as_of)).or_throw()?;
         Ok(matched.to_json_pretty() + "\n")
     }
 
     /// Matches every demand (objects or JSON texts); one entry per demand, in order:
-    /// `{index, match}` or `{index, error}`.
+    /// `{index, match}` or `{index, error}`. Throws only when the graph's guarantees on `asOf`
+    /// cannot be analysed.
     #[wasm_bindgen(js_name = matchMany, unchecked_return_type = "MatchEntry[]")]
     pub fn match_many(
         &self,
@@ -97,7 +129,9 @@ impl Matcher {
             .enumerate()
             .map(|(i, d)| json_text(&d, &format!("demands[{i}]")))
             .collect::<Result<Vec<String>, JsValue>>()?;
-        let results = self.engine().match_texts(texts.iter().map(String::as_str), as_of);
+        let results = self
+            .with_engine(as_of, |m| Ok(m.match_texts(texts.iter().map(String::as_str), as_of)))
+            .or_throw()?;
         let entries: Vec<Entry<'_>> = results
             .iter()
             .enumerate()
@@ -112,8 +146,22 @@ impl Matcher {
         self.catalog.to_json_pretty()
     }
 
-    /// The engine matcher; indexing the catalog is cheap next to evaluating a demand.
-    fn engine(&self) -> xinyong::finance::Matcher<'_> {
-        xinyong::finance::Matcher::new(&self.evaluator, &self.catalog, self.options.clone())
+    /// Runs `work` with the engine matcher, built per call (indexing the catalog is cheap next
+    /// to evaluating a demand); with a graph, its facts come from the guarantees in force on
+    /// `as_of`.
+    fn with_engine<T>(
+        &self,
+        as_of: Date,
+        work: impl FnOnce(&xinyong::finance::Matcher<'_>) -> xinyong::Result<T>,
+    ) -> xinyong::Result<T> {
+        let matcher =
+            xinyong::finance::Matcher::new(&self.evaluator, &self.catalog, self.options.clone());
+        match &self.graph {
+            None => work(&matcher),
+            Some(graph) => {
+                let source = GraphSource::new(graph, as_of)?;
+                work(&matcher.with_graph(&source))
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! ownership, beneficial owners, control, group clients, guarantee circles, contagion).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -20,10 +21,11 @@ use xinyong::num::Amount;
 use crate::convert::{IntoJs, date, invalid, json_text, to_js};
 use crate::error::OrThrow;
 
-/// A frozen relationship graph and the report of its build.
+/// A frozen relationship graph and the report of its build. The graph is shared, not copied,
+/// with the matchers given it (`Matcher.withGraph`).
 #[wasm_bindgen]
 pub struct Graph {
-    graph: RelationGraph,
+    graph: Rc<RelationGraph>,
     report: BuildReport,
 }
 
@@ -152,7 +154,7 @@ impl Graph {
         let mut builder = GraphBuilder::new(policy(policy_value)?);
         builder.read_jsonl(text).or_throw()?;
         let (graph, report) = builder.freeze().or_throw()?;
-        Ok(Graph { graph, report })
+        Ok(Graph { graph: Rc::new(graph), report })
     }
 
     /// Builds a graph from CSV edges (a header row naming columns of the edge format); the
@@ -166,7 +168,7 @@ impl Graph {
         let mut builder = GraphBuilder::new(policy(policy_value)?);
         builder.read_csv_edges(text).or_throw()?;
         let (graph, report) = builder.freeze().or_throw()?;
-        Ok(Graph { graph, report })
+        Ok(Graph { graph: Rc::new(graph), report })
     }
 
     /// What the build changed or noticed: implied enterprises, treasury shares removed,
@@ -288,6 +290,11 @@ impl Graph {
 }
 
 impl Graph {
+    /// The engine graph, shared.
+    pub(crate) fn shared(&self) -> Rc<RelationGraph> {
+        Rc::clone(&self.graph)
+    }
+
     fn analysis_of_ownership(&self) -> Ownership<'_> {
         Ownership::new(&self.graph, OwnershipConfig::default())
     }

@@ -49,6 +49,9 @@ export function nodeApi(): unknown[] {
   const matched: DemandMatch = matcher.matchDemand({ enterprise }, '2026-06-30');
   const offers = matched.eligible.map((o) => o.rate_percent);
   const entries = matcher.matchMany([{ enterprise }], '2026-06-30').map((m) => m.match?.grade);
+  const linked: node.Matcher = matcher.withGraph(graph);
+  const facts: DemandMatch = linked.matchDemand({ enterprise, guarantor: '91440100874823905J' }, '2026-06-30');
+  const fromGraph: boolean = linked.hasGraph && !matcher.hasGraph;
 
   const card = node.Scorecard.fromPmml('<PMML/>');
   const scored = card.score({ age: 30, department: 'engineering', income: null });
@@ -62,7 +65,7 @@ export function nodeApi(): unknown[] {
   const moves = node.migration(['A'], ['B'], ['A', 'B']).downgrades;
 
   return [golden, report, lines, problems, code, pseudonym, doc, owners, circles, contagion, groups, drawing, fromCsv,
-    offers, entries, scored.score, ks, auc, iv, psi, hl, light, cuts, moves, card.toPmml(), node.version()];
+    offers, entries, facts, fromGraph, scored.score, ks, auc, iv, psi, hl, light, cuts, moves, card.toPmml(), node.version()];
 }
 
 // @ts-expect-error: the language is typed, not any string.

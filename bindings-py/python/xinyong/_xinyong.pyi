@@ -305,15 +305,24 @@ class Matcher:
         order: Optional[list[_RankKey]] = None,
         near_misses: int = 3,
     ) -> Matcher: ...
-    def match(self, demand: Union[Demand, _Record], as_of: _Date) -> MatchResult: ...
+    def match(
+        self, demand: Union[Demand, _Record], as_of: _Date, *, graph: Optional[Graph] = None
+    ) -> MatchResult: ...
     def match_many(
         self,
         demands: Iterable[Union[Demand, _Record]],
         as_of: _Date,
         errors: Literal["collect", "raise"] = "collect",
+        *,
+        graph: Optional[Graph] = None,
     ) -> list[Union[MatchResult, XinyongError]]: ...
     def match_jsonl(
-        self, source: _Source, as_of: _Date, errors: Literal["collect", "raise"] = "collect"
+        self,
+        source: _Source,
+        as_of: _Date,
+        errors: Literal["collect", "raise"] = "collect",
+        *,
+        graph: Optional[Graph] = None,
     ) -> list[Union[MatchResult, XinyongError]]: ...
 
 def match_demand(
@@ -326,6 +335,7 @@ def match_demand(
     reference_rate_since: Optional[_Date] = None,
     order: Optional[list[_RankKey]] = None,
     near_misses: int = 3,
+    graph: Optional[Graph] = None,
 ) -> MatchResult:
     """Matches one demand against a catalog in one call."""
 
