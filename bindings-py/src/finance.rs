@@ -25,7 +25,7 @@ use crate::graph::{Graph, decimal_arg, document, table};
 use crate::model::Model;
 
 /// The engine model a catalog is checked against: the given one, else the default.
-fn model_of(model: Option<&Bound<'_, Model>>) -> Arc<xinyong::Model> {
+pub(crate) fn model_of(model: Option<&Bound<'_, Model>>) -> Arc<xinyong::Model> {
     match model {
         Some(model) => model.get().inner.clone(),
         None => Arc::new(xinyong::Model::default_model()),
@@ -36,6 +36,13 @@ fn model_of(model: Option<&Bound<'_, Model>>) -> Arc<xinyong::Model> {
 #[pyclass(module = "xinyong._xinyong", frozen)]
 pub struct Catalog {
     inner: Arc<finance::Catalog>,
+}
+
+impl Catalog {
+    /// A catalog the engine has already validated (the synthetic catalogs).
+    pub(crate) fn from_engine(catalog: finance::Catalog) -> Catalog {
+        Catalog { inner: Arc::new(catalog) }
+    }
 }
 
 #[pymethods]

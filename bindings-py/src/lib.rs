@@ -12,6 +12,7 @@ mod frame;
 mod model;
 mod parallel;
 mod privacy;
+mod synth;
 mod uscc;
 
 mod finance;
@@ -46,6 +47,12 @@ mod _xinyong {
     // exports: finance
     #[pymodule_export]
     use crate::finance::{Catalog, Demand, MatchResult, Matcher, match_demand};
+
+    // exports: synthetic data
+    #[pymodule_export]
+    use crate::synth::{
+        synth_catalog, synth_demands, synth_demands_jsonl, synth_registry, synth_registry_jsonl,
+    };
 
     // exports: scorecard
     #[pymodule_export]

@@ -5,7 +5,8 @@
 //! the result back: plain JSON-compatible objects (decimals as strings, dates as `YYYY-MM-DD`),
 //! and engine errors thrown as real `Error` objects whose `name` is the engine's error kind. The
 //! modules mirror the engine's: [`uscc`], [`model`], [`evaluate`], [`graph`], [`finance`],
-//! [`scorecard`] and [`metrics`]. The JavaScript API is documented in `docs/wasm.md`.
+//! [`scorecard`], [`metrics`] and [`synth`] (synthetic registries, demands and catalogs). The
+//! JavaScript API is documented in `docs/wasm.md`.
 
 pub mod evaluate;
 pub mod finance;
@@ -13,6 +14,7 @@ pub mod graph;
 pub mod metrics;
 pub mod model;
 pub mod scorecard;
+pub mod synth;
 pub mod uscc;
 
 /// The object shapes every export is typed against (see `types/xinyong.d.ts`).

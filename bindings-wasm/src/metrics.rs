@@ -22,7 +22,7 @@ fn counts(values: &[f64], name: &str) -> Result<Vec<u64>, JsValue> {
     values.iter().enumerate().map(|(i, x)| count(*x, &format!("{name}[{i}]"))).collect()
 }
 
-fn count(x: f64, path: &str) -> Result<u64, JsValue> {
+pub(crate) fn count(x: f64, path: &str) -> Result<u64, JsValue> {
     // 2^53: above it not every whole number is representable, so the count may be wrong.
     if x >= 0.0 && x.fract() == 0.0 && x <= 9_007_199_254_740_992.0 {
         Ok(x as u64)
@@ -32,7 +32,7 @@ fn count(x: f64, path: &str) -> Result<u64, JsValue> {
 }
 
 /// A count argument as `usize`: JavaScript numbers would otherwise wrap (`-1` becoming 2^32 − 1).
-fn size(x: f64, path: &str) -> Result<usize, JsValue> {
+pub(crate) fn size(x: f64, path: &str) -> Result<usize, JsValue> {
     usize::try_from(count(x, path)?).map_err(|_| invalid(path, "is too large").into_js())
 }
 

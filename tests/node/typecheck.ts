@@ -5,7 +5,7 @@
 import * as node from 'xinyong';
 import * as web from 'xinyong/web';
 import type {
-  BeneficialOwners, DemandMatch, ErrorKind, Evaluation, EvaluationEntry, GraphAnalysis,
+  BeneficialOwners, Demand, DemandMatch, Enterprise, ErrorKind, Evaluation, EvaluationEntry, GraphAnalysis,
   Groups, GuaranteeAnalysis, IvTable, Ks, UsccCheck,
 } from 'xinyong/web';
 
@@ -53,6 +53,12 @@ export function nodeApi(): unknown[] {
   const facts: DemandMatch = linked.matchDemand({ enterprise, guarantor: '91440100874823905J' }, '2026-06-30');
   const fromGraph: boolean = linked.hasGraph && !matcher.hasGraph;
 
+  const firms: Enterprise[] = node.synthRegistry(5, 7, '2026-06-30', 3);
+  const asked: Demand[] = node.synthDemands(5, 7n);
+  const synthText: string = node.synthRegistryJsonl(5) + node.synthDemandsJsonl(5, 7, undefined, 3);
+  const synthMatcher = new node.Matcher(node.synthCatalogJson(4, 7, node.defaultModelJson()));
+  const synthMatched = synthMatcher.matchMany(asked, '2026-06-30').length + firms.length + synthText.length;
+
   const card = node.Scorecard.fromPmml('<PMML/>');
   const scored = card.score({ age: 30, department: 'engineering', income: null });
   const ks: Ks = node.ks([1, 2], [0, 1]);
@@ -65,10 +71,12 @@ export function nodeApi(): unknown[] {
   const moves = node.migration(['A'], ['B'], ['A', 'B']).downgrades;
 
   return [golden, report, lines, problems, code, pseudonym, doc, owners, circles, contagion, groups, drawing, fromCsv,
-    offers, entries, facts, fromGraph, scored.score, ks, auc, iv, psi, hl, light, cuts, moves, card.toPmml(), node.version()];
+    offers, entries, facts, fromGraph, synthMatched, scored.score, ks, auc, iv, psi, hl, light, cuts, moves, card.toPmml(), node.version()];
 }
 
 // @ts-expect-error: the language is typed, not any string.
 new node.Evaluator().explain(enterprise, '2026-06-30', 'fr');
 // @ts-expect-error: the direction of a metric is typed.
 node.auc([1], [0], 'upwards');
+// @ts-expect-error: a seed is a number or a bigint.
+node.synthRegistry(5, '7');

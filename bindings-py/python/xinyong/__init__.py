@@ -46,12 +46,12 @@ from .errors import (
     XinyongError,
 )
 
-# Everything else the native module exports (the graph, finance, scorecard and metrics
-# capabilities) is reachable as `xinyong.<name>` too.
+# Everything else the native module exports (the graph, finance, synthetic data, scorecard and
+# metrics capabilities) is reachable as `xinyong.<name>` too.
 from ._xinyong import *  # noqa: E402,F401,F403
 
-# Relationship graph, financing, scorecards and validation metrics, named explicitly so that
-# type checkers and `help(xinyong)` see them (docs/python-analytics.md).
+# Relationship graph, financing, synthetic data, scorecards and validation metrics, named
+# explicitly so that type checkers and `help(xinyong)` see them (docs/python-analytics.md).
 from ._xinyong import (  # noqa: E402
     Catalog,
     Demand,
@@ -71,5 +71,10 @@ from ._xinyong import (  # noqa: E402
     migration,
     psi,
     psi_from_scores,
+    synth_catalog,
+    synth_demands,
+    synth_demands_jsonl,
+    synth_registry,
+    synth_registry_jsonl,
     woe_iv,
 )

@@ -339,6 +339,31 @@ def match_demand(
 ) -> MatchResult:
     """Matches one demand against a catalog in one call."""
 
+# --- synthetic data ---
+
+def synth_registry(
+    enterprises: int = 100, *, seed: int = 1, as_of: _Date = "2026-06-30", mean_records: int = 0
+) -> list[dict[str, Any]]:
+    """A deterministic synthetic registry: one record dict per enterprise (``xinyong synth``)."""
+
+def synth_registry_jsonl(
+    enterprises: int = 100, *, seed: int = 1, as_of: _Date = "2026-06-30", mean_records: int = 0
+) -> str:
+    """The synthetic registry as JSON Lines, byte for byte ``xinyong synth``."""
+
+def synth_demands(
+    enterprises: int = 100, *, seed: int = 1, as_of: _Date = "2026-06-30", mean_records: int = 0
+) -> list[dict[str, Any]]:
+    """One financing demand dict per firm of the synthetic registry (``xinyong synth demands``)."""
+
+def synth_demands_jsonl(
+    enterprises: int = 100, *, seed: int = 1, as_of: _Date = "2026-06-30", mean_records: int = 0
+) -> str:
+    """The synthetic demands as JSON Lines, byte for byte ``xinyong synth demands``."""
+
+def synth_catalog(products: int = 2000, *, seed: int = 1, model: Optional[Model] = None) -> Catalog:
+    """A deterministic synthetic product catalog, validated (``xinyong synth catalog``)."""
+
 # --- scorecard ---
 
 @final
