@@ -25,8 +25,10 @@ impl Value {
     /// A float as the decimal its shortest round-trip text spells (`0.1` is 0.1, not
     /// 0.1000000000000000055511151231257827); `NaN` is missing, and a float the decimal range
     /// cannot hold (infinities, beyond ±7.9e28 or with more than 28 decimals) stays text, which
-    /// a numeric field then refuses as invalid. Every surface converts floats through this one
-    /// function, so a score never depends on how a number reached the engine.
+    /// a numeric field then refuses as invalid. The compiled card's float fast path and the
+    /// Python binding both read floats through this one function, so a float column and a row
+    /// of the same floats score alike. (JSON rows read numbers through their text instead, which
+    /// gives the same decimal inside the range; beyond it a JSON row is refused outright.)
     pub fn from_f64(x: f64) -> Value {
         if x.is_nan() {
             return Value::Missing;
