@@ -12,10 +12,7 @@ NODE_TEST_STAMP := $(NODE_TEST_DIR)/node_modules/.installed-lock
 
 wasm-build: ## Build the WebAssembly package for the browser and for Node
 	@$(call step,build the WebAssembly package)
-	@# On a cold target directory the first build after the wasm-bindgen tool is built can
-	@# fail in cargo's target probe (rustc reads an error text as its source; cause not found
-	@# yet); a second run of the script passes, so CI makes one.
-	bash scripts/build-wasm.sh || { echo 'wasm build failed: running the build once more' >&2; bash scripts/build-wasm.sh; }
+	bash scripts/build-wasm.sh
 
 # npm ci only when node_modules is missing or was installed from another lock file.
 node-deps:

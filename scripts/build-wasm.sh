@@ -15,16 +15,12 @@ target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
 
 bindgen="$(scripts/ensure-wasm-tools.sh | tail -n 1)"
 
-# Cargo caches its probe of the target's properties in $target_dir/.rustc_info.json, failures
-# included. A probe that failed once on a cold target directory (seen on a loaded machine; a
-# clean retry passed) would fail every later build, so on failure the cache is dropped and the
-# build tried once more; a real compile error fails both times.
-build() { cargo build -p xinyong-wasm --profile wasm-release --target wasm32-unknown-unknown </dev/null; }
-if ! build; then
-    echo "wasm build failed: retrying once without cargo's cached target probe" >&2
-    rm -f "$target_dir/.rustc_info.json"
-    build
-fi
+# Cargo's first build for a target probes it with `rustc -`, whose input cargo takes from
+# /dev/null. In some containers /dev/null is a regular file, and build scripts that silence
+# rustc fill it with a rustc error text, which the probe then reads as its program and fails on
+# ("unknown start of token"). Emptying it first is harmless where it is the real device.
+if [ -f /dev/null ] && [ -w /dev/null ]; then : >/dev/null; fi
+cargo build -p xinyong-wasm --profile wasm-release --target wasm32-unknown-unknown
 module="$target_dir/wasm32-unknown-unknown/wasm-release/xinyong_wasm.wasm"
 
 size() { printf '%8d raw  %8d gzip  %s\n' "$(wc -c <"$1")" "$(gzip -9 -c "$1" | wc -c)" "$2"; }

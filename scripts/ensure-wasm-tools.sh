@@ -58,6 +58,9 @@ fi
 # source changed: cheaper and safer than guessing from the binary alone.
 log "wasm-bindgen $version: building tools/wasm-bindgen (no-op when up to date)"
 start=$SECONDS
+# A target directory of its own means a new target probe: see scripts/build-wasm.sh on why
+# /dev/null is emptied first.
+if [ -f /dev/null ] && [ -w /dev/null ]; then : >/dev/null; fi
 cargo build --release --locked --manifest-path tools/wasm-bindgen/Cargo.toml \
     --target-dir "$target_dir/wasm-tools" >&2
 log "wasm-bindgen $version: built in $((SECONDS - start)) s"
