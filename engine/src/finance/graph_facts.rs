@@ -19,6 +19,7 @@ use super::product::{Collateral, Product};
 use crate::date::Date;
 use crate::error::Result;
 use crate::graph::RelationGraph;
+use crate::graph::close_links::link_between;
 use crate::graph::guarantee::{GuaranteeConfig, analyse};
 use crate::graph::ownership::{Ownership, OwnershipConfig};
 
@@ -52,11 +53,6 @@ impl std::fmt::Debug for GraphSource<'_> {
             .field("firms_in_circles", &self.circle_size.len())
             .finish_non_exhaustive()
     }
-}
-
-/// The close-link threshold of `graph::close_links`: 20%, inclusive.
-fn threshold() -> Decimal {
-    Decimal::new(2, 1)
 }
 
 impl<'g> GraphSource<'g> {
@@ -120,13 +116,7 @@ impl<'g> GraphSource<'g> {
         };
         let (of_b, of_g) = (holders(b)?, holders(g)?);
         let (bk, gk) = (self.graph.key_str(b), self.graph.key_str(g));
-        let stake = |list: &[(String, Decimal)], who: &str| {
-            list.iter().find(|(k, _)| k == who).map_or(Decimal::ZERO, |(_, s)| *s)
-        };
-        let t = threshold();
-        Ok(stake(&of_b, gk) >= t
-            || stake(&of_g, bk) >= t
-            || of_g.iter().any(|(x, s)| x != gk && x != bk && *s >= t && stake(&of_b, x) >= t))
+        Ok(link_between(gk, &of_g, bk, &of_b).is_some())
     }
 }
 

@@ -87,28 +87,43 @@ pub(crate) fn close_links_of(
         let empty = Vec::new();
         let of_g = owners.get(&g).unwrap_or(&empty);
         let of_b = owners.get(&b).unwrap_or(&empty);
-        let stake = |list: &[(String, Decimal)], who: &str| {
-            list.iter().find(|(k, _)| k == who).map_or(Decimal::ZERO, |(_, s)| *s)
-        };
-        let link = |basis, via: Option<&str>, share| CloseLink {
-            guarantor: gk.to_owned(),
-            borrower: bk.to_owned(),
-            basis,
-            via: via.map(str::to_owned),
-            share,
-        };
-        let (in_b, in_g) = (stake(of_b, gk), stake(of_g, bk));
-        if in_b >= threshold() {
-            out.push(link(CloseLinkBasis::GuarantorOwnsBorrower, None, in_b));
-        } else if in_g >= threshold() {
-            out.push(link(CloseLinkBasis::BorrowerOwnsGuarantor, None, in_g));
-        } else if let Some((x, share)) = of_g.iter().find_map(|(x, sg)| {
-            let sb = stake(of_b, x);
-            (x != gk && x != bk && *sg >= threshold() && sb >= threshold())
-                .then(|| (x.as_str(), (*sg).min(sb)))
-        }) {
-            out.push(link(CloseLinkBasis::CommonHolder, Some(x), share));
+        if let Some((basis, via, share)) = link_between(gk, of_g, bk, of_b) {
+            out.push(CloseLink {
+                guarantor: gk.to_owned(),
+                borrower: bk.to_owned(),
+                basis,
+                via: via.map(str::to_owned),
+                share,
+            });
         }
     }
     Ok(out)
+}
+
+/// The close-link test for one pair, given each side's key and its integrated holders with
+/// their shares: the guarantor holds 20% or more of the borrower, or the borrower of the
+/// guarantor, or a third holder 20% or more of both (then `via` names it and the share is the
+/// smaller of its two). `None` when the pair is not closely linked. The financing matcher's
+/// graph conditions apply the same test to a guarantor and a borrower a demand names.
+pub(crate) fn link_between<'a>(
+    guarantor: &str,
+    guarantor_holders: &'a [(String, Decimal)],
+    borrower: &str,
+    borrower_holders: &[(String, Decimal)],
+) -> Option<(CloseLinkBasis, Option<&'a str>, Decimal)> {
+    let stake = |list: &[(String, Decimal)], who: &str| {
+        list.iter().find(|(k, _)| k == who).map_or(Decimal::ZERO, |(_, s)| *s)
+    };
+    let (in_b, in_g) = (stake(borrower_holders, guarantor), stake(guarantor_holders, borrower));
+    if in_b >= threshold() {
+        return Some((CloseLinkBasis::GuarantorOwnsBorrower, None, in_b));
+    }
+    if in_g >= threshold() {
+        return Some((CloseLinkBasis::BorrowerOwnsGuarantor, None, in_g));
+    }
+    guarantor_holders.iter().find_map(|(x, sg)| {
+        let sb = stake(borrower_holders, x);
+        (x != guarantor && x != borrower && *sg >= threshold() && sb >= threshold())
+            .then(|| (CloseLinkBasis::CommonHolder, Some(x.as_str()), (*sg).min(sb)))
+    })
 }
