@@ -109,7 +109,7 @@ def check_rows(evaluator: xinyong.Evaluator, rows: list[str], got: list[dict[str
 
 
 def test_evaluate_frame_pyarrow(evaluator: xinyong.Evaluator) -> None:
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     rows, bad = mixed_rows()
     for kind in (pa.string(), pa.large_string(), pa.string_view()):
         table = pa.table({"id": list(range(len(rows))), "enterprise": pa.array(rows, type=kind)})
@@ -125,7 +125,7 @@ def test_evaluate_frame_pyarrow(evaluator: xinyong.Evaluator) -> None:
 
 
 def test_evaluate_frame_pyarrow_chunks_and_other_column(evaluator: xinyong.Evaluator) -> None:
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     rows = LINES[:30]
     chunked = pa.chunked_array([rows[:7], rows[7:20], rows[20:]])
     table = pa.table({"doc": chunked})
@@ -140,7 +140,7 @@ def test_evaluate_frame_pyarrow_chunks_and_other_column(evaluator: xinyong.Evalu
 
 
 def test_evaluate_frame_pandas(evaluator: xinyong.Evaluator) -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     rows, bad = mixed_rows()
     df = pd.DataFrame({"enterprise": rows, "region": ["x"] * len(rows)})
     out = evaluator.evaluate_frame(df, AS_OF)
@@ -167,7 +167,7 @@ def test_evaluate_frame_rejects_non_tables(evaluator: xinyong.Evaluator) -> None
 
 
 def test_thread_counts_give_identical_results(evaluator: xinyong.Evaluator) -> None:
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     rows = (LINES * 10)[:2600]
     rows[1500] = BAD_ROW
     table = pa.table({"enterprise": rows})
@@ -198,7 +198,7 @@ def golden_records() -> list[dict[str, object]]:
 
 def test_evaluate_frame_field_columns_match_json_text(evaluator: xinyong.Evaluator) -> None:
     """`column=None`: the columns are the enterprise's fields (nested lists of structs)."""
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     records = golden_records()
     texts = [json.dumps(r, ensure_ascii=False) for r in records]
     by_fields = evaluator.evaluate_frame(pa.Table.from_pylist(records), AS_OF, column=None)
@@ -209,7 +209,7 @@ def test_evaluate_frame_field_columns_match_json_text(evaluator: xinyong.Evaluat
 
 
 def test_evaluate_frame_field_columns_from_pandas(evaluator: xinyong.Evaluator) -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     records = golden_records()
     frame = pd.DataFrame(records)
     # pandas keeps dates as timestamps; midnight timestamps are read as dates.
@@ -223,7 +223,7 @@ def test_evaluate_frame_field_columns_from_pandas(evaluator: xinyong.Evaluator) 
 
 
 def test_evaluate_frame_field_columns_report_engine_errors(evaluator: xinyong.Evaluator) -> None:
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     rows = [json.loads(LINES[0]), json.loads(LINES[1])]
     table = pa.table({
         "uscc": [r["uscc"] for r in rows],

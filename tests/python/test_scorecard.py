@@ -148,9 +148,9 @@ def observed(table) -> list[tuple]:
 
 
 def test_score_columns_over_pandas_arrow_numpy_and_lists() -> None:
-    pd = pytest.importorskip("pandas")
-    pa = pytest.importorskip("pyarrow")
-    np = pytest.importorskip("numpy")
+    import pandas as pd
+    import pyarrow as pa
+    import numpy as np
     card = load("kie_SimpleScorecard.pmml")
     # input3 as floats with NaN for the missing row, and one non-numeric text.
     batch = kie_inputs()
@@ -177,7 +177,7 @@ def test_score_columns_over_pandas_arrow_numpy_and_lists() -> None:
 
 
 def test_categorical_columns_from_arrow_strings() -> None:
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     card = load("kie_SimpleScorecardCategorical.pmml")
     batch = [inputs(r) for r in ROWS if r["pmml_file"] == "kie_SimpleScorecardCategorical.pmml"]
     table = pa.table({"input1": [r["input1"] for r in batch], "input2": [r["input2"] for r in batch]})
@@ -213,7 +213,7 @@ def test_float_columns_score_like_rows_on_and_off_cut_points() -> None:
     """A card of plain numeric inputs binned by cut points scores float columns on a fast path;
     every row must equal the row-by-row result on the decimal each float stands for, errors
     included (a fractional integer, an infinity)."""
-    np = pytest.importorskip("numpy")
+    import numpy as np
     card = xinyong.Scorecard.from_pmml(NUMERIC_CARD)
     a = np.array([0.1, np.nextafter(0.1, 0), np.nextafter(0.1, 1), 13.0, 12.5, np.nan, 1e-12, 1e30, -0.0, np.inf])
     b = np.array([3.0, 3.5, 4.0, np.nan, -1.0, 2.0, 1e27, 0.0, 5.0, 1.0])
@@ -235,7 +235,7 @@ def test_float_columns_score_like_rows_on_and_off_cut_points() -> None:
 def test_score_columns_restores_the_garbage_collector() -> None:
     import gc
 
-    np = pytest.importorskip("numpy")
+    import numpy as np
     card = xinyong.Scorecard.from_pmml(NUMERIC_CARD)
     columns = {"a": np.array([1.0, 20.0]), "b": np.array([1.0, 9.0])}
     assert gc.isenabled()
@@ -253,7 +253,7 @@ def test_score_columns_restores_the_garbage_collector() -> None:
 
 
 def test_score_columns_can_leave_out_the_reason_codes() -> None:
-    np = pytest.importorskip("numpy")
+    import numpy as np
     card = xinyong.Scorecard.from_pmml(NUMERIC_CARD)
     columns = {"a": np.array([1.0, 20.0, np.inf]), "b": np.array([1.0, 9.0, 2.0])}
     full = card.score_columns(columns)
