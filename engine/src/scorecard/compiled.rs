@@ -158,6 +158,8 @@ pub struct CompiledScorecard {
     algorithm: ReasonCodeAlgorithm,
     /// The threshold form, when every input and characteristic qualifies.
     numeric: Option<numeric::NumericCard>,
+    /// Why every row is an error: a missing or unseen policy that cannot be applied.
+    refused: Option<Error>,
 }
 
 /// The outcome of scoring one row with a [`CompiledScorecard`].
@@ -172,8 +174,19 @@ pub struct Scored {
 
 impl CompiledScorecard {
     /// Compiles `card`. Fields the characteristics mention but the mining schema does not make
-    /// active read as missing, exactly as in [`Scorecard::score`].
+    /// active read as missing, exactly as in [`Scorecard::score`]. Missing and unseen policies
+    /// are compiled as the attributes they stand for (the same rewriting the row scorer
+    /// applies); a policy that cannot be applied makes every row the error
+    /// [`Scorecard::score`] gives.
     pub fn new(card: &Scorecard) -> CompiledScorecard {
+        match super::policy::lower(card) {
+            Ok(lowered) => CompiledScorecard::compile(&lowered, None),
+            Err(refused) => CompiledScorecard::compile(card, Some(refused)),
+        }
+    }
+
+    /// Compiles a card whose policies are already attributes (or are `refused`).
+    fn compile(card: &Scorecard, refused: Option<Error>) -> CompiledScorecard {
         let active: Vec<&MiningField> =
             card.mining_fields.iter().filter(|m| m.usage_type == UsageType::Active).collect();
         let fields: Vec<String> = active.iter().map(|m| m.name.clone()).collect();
@@ -226,15 +239,25 @@ impl CompiledScorecard {
             initial_score: card.initial_score,
             use_reason_codes: card.use_reason_codes,
             algorithm: card.reasoncode_algorithm,
+            refused,
         };
-        compiled.numeric =
-            numeric::NumericCard::new(&compiled.inputs, &compiled.characteristics, &compiled);
+        if compiled.refused.is_none() {
+            compiled.numeric =
+                numeric::NumericCard::new(&compiled.inputs, &compiled.characteristics, &compiled);
+        }
         compiled
     }
 
     /// The active fields, in the order rows and columns give their values.
     pub fn fields(&self) -> &[String] {
         &self.fields
+    }
+
+    /// Whether float columns can take the threshold fast path (tests check that policies keep
+    /// it).
+    #[cfg(test)]
+    pub(super) fn has_fast_path(&self) -> bool {
+        self.numeric.is_some()
     }
 
     /// Every reason code the card can give; [`Scored::reason_codes`] indexes this list.
@@ -303,6 +326,9 @@ impl CompiledScorecard {
         scratch: &mut Scratch,
         out: &mut Scored,
     ) -> Result<()> {
+        if let Some(refused) = &self.refused {
+            return Err(refused.clone());
+        }
         scratch.prepared.clear();
         for (i, input) in self.inputs.iter().enumerate() {
             let Some(field) = &input.field else {
@@ -408,7 +434,7 @@ impl CompiledScorecard {
         };
         match expression.evaluate_with(&get, label)? {
             Value::Number(points) => Ok(points),
-            other => Err(Error::field(label, format!("the partial score is {}", other.describe()))),
+            other => Err(super::policy::partial_score_error(label, expression, &other)),
         }
     }
 }

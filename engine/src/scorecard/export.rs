@@ -7,7 +7,7 @@ use super::names::{
     ALGORITHMS, BASELINE_METHODS, BOOLEAN_OPERATORS, CLOSURES, DATA_TYPES, INVALID_TREATMENTS,
     MISSING_TREATMENTS, OPTYPES, PROPERTIES, SET_OPERATORS, USAGE_TYPES,
 };
-use super::{Attribute, Characteristic, PartialScore, Scorecard};
+use super::{Attribute, Characteristic, POLICY_EXTENDER, PartialScore, Scorecard};
 
 type Attrs = Vec<(&'static str, String)>;
 
@@ -168,6 +168,17 @@ fn characteristic(w: &mut Writer, characteristic: &Characteristic) {
         attrs.push(("baselineScore", baseline.normalize().to_string()));
     }
     w.nested("Characteristic", &attrs, |w| {
+        let policies = [("missing", &characteristic.missing), ("unseen", &characteristic.unseen)];
+        for (name, policy) in policies {
+            if let Some(policy) = policy {
+                let attrs = vec![
+                    ("extender", POLICY_EXTENDER.to_string()),
+                    ("name", name.to_string()),
+                    ("value", policy.to_string()),
+                ];
+                w.empty("Extension", &attrs);
+            }
+        }
         characteristic.attributes.iter().for_each(|a| attribute(w, a));
     });
 }

@@ -20,7 +20,8 @@ use super::xml::{
     unsupported,
 };
 use super::{
-    Attribute, BaselineMethod, Characteristic, PartialScore, ReasonCodeAlgorithm, Scorecard,
+    Attribute, BaselineMethod, Characteristic, POLICY_EXTENDER, PartialScore, Policy,
+    ReasonCodeAlgorithm, Scorecard,
 };
 use crate::error::{Error, Result};
 use crate::num::parse_decimal;
@@ -240,7 +241,7 @@ fn scorecard(node: Node, data_fields: Vec<DataField>) -> Result<Scorecard> {
     }
     let characteristics = characteristics
         .ok_or_else(|| Error::field(path(node), "missing element `Characteristics`"))?;
-    Ok(Scorecard {
+    let card = Scorecard {
         model_name: node.attribute("modelName").map(str::to_string),
         initial_score: decimal(node, "initialScore")?.unwrap_or(Decimal::ZERO),
         use_reason_codes,
@@ -252,7 +253,9 @@ fn scorecard(node: Node, data_fields: Vec<DataField>) -> Result<Scorecard> {
         data_fields,
         mining_fields,
         characteristics,
-    })
+    };
+    card.check_policies()?;
+    Ok(card)
 }
 
 /// Output fields are checked, not kept: a [`super::ScorecardResult`] always carries the score
@@ -299,10 +302,11 @@ fn characteristic(node: Node, context: &Context) -> Result<Characteristic> {
         ));
     }
     let mut attributes = Vec::new();
+    let (mut missing, mut unseen) = (None, None);
     for child in elements(node) {
         match name(child) {
             "Attribute" => attributes.push(attribute(child, context, reason_code.is_some())?),
-            "Extension" => {}
+            "Extension" => policy_extension(child, &mut missing, &mut unseen)?,
             _ => return Err(unsupported(child)),
         }
     }
@@ -314,7 +318,34 @@ fn characteristic(node: Node, context: &Context) -> Result<Characteristic> {
         reason_code,
         baseline_score,
         attributes,
+        missing,
+        unseen,
     })
+}
+
+/// A characteristic's missing or unseen policy, written by [`Scorecard::to_pmml`] as
+/// `<Extension extender="xinyong" name="missing" value="min"/>`. Extensions of other extenders
+/// are passed over; one of ours that does not read is refused, since ignoring it would change
+/// scores.
+fn policy_extension(
+    node: Node,
+    missing: &mut Option<Policy>,
+    unseen: &mut Option<Policy>,
+) -> Result<()> {
+    if node.attribute("extender") != Some(POLICY_EXTENDER) {
+        return Ok(());
+    }
+    let slot = match required(node, "name")? {
+        "missing" => missing,
+        "unseen" => unseen,
+        other => return Err(bad_value(node, "name", other)),
+    };
+    if slot.is_some() {
+        return Err(Error::field(path(node), "the policy is given twice"));
+    }
+    let value = required(node, "value")?;
+    *slot = Some(Policy::parse(value).ok_or_else(|| bad_value(node, "value", value))?);
+    Ok(())
 }
 
 fn attribute(node: Node, context: &Context, inherits_code: bool) -> Result<Attribute> {

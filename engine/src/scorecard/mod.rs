@@ -53,6 +53,7 @@ mod export;
 mod expr;
 mod import;
 mod names;
+mod policy;
 #[cfg(test)]
 mod tests;
 mod xml;
@@ -66,8 +67,13 @@ pub use data::{
     MissingValueTreatment, OpType, Row, UsageType, Value, ValueProperty,
 };
 pub use expr::{BooleanOperator, Expression, Function, Operator, Predicate, SetOperator};
+pub use policy::Policy;
 
 use crate::error::{Error, Result};
+
+/// The `extender` of the PMML `<Extension>` elements that carry a characteristic's missing and
+/// unseen policies (PMML has no element for them).
+pub(crate) const POLICY_EXTENDER: &str = "xinyong";
 
 /// How reason-code points are measured against the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +141,15 @@ pub struct Characteristic {
     pub baseline_score: Option<Decimal>,
     /// The bins, in order: the first TRUE one wins.
     pub attributes: Vec<Attribute>,
+    /// What a missing input gives (any field the attributes test is missing, after the mining
+    /// schema's treatment); decides before the attributes. `None`: the attributes decide, as
+    /// PMML does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Policy>,
+    /// What a present input that no attribute matches gives. `None` (or `error`): the result
+    /// is invalid, as PMML prescribes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unseen: Option<Policy>,
 }
 
 /// One bin of a characteristic.
@@ -190,7 +205,36 @@ impl Scorecard {
     /// Scores one row. Errors are `invalid_field`: the path is the input field for a refused
     /// input, or the characteristic (its name, else `characteristics[i]`) when no attribute
     /// matched or its points could not be computed.
+    ///
+    /// Missing and unseen policies apply (see [`Policy`]); a policy that cannot be applied (a
+    /// `min` without fixed partial scores, an `attribute` past the end) is an error naming its
+    /// characteristic, for every row.
     pub fn score(&self, row: &Row) -> Result<ScorecardResult> {
+        self.score_with_points(row).map(|(result, _)| result)
+    }
+
+    /// [`Scorecard::score`], with the points of each reason code (`baseline − partial`, or
+    /// `partial − baseline` for `pointsAbove`, summed over the characteristics sharing the code)
+    /// in the order of [`ScorecardResult::reason_codes`].
+    pub fn score_with_points(&self, row: &Row) -> Result<(ScorecardResult, Vec<Decimal>)> {
+        policy::lower(self)?.score_lowered(row)
+    }
+
+    /// The same card with its missing and unseen policies rewritten into attributes (see
+    /// [`Policy`]): it scores every row identically, without rewriting per call. Errors as
+    /// [`Scorecard::check_policies`].
+    pub fn with_policies_applied(&self) -> Result<Scorecard> {
+        policy::lower(self).map(std::borrow::Cow::into_owned)
+    }
+
+    /// Checks that every missing and unseen policy can be applied; the error names the first
+    /// characteristic whose policy cannot.
+    pub fn check_policies(&self) -> Result<()> {
+        policy::lower(self).map(drop)
+    }
+
+    /// [`Scorecard::score`] on a card whose policies are already attributes.
+    fn score_lowered(&self, row: &Row) -> Result<(ScorecardResult, Vec<Decimal>)> {
         let inputs = self.prepare(row)?;
         let mut score = self.initial_score;
         let mut points: Vec<(&str, Decimal)> = Vec::new();
@@ -224,7 +268,8 @@ impl Scorecard {
                 None => points.push((code, difference)),
             }
         }
-        Ok(ScorecardResult { score, reason_codes: rank(points) })
+        let (reason_codes, points) = rank(points).into_iter().unzip();
+        Ok((ScorecardResult { score, reason_codes }, points))
     }
 
     /// Types and treats every active input per its mining field; other fields are dropped so
@@ -258,10 +303,7 @@ impl Characteristic {
                 PartialScore::Fixed(points) => *points,
                 PartialScore::Complex(expression) => match expression.evaluate(inputs, label)? {
                     Value::Number(points) => points,
-                    other => {
-                        let message = format!("the partial score is {}", other.describe());
-                        return Err(Error::field(label, message));
-                    }
+                    other => return Err(policy::partial_score_error(label, expression, &other)),
                 },
             };
             return Ok((attribute, points));
@@ -276,8 +318,8 @@ fn overflow(label: &str) -> Error {
 
 /// Drops negative totals and ranks the rest by descending points; the sort is stable, so ties
 /// keep the order in which codes first appeared.
-fn rank(mut points: Vec<(&str, Decimal)>) -> Vec<String> {
+fn rank(mut points: Vec<(&str, Decimal)>) -> Vec<(String, Decimal)> {
     points.retain(|(_, total)| !total.is_sign_negative() || total.is_zero());
     points.sort_by_key(|&(_, total)| std::cmp::Reverse(total));
-    points.into_iter().map(|(code, _)| code.to_string()).collect()
+    points.into_iter().map(|(code, total)| (code.to_string(), total)).collect()
 }

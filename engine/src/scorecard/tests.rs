@@ -380,6 +380,8 @@ fn tricky_card() -> Scorecard {
             reason_code: Some("R'".into()),
             baseline_score: None,
             attributes,
+            missing: None,
+            unseen: None,
         }],
     }
 }
