@@ -128,7 +128,11 @@ pub struct Scorecard {
 }
 
 /// One characteristic: a binned variable whose first matching attribute gives its points.
+///
+/// Unknown members are refused, so that a misspelt policy (`"mising": "min"`) cannot be
+/// dropped silently and change scores.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Characteristic {
     /// Name, when given; errors use it.
     #[serde(default)]

@@ -263,6 +263,10 @@ fn the_json_form_of_each_policy() {
     // A card without policies writes no policy members (existing JSON stays as it was).
     let json = serde_json::to_string(&base()).unwrap();
     assert!(!json.contains("missing\":") && !json.contains("unseen"), "{json}");
+    // A misspelt member is refused rather than dropped.
+    let misspelt = json.replacen(r#""attributes""#, r#""mising":"min","attributes""#, 1);
+    let error = serde_json::from_str::<Scorecard>(&misspelt).unwrap_err();
+    assert!(error.to_string().contains("unknown field `mising`"), "{error}");
     for bad in ["median", "points:", "points:x", "attribute:-1", "attribute:+1", "attribute"] {
         assert_eq!(Policy::parse(bad), None, "{bad}");
     }
