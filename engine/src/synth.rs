@@ -111,6 +111,7 @@ pub fn enterprise(config: &SynthConfig, index: usize) -> Enterprise {
         ratings,
         finance: finance(rng, &firm, as_of),
         records,
+        features: Default::default(),
     }
 }
 

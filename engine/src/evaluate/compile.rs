@@ -60,6 +60,7 @@ pub(super) enum Rule {
         amount: Vec<(Decimal, Factor)>,
         domain: Vec<Factor>,
     },
+    Scorecard(Box<super::card::CardRule>),
 }
 
 pub(super) struct Grade {
@@ -84,13 +85,18 @@ pub(super) struct Repair {
     pub action: Label,
 }
 
-fn label(t: &Text) -> Label {
+pub(super) fn label(t: &Text) -> Label {
     Label { zh: Arc::from(t.zh.as_str()), en: Arc::from(t.en.as_str()) }
 }
 
-fn rule_of(ind: &Indicator) -> (Rule, Points) {
+fn rule_of(ind: &Indicator, dim_max: Points) -> (Rule, Points) {
     let missing = fixed::points(ind.missing.unwrap_or_default());
     match ind.kind {
+        IndicatorKind::Scorecard => {
+            let rule = super::card::CardRule::new(ind, label(&ind.reason));
+            let best = rule.best().unwrap_or(dim_max);
+            (Rule::Scorecard(Box::new(rule)), best)
+        }
         IndicatorKind::Bins => {
             let bins: Vec<_> =
                 ind.bins.iter().flatten().map(|b| (b.to, fixed::points(b.points))).collect();
@@ -161,7 +167,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
                     }
                 }
             }
-            let (rule, best) = rule_of(ind);
+            let (rule, best) = rule_of(ind, fixed::points(dim.max_points));
             indicators.push(Ind {
                 id: Arc::from(ind.id.as_str()),
                 dimension: d,

@@ -13,6 +13,7 @@
 //! # Ok::<(), xinyong::Error>(())
 //! ```
 
+mod card;
 mod compile;
 mod explain;
 pub(crate) mod fixed;
@@ -86,6 +87,9 @@ pub(crate) struct Tally<'a> {
     veto_records: Vec<Vec<u32>>,
     /// Per veto: whether a feature triggers it.
     veto_feature: Vec<bool>,
+    /// Reason codes of scorecard indicators with the points they cost: (indicator, code,
+    /// points), each card's codes in its ranking.
+    card_reasons: Vec<(usize, Arc<str>, Points)>,
 }
 
 /// Score and grade of a tally.
@@ -146,7 +150,7 @@ impl Evaluator {
             });
         }
         enterprise.check_dates(as_of)?;
-        let tally = self.tally(enterprise, as_of);
+        let tally = self.tally(enterprise, as_of)?;
         let mut contributions = Vec::with_capacity(tally.raw.len());
         let mut dimensions = Vec::with_capacity(self.inner.dimensions.len());
         let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
@@ -154,10 +158,12 @@ impl Evaluator {
         Ok(self.assemble(enterprise, as_of, &tally, &now, &contributions, &dimensions, plan))
     }
 
-    fn tally<'a>(&'a self, e: &Enterprise, as_of: Date) -> Tally<'a> {
+    /// Fails only when a scorecard indicator's card gives no result for the enterprise.
+    fn tally<'a>(&'a self, e: &Enterprise, as_of: Date) -> Result<Tally<'a>> {
         let c = &*self.inner;
         let mut raw = Vec::with_capacity(c.indicators.len());
-        for ind in &c.indicators {
+        let mut card_reasons = Vec::new();
+        for (i, ind) in c.indicators.iter().enumerate() {
             raw.push(match &ind.rule {
                 Rule::Bins { feature, bins, missing } => match feature.value(e, as_of) {
                     None => *missing,
@@ -170,6 +176,11 @@ impl Evaluator {
                     feature.value(e).and_then(|i| table.get(i)).copied().unwrap_or(*missing)
                 }
                 Rule::Records { .. } => 0,
+                Rule::Scorecard(card) => {
+                    let outcome = card.score(&ind.id, e, as_of)?;
+                    card_reasons.extend(outcome.reasons.into_iter().map(|(c, p)| (i, c, p)));
+                    outcome.points
+                }
             });
         }
         let mut hits = Vec::with_capacity(e.records.len());
@@ -218,7 +229,7 @@ impl Evaluator {
                     .is_some_and(|(f, values)| f.value(e).is_some_and(|x| values.contains(&x)))
             })
             .collect();
-        Tally { c, raw, hits, veto_records, veto_feature }
+        Ok(Tally { c, raw, hits, veto_records, veto_feature, card_reasons })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -261,35 +272,48 @@ impl Evaluator {
                 tally.veto_records[v].clone()
             },
         }));
-        let mut lost: Vec<(Points, usize)> = Vec::with_capacity(c.indicators.len());
-        lost.extend(
-            c.indicators
-                .iter()
-                .zip(contributions)
-                .enumerate()
-                .map(|(i, (ind, &points))| {
-                    // What the indicator could still give, or what it took away; never more than its
-                    // dimension could still gain (a full dimension costs nothing).
-                    let lost = match ind.rule {
-                        Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
-                        Rule::Records { bonus: false, .. } => -points,
-                        _ => ind.best - points,
-                    };
-                    let d = ind.dimension;
-                    let headroom =
-                        c.dimensions[d].max - dimensions.get(d).copied().unwrap_or_default();
-                    (lost.min(headroom), i)
-                })
-                .filter(|&(lost, _)| lost > 0),
-        );
+        // (points lost, indicator, which of its card's codes when itemised).
+        let mut lost: Vec<(Points, usize, Option<usize>)> = Vec::with_capacity(c.indicators.len());
+        let headroom =
+            |d: usize| c.dimensions[d].max - dimensions.get(d).copied().unwrap_or_default();
+        for (i, (ind, &points)) in c.indicators.iter().zip(contributions).enumerate() {
+            // What the indicator could still give, or what it took away; never more than its
+            // dimension could still gain (a full dimension costs nothing).
+            let whole = match &ind.rule {
+                Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
+                Rule::Records { bonus: false, .. } => -points,
+                // A card that explains its points lost gives one reason per code.
+                Rule::Scorecard(card) if card.itemised() => {
+                    let codes = tally.card_reasons.iter().enumerate().filter(|(_, r)| r.0 == i);
+                    for (k, &(_, _, points)) in codes {
+                        lost.push((points.min(headroom(ind.dimension)), i, Some(k)));
+                    }
+                    continue;
+                }
+                _ => ind.best - points,
+            };
+            lost.push((whole.min(headroom(ind.dimension)), i, None));
+        }
+        lost.retain(|&(points, _, _)| points > 0);
         // Most points lost first; ties keep model order (the sort is stable).
-        lost.sort_by_key(|&(lost, _)| std::cmp::Reverse(lost));
+        lost.sort_by_key(|&(lost, _, _)| std::cmp::Reverse(lost));
         let room = c.max_reasons.saturating_sub(reasons.len());
-        reasons.extend(lost.into_iter().take(room).map(|(points, i)| Reason {
-            code: c.indicators[i].id.clone(),
-            points_lost: Some(fixed::to_decimal(points)),
-            text: c.indicators[i].reason.clone(),
-            records: records_of(i),
+        reasons.extend(lost.into_iter().take(room).map(|(points, i, code)| {
+            let ind = &c.indicators[i];
+            match (code.and_then(|k| tally.card_reasons.get(k)), &ind.rule) {
+                (Some((_, code, _)), Rule::Scorecard(card)) => Reason {
+                    code: Arc::from(format!("{}.{code}", ind.id)),
+                    points_lost: Some(fixed::to_decimal(points)),
+                    text: card.text(code),
+                    records: Vec::new(),
+                },
+                _ => Reason {
+                    code: ind.id.clone(),
+                    points_lost: Some(fixed::to_decimal(points)),
+                    text: ind.reason.clone(),
+                    records: records_of(i),
+                },
+            }
         }));
         reasons.truncate(c.max_reasons);
         let contributions = c

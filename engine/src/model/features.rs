@@ -71,6 +71,11 @@ const SECTIONS: [&str; 20] = [
     "T",
 ];
 
+/// Whether `name` is a built-in feature (numeric or categorical), computed from the record.
+pub fn is_builtin(name: &str) -> bool {
+    NumericFeature::from_name(name).is_some() || CategoryFeature::from_name(name).is_some()
+}
+
 impl NumericFeature {
     /// Looks a feature up by its model name.
     pub fn from_name(name: &str) -> Option<Self> {

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::decay::DecayRules;
 use crate::error::{Error, Result};
+use crate::scorecard::Scorecard;
 
 /// The embedded default model (1000 points, five dimensions); see `docs/model.md`.
 pub const DEFAULT_MODEL_JSON: &str = include_str!("default.json");
@@ -45,6 +46,8 @@ pub enum IndicatorKind {
     Deduction,
     /// Points added per counting record of a kind, capped.
     Bonus,
+    /// Points of a statistical scorecard whose inputs are enterprise features.
+    Scorecard,
 }
 
 /// One numeric bin: `from` inclusive, `to` exclusive, `null` for unbounded.
@@ -78,7 +81,8 @@ pub struct AmountFactor {
 ///
 /// Fields beyond `id`, `kind`, `name` and `reason` depend on the kind: `bins` uses `feature`,
 /// `bins`, `missing`; `category` uses `feature`, `points`, `other`, `missing`; `deduction` and
-/// `bonus` use `records`, `points` (by subtype), `amount_factors`, `domain_factors`, `cap`.
+/// `bonus` use `records`, `points` (by subtype), `amount_factors`, `domain_factors`, `cap`;
+/// `scorecard` uses `scorecard` and `reason_codes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
@@ -117,6 +121,14 @@ pub struct Indicator {
     /// Most points the indicator can deduct or add.
     #[serde(default, with = "crate::num::opt_decimal", skip_serializing_if = "Option::is_none")]
     pub cap: Option<Decimal>,
+    /// The card of a `scorecard` indicator (its JSON form), read from the enterprise's
+    /// features and built-in features by field name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scorecard: Option<Box<Scorecard>>,
+    /// Principal-reason texts of a `scorecard` indicator by the card's reason code; a code
+    /// without one uses `reason`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_codes: Option<BTreeMap<String, Text>>,
 }
 
 mod opt_decimal_map {

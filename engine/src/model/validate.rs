@@ -8,6 +8,7 @@ use super::features::{CategoryFeature, NumericFeature};
 use super::{Bin, Indicator, IndicatorKind, Model};
 use crate::error::Problem;
 use crate::record::{Domain, RecordClass};
+use crate::scorecard::Scorecard;
 
 struct Report(Vec<Problem>);
 
@@ -162,6 +163,8 @@ fn check_indicator(
                     ("amount_factors", ind.amount_factors.is_some()),
                     ("domain_factors", ind.domain_factors.is_some()),
                     ("cap", ind.cap.is_some()),
+                    ("scorecard", ind.scorecard.is_some()),
+                    ("reason_codes", ind.reason_codes.is_some()),
                 ],
             );
             match ind.feature.as_deref() {
@@ -194,6 +197,8 @@ fn check_indicator(
                     ("amount_factors", ind.amount_factors.is_some()),
                     ("domain_factors", ind.domain_factors.is_some()),
                     ("cap", ind.cap.is_some()),
+                    ("scorecard", ind.scorecard.is_some()),
+                    ("reason_codes", ind.reason_codes.is_some()),
                 ],
             );
             let feature = ind.feature.as_deref().and_then(CategoryFeature::from_name);
@@ -242,11 +247,95 @@ fn check_indicator(
                     ("bins", ind.bins.is_some()),
                     ("other", ind.other.is_some()),
                     ("missing", ind.missing.is_some()),
+                    ("scorecard", ind.scorecard.is_some()),
+                    ("reason_codes", ind.reason_codes.is_some()),
                 ],
             );
             check_record_rule(r, path, ind, dim_max, claimed);
         }
+        IndicatorKind::Scorecard => {
+            forbid(
+                r,
+                path,
+                ind,
+                &[
+                    ("feature", ind.feature.is_some()),
+                    ("bins", ind.bins.is_some()),
+                    ("records", ind.records.is_some()),
+                    ("points", ind.points.is_some()),
+                    ("other", ind.other.is_some()),
+                    ("missing", ind.missing.is_some()),
+                    ("amount_factors", ind.amount_factors.is_some()),
+                    ("domain_factors", ind.domain_factors.is_some()),
+                    ("cap", ind.cap.is_some()),
+                ],
+            );
+            match &ind.scorecard {
+                Some(card) => check_scorecard(r, path, ind, card),
+                None => {
+                    r.add(format!("{path}.scorecard"), "a scorecard indicator needs `scorecard`")
+                }
+            }
+        }
     }
+}
+
+/// A scorecard indicator: its card must be scorable (every active input in the data
+/// dictionary, every policy applicable) and its reason texts must name codes the card gives.
+fn check_scorecard(r: &mut Report, indicator: &str, ind: &Indicator, card: &Scorecard) {
+    let path = format!("{indicator}.scorecard");
+    for (i, mining) in card.mining_fields.iter().enumerate() {
+        if !card.data_fields.iter().any(|f| f.name == mining.name) {
+            r.add(
+                format!("{path}.mining_fields[{i}]"),
+                format!("`{}` is not in the data dictionary", mining.name),
+            );
+        }
+    }
+    if card.characteristics.is_empty() {
+        r.add(format!("{path}.characteristics"), "at least one characteristic is needed");
+    }
+    if let Err(e) = card.check_policies() {
+        r.add(format!("{path}.characteristics"), e.to_string());
+    }
+    let codes = card_reason_codes(card);
+    for (c, characteristic) in card.characteristics.iter().enumerate() {
+        for (a, attribute) in characteristic.attributes.iter().enumerate() {
+            let coded = attribute.reason_code.is_some() || characteristic.reason_code.is_some();
+            if card.use_reason_codes && !coded {
+                r.add(
+                    format!("{path}.characteristics[{c}].attributes[{a}]"),
+                    "a card that uses reason codes needs one for every attribute",
+                );
+            }
+        }
+        let baseline = characteristic.baseline_score.or(card.baseline_score);
+        if card.use_reason_codes && baseline.is_none() {
+            r.add(
+                format!("{path}.characteristics[{c}].baseline_score"),
+                "a card that uses reason codes needs a baseline for every characteristic",
+            );
+        }
+    }
+    for code in ind.reason_codes.iter().flat_map(|m| m.keys()) {
+        if !codes.contains(code.as_str()) {
+            r.add(
+                format!("{indicator}.reason_codes.{code}"),
+                format!("`{code}` is not a reason code of the card"),
+            );
+        }
+    }
+}
+
+/// Every reason code a card can give.
+fn card_reason_codes(card: &Scorecard) -> BTreeSet<&str> {
+    let characteristic = card.characteristics.iter().filter_map(|c| c.reason_code.as_deref());
+    let attribute = card
+        .characteristics
+        .iter()
+        .flat_map(|c| &c.attributes)
+        .filter_map(|a| a.reason_code.as_deref());
+    characteristic.chain(attribute).collect()
 }
 
 fn check_bins(

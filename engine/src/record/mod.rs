@@ -278,6 +278,11 @@ pub struct Enterprise {
     pub finance: Finance,
     /// Public credit records.
     pub records: Vec<Record>,
+    /// Further features by name (e.g. the inputs of a scorecard indicator), each kept as the
+    /// text of the value given: a JSON number by its shortest exact text, a string as written.
+    /// Names of the built-in features (`age_years`, `tax_grade`, ...) are refused, since those
+    /// are computed from the record. Empty for most enterprises.
+    pub features: BTreeMap<String, String>,
 }
 
 impl Enterprise {

@@ -4,6 +4,8 @@
 //! belong to which kind) and then converted, rather than through serde's internally tagged enums,
 //! which buffer every record and lose the error path.
 
+use std::collections::BTreeMap;
+
 use serde::de::{DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -375,6 +377,50 @@ pub(super) struct EnterpriseWire {
     finance: Finance,
     #[serde(default)]
     records: Vec<RecordObject>,
+    #[serde(default)]
+    features: BTreeMap<String, FeatureText>,
+}
+
+/// One extra feature as read: a string as written, a number by the shortest text that reads
+/// back as it, a boolean as `true`/`false`, `null` as absent.
+#[derive(Debug)]
+struct FeatureText(Option<String>);
+
+impl<'de> Deserialize<'de> for FeatureText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Text;
+        impl Visitor<'_> for Text {
+            type Value = FeatureText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number, a string, a boolean or null")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                v: &str,
+            ) -> std::result::Result<FeatureText, E> {
+                Ok(FeatureText(Some(v.to_owned())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<FeatureText, E> {
+                Ok(FeatureText(Some(v.to_string())))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<FeatureText, E> {
+                Ok(FeatureText(Some(v.to_string())))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<FeatureText, E> {
+                Ok(FeatureText(Some(v.to_string())))
+            }
+            fn visit_bool<E: serde::de::Error>(
+                self,
+                v: bool,
+            ) -> std::result::Result<FeatureText, E> {
+                Ok(FeatureText(Some(v.to_string())))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<FeatureText, E> {
+                Ok(FeatureText(None))
+            }
+        }
+        d.deserialize_any(Text)
+    }
 }
 
 impl EnterpriseWire {
@@ -400,6 +446,18 @@ impl EnterpriseWire {
             .enumerate()
             .map(|(i, r)| r.0.into_record(&format!("records[{i}]")))
             .collect::<Result<Vec<_>>>()?;
+        let mut features = BTreeMap::new();
+        for (name, FeatureText(value)) in self.features {
+            if crate::model::features::is_builtin(&name) {
+                return Err(Error::field(
+                    format!("features.{name}"),
+                    "a built-in feature is computed from the record and cannot be given",
+                ));
+            }
+            if let Some(value) = value {
+                features.insert(name, value);
+            }
+        }
         Ok(Enterprise {
             uscc,
             name: self.name,
@@ -412,6 +470,7 @@ impl EnterpriseWire {
             ratings: self.ratings,
             finance: self.finance,
             records,
+            features,
         })
     }
 }
@@ -437,6 +496,8 @@ pub(super) struct EnterpriseOut<'a> {
     #[serde(skip_serializing_if = "is_default")]
     finance: &'a Finance,
     records: &'a [Record],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    features: &'a BTreeMap<String, String>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &&T) -> bool {
@@ -457,6 +518,7 @@ impl<'a> From<&'a Enterprise> for EnterpriseOut<'a> {
             ratings: &e.ratings,
             finance: &e.finance,
             records: &e.records,
+            features: &e.features,
         }
     }
 }
