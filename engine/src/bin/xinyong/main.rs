@@ -8,6 +8,7 @@ mod evaluate;
 mod graph;
 mod io;
 mod matching;
+mod metrics;
 mod model;
 mod synth;
 mod table;
@@ -44,6 +45,8 @@ enum Command {
     /// Analyse a relationship graph: owners, control, guarantee circles, contagion.
     #[command(subcommand)]
     Graph(graph::Command),
+    /// Validation metrics (KS, AUC, Gini, Brier, PSI) of JSON Lines of scores and outcomes.
+    Metrics(metrics::Args),
     /// Generate a deterministic synthetic registry as JSON Lines.
     Synth(synth::Args),
     /// Evaluate the bundled sample registry with the default model and print a summary.
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Model(cmd) => model::run(cmd),
         Command::Match(args) => matching::run(args),
         Command::Graph(cmd) => graph::run(cmd),
+        Command::Metrics(args) => metrics::run(args),
         Command::Synth(args) => synth::run(args),
         Command::Demo(args) => demo::run(args),
     };
