@@ -174,3 +174,45 @@ fn empty_card() -> Scorecard {
         characteristics: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+
+    fn rule() -> CardRule {
+        let text = include_str!("../../../fixtures/scorecard_model/model.json");
+        let model = Model::from_json(text).unwrap_or_else(|e| panic!("{e}"));
+        let ind = &model.dimensions[0].indicators[0];
+        CardRule::new(ind, super::super::compile::label(&ind.reason))
+    }
+
+    #[test]
+    fn the_best_score_is_each_characteristics_highest_fixed_points() {
+        let rule = rule();
+        assert_eq!(rule.best(), Some(fixed::points(Decimal::from(45 + 35 + 30 + 40))));
+        assert!(rule.itemised());
+        // Policies were applied once: the card scored holds their attributes.
+        assert!(
+            rule.card.characteristics.iter().all(|c| c.missing.is_none() && c.unseen.is_none())
+        );
+        assert_eq!(rule.card.characteristics[1].attributes.len(), 4);
+    }
+
+    #[test]
+    fn card_points_are_bounded_and_rounded_to_the_fixed_point_scale() {
+        assert_eq!(fixed::to_decimal(to_points(Decimal::new(125, 1))), Decimal::new(125, 1));
+        let big = Decimal::from(10_000_000_000i64);
+        assert_eq!(fixed::to_decimal(to_points(big)), Decimal::from(MAX_POINTS));
+        assert_eq!(fixed::to_decimal(to_points(-big)), -Decimal::from(MAX_POINTS));
+        let third = Decimal::ONE / Decimal::from(3);
+        assert_eq!(fixed::to_decimal(to_points(third)), third.round_dp(16));
+    }
+
+    #[test]
+    fn texts_fall_back_to_the_indicators_reason() {
+        let rule = rule();
+        assert_eq!(&*rule.text("AGE").en, "Short operating history");
+        assert_eq!(&*rule.text("NOT_LISTED").en, "Points lost on the basic information scorecard");
+    }
+}
