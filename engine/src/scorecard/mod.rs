@@ -53,6 +53,8 @@ mod export;
 mod expr;
 mod import;
 mod names;
+pub mod scaling;
+mod tables;
 #[cfg(test)]
 mod tests;
 mod xml;
@@ -66,6 +68,8 @@ pub use data::{
     MissingValueTreatment, OpType, Row, UsageType, Value, ValueProperty,
 };
 pub use expr::{BooleanOperator, Expression, Function, Operator, Predicate, SetOperator};
+pub use scaling::{InterceptPlacement, OddsDirection, Rounding, Scaling};
+pub use tables::{BinLabel, CardLibrary, CardRow, TableFormat, read_card_rows};
 
 use crate::error::{Error, Result};
 
@@ -119,6 +123,10 @@ pub struct Scorecard {
     pub mining_fields: Vec<MiningField>,
     /// The characteristics, in document order (which decides reason-code ties).
     pub characteristics: Vec<Characteristic>,
+    /// How the points were scaled from the model, when known: kept with the card through JSON
+    /// and PMML, never used in scoring.
+    #[serde(default)]
+    pub scaling: Option<Scaling>,
 }
 
 /// One characteristic: a binned variable whose first matching attribute gives its points.
