@@ -4,7 +4,7 @@
 //! `[a, b)` and `[a, inf)` (left-closed, cut with `np.digitize`), written with the `show_digits`
 //! the card was fitted with: a label rounded there is read as written, so fit with enough digits
 //! for the splits. Categorical bins are arrays of categories (lists, or NumPy's `['a' 'b']` text
-//! in a CSV file). `Scorecard.score` bins by index and gives a category no bin names index −1:
+//! in a CSV file, see [`categories`]). `Scorecard.score` bins by index and gives a category no bin names index −1:
 //! the last row, the `Missing` bin. Special codes are not modelled: `Special` matches nothing.
 
 use rust_decimal::Decimal;
@@ -85,14 +85,20 @@ fn range(text: &str) -> Option<(&str, &str)> {
     Some((low.trim(), high.trim()))
 }
 
-/// NumPy's text of an array of strings, `['a' 'b']` (quoted with `"` when a value holds `'`),
-/// possibly wrapped over lines.
+/// The text `to_csv` writes for an array of categories: NumPy's `['a' 'b']` (quoted with `"`
+/// when a value holds `'`, wrapped over lines when long), or with pandas 3, whose categories are
+/// Arrow strings, `<ArrowStringArray>\n['a', 'b']\nLength: 2, dtype: str`.
 fn categories(text: &str) -> Option<Vec<String>> {
-    let inner = text.trim().strip_prefix('[')?.strip_suffix(']')?;
+    let text = text.trim();
+    let text = match text.strip_prefix('<') {
+        Some(_) => text.get(text.find('[')?..=text.rfind(']')?)?,
+        None => text,
+    };
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
     let mut list = Vec::new();
     let mut chars = inner.chars().peekable();
     loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
             chars.next();
         }
         let Some(quote) = chars.next() else { break };
@@ -123,6 +129,8 @@ mod tests {
             categories("['a b' \"it's\"\n 'c']"),
             Some(vec!["a b".into(), "it's".into(), "c".into()])
         );
+        let arrow = "<ArrowStringArray>\n['no account', '... < 0 DM']\nLength: 2, dtype: str";
+        assert_eq!(categories(arrow), Some(vec!["no account".into(), "... < 0 DM".into()]));
         assert_eq!(categories("[1 2]"), None);
         assert_eq!(categories("[]"), None);
     }
