@@ -52,7 +52,10 @@ fn column<'py>(frame: &Bound<'py, PyAny>, names: &[&str]) -> PyResult<Vec<Bound<
         .map(|c| Ok(c?.str()?.to_cow()?.into_owned()))
         .collect::<PyResult<_>>()?;
     let name = columns.iter().find(|c| names.contains(&c.as_str())).ok_or_else(|| {
-        PyTypeError::new_err(format!("the table has no column {:?} (columns: {columns:?})", names[0]))
+        PyTypeError::new_err(format!(
+            "the table has no column {:?} (columns: {columns:?})",
+            names[0]
+        ))
     })?;
     let values = frame.get_item(name)?.call_method0("tolist")?;
     values.try_iter()?.collect()
@@ -106,7 +109,9 @@ pub(crate) fn toad_rows(card: &Bound<'_, PyAny>) -> PyResult<Vec<CardRow>> {
     for (variable, bins) in variables.iter() {
         let variable = variable.str()?.to_cow()?.into_owned();
         let bins = bins.cast_into::<PyDict>().map_err(|_| {
-            PyTypeError::new_err(format!("the bins of {variable:?} must be a dict of bin to points"))
+            PyTypeError::new_err(format!(
+                "the bins of {variable:?} must be a dict of bin to points"
+            ))
         })?;
         for (label, value) in bins.iter() {
             let label = if label.is_instance_of::<PyList>() || label.is_instance_of::<PyTuple>() {
@@ -114,7 +119,11 @@ pub(crate) fn toad_rows(card: &Bound<'_, PyAny>) -> PyResult<Vec<CardRow>> {
             } else {
                 BinLabel::Text(label.str()?.to_cow()?.into_owned())
             };
-            rows.push(CardRow { variable: variable.clone(), bin: label, points: points(&value, &variable)? });
+            rows.push(CardRow {
+                variable: variable.clone(),
+                bin: label,
+                points: points(&value, &variable)?,
+            });
         }
     }
     Ok(rows)

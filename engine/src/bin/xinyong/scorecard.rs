@@ -78,14 +78,14 @@ fn import(args: ImportArgs) -> io::Result<Outcome> {
     let text = read_text(&args.file)?;
     let card = match CardLibrary::from_name(&args.from) {
         None => Scorecard::from_pmml(&text),
-        Some(library) => Scorecard::from_card_table(&text, format(&args), library),
+        Some(library) => Scorecard::from_card_table(&text, table_format(&args), library),
     }
     .map_err(engine_error)?;
     println!("{}", to_json(&card)?);
     Ok(Outcome::Clean)
 }
 
-fn format(args: &ImportArgs) -> TableFormat {
+fn table_format(args: &ImportArgs) -> TableFormat {
     let json = match args.format.as_deref() {
         Some(format) => format == "json",
         None => args.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")),
