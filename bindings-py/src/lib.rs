@@ -4,6 +4,7 @@
 //! around batch work) and converts the output; the logic lives in the `xinyong` crate. Shared
 //! conversions are in [`convert`], the error mapping in [`errors`].
 
+mod card_tables;
 mod columns;
 mod convert;
 mod errors;

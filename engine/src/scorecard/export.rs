@@ -4,9 +4,11 @@
 use super::data::{DataField, MiningField, Value};
 use super::expr::{Expression, Function, Operator, Predicate};
 use super::names::{
-    ALGORITHMS, BASELINE_METHODS, BOOLEAN_OPERATORS, CLOSURES, DATA_TYPES, INVALID_TREATMENTS,
-    MISSING_TREATMENTS, OPTYPES, PROPERTIES, SET_OPERATORS, USAGE_TYPES,
+    ALGORITHMS, BASELINE_METHODS, BOOLEAN_OPERATORS, CLOSURES, DATA_TYPES, EXTENDER,
+    INTERCEPT_PLACEMENTS, INVALID_TREATMENTS, MISSING_TREATMENTS, ODDS_DIRECTIONS, OPTYPES,
+    PROPERTIES, ROUNDINGS, SCALING_EXTENSION, SET_OPERATORS, USAGE_TYPES,
 };
+use super::scaling::Scaling;
 use super::{Attribute, Characteristic, POLICY_EXTENDER, PartialScore, Scorecard};
 
 type Attrs = Vec<(&'static str, String)>;
@@ -88,6 +90,9 @@ pub(super) fn scorecard_to_pmml(card: &Scorecard) -> String {
             card.data_fields.iter().for_each(|f| data_field(w, f))
         });
         w.nested("Scorecard", &scorecard_attrs(card), |w| {
+            if let Some(scaling) = &card.scaling {
+                scaling_extension(w, scaling);
+            }
             w.nested("MiningSchema", &Vec::new(), |w| {
                 card.mining_fields.iter().for_each(|f| mining_field(w, f));
             });
@@ -113,6 +118,24 @@ fn scorecard_attrs(card: &Scorecard) -> Attrs {
         attrs.push(("baselineScore", baseline.normalize().to_string()));
     }
     attrs
+}
+
+/// The scaling as a `Scaling` element inside an `Extension` (the place PMML leaves for content
+/// of its own, any elements allowed); [`Scorecard::from_pmml`] reads it back and other
+/// evaluators skip it.
+fn scaling_extension(w: &mut Writer, scaling: &Scaling) {
+    let attrs = vec![
+        ("pdo", scaling.pdo.normalize().to_string()),
+        ("rate", scaling.rate.normalize().to_string()),
+        ("odds", scaling.odds.normalize().to_string()),
+        ("oddsDirection", spelling(&ODDS_DIRECTIONS, scaling.odds_direction)),
+        ("points", scaling.points.normalize().to_string()),
+        ("intercept", spelling(&INTERCEPT_PLACEMENTS, scaling.intercept)),
+        ("rounding", spelling(&ROUNDINGS, scaling.rounding)),
+    ];
+    let extension =
+        vec![("extender", EXTENDER.to_string()), ("name", SCALING_EXTENSION.to_string())];
+    w.nested("Extension", &extension, |w| w.empty("Scaling", &attrs));
 }
 
 fn data_field(w: &mut Writer, field: &DataField) {

