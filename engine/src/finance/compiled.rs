@@ -18,9 +18,12 @@ use crate::evaluate::Label;
 use crate::num::Amount;
 use crate::record::TaxGrade;
 
-/// The products of a catalog, compiled, in catalog order.
+/// The products of a catalog, compiled, in catalog order. The screens, read for every
+/// candidate, are kept apart from what only offers and near misses read, so that a demand's
+/// candidates touch as little memory as possible.
 #[derive(Debug, Clone)]
 pub(super) struct CompiledCatalog {
+    pub screens: Vec<Option<Screen>>,
     pub products: Vec<CompiledProduct>,
 }
 
@@ -28,6 +31,7 @@ impl CompiledCatalog {
     pub fn new(catalog: &Catalog) -> CompiledCatalog {
         let grades = catalog.grades();
         CompiledCatalog {
+            screens: catalog.products().iter().map(|p| Screen::new(p, grades)).collect(),
             products: catalog.products().iter().map(|p| CompiledProduct::new(p, grades)).collect(),
         }
     }
@@ -39,8 +43,6 @@ pub(super) struct CompiledProduct {
     pub id: Arc<str>,
     pub bank: Arc<str>,
     pub name: Arc<str>,
-    /// The conditions and limit factors in integers; `None` when an amount is not whole fen.
-    pub screen: Option<Screen>,
     /// The rate spread by grade rank, if the product prices that grade.
     pub spread: Vec<Option<Decimal>>,
     /// The explanation of an offer whose limit is the product cap.
@@ -60,7 +62,6 @@ impl CompiledProduct {
             id: Arc::from(p.id.as_str()),
             bank: Arc::from(p.bank.as_str()),
             name: Arc::from(p.name.as_str()),
-            screen: Screen::new(p, grades),
             spread: grades.iter().map(|g| p.rate.spread_for(g)).collect(),
             cap_explanation: limit::explain_cap(cap, ""),
             grade_cap_explanations: if p.limit.grade_caps.is_empty() {
@@ -72,24 +73,36 @@ impl CompiledProduct {
     }
 }
 
-/// A multiple of a firm figure: `mantissa / 10^scale`.
+/// A multiple of a firm figure, `k = mantissa / 10^scale`, held as `mantissa ×
+/// 10^(limit scale − scale)` so that every bound of the product is an integer in units of
+/// 10^-(limit scale) fen.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Factor {
-    pub mantissa: i128,
-    pub scale: u32,
+    pub scaled: i128,
+}
+
+/// Limit factors the screen takes: at most this many decimals and a mantissa below
+/// [`FACTOR_LIMIT`], so that a factor times an amount below [`FEN_LIMIT`] stays far inside an
+/// `i128` and inside the 96-bit mantissa where `Decimal` multiplies exactly. Others (none in
+/// practice) go through the reference path.
+const FACTOR_SCALE_LIMIT: u32 = 8;
+const FACTOR_LIMIT: i128 = 1 << 24;
+
+/// The largest decimal scale of the product's factors, if the screen takes them all.
+fn limit_scale(l: &super::product::LimitRule) -> Option<u32> {
+    let mut scale = 0;
+    for k in [l.k_tax, l.k_sales].into_iter().flatten() {
+        if k.scale() > FACTOR_SCALE_LIMIT || k.mantissa().abs() >= FACTOR_LIMIT {
+            return None;
+        }
+        scale = scale.max(k.scale());
+    }
+    Some(scale)
 }
 
 impl Factor {
-    /// `None` for a factor so fine that its product with an amount in fen would pass the 28
-    /// decimals of `Decimal`.
-    fn new(k: Option<Decimal>) -> Option<Option<Factor>> {
-        match k {
-            None => Some(None),
-            Some(k) if k.scale() <= 26 => {
-                Some(Some(Factor { mantissa: k.mantissa(), scale: k.scale() }))
-            }
-            Some(_) => None,
-        }
+    fn new(k: Decimal, scale: u32) -> Factor {
+        Factor { scaled: k.mantissa() * 10_i128.pow(scale - k.scale()) }
     }
 }
 
@@ -97,11 +110,15 @@ impl Factor {
 #[derive(Debug, Clone)]
 pub(super) struct Screen {
     pub amount_min: i128,
-    pub amount_max: i128,
     pub collateral: Collateral,
+    /// Whether the product names no industries: no need to read its industry rule.
+    pub every_industry: bool,
+    /// Bit `r` set when the product prices the grade of rank `r` (ranks from 64 on: never).
+    pub priced_grades: u64,
     /// Rank of the worst grade admitted; `None` when the product sets none the model knows.
     pub min_grade: Option<usize>,
-    pub tax_grades: Option<Vec<TaxGrade>>,
+    /// The tax grades admitted, as a mask of [`tax_grade_bit`]s.
+    pub tax_grades: Option<u32>,
     pub min_years: Option<u32>,
     pub min_tax_paid: Option<i128>,
     pub payment_within_months: Option<u32>,
@@ -113,11 +130,18 @@ pub(super) struct Screen {
     pub max_revenue: Option<i128>,
     pub max_circle: Option<u32>,
     pub unlinked_guarantor: bool,
-    /// By grade rank, the grade cap (0 for a grade the product does not name); empty when the
-    /// product has no grade caps.
+    /// 10^(limit scale): the bounds below are in units of 10^-(limit scale) fen.
+    pub unit: i128,
+    /// The product cap, scaled.
+    pub cap: i128,
+    /// The smallest loan, scaled: the floor of the limit.
+    pub floor: i128,
+    /// By grade rank, the grade cap, scaled (0 for a grade the product does not name); empty
+    /// when the product has no grade caps.
     pub grade_caps: Vec<i128>,
     pub k_tax: Option<Factor>,
     pub k_sales: Option<Factor>,
+    /// Total debt allowed, in fen (not scaled).
     pub max_debt: Option<i128>,
 }
 
@@ -128,18 +152,31 @@ impl Screen {
         // `Some(None)` is "not set"; `None` is "set but not whole fen".
         let opt = |a: Option<Amount>| a.map_or(Some(None), |a| fen(a.value()).map(Some));
         let rank = |g: &str| grades.iter().position(|x| x == g);
+        let scale = limit_scale(l)?;
+        let unit = 10_i128.pow(scale);
         let grade_caps = if l.grade_caps.is_empty() {
             Vec::new()
         } else {
             let cap = |g: &String| l.grade_caps.get(g).map_or(Some(0), |a| fen(a.value()));
-            grades.iter().map(cap).collect::<Option<Vec<i128>>>()?
+            let caps = grades.iter().map(cap).collect::<Option<Vec<i128>>>()?;
+            caps.into_iter().map(|c| c * unit).collect()
         };
+        let (amount_min, amount_max) = (fen(p.amount.min.value())?, fen(p.amount.max.value())?);
         Some(Screen {
-            amount_min: fen(p.amount.min.value())?,
-            amount_max: fen(p.amount.max.value())?,
+            amount_min,
+            unit,
+            cap: amount_max * unit,
+            floor: amount_min * unit,
             collateral: p.collateral,
             min_grade: c.min_grade.as_deref().and_then(rank),
-            tax_grades: c.tax_grades.clone(),
+            every_industry: p.industries.include.is_empty() && p.industries.exclude.is_empty(),
+            priced_grades: (grades.iter().enumerate().take(64))
+                .filter(|(_, g)| p.rate.spread_for(g).is_some())
+                .fold(0, |mask, (r, _)| mask | 1 << r),
+            tax_grades: c
+                .tax_grades
+                .as_ref()
+                .map(|a| a.iter().fold(0, |m, &g| m | tax_grade_bit(g))),
             min_years: c.min_years_established,
             min_tax_paid: opt(c.min_tax_paid_12m)?,
             payment_within_months: c.tax_payment_within_months,
@@ -152,16 +189,22 @@ impl Screen {
             max_circle: c.max_guarantee_circle_size,
             unlinked_guarantor: c.guarantor_not_closely_linked,
             grade_caps,
-            k_tax: Factor::new(l.k_tax)?,
-            k_sales: Factor::new(l.k_sales)?,
+            k_tax: l.k_tax.map(|k| Factor::new(k, scale)),
+            k_sales: l.k_sales.map(|k| Factor::new(k, scale)),
             max_debt: opt(l.max_total_debt)?,
         })
     }
 }
 
-/// Amounts at or beyond this many fen (about 1.2e25 yuan) are left to the reference path, so
-/// that sums, differences and products of two of them never overflow an `i128`.
-const FEN_LIMIT: i128 = 1 << 90;
+/// A tax grade's bit in a mask of grades.
+pub(super) fn tax_grade_bit(grade: TaxGrade) -> u32 {
+    TaxGrade::ALL.iter().position(|&g| g == grade).map_or(0, |i| 1 << (i % 32))
+}
+
+/// Amounts at or beyond this many fen (about 4.6e16 yuan) are left to the reference path, so
+/// that the screen's sums, differences and scaled products never overflow an `i128` and its
+/// ratios convert to `f64` from an `i64`.
+const FEN_LIMIT: i128 = 1 << 62;
 
 /// The amount in whole fen, if it is one (at most two decimals once trailing zeros go).
 pub(super) fn fen(value: Decimal) -> Option<i128> {

@@ -9,7 +9,7 @@
 //!
 //! [`conditions::check_into`]: super::conditions::check_into
 
-use super::compiled::{Factor, Screen, fen};
+use super::compiled::{Screen, fen, tax_grade_bit};
 use super::conditions::{dishonest_listing, owes_tax};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
@@ -17,7 +17,6 @@ use super::product::Collateral;
 use crate::date::{Date, whole_months, whole_years};
 use crate::evaluate::Evaluation;
 use crate::num::Amount;
-use crate::record::TaxGrade;
 
 /// What the screen reads of one demand, computed once for all its candidates; fen for money.
 #[derive(Debug, Clone)]
@@ -27,7 +26,8 @@ pub(super) struct FirmFacts {
     /// Rank of the evaluation's grade.
     pub grade: usize,
     grade_count: usize,
-    tax_grade: Option<TaxGrade>,
+    /// The latest tax grade's bit; 0 when none is known.
+    tax_grade: u32,
     years: u32,
     tax_paid: Option<i128>,
     months_since_payment: Option<u32>,
@@ -65,7 +65,7 @@ impl FirmFacts {
             collateral: demand.collateral,
             grade: grades.iter().position(|g| g.as_str() == &*evaluation.grade)?,
             grade_count: grades.len().max(1),
-            tax_grade: e.ratings.latest_tax_grade().map(|(_, g)| g),
+            tax_grade: e.ratings.latest_tax_grade().map_or(0, |(_, g)| tax_grade_bit(g)),
             years: whole_years(e.established_on, as_of),
             tax_paid: opt(f.tax_paid_12m)?,
             months_since_payment: f.last_tax_payment_on.map(|last| whole_months(last, as_of)),
@@ -79,6 +79,13 @@ impl FirmFacts {
             guarantee_backed: demand.collateral == Collateral::Guarantee,
             guarantor_closely_linked: facts.guarantor_closely_linked,
         })
+    }
+}
+
+impl FirmFacts {
+    /// Whether a product with this screen prices the firm's grade.
+    pub fn priced(&self, s: &Screen) -> bool {
+        self.grade < 64 && s.priced_grades & (1 << self.grade) != 0
     }
 }
 
@@ -105,37 +112,40 @@ impl Verdict {
     }
 
     /// A measured gap: `short` relative to `required` (1 when nothing is required).
-    fn short(&mut self, short: i128, required: i128) {
+    fn short(&mut self, short: i128, required: i128, exactness: bool) {
         self.failed += 1;
         if required == 0 {
             self.closeness += 1.0;
             return;
         }
-        // Integer to float conversions: an approximation, recorded as such unless exact.
-        #[allow(clippy::cast_precision_loss)]
-        let ratio = short as f64 / required as f64;
-        self.closeness += ratio;
-        let scaled = short.checked_mul(1 << EXACT_BITS);
-        self.exact &=
-            scaled.is_some_and(|n| n % required == 0 && (n / required).abs() < EXACT_BELOW);
-    }
-
-    fn at_most(&mut self, allowed: Option<i128>, actual: Option<i128>) {
-        let Some(allowed) = allowed else { return };
-        match actual {
-            Some(a) if a <= allowed => {}
-            Some(a) => self.short(a - allowed, allowed),
-            None => self.fail(),
+        self.closeness += float(short) / float(required);
+        // A division of `i128`s is costly: only contenders for the near misses ask for it.
+        if exactness {
+            let scaled = short.checked_mul(1 << EXACT_BITS);
+            self.exact &=
+                scaled.is_some_and(|n| n % required == 0 && (n / required).abs() < EXACT_BELOW);
         }
     }
 }
 
-/// Screens a product for a firm; `None` when the limit arithmetic leaves the range where it
-/// is exact, and the reference path decides.
-pub(super) fn screen(s: &Screen, f: &FirmFacts) -> Option<Verdict> {
-    let mut v = Verdict { failed: 0, closeness: 0.0, exact: true };
+/// Integer to float, from an `i64` (one instruction) when it fits; an approximation, which
+/// [`Verdict::exact`] accounts for.
+#[allow(clippy::cast_precision_loss)]
+fn float(n: i128) -> f64 {
+    match i64::try_from(n) {
+        Ok(n) => n as f64,
+        Err(_) => n as f64,
+    }
+}
+
+/// Screens a product for a firm. `exactness` asks whether the closeness is exact (a few
+/// divisions more); without it, `exact` is false. `None` when a bound leaves the range where
+/// the screen is exact, and the reference path decides.
+pub(super) fn screen(s: &Screen, f: &FirmFacts, exactness: bool) -> Option<Verdict> {
+    let mut v = Verdict { failed: 0, closeness: 0.0, exact: exactness };
+    let x = exactness;
     if f.amount < s.amount_min {
-        v.short(s.amount_min - f.amount, s.amount_min);
+        v.short(s.amount_min - f.amount, s.amount_min, x);
     }
     if f.collateral < s.collateral {
         v.fail();
@@ -143,85 +153,79 @@ pub(super) fn screen(s: &Screen, f: &FirmFacts) -> Option<Verdict> {
     if let Some(need) = s.min_grade
         && f.grade > need
     {
-        v.short(to_i128(f.grade - need), to_i128(f.grade_count));
+        v.short(to_i128(f.grade - need), to_i128(f.grade_count), x);
     }
     if let Some(admitted) = &s.tax_grades
-        && !f.tax_grade.is_some_and(|g| admitted.contains(&g))
+        && admitted & f.tax_grade == 0
     {
         v.fail();
     }
     if let Some(years) = s.min_years
         && f.years < years
     {
-        v.short(i128::from(years - f.years), i128::from(years));
+        v.short(i128::from(years - f.years), i128::from(years), x);
     }
     if let Some(min) = s.min_tax_paid {
         match f.tax_paid {
             Some(a) if a >= min => {}
-            Some(a) => v.short(min - a, min),
+            Some(a) => v.short(min - a, min, x),
             None => v.fail(),
         }
     }
     if let Some(months) = s.payment_within_months {
         match f.months_since_payment {
             Some(since) if since < months => {}
-            Some(since) => v.short(i128::from(since + 1 - months), i128::from(months)),
+            Some(since) => v.short(i128::from(since + 1 - months), i128::from(months), x),
             None => v.fail(),
         }
     }
     if s.no_tax_arrears && f.tax_arrears > 0 {
-        v.short(i128::from(f.tax_arrears), 1);
+        v.short(i128::from(f.tax_arrears), 1, x);
     }
     if s.no_dishonest_listing && f.dishonest_listings > 0 {
-        v.short(i128::from(f.dishonest_listings), 1);
+        v.short(i128::from(f.dishonest_listings), 1, x);
     }
-    v.at_most(s.max_loans, f.loans);
-    v.at_most(s.max_capital, f.capital);
-    v.at_most(s.max_staff.map(i128::from), f.staff.map(i128::from));
-    v.at_most(s.max_revenue, f.revenue);
-    v.at_most(s.max_circle.map(i128::from), f.circle.map(i128::from));
+    let mut at_most = |allowed: Option<i128>, actual: Option<i128>| {
+        let Some(allowed) = allowed else { return };
+        match actual {
+            Some(a) if a <= allowed => {}
+            Some(a) => v.short(a - allowed, allowed, x),
+            None => v.fail(),
+        }
+    };
+    at_most(s.max_loans, f.loans);
+    at_most(s.max_capital, f.capital);
+    at_most(s.max_staff.map(i128::from), f.staff.map(i128::from));
+    at_most(s.max_revenue, f.revenue);
+    at_most(s.max_circle.map(i128::from), f.circle.map(i128::from));
     if s.unlinked_guarantor && f.guarantee_backed && f.guarantor_closely_linked != Some(false) {
         v.fail();
     }
-    limit(s, f, &mut v)?;
+    let least = least_bound(s, f)?;
+    if least < s.floor {
+        v.short(s.floor - least, s.floor, x);
+    }
     Some(v)
 }
 
-/// The limit condition: the smallest bound against the product's smallest loan, every bound
-/// scaled to the finest decimal scale of the product's factors so that it stays an integer.
-fn limit(s: &Screen, f: &FirmFacts, v: &mut Verdict) -> Option<()> {
-    let scale = [s.k_tax, s.k_sales].iter().flatten().map(|k| k.scale).max().unwrap_or(0);
-    let unit = 10_i128.checked_pow(scale)?;
-    let mut least = s.amount_max.checked_mul(unit)?;
-    let mut bound = |value: i128| least = least.min(value);
+/// The smallest bound of the limit, in the product's scaled units. Amounts are below 2^62
+/// fen and factors below 2^51 once scaled, so no product here overflows.
+fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
+    let mut least = s.cap;
     if !s.grade_caps.is_empty() {
-        bound(s.grade_caps.get(f.grade)?.checked_mul(unit)?);
+        least = least.min(*s.grade_caps.get(f.grade)?);
     }
     if let Some(k) = s.k_tax {
-        bound(multiple(k, f.tax_paid.unwrap_or(0), scale)?);
+        least = least.min(k.scaled * f.tax_paid.unwrap_or(0));
     }
     if let Some(k) = s.k_sales {
-        bound(multiple(k, f.revenue.unwrap_or(0), scale)?);
+        least = least.min(k.scaled * f.revenue.unwrap_or(0));
     }
     if let Some(max) = s.max_debt {
         let headroom = f.loans.map_or(0, |loans| (max - loans).max(0));
-        bound(headroom.checked_mul(unit)?);
+        least = least.min(headroom * s.unit);
     }
-    let floor = s.amount_min.checked_mul(unit)?;
-    if least < floor {
-        v.short(floor - least, floor);
-    }
-    Some(())
-}
-
-/// `k × value` in units of 10^-scale fen; `None` beyond where `Decimal` multiplies exactly
-/// (a 96-bit mantissa), where the reference saturates or rounds.
-fn multiple(k: Factor, value: i128, scale: u32) -> Option<i128> {
-    let product = k.mantissa.checked_mul(value)?;
-    if product.unsigned_abs() >= 1 << 96 {
-        return None;
-    }
-    product.checked_mul(10_i128.checked_pow(scale - k.scale)?)
+    Some(least)
 }
 
 fn to_i128(n: usize) -> i128 {

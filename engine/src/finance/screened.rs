@@ -10,14 +10,14 @@ use super::compiled::{CompiledCatalog, CompiledProduct};
 use super::conditions::Firm;
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
-use super::limit::{self, Bound};
+use super::limit::{self, Bound, BoundKind};
 use super::matching::{
     self, DemandMatch, MatchOptions, Names, Offer, Priced, measure, worded_near_miss,
 };
 use super::product::{Catalog, Product};
 use super::screen::{FirmFacts, Verdict, screen};
 use crate::date::Date;
-use crate::evaluate::Evaluation;
+use crate::evaluate::{Evaluation, Label};
 
 /// The catalog as matching reads it: products and their compiled form, index for index.
 pub(super) struct Compiled<'c> {
@@ -57,7 +57,18 @@ pub(super) fn match_indexed(
     let mut eligible = Vec::new();
     let mut misses = Vec::new();
     let mut buffer = Vec::new();
+    let mut words = Words::new();
     for &index in candidates {
+        let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
+        if let Some(s) = screen_of
+            && s.every_industry
+            && let Some(verdict) = screen(s, &figures, false)
+            && !(verdict.failed == 0 && figures.priced(s))
+        {
+            // The common case, read from the screen alone: a miss.
+            misses.push(Miss { index, verdict });
+            continue;
+        }
         let (Some(product), Some(compiled)) =
             (c.catalog.products().get(index), c.compiled.products.get(index))
         else {
@@ -66,7 +77,7 @@ pub(super) fn match_indexed(
         if !product.industries.admits(e.industry.as_ref()) {
             continue;
         }
-        let verdict = match compiled.screen.as_ref().and_then(|s| screen(s, &figures)) {
+        let verdict = match screen_of.and_then(|s| screen(s, &figures, false)) {
             Some(v) => v,
             None => {
                 let (count, sum) = measure(product, &firm, &mut buffer);
@@ -76,13 +87,13 @@ pub(super) fn match_indexed(
         };
         match compiled.spread.get(figures.grade).copied().flatten() {
             Some(spread) if verdict.failed == 0 => {
-                let priced = price(product, compiled, &firm, figures.grade, spread);
+                let priced = price(product, compiled, &firm, (figures.grade, spread), &mut words);
                 eligible.push(offer(product, compiled, demand, options, priced));
             }
             _ => misses.push(Miss { index, verdict }),
         }
     }
-    let near_misses = closest(c, &firm, misses, options.near_misses)
+    let near_misses = closest(c, (&firm, &figures), misses, options.near_misses)
         .into_iter()
         .filter_map(|i| Some((c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
         .map(|(product, compiled)| worded_near_miss(product, names(compiled), &firm))
@@ -110,8 +121,8 @@ fn price(
     product: &Product,
     compiled: &CompiledProduct,
     firm: &Firm<'_>,
-    grade_rank: usize,
-    spread: Decimal,
+    (grade_rank, spread): (usize, Decimal),
+    words: &mut Words,
 ) -> Priced {
     let e = &firm.demand.enterprise;
     let grade = &firm.evaluation.grade;
@@ -124,13 +135,32 @@ fn price(
         .reduce(least)
         .unwrap_or(Bound { bound: limit::BoundKind::ProductCap, value: Decimal::ZERO });
     let explanation = match binding.bound {
-        limit::BoundKind::ProductCap => Some(compiled.cap_explanation.clone()),
-        limit::BoundKind::GradeCap => compiled.grade_cap_explanations.get(grade_rank).cloned(),
-        _ => None,
+        BoundKind::ProductCap => Some(compiled.cap_explanation.clone()),
+        BoundKind::GradeCap => compiled.grade_cap_explanations.get(grade_rank).cloned(),
+        kind => {
+            // Worded from the firm's figures and one product parameter: products sharing
+            // the parameter share the words.
+            let l = &product.limit;
+            let parameter = match kind {
+                BoundKind::TaxMultiple => l.k_tax,
+                BoundKind::SalesMultiple => l.k_sales,
+                _ => l.max_total_debt.map(|a| a.value()),
+            };
+            let key = (kind, parameter.unwrap_or_default());
+            let known = words.iter().find(|(k, _)| *k == key).map(|(_, label)| label.clone());
+            known.or_else(|| {
+                let label = limit::explain(binding, product, e, grade);
+                words.push((key, label.clone()));
+                Some(label)
+            })
+        }
     }
     .unwrap_or_else(|| limit::explain(binding, product, e, grade));
     Priced { bounds, binding, explanation, spread }
 }
+
+/// Explanations of a demand's bounds already worded, by bound kind and product parameter.
+type Words = Vec<((BoundKind, Decimal), Label)>;
 
 /// The indices of the `keep` closest misses, closest first: fewest failed conditions, then
 /// smallest sum of relative gaps, then product id, as the reference orders them.
@@ -138,7 +168,12 @@ fn price(
 /// The screen's `f64` sums pick the contenders: every miss that could rank among the first
 /// `keep` once rounding is accounted for. When all contenders' sums are exact, they order
 /// them; otherwise the contenders are measured again by the reference path, in `Decimal`.
-fn closest(c: &Compiled<'_>, firm: &Firm<'_>, mut misses: Vec<Miss>, keep: usize) -> Vec<usize> {
+fn closest(
+    c: &Compiled<'_>,
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    mut misses: Vec<Miss>,
+    keep: usize,
+) -> Vec<usize> {
     let keep = keep.min(misses.len());
     if keep == 0 {
         return Vec::new();
@@ -156,6 +191,13 @@ fn closest(c: &Compiled<'_>, firm: &Firm<'_>, mut misses: Vec<Miss>, keep: usize
         v.failed < failed || (v.failed == failed && (!trusted || v.closeness <= margin))
     });
     let id = |m: &Miss| c.compiled.products.get(m.index).map(|p| &*p.id);
+    // The screen again, now telling whether each contender's closeness is exact.
+    for m in &mut misses {
+        let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
+        if let Some(v) = screen_of.and_then(|s| screen(s, figures, true)) {
+            m.verdict = v;
+        }
+    }
     if misses.iter().all(|m| m.verdict.exact) {
         misses.sort_unstable_by(|a, b| approx(a, b).then_with(|| id(a).cmp(&id(b))));
         return misses.iter().take(keep).map(|m| m.index).collect();
