@@ -13,10 +13,10 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::limit::{self, Bound, BoundKind};
-use super::product::{Catalog, Collateral, Product};
+use super::product::{Catalog, Collateral, Industries, Product};
 use crate::evaluate::Label;
 use crate::num::Amount;
-use crate::record::TaxGrade;
+use crate::record::{Industry, TaxGrade};
 
 /// The products of a catalog, compiled, in catalog order. The screens, read for every
 /// candidate, are kept apart from what only offers and near misses read, so that a demand's
@@ -111,8 +111,8 @@ impl Factor {
 pub(super) struct Screen {
     pub amount_min: i128,
     pub collateral: Collateral,
-    /// Whether the product names no industries: no need to read its industry rule.
-    pub every_industry: bool,
+    /// The industries served.
+    pub industries: IndustryRule,
     /// Bit `r` set when the product prices the grade of rank `r` (ranks from 64 on: never).
     pub priced_grades: u64,
     /// Rank of the worst grade admitted; `None` when the product sets none the model knows.
@@ -169,7 +169,7 @@ impl Screen {
             floor: amount_min * unit,
             collateral: p.collateral,
             min_grade: c.min_grade.as_deref().and_then(rank),
-            every_industry: p.industries.include.is_empty() && p.industries.exclude.is_empty(),
+            industries: IndustryRule::new(&p.industries)?,
             priced_grades: (grades.iter().enumerate().take(64))
                 .filter(|(_, g)| p.rate.spread_for(g).is_some())
                 .fold(0, |mask, (r, _)| mask | 1 << r),
@@ -194,6 +194,63 @@ impl Screen {
             max_debt: opt(l.max_total_debt)?,
         })
     }
+}
+
+/// The most industry prefixes of each list the screen holds; a longer list (none in
+/// practice) sends the product through the reference path.
+const PREFIXES: usize = 4;
+
+/// Industry prefixes packed into integers, so that "code starts with prefix" is a mask and
+/// a comparison, without reading the product's strings.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct IndustryRule {
+    /// `(packed prefix, mask of its length)`; the first `included` are in use.
+    include: [(u64, u64); PREFIXES],
+    included: u8,
+    exclude: [(u64, u64); PREFIXES],
+    excluded: u8,
+}
+
+impl IndustryRule {
+    fn new(rule: &Industries) -> Option<IndustryRule> {
+        let pack_all = |codes: &[Industry]| -> Option<([(u64, u64); PREFIXES], u8)> {
+            let mut out = [(0, 0); PREFIXES];
+            if codes.len() > PREFIXES {
+                return None;
+            }
+            for (slot, code) in out.iter_mut().zip(codes) {
+                let packed = industry_code(code)?;
+                let len = u32::try_from(code.as_str().len()).ok()?;
+                *slot = (packed, u64::MAX << (8 * (8 - len)));
+            }
+            Some((out, u8::try_from(codes.len()).ok()?))
+        };
+        let (include, included) = pack_all(&rule.include)?;
+        let (exclude, excluded) = pack_all(&rule.exclude)?;
+        Some(IndustryRule { include, included, exclude, excluded })
+    }
+
+    /// As [`Industries::admits`], for a code packed by [`industry_code`].
+    pub fn admits(&self, industry: Option<u64>) -> bool {
+        let (include, exclude) = (
+            &self.include[..usize::from(self.included)],
+            &self.exclude[..usize::from(self.excluded)],
+        );
+        let Some(code) = industry else {
+            return include.is_empty() && exclude.is_empty();
+        };
+        let under = |&(prefix, mask): &(u64, u64)| code & mask == prefix;
+        (include.is_empty() || include.iter().any(under)) && !exclude.iter().any(under)
+    }
+}
+
+/// An industry code (at most 5 ASCII bytes) packed from the top byte down, zeros after it.
+pub(super) fn industry_code(code: &Industry) -> Option<u64> {
+    let bytes = code.as_str().as_bytes();
+    if bytes.is_empty() || bytes.len() > 8 {
+        return None;
+    }
+    Some(bytes.iter().enumerate().fold(0, |packed, (i, &b)| packed | u64::from(b) << (8 * (7 - i))))
 }
 
 /// A tax grade's bit in a mask of grades.
@@ -231,5 +288,29 @@ mod tests {
         assert_eq!(f("1000000"), Some(100_000_000));
         assert_eq!(f("0.001"), None);
         assert_eq!(f("79228162514264337593543950335"), None);
+    }
+
+    #[test]
+    fn packed_industry_rules_admit_as_the_strings_do() {
+        let codes = |list: &[&str]| list.iter().map(|c| Industry::parse(c).unwrap()).collect();
+        let rules = [
+            Industries::default(),
+            Industries { include: codes(&["C"]), exclude: Vec::new() },
+            Industries { include: codes(&["C39", "F"]), exclude: codes(&["C3911"]) },
+            Industries { include: Vec::new(), exclude: codes(&["K70", "L72", "H62"]) },
+        ];
+        let firms = [None, Some("C"), Some("C3911"), Some("C3912"), Some("C34"), Some("K7010")];
+        for rule in &rules {
+            let packed = IndustryRule::new(rule).unwrap();
+            for firm in firms {
+                let industry = firm.map(|c| Industry::parse(c).unwrap());
+                let code = industry.as_ref().map(|i| industry_code(i).unwrap());
+                assert_eq!(
+                    packed.admits(code),
+                    rule.admits(industry.as_ref()),
+                    "{rule:?} {firm:?}"
+                );
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@
 //!
 //! [`conditions::check_into`]: super::conditions::check_into
 
-use super::compiled::{Screen, fen, tax_grade_bit};
+use super::compiled::{Screen, fen, industry_code, tax_grade_bit};
 use super::conditions::{dishonest_listing, owes_tax};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
@@ -21,6 +21,8 @@ use crate::num::Amount;
 /// What the screen reads of one demand, computed once for all its candidates; fen for money.
 #[derive(Debug, Clone)]
 pub(super) struct FirmFacts {
+    /// The industry code, packed; `None` when not reported.
+    pub industry: Option<u64>,
     amount: i128,
     collateral: Collateral,
     /// Rank of the evaluation's grade.
@@ -60,7 +62,12 @@ impl FirmFacts {
             let n = e.records.iter().filter(|r| hit(&r.detail)).count();
             u32::try_from(n).unwrap_or(u32::MAX)
         };
+        let industry = match &e.industry {
+            Some(code) => Some(industry_code(code)?),
+            None => None,
+        };
         Some(FirmFacts {
+            industry,
             amount: fen(demand.amount.value())?,
             collateral: demand.collateral,
             grade: grades.iter().position(|g| g.as_str() == &*evaluation.grade)?,

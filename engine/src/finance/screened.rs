@@ -60,21 +60,24 @@ pub(super) fn match_indexed(
     let mut words = Words::new();
     for &index in candidates {
         let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
-        if let Some(s) = screen_of
-            && s.every_industry
-            && let Some(verdict) = screen(s, &figures, false)
-            && !(verdict.failed == 0 && figures.priced(s))
-        {
-            // The common case, read from the screen alone: a miss.
-            misses.push(Miss { index, verdict });
-            continue;
+        if let Some(s) = screen_of {
+            if !s.industries.admits(figures.industry) {
+                continue;
+            }
+            if let Some(verdict) = screen(s, &figures, false)
+                && !(verdict.failed == 0 && figures.priced(s))
+            {
+                // The common case, read from the screen alone: a miss.
+                misses.push(Miss { index, verdict });
+                continue;
+            }
         }
         let (Some(product), Some(compiled)) =
             (c.catalog.products().get(index), c.compiled.products.get(index))
         else {
             continue;
         };
-        if !product.industries.admits(e.industry.as_ref()) {
+        if screen_of.is_none() && !product.industries.admits(e.industry.as_ref()) {
             continue;
         }
         let verdict = match screen_of.and_then(|s| screen(s, &figures, false)) {
@@ -133,7 +136,7 @@ fn price(
         .iter()
         .copied()
         .reduce(least)
-        .unwrap_or(Bound { bound: limit::BoundKind::ProductCap, value: Decimal::ZERO });
+        .unwrap_or(Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO });
     let explanation = match binding.bound {
         BoundKind::ProductCap => Some(compiled.cap_explanation.clone()),
         BoundKind::GradeCap => compiled.grade_cap_explanations.get(grade_rank).cloned(),
