@@ -322,20 +322,18 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
         gaps.extend(recent_payment(x, months, f.last_tax_payment_on, firm.as_of));
     }
     if c.no_tax_arrears {
-        let owed = |r: &RecordDetail| matches!(r, RecordDetail::Arrears(a) if a.arrears == ArrearsKind::Tax && a.paid_on.is_none_or(|p| p > firm.as_of));
         gaps.extend(records(
             ConditionId::TaxArrears,
             firm,
-            owed,
+            |r| owes_tax(r, firm.as_of),
             ["欠税", "outstanding tax arrears"],
         ));
     }
     if c.no_dishonest_listing {
-        let listed = |r: &RecordDetail| matches!(r, RecordDetail::Listing(l) if matches!(l.list, ListKind::DishonestDebtor | ListKind::SeriousViolation | ListKind::MajorTaxViolation) && l.listed_on <= firm.as_of && l.removed_on.is_none_or(|x| x > firm.as_of));
         gaps.extend(records(
             ConditionId::DishonestListing,
             firm,
-            listed,
+            |r| dishonest_listing(r, firm.as_of),
             ["严重失信名单在列", "active serious-dishonesty listing"],
         ));
     }
@@ -382,6 +380,16 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
         ));
     }
     gaps.extend(graph_facts::check(product, firm));
+}
+
+/// Whether a record is tax arrears still unpaid on `as_of`.
+pub(super) fn owes_tax(r: &RecordDetail, as_of: Date) -> bool {
+    matches!(r, RecordDetail::Arrears(a) if a.arrears == ArrearsKind::Tax && a.paid_on.is_none_or(|p| p > as_of))
+}
+
+/// Whether a record is an entry on a serious-dishonesty list in force on `as_of`.
+pub(super) fn dishonest_listing(r: &RecordDetail, as_of: Date) -> bool {
+    matches!(r, RecordDetail::Listing(l) if matches!(l.list, ListKind::DishonestDebtor | ListKind::SeriousViolation | ListKind::MajorTaxViolation) && l.listed_on <= as_of && l.removed_on.is_none_or(|x| x > as_of))
 }
 
 /// The limit condition, checked once the limit is known.

@@ -95,10 +95,7 @@ pub(super) fn explain(bound: Bound, product: &Product, firm: &Enterprise, grade:
     let k = |k: Option<Decimal>| k.unwrap_or_default().normalize();
     let limit = yuan(bound.value);
     let (zh, en) = match bound.bound {
-        BoundKind::ProductCap => ("产品最高额度".to_owned(), "the product cap".to_owned()),
-        BoundKind::GradeCap => {
-            (format!("信用等级 {grade} 的额度上限"), format!("the cap for credit grade {grade}"))
-        }
+        BoundKind::ProductCap | BoundKind::GradeCap => return explain_cap(bound, grade),
         BoundKind::TaxMultiple => {
             let (k, tax) = (k(product.limit.k_tax), shown(f.tax_paid_12m));
             (format!("{k} × 近12个月纳税 {tax}"), format!("{k} × tax paid in 12 months {tax}"))
@@ -118,6 +115,24 @@ pub(super) fn explain(bound: Bound, product: &Product, firm: &Enterprise, grade:
             )
         }
     };
+    worded(&limit, &zh, &en)
+}
+
+/// The explanation of a cap (the product's, or a grade's): it does not depend on the firm's
+/// figures, so a matcher words it once per product and grade rather than once per offer.
+pub(super) fn explain_cap(bound: Bound, grade: &str) -> Label {
+    let limit = yuan(bound.value);
+    match bound.bound {
+        BoundKind::GradeCap => worded(
+            &limit,
+            &format!("信用等级 {grade} 的额度上限"),
+            &format!("the cap for credit grade {grade}"),
+        ),
+        _ => worded(&limit, "产品最高额度", "the product cap"),
+    }
+}
+
+fn worded(limit: &str, zh: &str, en: &str) -> Label {
     Label {
         zh: Arc::from(format!("估算额度 {limit}，受限于{zh}")),
         en: Arc::from(format!("estimated limit {limit}, set by {en}")),

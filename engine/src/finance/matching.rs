@@ -71,11 +71,11 @@ impl Default for MatchOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Offer {
     /// Product id.
-    pub product: String,
+    pub product: Arc<str>,
     /// Bank.
-    pub bank: String,
+    pub bank: Arc<str>,
     /// Product name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Estimated limit, yuan: the smallest of `bounds`.
     #[serde(with = "crate::num::decimal")]
     pub limit: Decimal,
@@ -99,11 +99,11 @@ pub struct Offer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NearMiss {
     /// Product id.
-    pub product: String,
+    pub product: Arc<str>,
     /// Bank.
-    pub bank: String,
+    pub bank: Arc<str>,
     /// Product name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Failed conditions.
     pub failed: Vec<Gap>,
     /// Whether the improvement plan closes every failed condition.
@@ -143,7 +143,8 @@ impl DemandMatch {
     }
 }
 
-/// Matches a demand against the given candidate products (indices into the catalog).
+/// Matches a demand against the given candidate products (indices into the catalog): the
+/// reference path, condition by condition in `Decimal`, that the screened path must equal.
 pub(super) fn match_candidates(
     catalog: &Catalog,
     options: &MatchOptions,
@@ -163,32 +164,20 @@ pub(super) fn match_candidates(
         if !product.in_scope(e.region_code(), e.industry.as_ref()) {
             continue;
         }
-        failed.clear();
-        conditions::check_into(product, &firm, &mut failed);
-        let binding = limit::binding_of(product, e, &evaluation.grade);
-        failed.extend(conditions::limit_gap(false, product, binding.value));
+        let (count, sum) = measure(product, &firm, &mut failed);
         let spread = product.rate.spread_for(&evaluation.grade);
         match spread {
-            Some(spread) if failed.is_empty() => {
+            Some(spread) if count == 0 => {
                 let bounds = limit::bounds(product, e, &evaluation.grade);
+                let binding = limit::binding_of(product, e, &evaluation.grade);
                 let explanation = limit::explain(binding, product, e, &evaluation.grade);
-                eligible.push(offer(
-                    product,
-                    demand,
-                    options,
-                    (bounds, binding, explanation),
-                    spread,
-                ));
+                let names = Names::of(product);
+                let priced = Priced { bounds, binding, explanation, spread };
+                eligible.push(offer(product, names, demand, options, priced));
             }
-            _ => {
-                let add =
-                    |sum: Decimal, g: &Gap| sum.checked_add(g.relative).unwrap_or(Decimal::MAX);
-                misses.push((failed.len(), failed.iter().fold(Decimal::ZERO, add), product));
-            }
+            _ => misses.push((count, sum, product)),
         }
     }
-    let order = &options.order;
-    eligible.sort_by(|a, b| rank(order, a, b));
     // The closest few, without sorting every miss: ids are unique, so the order is total.
     let closest = |a: &(usize, Decimal, &Product), b: &(usize, Decimal, &Product)| {
         (a.0, a.1, &a.2.id).cmp(&(b.0, b.1, &b.2.id))
@@ -199,19 +188,56 @@ pub(super) fn match_candidates(
     }
     misses.truncate(keep);
     misses.sort_unstable_by(closest);
-    let firm = Firm { explain: true, ..firm };
-    let near_misses = misses
-        .into_iter()
-        .map(|(_, _, product)| {
-            let mut failed = conditions::check(product, &firm);
-            let binding = limit::binding_of(product, e, &evaluation.grade);
-            failed.extend(conditions::limit_gap(true, product, binding.value));
-            near_miss(product, failed)
-        })
-        .collect();
+    let near_misses =
+        misses.into_iter().map(|(_, _, p)| worded_near_miss(p, Names::of(p), &firm)).collect();
+    result(options, demand, evaluation, as_of, eligible, near_misses)
+}
+
+/// The failed conditions of a product, measured but not worded: their count and the sum of
+/// their relative gaps, which orders near misses. `failed` is a buffer reused across products.
+pub(super) fn measure(
+    product: &Product,
+    firm: &Firm<'_>,
+    failed: &mut Vec<Gap>,
+) -> (usize, Decimal) {
+    let e = &firm.demand.enterprise;
+    failed.clear();
+    conditions::check_into(product, firm, failed);
+    let binding = limit::binding_of(product, e, &firm.evaluation.grade);
+    failed.extend(conditions::limit_gap(false, product, binding.value));
+    let add = |sum: Decimal, g: &Gap| sum.checked_add(g.relative).unwrap_or(Decimal::MAX);
+    (failed.len(), failed.iter().fold(Decimal::ZERO, add))
+}
+
+/// A reported near miss, with every failed condition worded.
+pub(super) fn worded_near_miss(product: &Product, names: Names, firm: &Firm<'_>) -> NearMiss {
+    let e = &firm.demand.enterprise;
+    let firm = Firm { explain: true, ..*firm };
+    let mut failed = conditions::check(product, &firm);
+    let binding = limit::binding_of(product, e, &firm.evaluation.grade);
+    failed.extend(conditions::limit_gap(true, product, binding.value));
+    NearMiss {
+        product: names.id,
+        bank: names.bank,
+        name: names.name,
+        plan_makes_eligible: failed.iter().all(|g| g.closable_by_plan),
+        failed,
+    }
+}
+
+/// The result, eligible offers ranked.
+pub(super) fn result(
+    options: &MatchOptions,
+    demand: &Demand,
+    evaluation: &Evaluation,
+    as_of: Date,
+    mut eligible: Vec<Offer>,
+    near_misses: Vec<NearMiss>,
+) -> DemandMatch {
+    eligible.sort_by(|a, b| rank(&options.order, a, b));
     DemandMatch {
         demand: demand.id.clone(),
-        uscc: e.uscc,
+        uscc: demand.enterprise.uscc,
         as_of,
         reference_rate: options.reference_rate,
         grade: evaluation.grade.clone(),
@@ -222,24 +248,55 @@ pub(super) fn match_candidates(
     }
 }
 
-fn offer(
+/// The names a result repeats for a product.
+pub(super) struct Names {
+    pub id: Arc<str>,
+    pub bank: Arc<str>,
+    pub name: Arc<str>,
+}
+
+impl Names {
+    fn of(product: &Product) -> Names {
+        Names {
+            id: Arc::from(product.id.as_str()),
+            bank: Arc::from(product.bank.as_str()),
+            name: Arc::from(product.name.as_str()),
+        }
+    }
+}
+
+/// What an eligible product offers the firm: its limit's bounds, the binding one explained,
+/// and the rate spread.
+pub(super) struct Priced {
+    pub bounds: Vec<Bound>,
+    pub binding: Bound,
+    pub explanation: Label,
+    pub spread: Decimal,
+}
+
+pub(super) fn offer(
     product: &Product,
+    names: Names,
     demand: &Demand,
     options: &MatchOptions,
-    (bounds, binding, explanation): (Vec<Bound>, Bound, Label),
-    spread: Decimal,
+    priced: Priced,
 ) -> Offer {
+    let Priced { bounds, binding, explanation, spread } = priced;
     let requested = demand.amount.value();
-    let covered = binding.value.min(requested);
-    let coverage = covered.checked_div(requested).unwrap_or(Decimal::ZERO).round_dp(6);
-    let term = product.term_months.clone();
+    // A limit covering the whole request is a coverage of exactly 1, without a division.
+    let coverage = if binding.value >= requested {
+        Decimal::ONE
+    } else {
+        binding.value.checked_div(requested).unwrap_or(Decimal::ZERO).round_dp(6)
+    };
+    let term = &product.term_months;
     let t = demand.term_months;
     let term_gap_months = if t < term.min { term.min - t } else { t.saturating_sub(term.max) };
     let rate = options.reference_rate.percent.checked_add(spread).unwrap_or(Decimal::MAX);
     Offer {
-        product: product.id.clone(),
-        bank: product.bank.clone(),
-        name: product.name.clone(),
+        product: names.id,
+        bank: names.bank,
+        name: names.name,
         limit: binding.value,
         binding: binding.bound,
         bounds,
@@ -247,16 +304,6 @@ fn offer(
         rate_percent: rate,
         coverage,
         term_gap_months,
-    }
-}
-
-fn near_miss(product: &Product, failed: Vec<Gap>) -> NearMiss {
-    NearMiss {
-        product: product.id.clone(),
-        bank: product.bank.clone(),
-        name: product.name.clone(),
-        plan_makes_eligible: failed.iter().all(|g| g.closable_by_plan),
-        failed,
     }
 }
 

@@ -22,6 +22,7 @@
 //! # Ok::<(), xinyong::Error>(())
 //! ```
 
+mod compiled;
 mod conditions;
 mod demand;
 mod graph_facts;
@@ -29,6 +30,8 @@ mod index;
 mod limit;
 mod matching;
 mod product;
+mod screen;
+mod screened;
 pub(crate) mod synthetic;
 mod validate;
 
@@ -48,7 +51,9 @@ use std::io::BufRead;
 use crate::batch::{BatchSummary, LineLimits};
 use crate::date::Date;
 use crate::error::Result;
-use crate::evaluate::Evaluator;
+use crate::evaluate::{Evaluation, Evaluator};
+use compiled::CompiledCatalog;
+use screened::Compiled;
 
 /// A catalog indexed for matching, with an evaluator and the ranking options.
 #[derive(Debug, Clone)]
@@ -56,15 +61,18 @@ pub struct Matcher<'a> {
     evaluator: &'a Evaluator,
     catalog: &'a Catalog,
     index: CatalogIndex,
+    /// The catalog compiled for the screen, index for index.
+    compiled: CompiledCatalog,
     options: MatchOptions,
     /// Where graph facts come from; without it, from the demands.
     graph: Option<&'a GraphSource<'a>>,
 }
 
 impl<'a> Matcher<'a> {
-    /// Indexes the catalog once for many demands.
+    /// Indexes and compiles the catalog once for many demands.
     pub fn new(evaluator: &'a Evaluator, catalog: &'a Catalog, options: MatchOptions) -> Self {
-        Matcher { evaluator, catalog, index: CatalogIndex::new(catalog), options, graph: None }
+        let (index, compiled) = (CatalogIndex::new(catalog), CompiledCatalog::new(catalog));
+        Matcher { evaluator, catalog, index, compiled, options, graph: None }
     }
 
     /// Computes the graph facts of every demand from a relationship graph (guarantee circles
@@ -76,24 +84,27 @@ impl<'a> Matcher<'a> {
     }
 
     /// Evaluates the demand's enterprise on `as_of` and matches it against the index's
-    /// candidates. Fails only when the evaluation fails (a date after `as_of`).
+    /// candidates, screened through the compiled catalog. Fails only when the evaluation fails
+    /// (a date after `as_of`).
     pub fn match_demand(&self, demand: &Demand, as_of: Date) -> Result<DemandMatch> {
+        let (evaluation, facts) = self.firm(demand, as_of)?;
         let candidates = self.index.candidates(&demand.enterprise);
-        self.run(demand, as_of, candidates.into_iter())
+        let c = Compiled { catalog: self.catalog, compiled: &self.compiled };
+        let firm = (&evaluation, facts);
+        Ok(screened::match_indexed(&c, &self.options, demand, firm, as_of, &candidates))
     }
 
-    /// As [`Matcher::match_demand`], but testing every product: the reference the index is
-    /// checked against.
+    /// As [`Matcher::match_demand`], but testing every product, condition by condition in
+    /// `Decimal`: the naive reference that the index and the screen are checked against.
     pub fn match_demand_full_scan(&self, demand: &Demand, as_of: Date) -> Result<DemandMatch> {
-        self.run(demand, as_of, 0..self.catalog.products().len())
+        let (evaluation, facts) = self.firm(demand, as_of)?;
+        let all = 0..self.catalog.products().len();
+        let (c, firm) = (self.catalog, (&evaluation, facts));
+        Ok(matching::match_candidates(c, &self.options, demand, firm, as_of, all))
     }
 
-    fn run(
-        &self,
-        demand: &Demand,
-        as_of: Date,
-        candidates: impl Iterator<Item = usize>,
-    ) -> Result<DemandMatch> {
+    /// The evaluation of the demand's enterprise and its graph facts.
+    fn firm(&self, demand: &Demand, as_of: Date) -> Result<(Evaluation, GraphFacts)> {
         let evaluation = self.evaluator.evaluate(&demand.enterprise, as_of)?;
         let facts = match self.graph {
             Some(source) => {
@@ -103,9 +114,7 @@ impl<'a> Matcher<'a> {
             }
             None => demand.graph_facts,
         };
-        let c = self.catalog;
-        let firm = (&evaluation, facts);
-        Ok(matching::match_candidates(c, &self.options, demand, firm, as_of, candidates))
+        Ok((evaluation, facts))
     }
 
     /// Matches many demands; one result per demand, in order, errors included.

@@ -1,0 +1,316 @@
+//! The catalog compiled once for many demands: what matching reads of each product, in the
+//! form that is cheapest to test per demand.
+//!
+//! Amounts become whole fen (`i128`), so that a condition is an integer comparison rather
+//! than a `Decimal` one with rescaling; the minimum grade becomes a rank; limit factors become
+//! a mantissa and a decimal scale; the strings an offer repeats (id, bank, name) and the
+//! explanations of caps, which do not depend on the firm, are built once and shared. A
+//! product with an amount that is not a whole number of fen has no screen and is checked by
+//! the reference path, so the compiled form never rounds.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::limit::{self, Bound, BoundKind};
+use super::product::{Catalog, Collateral, Industries, Product};
+use crate::evaluate::Label;
+use crate::num::Amount;
+use crate::record::{Industry, TaxGrade};
+
+/// The products of a catalog, compiled, in catalog order. The screens, read for every
+/// candidate, are kept apart from what only offers and near misses read, so that a demand's
+/// candidates touch as little memory as possible.
+#[derive(Debug, Clone)]
+pub(super) struct CompiledCatalog {
+    pub screens: Vec<Option<Screen>>,
+    pub products: Vec<CompiledProduct>,
+}
+
+impl CompiledCatalog {
+    pub fn new(catalog: &Catalog) -> CompiledCatalog {
+        let grades = catalog.grades();
+        CompiledCatalog {
+            screens: catalog.products().iter().map(|p| Screen::new(p, grades)).collect(),
+            products: catalog.products().iter().map(|p| CompiledProduct::new(p, grades)).collect(),
+        }
+    }
+}
+
+/// One product, compiled.
+#[derive(Debug, Clone)]
+pub(super) struct CompiledProduct {
+    pub id: Arc<str>,
+    pub bank: Arc<str>,
+    pub name: Arc<str>,
+    /// The rate spread by grade rank, if the product prices that grade.
+    pub spread: Vec<Option<Decimal>>,
+    /// The explanation of an offer whose limit is the product cap.
+    pub cap_explanation: Label,
+    /// By grade rank, the explanation of an offer whose limit is that grade's cap.
+    pub grade_cap_explanations: Vec<Label>,
+}
+
+impl CompiledProduct {
+    fn new(p: &Product, grades: &[String]) -> CompiledProduct {
+        let cap = Bound { bound: BoundKind::ProductCap, value: p.amount.max.value() };
+        let grade_cap = |g: &String| {
+            let value = p.limit.grade_caps.get(g).map_or(Decimal::ZERO, |a| a.value());
+            limit::explain_cap(Bound { bound: BoundKind::GradeCap, value }, g)
+        };
+        CompiledProduct {
+            id: Arc::from(p.id.as_str()),
+            bank: Arc::from(p.bank.as_str()),
+            name: Arc::from(p.name.as_str()),
+            spread: grades.iter().map(|g| p.rate.spread_for(g)).collect(),
+            cap_explanation: limit::explain_cap(cap, ""),
+            grade_cap_explanations: if p.limit.grade_caps.is_empty() {
+                Vec::new()
+            } else {
+                grades.iter().map(grade_cap).collect()
+            },
+        }
+    }
+}
+
+/// A multiple of a firm figure, `k = mantissa / 10^scale`, held as `mantissa ×
+/// 10^(limit scale − scale)` so that every bound of the product is an integer in units of
+/// 10^-(limit scale) fen.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Factor {
+    pub scaled: i128,
+}
+
+/// Limit factors the screen takes: at most this many decimals and a mantissa below
+/// [`FACTOR_LIMIT`], so that a factor times an amount below [`FEN_LIMIT`] stays far inside an
+/// `i128` and inside the 96-bit mantissa where `Decimal` multiplies exactly. Others (none in
+/// practice) go through the reference path.
+const FACTOR_SCALE_LIMIT: u32 = 8;
+const FACTOR_LIMIT: i128 = 1 << 24;
+
+/// The largest decimal scale of the product's factors, if the screen takes them all.
+fn limit_scale(l: &super::product::LimitRule) -> Option<u32> {
+    let mut scale = 0;
+    for k in [l.k_tax, l.k_sales].into_iter().flatten() {
+        if k.scale() > FACTOR_SCALE_LIMIT || k.mantissa().abs() >= FACTOR_LIMIT {
+            return None;
+        }
+        scale = scale.max(k.scale());
+    }
+    Some(scale)
+}
+
+impl Factor {
+    fn new(k: Decimal, scale: u32) -> Factor {
+        Factor { scaled: k.mantissa() * 10_i128.pow(scale - k.scale()) }
+    }
+}
+
+/// What a firm must meet, in integers; fen for money.
+#[derive(Debug, Clone)]
+pub(super) struct Screen {
+    pub amount_min: i128,
+    pub collateral: Collateral,
+    /// The industries served.
+    pub industries: IndustryRule,
+    /// Bit `r` set when the product prices the grade of rank `r` (ranks from 64 on: never).
+    pub priced_grades: u64,
+    /// Rank of the worst grade admitted; `None` when the product sets none the model knows.
+    pub min_grade: Option<usize>,
+    /// The tax grades admitted, as a mask of [`tax_grade_bit`]s.
+    pub tax_grades: Option<u32>,
+    pub min_years: Option<u32>,
+    pub min_tax_paid: Option<i128>,
+    pub payment_within_months: Option<u32>,
+    pub no_tax_arrears: bool,
+    pub no_dishonest_listing: bool,
+    pub max_loans: Option<i128>,
+    pub max_capital: Option<i128>,
+    pub max_staff: Option<u32>,
+    pub max_revenue: Option<i128>,
+    pub max_circle: Option<u32>,
+    pub unlinked_guarantor: bool,
+    /// 10^(limit scale): the bounds below are in units of 10^-(limit scale) fen.
+    pub unit: i128,
+    /// The product cap, scaled.
+    pub cap: i128,
+    /// The smallest loan, scaled: the floor of the limit.
+    pub floor: i128,
+    /// By grade rank, the grade cap, scaled (0 for a grade the product does not name); empty
+    /// when the product has no grade caps.
+    pub grade_caps: Vec<i128>,
+    pub k_tax: Option<Factor>,
+    pub k_sales: Option<Factor>,
+    /// Total debt allowed, in fen (not scaled).
+    pub max_debt: Option<i128>,
+}
+
+impl Screen {
+    fn new(p: &Product, grades: &[String]) -> Option<Screen> {
+        let c = &p.conditions;
+        let l = &p.limit;
+        // `Some(None)` is "not set"; `None` is "set but not whole fen".
+        let opt = |a: Option<Amount>| a.map_or(Some(None), |a| fen(a.value()).map(Some));
+        let rank = |g: &str| grades.iter().position(|x| x == g);
+        let scale = limit_scale(l)?;
+        let unit = 10_i128.pow(scale);
+        let grade_caps = if l.grade_caps.is_empty() {
+            Vec::new()
+        } else {
+            let cap = |g: &String| l.grade_caps.get(g).map_or(Some(0), |a| fen(a.value()));
+            let caps = grades.iter().map(cap).collect::<Option<Vec<i128>>>()?;
+            caps.into_iter().map(|c| c * unit).collect()
+        };
+        let (amount_min, amount_max) = (fen(p.amount.min.value())?, fen(p.amount.max.value())?);
+        Some(Screen {
+            amount_min,
+            unit,
+            cap: amount_max * unit,
+            floor: amount_min * unit,
+            collateral: p.collateral,
+            min_grade: c.min_grade.as_deref().and_then(rank),
+            industries: IndustryRule::new(&p.industries)?,
+            priced_grades: (grades.iter().enumerate().take(64))
+                .filter(|(_, g)| p.rate.spread_for(g).is_some())
+                .fold(0, |mask, (r, _)| mask | 1 << r),
+            tax_grades: c
+                .tax_grades
+                .as_ref()
+                .map(|a| a.iter().fold(0, |m, &g| m | tax_grade_bit(g))),
+            min_years: c.min_years_established,
+            min_tax_paid: opt(c.min_tax_paid_12m)?,
+            payment_within_months: c.tax_payment_within_months,
+            no_tax_arrears: c.no_tax_arrears,
+            no_dishonest_listing: c.no_dishonest_listing,
+            max_loans: opt(c.max_existing_loans)?,
+            max_capital: opt(c.max_registered_capital)?,
+            max_staff: c.max_staff,
+            max_revenue: opt(c.max_revenue_12m)?,
+            max_circle: c.max_guarantee_circle_size,
+            unlinked_guarantor: c.guarantor_not_closely_linked,
+            grade_caps,
+            k_tax: l.k_tax.map(|k| Factor::new(k, scale)),
+            k_sales: l.k_sales.map(|k| Factor::new(k, scale)),
+            max_debt: opt(l.max_total_debt)?,
+        })
+    }
+}
+
+/// The most industry prefixes of each list the screen holds; a longer list (none in
+/// practice) sends the product through the reference path.
+const PREFIXES: usize = 4;
+
+/// Industry prefixes packed into integers, so that "code starts with prefix" is a mask and
+/// a comparison, without reading the product's strings.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct IndustryRule {
+    /// `(packed prefix, mask of its length)`; the first `included` are in use.
+    include: [(u64, u64); PREFIXES],
+    included: u8,
+    exclude: [(u64, u64); PREFIXES],
+    excluded: u8,
+}
+
+impl IndustryRule {
+    fn new(rule: &Industries) -> Option<IndustryRule> {
+        let pack_all = |codes: &[Industry]| -> Option<([(u64, u64); PREFIXES], u8)> {
+            let mut out = [(0, 0); PREFIXES];
+            if codes.len() > PREFIXES {
+                return None;
+            }
+            for (slot, code) in out.iter_mut().zip(codes) {
+                let packed = industry_code(code)?;
+                let len = u32::try_from(code.as_str().len()).ok()?;
+                *slot = (packed, u64::MAX << (8 * (8 - len)));
+            }
+            Some((out, u8::try_from(codes.len()).ok()?))
+        };
+        let (include, included) = pack_all(&rule.include)?;
+        let (exclude, excluded) = pack_all(&rule.exclude)?;
+        Some(IndustryRule { include, included, exclude, excluded })
+    }
+
+    /// As [`Industries::admits`], for a code packed by [`industry_code`].
+    pub fn admits(&self, industry: Option<u64>) -> bool {
+        let (include, exclude) = (
+            &self.include[..usize::from(self.included)],
+            &self.exclude[..usize::from(self.excluded)],
+        );
+        let Some(code) = industry else {
+            return include.is_empty() && exclude.is_empty();
+        };
+        let under = |&(prefix, mask): &(u64, u64)| code & mask == prefix;
+        (include.is_empty() || include.iter().any(under)) && !exclude.iter().any(under)
+    }
+}
+
+/// An industry code (at most 5 ASCII bytes) packed from the top byte down, zeros after it.
+pub(super) fn industry_code(code: &Industry) -> Option<u64> {
+    let bytes = code.as_str().as_bytes();
+    if bytes.is_empty() || bytes.len() > 8 {
+        return None;
+    }
+    Some(bytes.iter().enumerate().fold(0, |packed, (i, &b)| packed | u64::from(b) << (8 * (7 - i))))
+}
+
+/// A tax grade's bit in a mask of grades.
+pub(super) fn tax_grade_bit(grade: TaxGrade) -> u32 {
+    TaxGrade::ALL.iter().position(|&g| g == grade).map_or(0, |i| 1 << (i % 32))
+}
+
+/// Amounts at or beyond this many fen (about 4.6e16 yuan) are left to the reference path, so
+/// that the screen's sums, differences and scaled products never overflow an `i128` and its
+/// ratios convert to `f64` from an `i64`.
+const FEN_LIMIT: i128 = 1 << 62;
+
+/// The amount in whole fen, if it is one (at most two decimals once trailing zeros go).
+pub(super) fn fen(value: Decimal) -> Option<i128> {
+    let v = if value.scale() > 2 { value.normalize() } else { value };
+    let scale = v.scale();
+    if scale > 2 {
+        return None;
+    }
+    let fen = v.mantissa().checked_mul(10_i128.pow(2 - scale))?;
+    (fen.abs() < FEN_LIMIT).then_some(fen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_become_whole_fen_or_nothing() {
+        let f = |t: &str| fen(t.parse().unwrap());
+        assert_eq!(f("0"), Some(0));
+        assert_eq!(f("12.5"), Some(1250));
+        assert_eq!(f("12.50"), Some(1250));
+        assert_eq!(f("12.500"), Some(1250));
+        assert_eq!(f("1000000"), Some(100_000_000));
+        assert_eq!(f("0.001"), None);
+        assert_eq!(f("79228162514264337593543950335"), None);
+    }
+
+    #[test]
+    fn packed_industry_rules_admit_as_the_strings_do() {
+        let codes = |list: &[&str]| list.iter().map(|c| Industry::parse(c).unwrap()).collect();
+        let rules = [
+            Industries::default(),
+            Industries { include: codes(&["C"]), exclude: Vec::new() },
+            Industries { include: codes(&["C39", "F"]), exclude: codes(&["C3911"]) },
+            Industries { include: Vec::new(), exclude: codes(&["K70", "L72", "H62"]) },
+        ];
+        let firms = [None, Some("C"), Some("C3911"), Some("C3912"), Some("C34"), Some("K7010")];
+        for rule in &rules {
+            let packed = IndustryRule::new(rule).unwrap();
+            for firm in firms {
+                let industry = firm.map(|c| Industry::parse(c).unwrap());
+                let code = industry.as_ref().map(|i| industry_code(i).unwrap());
+                assert_eq!(
+                    packed.admits(code),
+                    rule.admits(industry.as_ref()),
+                    "{rule:?} {firm:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The first pass of matching: for each in-scope product, only whether the firm fails it and
+//! how closely, in integers, with the firm's figures read once per demand.
+//!
+//! The verdict counts the failed conditions exactly as [`conditions::check_into`] does and
+//! sums their relative gaps in `f64`. The sum orders near misses; it equals the reference
+//! `Decimal` sum exactly when every gap is a ratio whose value has few binary digits (whole
+//! numbers, halves, quarters ...), which the verdict records. Otherwise the matcher recomputes
+//! the few contenders with the reference path, so the order never depends on rounding.
+//!
+//! [`conditions::check_into`]: super::conditions::check_into
+
+use super::compiled::{Screen, fen, industry_code, tax_grade_bit};
+use super::conditions::{dishonest_listing, owes_tax};
+use super::demand::Demand;
+use super::graph_facts::GraphFacts;
+use super::product::Collateral;
+use crate::date::{Date, whole_months, whole_years};
+use crate::evaluate::Evaluation;
+use crate::num::Amount;
+
+/// What the screen reads of one demand, computed once for all its candidates; fen for money.
+#[derive(Debug, Clone)]
+pub(super) struct FirmFacts {
+    /// The industry code, packed; `None` when not reported.
+    pub industry: Option<u64>,
+    amount: i128,
+    collateral: Collateral,
+    /// Rank of the evaluation's grade.
+    pub grade: usize,
+    grade_count: usize,
+    /// The latest tax grade's bit; 0 when none is known.
+    tax_grade: u32,
+    years: u32,
+    tax_paid: Option<i128>,
+    months_since_payment: Option<u32>,
+    tax_arrears: u32,
+    dishonest_listings: u32,
+    loans: Option<i128>,
+    capital: Option<i128>,
+    staff: Option<u32>,
+    revenue: Option<i128>,
+    circle: Option<u32>,
+    guarantee_backed: bool,
+    guarantor_closely_linked: Option<bool>,
+}
+
+impl FirmFacts {
+    /// The facts of a demand; `None` when an amount is not whole fen or the grade is not one
+    /// of the model's, and the reference path matches the demand instead.
+    pub fn new(
+        demand: &Demand,
+        evaluation: &Evaluation,
+        as_of: Date,
+        facts: GraphFacts,
+        grades: &[String],
+    ) -> Option<FirmFacts> {
+        let e = &demand.enterprise;
+        let f = &e.finance;
+        // `Some(None)` is "not reported"; `None` is "reported but not whole fen".
+        let opt = |a: Option<Amount>| a.map_or(Some(None), |a| fen(a.value()).map(Some));
+        let count = |hit: &dyn Fn(&crate::record::RecordDetail) -> bool| {
+            let n = e.records.iter().filter(|r| hit(&r.detail)).count();
+            u32::try_from(n).unwrap_or(u32::MAX)
+        };
+        let industry = match &e.industry {
+            Some(code) => Some(industry_code(code)?),
+            None => None,
+        };
+        Some(FirmFacts {
+            industry,
+            amount: fen(demand.amount.value())?,
+            collateral: demand.collateral,
+            grade: grades.iter().position(|g| g.as_str() == &*evaluation.grade)?,
+            grade_count: grades.len().max(1),
+            tax_grade: e.ratings.latest_tax_grade().map_or(0, |(_, g)| tax_grade_bit(g)),
+            years: whole_years(e.established_on, as_of),
+            tax_paid: opt(f.tax_paid_12m)?,
+            months_since_payment: f.last_tax_payment_on.map(|last| whole_months(last, as_of)),
+            tax_arrears: count(&|r| owes_tax(r, as_of)),
+            dishonest_listings: count(&|r| dishonest_listing(r, as_of)),
+            loans: opt(f.existing_loans)?,
+            capital: opt(e.registered_capital)?,
+            staff: f.social_insurance_headcount,
+            revenue: opt(f.revenue_12m)?,
+            circle: facts.guarantee_circle_size,
+            guarantee_backed: demand.collateral == Collateral::Guarantee,
+            guarantor_closely_linked: facts.guarantor_closely_linked,
+        })
+    }
+}
+
+impl FirmFacts {
+    /// Whether a product with this screen prices the firm's grade.
+    pub fn priced(&self, s: &Screen) -> bool {
+        self.grade < 64 && s.priced_grades & (1 << self.grade) != 0
+    }
+}
+
+/// How a firm fares against one product.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Verdict {
+    /// Failed conditions, the limit included; 0 when every condition holds.
+    pub failed: u32,
+    /// Sum of the relative gaps.
+    pub closeness: f64,
+    /// Whether `closeness` equals the reference `Decimal` sum exactly.
+    pub exact: bool,
+}
+
+/// A relative gap equals its `Decimal` value in `f64` when it is a multiple of 2^-16 below
+/// 2^32: then both hold it exactly (at most 26 digits), and so do sums of up to 16 of them.
+const EXACT_BITS: u32 = 16;
+const EXACT_BELOW: i128 = 1 << (32 + EXACT_BITS);
+
+impl Verdict {
+    fn fail(&mut self) {
+        self.failed += 1;
+        self.closeness += 1.0;
+    }
+
+    /// A measured gap: `short` relative to `required` (1 when nothing is required).
+    fn short(&mut self, short: i128, required: i128, exactness: bool) {
+        self.failed += 1;
+        if required == 0 {
+            self.closeness += 1.0;
+            return;
+        }
+        self.closeness += float(short) / float(required);
+        // A division of `i128`s is costly: only contenders for the near misses ask for it.
+        if exactness {
+            let scaled = short.checked_mul(1 << EXACT_BITS);
+            self.exact &=
+                scaled.is_some_and(|n| n % required == 0 && (n / required).abs() < EXACT_BELOW);
+        }
+    }
+}
+
+/// Integer to float, from an `i64` (one instruction) when it fits; an approximation, which
+/// [`Verdict::exact`] accounts for.
+#[allow(clippy::cast_precision_loss)]
+fn float(n: i128) -> f64 {
+    match i64::try_from(n) {
+        Ok(n) => n as f64,
+        Err(_) => n as f64,
+    }
+}
+
+/// Screens a product for a firm. `exactness` asks whether the closeness is exact (a few
+/// divisions more); without it, `exact` is false. `None` when a bound leaves the range where
+/// the screen is exact, and the reference path decides.
+pub(super) fn screen(s: &Screen, f: &FirmFacts, exactness: bool) -> Option<Verdict> {
+    let mut v = Verdict { failed: 0, closeness: 0.0, exact: exactness };
+    let x = exactness;
+    if f.amount < s.amount_min {
+        v.short(s.amount_min - f.amount, s.amount_min, x);
+    }
+    if f.collateral < s.collateral {
+        v.fail();
+    }
+    if let Some(need) = s.min_grade
+        && f.grade > need
+    {
+        v.short(to_i128(f.grade - need), to_i128(f.grade_count), x);
+    }
+    if let Some(admitted) = &s.tax_grades
+        && admitted & f.tax_grade == 0
+    {
+        v.fail();
+    }
+    if let Some(years) = s.min_years
+        && f.years < years
+    {
+        v.short(i128::from(years - f.years), i128::from(years), x);
+    }
+    if let Some(min) = s.min_tax_paid {
+        match f.tax_paid {
+            Some(a) if a >= min => {}
+            Some(a) => v.short(min - a, min, x),
+            None => v.fail(),
+        }
+    }
+    if let Some(months) = s.payment_within_months {
+        match f.months_since_payment {
+            Some(since) if since < months => {}
+            Some(since) => v.short(i128::from(since + 1 - months), i128::from(months), x),
+            None => v.fail(),
+        }
+    }
+    if s.no_tax_arrears && f.tax_arrears > 0 {
+        v.short(i128::from(f.tax_arrears), 1, x);
+    }
+    if s.no_dishonest_listing && f.dishonest_listings > 0 {
+        v.short(i128::from(f.dishonest_listings), 1, x);
+    }
+    let mut at_most = |allowed: Option<i128>, actual: Option<i128>| {
+        let Some(allowed) = allowed else { return };
+        match actual {
+            Some(a) if a <= allowed => {}
+            Some(a) => v.short(a - allowed, allowed, x),
+            None => v.fail(),
+        }
+    };
+    at_most(s.max_loans, f.loans);
+    at_most(s.max_capital, f.capital);
+    at_most(s.max_staff.map(i128::from), f.staff.map(i128::from));
+    at_most(s.max_revenue, f.revenue);
+    at_most(s.max_circle.map(i128::from), f.circle.map(i128::from));
+    if s.unlinked_guarantor && f.guarantee_backed && f.guarantor_closely_linked != Some(false) {
+        v.fail();
+    }
+    let least = least_bound(s, f)?;
+    if least < s.floor {
+        v.short(s.floor - least, s.floor, x);
+    }
+    Some(v)
+}
+
+/// The smallest bound of the limit, in the product's scaled units. Amounts are below 2^62
+/// fen and factors below 2^51 once scaled, so no product here overflows.
+fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
+    let mut least = s.cap;
+    if !s.grade_caps.is_empty() {
+        least = least.min(*s.grade_caps.get(f.grade)?);
+    }
+    if let Some(k) = s.k_tax {
+        least = least.min(k.scaled * f.tax_paid.unwrap_or(0));
+    }
+    if let Some(k) = s.k_sales {
+        least = least.min(k.scaled * f.revenue.unwrap_or(0));
+    }
+    if let Some(max) = s.max_debt {
+        let headroom = f.loans.map_or(0, |loans| (max - loans).max(0));
+        least = least.min(headroom * s.unit);
+    }
+    Some(least)
+}
+
+fn to_i128(n: usize) -> i128 {
+    i128::try_from(n).unwrap_or(i128::MAX)
+}
