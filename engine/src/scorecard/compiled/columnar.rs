@@ -53,6 +53,9 @@ struct Lane {
     points: Box<[i64; 256]>,
     /// The decimal scale of the points, or [`FALLBACK`].
     meta: Box<[u8; 256]>,
+    /// Whether some entry's `meta` exceeds the initial score's scale (otherwise taking the
+    /// per-row maximum with it changes nothing, and is skipped).
+    meta_needed: bool,
     /// `(rank, code)` of the reason code a row keeps, `None` when it keeps none.
     reasons: Box<[Option<(u32, u32)>; 256]>,
 }
@@ -84,8 +87,10 @@ pub(super) struct Buffers {
     pub(super) totals: Vec<i64>,
     /// The largest scale among the matched points, or [`FALLBACK`].
     pub(super) meta: Vec<u8>,
-    /// Pieces, `CHUNK` per characteristic (one characteristic at a time without reason codes).
+    /// Pieces, `CHUNK` per characteristic, kept for the reason codes.
     pieces: Vec<u8>,
+    /// One characteristic's pieces as they are counted (wide lanes: no narrowing per cut).
+    counts: Vec<u64>,
 }
 
 impl Kernel {
@@ -122,6 +127,7 @@ impl Kernel {
                 cuts,
                 points: Box::new([0; 256]),
                 meta: Box::new([FALLBACK; 256]),
+                meta_needed: false,
                 reasons: Box::new([None; 256]),
             };
             let mut largest = 0i64;
@@ -137,6 +143,8 @@ impl Kernel {
                 lane.reasons[i] = entry.reason;
             }
             bound = bound.checked_add(largest).filter(|b| *b <= LIMIT)?;
+            let initial_scale = u8::try_from(initial.scale()).ok()?;
+            lane.meta_needed = lane.meta.iter().take(entries.len()).any(|&m| m > initial_scale);
             built.push(lane);
         }
         Some(Kernel {
@@ -151,8 +159,13 @@ impl Kernel {
 
     /// Empty buffers for [`Kernel::chunk`].
     pub(super) fn buffers(&self, with_reasons: bool) -> Buffers {
-        let lanes = if with_reasons { self.lanes.len().max(1) } else { 1 };
-        Buffers { totals: vec![0; CHUNK], meta: vec![0; CHUNK], pieces: vec![0; CHUNK * lanes] }
+        let lanes = if with_reasons { self.lanes.len() } else { 0 };
+        Buffers {
+            totals: vec![0; CHUNK],
+            meta: vec![0; CHUNK],
+            pieces: vec![0; CHUNK * lanes],
+            counts: vec![0; CHUNK],
+        }
     }
 
     /// Scores rows `start..start + len` (`len <= CHUNK`) of `columns` (one per input slot,
@@ -178,17 +191,26 @@ impl Kernel {
                 Some(xs) => validate(*check, &xs[start..start + len], meta),
             }
         }
+        let counts = &mut buffers.counts[..len];
         for (l, lane) in self.lanes.iter().enumerate() {
-            let at = if with_reasons { l * CHUNK } else { 0 };
-            let pieces = &mut buffers.pieces[at..at + len];
+            let (points, metas) = (&*lane.points, &*lane.meta);
             match lane.slot.and_then(|s| columns.get(s).copied().flatten()) {
-                Some(xs) => locate(lane, &xs[start..start + len], pieces),
-                None => pieces.fill(lane.missing),
+                Some(xs) => locate(lane, &xs[start..start + len], counts),
+                None => counts.fill(u64::from(lane.missing)),
             }
-            for ((total, m), &piece) in totals.iter_mut().zip(meta.iter_mut()).zip(pieces.iter()) {
-                let piece = usize::from(piece);
-                *total = total.wrapping_add(lane.points[piece]);
-                *m = (*m).max(lane.meta[piece]);
+            for (total, &piece) in totals.iter_mut().zip(counts.iter()) {
+                *total = total.wrapping_add(points[(piece & 0xFF) as usize]);
+            }
+            if lane.meta_needed {
+                for (m, &piece) in meta.iter_mut().zip(counts.iter()) {
+                    *m = (*m).max(metas[(piece & 0xFF) as usize]);
+                }
+            }
+            if with_reasons {
+                let at = l * CHUNK;
+                for (kept, &piece) in buffers.pieces[at..at + len].iter_mut().zip(counts.iter()) {
+                    *kept = (piece & 0xFF) as u8;
+                }
             }
         }
     }
@@ -289,30 +311,36 @@ fn lane_entries(card: &NumericCard, c: usize) -> Option<LaneEntries> {
 
 /// Marks the rows whose input the tables cannot stand for (as `NumericCard::input` decides).
 fn validate(check: Check, xs: &[f64], meta: &mut [u8]) {
+    // Without branches (`&`, `|` on booleans), so that the loops vectorise.
     for (m, &x) in meta.iter_mut().zip(xs) {
         let magnitude = x.abs();
-        let nan = x.is_nan();
         // Zero, a magnitude in [1e-11, 1e27), or missing (NaN) reads on the fast path.
-        let out_of_range = !(magnitude == 0.0 || (1e-11..1e27).contains(&magnitude)) && !nan;
-        let fraction = check.integer && !nan && x.fract() != 0.0;
-        let refused = nan && !check.missing_stays;
-        if out_of_range | fraction | refused {
-            *m = FALLBACK;
+        let readable =
+            (magnitude == 0.0) | ((magnitude >= 1e-11) & (magnitude < 1e27)) | x.is_nan();
+        *m |= if readable { 0 } else { FALLBACK };
+    }
+    if check.integer {
+        for (m, &x) in meta.iter_mut().zip(xs) {
+            *m |= if !x.is_nan() & (x.fract() != 0.0) { FALLBACK } else { 0 };
+        }
+    }
+    if !check.missing_stays {
+        for (m, &x) in meta.iter_mut().zip(xs) {
+            *m |= if x.is_nan() { FALLBACK } else { 0 };
         }
     }
 }
 
 /// Each row's piece of `lane` for the floats `xs` (the missing entry for NaN).
-fn locate(lane: &Lane, xs: &[f64], pieces: &mut [u8]) {
-    pieces.fill(0);
+fn locate(lane: &Lane, xs: &[f64], counts: &mut [u64]) {
+    counts.fill(0);
     for &cut in &lane.cuts {
-        for (piece, &x) in pieces.iter_mut().zip(xs) {
-            *piece += u8::from(x > cut) + u8::from(x >= cut);
+        for (count, &x) in counts.iter_mut().zip(xs) {
+            *count += u64::from(x > cut) + u64::from(x >= cut);
         }
     }
-    for (piece, &x) in pieces.iter_mut().zip(xs) {
-        if x.is_nan() {
-            *piece = lane.missing;
-        }
+    let missing = u64::from(lane.missing);
+    for (count, &x) in counts.iter_mut().zip(xs) {
+        *count = if x.is_nan() { missing } else { *count };
     }
 }
