@@ -11,7 +11,10 @@
 //!
 //! Cards that bin plain numeric inputs by cut points also get a faster path for float columns
 //! (see the `numeric` module): no decimal is built for an input unless it sits exactly on a cut
-//! point's float.
+//! point's float. When every column of a batch is a float column, such cards are scored by a
+//! columnar kernel (the `columnar` module): a chunk of rows at a time, one characteristic at a
+//! time, with integer points, which is what [`CompiledScorecard::score_floats`] and
+//! [`CompiledScorecard::score_totals`] are for.
 
 mod columnar;
 mod numeric;
@@ -402,7 +405,7 @@ impl CompiledScorecard {
         let floats = (0..self.inputs.len())
             .map(|slot| match columns.get(slot) {
                 None => Some(None),
-                Some(Column::Values(values)) if values.is_empty() => Some(None),
+                Some(Column::Values([])) => Some(None),
                 Some(Column::Floats(xs)) if xs.len() >= rows => Some(Some(*xs)),
                 Some(_) => None,
             })

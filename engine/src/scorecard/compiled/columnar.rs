@@ -315,8 +315,7 @@ fn validate(check: Check, xs: &[f64], meta: &mut [u8]) {
     for (m, &x) in meta.iter_mut().zip(xs) {
         let magnitude = x.abs();
         // Zero, a magnitude in [1e-11, 1e27), or missing (NaN) reads on the fast path.
-        let readable =
-            (magnitude == 0.0) | ((magnitude >= 1e-11) & (magnitude < 1e27)) | x.is_nan();
+        let readable = (magnitude == 0.0) | (1e-11..1e27).contains(&magnitude) | x.is_nan();
         *m |= if readable { 0 } else { FALLBACK };
     }
     if check.integer {
