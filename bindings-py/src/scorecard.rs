@@ -11,8 +11,9 @@ use arrow_array::types::{
     Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
     UInt16Type, UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrayRef};
+use arrow_array::{Array, ArrayRef, Float64Array};
 use arrow_schema::DataType;
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
@@ -133,6 +134,64 @@ fn owned_column(obj: &Bound<'_, PyAny>) -> PyResult<Owned> {
     column(obj).map(Owned::Values)
 }
 
+/// A column for the compiled card: float columns borrowed from NumPy (and pandas) or Arrow
+/// without a copy where their memory allows it, anything else as [`owned_column`] reads it.
+enum Borrowed<'py> {
+    NumPy(PyReadonlyArray1<'py, f64>),
+    Arrow(Float64Array),
+    Owned(Owned),
+}
+
+impl Borrowed<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Borrowed::NumPy(array) => array.len(),
+            Borrowed::Arrow(array) => array.len(),
+            Borrowed::Owned(owned) => owned.len(),
+        }
+    }
+
+    fn column(&self) -> PyResult<Column<'_>> {
+        Ok(match self {
+            Borrowed::NumPy(array) => {
+                Column::Floats(array.as_slice().map_err(|e| PyValueError::new_err(e.to_string()))?)
+            }
+            Borrowed::Arrow(array) => Column::Floats(array.values()),
+            Borrowed::Owned(Owned::Floats(xs)) => Column::Floats(xs),
+            Borrowed::Owned(Owned::Values(values)) => Column::Values(values),
+        })
+    }
+}
+
+/// A NumPy or pandas numeric column as a contiguous float64 array (the array itself when it is
+/// one already), an Arrow float64 array of one chunk without nulls as it is, else
+/// [`owned_column`].
+fn borrowed_column<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Borrowed<'py>> {
+    if !obj.is_instance_of::<PyList>()
+        && !obj.is_instance_of::<PyTuple>()
+        && (is_numpy_like(obj)? || (obj.hasattr("__array__")? && !is_arrow(obj)?))
+    {
+        let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
+        if matches!(kind.as_str(), "f" | "i" | "u") {
+            let numpy = obj.py().import("numpy")?;
+            let array = numpy.call_method1("ascontiguousarray", (obj, "float64"))?;
+            if let Ok(array) = array.cast_into::<PyArray1<f64>>() {
+                return Ok(Borrowed::NumPy(array.try_readonly()?));
+            }
+        }
+    }
+    if is_arrow(obj)? {
+        let chunks = obj.extract::<AnyArray>()?.into_chunked_array()?;
+        if let [chunk] = chunks.chunks()
+            && chunk.null_count() == 0
+            && let DataType::Float64 = chunk.data_type()
+        {
+            return Ok(Borrowed::Arrow(chunk.as_primitive::<Float64Type>().clone()));
+        }
+    }
+    owned_column(obj).map(Borrowed::Owned)
+}
+
 /// Appends an Arrow array's values; `false` when its type has no direct reading.
 fn append_arrow(array: &ArrayRef, out: &mut Vec<Value>) -> bool {
     macro_rules! each {
@@ -203,6 +262,75 @@ impl Scorecard {
     fn active_fields(&self) -> Vec<String> {
         self.compiled.fields().to_vec()
     }
+}
+
+impl Scorecard {
+    /// The card's active fields read from `data` (`None` for a field without a column), and
+    /// the number of rows; columns of different lengths are refused.
+    fn read_columns<'py>(
+        &self,
+        data: &Bound<'py, PyAny>,
+    ) -> PyResult<(Vec<Option<Borrowed<'py>>>, usize)> {
+        let mut present: Vec<Option<Borrowed<'py>>> = Vec::new();
+        for name in self.compiled.fields() {
+            let values = match data.cast::<PyDict>() {
+                Ok(dict) => dict.get_item(name)?,
+                Err(_) if column_names(data)?.contains(name) => Some(data.get_item(name)?),
+                Err(_) => None,
+            };
+            present.push(values.map(|values| borrowed_column(&values)).transpose()?);
+        }
+        let rows =
+            present.iter().flatten().map(Borrowed::len).max().unwrap_or_else(|| len_of(data));
+        let uneven = self.compiled.fields().iter().zip(&present).find_map(|(name, values)| {
+            values.as_ref().filter(|v| v.len() != rows).map(|v| (name, v.len()))
+        });
+        if let Some((name, len)) = uneven {
+            let message = format!("column {name:?} has {len} values, another has {rows}");
+            return Err(PyValueError::new_err(message));
+        }
+        Ok((present, rows))
+    }
+
+    /// `score_columns` without reason codes: the scores alone, as floats, from the engine.
+    fn score_columns_lean<'py>(
+        &self,
+        py: Python<'py>,
+        columns: &[Column<'_>],
+        rows: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let compiled = &self.compiled;
+        let mut scores = vec![0.0; rows];
+        let errors = py.detach(|| compiled.score_floats(columns, &mut scores));
+        let (mut kinds, mut messages): (Vec<Option<&str>>, Vec<Option<String>>) =
+            (vec![None; rows], vec![None; rows]);
+        for (row, error) in &errors {
+            if let (Some(kind), Some(message)) = (kinds.get_mut(*row), messages.get_mut(*row)) {
+                *kind = Some(error.kind());
+                *message = Some(error.to_string());
+            }
+        }
+        let out = PyDict::new(py);
+        out.set_item("score", scores)?;
+        out.set_item("error_kind", kinds)?;
+        out.set_item("error", messages)?;
+        match py.import("pandas") {
+            Ok(pandas) => pandas.getattr("DataFrame")?.call1((out,)),
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyImportError>(py) => Ok(out.into_any()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The engine's view of the columns read (a field without a column: no values, all missing).
+fn engine_columns<'a>(present: &'a [Option<Borrowed<'_>>]) -> PyResult<Vec<Column<'a>>> {
+    present
+        .iter()
+        .map(|c| match c {
+            Some(column) => column.column(),
+            None => Ok(Column::Values(&[])),
+        })
+        .collect()
 }
 
 #[pymethods]
@@ -339,32 +467,11 @@ impl Scorecard {
         reason_codes: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = data.py();
-        let mut present: Vec<Option<Owned>> = Vec::new();
-        for name in self.compiled.fields() {
-            let values = match data.cast::<PyDict>() {
-                Ok(dict) => dict.get_item(name)?,
-                Err(_) if column_names(data)?.contains(name) => Some(data.get_item(name)?),
-                Err(_) => None,
-            };
-            present.push(values.map(|values| owned_column(&values)).transpose()?);
+        let (present, rows) = self.read_columns(data)?;
+        let columns = engine_columns(&present)?;
+        if !reason_codes {
+            return self.score_columns_lean(py, &columns, rows);
         }
-        let rows = present.iter().flatten().map(Owned::len).max().unwrap_or_else(|| len_of(data));
-        let uneven = self.compiled.fields().iter().zip(&present).find_map(|(name, values)| {
-            values.as_ref().filter(|v| v.len() != rows).map(|v| (name, v.len()))
-        });
-        if let Some((name, len)) = uneven {
-            let message = format!("column {name:?} has {len} values, another has {rows}");
-            return Err(PyValueError::new_err(message));
-        }
-        // A field without a column reads as missing in every row (an empty column).
-        let columns: Vec<Column<'_>> = present
-            .iter()
-            .map(|c| match c {
-                Some(Owned::Floats(xs)) => Column::Floats(xs),
-                Some(Owned::Values(values)) => Column::Values(values),
-                None => Column::Values(&[]),
-            })
-            .collect();
         let compiled = &self.compiled;
         let results = py.detach(|| compiled.score_batch(&columns, rows));
         let _pause = GcPause::new(py)?;
@@ -378,19 +485,14 @@ impl Scorecard {
             match result {
                 Ok(r) => {
                     scores.push(to_f64(r.score));
-                    if reason_codes {
-                        let texts =
-                            r.reason_codes.iter().filter_map(|&i| code_texts.get(i as usize));
-                        codes.append(PyList::new(py, texts)?)?;
-                    }
+                    let texts = r.reason_codes.iter().filter_map(|&i| code_texts.get(i as usize));
+                    codes.append(PyList::new(py, texts)?)?;
                     kinds.push(None);
                     messages.push(None);
                 }
                 Err(e) => {
                     scores.push(f64::NAN);
-                    if reason_codes {
-                        codes.append(PyList::empty(py))?;
-                    }
+                    codes.append(PyList::empty(py))?;
                     kinds.push(Some(e.kind()));
                     messages.push(Some(e.to_string()));
                 }
@@ -398,9 +500,7 @@ impl Scorecard {
         }
         let out = PyDict::new(py);
         out.set_item("score", scores)?;
-        if reason_codes {
-            out.set_item("reason_codes", codes)?;
-        }
+        out.set_item("reason_codes", codes)?;
         out.set_item("error_kind", kinds)?;
         out.set_item("error", messages)?;
         match py.import("pandas") {
@@ -408,6 +508,77 @@ impl Scorecard {
             Err(e) if e.is_instance_of::<pyo3::exceptions::PyImportError>(py) => Ok(out.into_any()),
             Err(e) => Err(e),
         }
+    }
+
+    /// Every reason code the card can give, in a fixed order: the codes array of
+    /// `score_array(..., reason_codes=True)` indexes this list.
+    #[getter]
+    fn reason_code_names(&self) -> Vec<String> {
+        self.compiled.reason_codes().to_vec()
+    }
+
+    /// Scores columnar data (as `score_columns` takes it) into a NumPy float64 array: each
+    /// row's score as the float nearest to its exact decimal score.
+    ///
+    /// NumPy float64 arrays, pandas float64 columns and Arrow float64 arrays (one chunk, no
+    /// nulls) are read in place, without a copy, and the GIL is released while scoring. Cards
+    /// whose inputs are plain numbers binned by cut points score such columns with a columnar
+    /// kernel (integer points, no decimal per row); every row gets the same score as `score`
+    /// gives it.
+    ///
+    /// With `reason_codes=True` the result is a pair `(scores, codes)`: `codes` is an int32
+    /// array of one row per input row and one column per characteristic, holding each row's
+    /// reason codes, most important first, as indices into `reason_code_names`, padded with
+    /// -1. A row without a valid result raises its `InvalidFieldError` (with `.index`), or,
+    /// with `errors="nan"`, gets a NaN score (and no codes); `score_columns` gives the
+    /// messages.
+    #[pyo3(signature = (data, *, reason_codes = false, errors = "raise"))]
+    fn score_array<'py>(
+        &self,
+        data: &Bound<'py, PyAny>,
+        reason_codes: bool,
+        errors: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = data.py();
+        let raise = match errors {
+            "raise" => true,
+            "nan" => false,
+            other => {
+                let message = format!("errors must be \"raise\" or \"nan\", not {other:?}");
+                return Err(PyValueError::new_err(message));
+            }
+        };
+        let (present, rows) = self.read_columns(data)?;
+        let columns = engine_columns(&present)?;
+        let compiled = &self.compiled;
+        if !reason_codes {
+            let mut scores = vec![0.0; rows];
+            let failed = py.detach(|| compiled.score_floats(&columns, &mut scores));
+            if let (true, Some((row, error))) = (raise, failed.first()) {
+                return Err(to_py_err_at(error, Some(*row), None));
+            }
+            return Ok(PyArray1::from_vec(py, scores).into_any());
+        }
+        let results = py.detach(|| compiled.score_batch(&columns, rows));
+        let width = self.inner.characteristics.len();
+        let mut scores = Vec::with_capacity(rows);
+        let mut codes = vec![-1i32; rows * width];
+        for (row, result) in results.into_iter().enumerate() {
+            match result {
+                Ok(scored) => {
+                    scores.push(to_f64(scored.score));
+                    let slots = codes.iter_mut().skip(row * width).take(width);
+                    for (slot, &code) in slots.zip(&scored.reason_codes) {
+                        *slot = i32::try_from(code).unwrap_or(-1);
+                    }
+                }
+                Err(error) if raise => return Err(to_py_err_at(&error, Some(row), None)),
+                Err(_) => scores.push(f64::NAN),
+            }
+        }
+        let scores = PyArray1::from_vec(py, scores);
+        let codes = PyArray1::from_vec(py, codes).reshape([rows, width])?;
+        Ok(PyTuple::new(py, [scores.into_any(), codes.into_any()])?.into_any())
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {

@@ -394,6 +394,14 @@ class Scorecard:
         self, rows: _Rows, errors: Literal["collect", "raise"] = "collect"
     ) -> list[Union[dict[str, Any], XinyongError]]: ...
     def score_columns(self, data: Any, *, reason_codes: bool = True) -> Any: ...
+    @property
+    def reason_code_names(self) -> list[str]:
+        """Every reason code the card gives; ``score_array`` codes index this list."""
+    def score_array(
+        self, data: Any, *, reason_codes: bool = False, errors: Literal["raise", "nan"] = "raise"
+    ) -> Any:
+        """Scores as a NumPy float64 array (with ``reason_codes=True``, a pair ``(scores,
+        codes)``, ``codes`` an int32 array of indices into ``reason_code_names``, -1 padded)."""
     def __eq__(self, other: object, /) -> bool: ...
 
 # --- metrics ---

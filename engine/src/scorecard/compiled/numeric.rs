@@ -197,11 +197,17 @@ impl NumericCard {
     /// The first bin of characteristic `c` that applies to `inputs`: `Some(None)` when none
     /// does, `None` when an exact comparison needs the general path.
     pub(super) fn bin(&self, c: usize, inputs: &[Input<'_>]) -> Option<Option<usize>> {
-        let thresholds = self.characteristics.get(c)?;
-        let input = match thresholds.slot {
+        let input = match self.characteristics.get(c)?.slot {
             Some(slot) => *inputs.get(slot)?,
             None => Input::Missing,
         };
+        self.bin_for(c, input)
+    }
+
+    /// The first bin of characteristic `c` that applies to its own input `input`, as
+    /// [`NumericCard::bin`] gives it.
+    pub(super) fn bin_for(&self, c: usize, input: Input<'_>) -> Option<Option<usize>> {
+        let thresholds = self.characteristics.get(c)?;
         for (i, test) in thresholds.tests.iter().enumerate() {
             let applies = match test {
                 Test::Always => true,
@@ -222,6 +228,51 @@ impl NumericCard {
             }
         }
         Some(None)
+    }
+}
+
+/// What the columnar kernel reads of a card in threshold form.
+impl NumericCard {
+    /// How input `slot` is read: whether it is an integer field, and whether a missing value
+    /// stays missing (otherwise the general path gives its replacement or error).
+    pub(super) fn input_rules(&self) -> impl Iterator<Item = (bool, bool)> + '_ {
+        self.inputs.iter().map(|p| (p.integer, p.missing_stays))
+    }
+
+    /// The number of characteristics.
+    pub(super) fn characteristic_count(&self) -> usize {
+        self.characteristics.len()
+    }
+
+    /// The input slot characteristic `c` reads (`None`: none, its bins are constant).
+    pub(super) fn slot(&self, c: usize) -> Option<usize> {
+        self.characteristics.get(c).and_then(|t| t.slot)
+    }
+
+    /// The nearest floats of every cut point of characteristic `c`, in no particular order.
+    pub(super) fn cut_floats(&self, c: usize) -> Vec<f64> {
+        let tests = self.characteristics.get(c).map(|t| t.tests.as_slice()).unwrap_or_default();
+        tests
+            .iter()
+            .flat_map(|t| match t {
+                Test::All(cuts) => cuts.as_slice(),
+                _ => &[],
+            })
+            .map(|cut| cut.float)
+            .collect()
+    }
+
+    /// Bin `bin` of characteristic `c`: its points, and its reason code as `(rank, code)` when
+    /// the row keeps it (the card gives codes and the code's points are not negative).
+    pub(super) fn outcome(&self, c: usize, bin: usize) -> Option<(Decimal, Option<(u32, u32)>)> {
+        let outcome = self.characteristics.get(c)?.bins.get(bin)?;
+        let kept = |r: &Reason| !r.points.is_sign_negative() || r.points.is_zero();
+        Some((outcome.points, outcome.reason.filter(kept).map(|r| (r.rank, r.code))))
+    }
+
+    /// The card's initial score.
+    pub(super) fn initial_score(&self) -> Decimal {
+        self.initial_score
     }
 }
 

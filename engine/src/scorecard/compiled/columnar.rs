@@ -1,0 +1,345 @@
+//! The columnar kernel of a card in threshold form.
+//!
+//! The numeric fast path still scores one row at a time, adding decimals and looking bins up
+//! through each bin's list of comparisons. Over a batch of float columns most of that work is
+//! the same for every row, so the kernel does it once, when the card is compiled:
+//!
+//! - per characteristic, the distinct floats `f_1 < … < f_k` of its cut points split the floats
+//!   into `2k + 1` pieces: the open intervals between them and the cut points themselves. Every
+//!   float inside one open interval compares alike with every cut (no float equality, so no
+//!   exact decimal is needed), and a float equal to `f_i` is one known decimal, so the bin of
+//!   each piece (and of a missing input) is found at compile time with the numeric path's own
+//!   `bin_for`, and kept in a table;
+//! - a float's piece is the number of cut floats below it plus the number at or below it: two
+//!   comparisons per cut, without branches, over a chunk of one column at a time, which the
+//!   compiler turns into vector instructions;
+//! - points are added as integers scaled by `10^s`, `s` the largest scale among the card's
+//!   points: exact, as long as the largest possible total stays within `2^53` (checked at
+//!   compile time; larger cards keep the row path). The total's decimal scale is the largest
+//!   scale among the points the row matched, as with decimal addition.
+//!
+//! A row the tables cannot score (an input outside the fast path's range, a fraction in an
+//! integer field, a missing input that is replaced or refused, or a piece where no bin applies)
+//! is marked and scored again through the row path, which gives its exact result or error.
+
+use rust_decimal::Decimal;
+
+use super::numeric::{Input, NumericCard};
+
+/// Rows per chunk: one chunk of a column (8 KiB) and the per-row buffers stay in L1 cache.
+pub(super) const CHUNK: usize = 1024;
+
+/// A table entry's mark for "score this row through the row path"; above every decimal scale,
+/// so that the per-row maximum of scales keeps it.
+const FALLBACK: u8 = u8::MAX;
+
+/// At most this many distinct cut floats per characteristic, so that a piece index (and the
+/// missing entry after them) fits a byte.
+const MAX_CUTS: usize = 120;
+
+/// The largest total the kernel adds up: integers up to `2^53` are exact as floats too.
+const LIMIT: i64 = 1 << 53;
+
+/// One characteristic's tables, indexed by piece (see the module documentation).
+#[derive(Debug, Clone)]
+struct Lane {
+    /// The input slot read, `None` when the bins read none (a constant bin).
+    slot: Option<usize>,
+    /// Sorted distinct cut floats.
+    cuts: Vec<f64>,
+    /// The entry of a missing input (`2k + 1`).
+    missing: u8,
+    /// Points scaled by `10^scale` of the kernel.
+    points: Box<[i64; 256]>,
+    /// The decimal scale of the points, or [`FALLBACK`].
+    meta: Box<[u8; 256]>,
+    /// Whether some entry's `meta` exceeds the initial score's scale (otherwise taking the
+    /// per-row maximum with it changes nothing, and is skipped).
+    meta_needed: bool,
+    /// `(rank, code)` of the reason code a row keeps, `None` when it keeps none.
+    reasons: Box<[Option<(u32, u32)>; 256]>,
+}
+
+/// How an input is checked before the tables are trusted with it.
+#[derive(Debug, Clone, Copy)]
+struct Check {
+    integer: bool,
+    missing_stays: bool,
+}
+
+/// The columnar kernel of a card in threshold form.
+#[derive(Debug, Clone)]
+pub(super) struct Kernel {
+    checks: Vec<Check>,
+    lanes: Vec<Lane>,
+    /// `10^(s - t)` for every scale `t <= s`, `s` the common scale of the scaled points (the
+    /// first entry is `10^s`).
+    divisors: Vec<i64>,
+    initial: i64,
+    initial_scale: u8,
+    use_reason_codes: bool,
+}
+
+/// Per-chunk buffers, reused from chunk to chunk.
+#[derive(Debug, Clone)]
+pub(super) struct Buffers {
+    /// Scaled totals.
+    pub(super) totals: Vec<i64>,
+    /// The largest scale among the matched points, or [`FALLBACK`].
+    pub(super) meta: Vec<u8>,
+    /// Pieces, `CHUNK` per characteristic, kept for the reason codes.
+    pieces: Vec<u8>,
+    /// One characteristic's pieces as they are counted (wide lanes: no narrowing per cut).
+    counts: Vec<u64>,
+}
+
+impl Kernel {
+    /// The kernel of `card`, or `None` when a characteristic has too many cut points or the
+    /// points do not fit exact scaled integers.
+    pub(super) fn new(card: &NumericCard, use_reason_codes: bool) -> Option<Kernel> {
+        let checks = card
+            .input_rules()
+            .map(|(integer, missing_stays)| Check { integer, missing_stays })
+            .collect();
+        let lanes: Vec<LaneEntries> = (0..card.characteristic_count())
+            .map(|c| lane_entries(card, c))
+            .collect::<Option<_>>()?;
+        let initial = card.initial_score();
+        if initial.is_zero() && initial.is_sign_negative() {
+            return None;
+        }
+        let points = lanes.iter().flat_map(|(_, _, entries)| entries.iter().flatten());
+        let scale = points.map(|e| e.points.scale()).chain([initial.scale()]).max()?;
+        let divisors: Vec<i64> =
+            (0..=scale).rev().map(|t| 10i64.checked_pow(t)).collect::<Option<_>>()?;
+        let scaled = |d: Decimal| -> Option<i64> {
+            let factor = *divisors.get(usize::try_from(d.scale()).ok()?)?;
+            let scaled = i64::try_from(d.mantissa()).ok()?.checked_mul(factor)?;
+            (scaled.abs() <= LIMIT).then_some(scaled)
+        };
+        let initial_scaled = scaled(initial)?;
+        let mut bound = initial_scaled.abs();
+        let mut built = Vec::with_capacity(lanes.len());
+        for (slot, cuts, entries) in lanes {
+            let mut lane = Lane {
+                slot,
+                missing: u8::try_from(entries.len() - 1).ok()?,
+                cuts,
+                points: Box::new([0; 256]),
+                meta: Box::new([FALLBACK; 256]),
+                meta_needed: false,
+                reasons: Box::new([None; 256]),
+            };
+            let mut largest = 0i64;
+            for (i, entry) in entries.iter().enumerate() {
+                let Some(entry) = entry else { continue };
+                if entry.points.is_zero() && entry.points.is_sign_negative() {
+                    return None;
+                }
+                let points = scaled(entry.points)?;
+                largest = largest.max(points.abs());
+                lane.points[i] = points;
+                lane.meta[i] = u8::try_from(entry.points.scale()).ok()?;
+                lane.reasons[i] = entry.reason;
+            }
+            bound = bound.checked_add(largest).filter(|b| *b <= LIMIT)?;
+            let initial_scale = u8::try_from(initial.scale()).ok()?;
+            lane.meta_needed = lane.meta.iter().take(entries.len()).any(|&m| m > initial_scale);
+            built.push(lane);
+        }
+        Some(Kernel {
+            checks,
+            lanes: built,
+            divisors,
+            initial: initial_scaled,
+            initial_scale: u8::try_from(initial.scale()).ok()?,
+            use_reason_codes,
+        })
+    }
+
+    /// Empty buffers for [`Kernel::chunk`].
+    pub(super) fn buffers(&self, with_reasons: bool) -> Buffers {
+        let lanes = if with_reasons { self.lanes.len() } else { 0 };
+        Buffers {
+            totals: vec![0; CHUNK],
+            meta: vec![0; CHUNK],
+            pieces: vec![0; CHUNK * lanes],
+            counts: vec![0; CHUNK],
+        }
+    }
+
+    /// Scores rows `start..start + len` (`len <= CHUNK`) of `columns` (one per input slot,
+    /// `None` for an input missing in every row, each at least `start + len` long) into the
+    /// first `len` entries of `buffers`; with `with_reasons`, every characteristic's pieces are
+    /// kept for [`Kernel::reasons`].
+    pub(super) fn chunk(
+        &self,
+        columns: &[Option<&[f64]>],
+        start: usize,
+        len: usize,
+        buffers: &mut Buffers,
+        with_reasons: bool,
+    ) {
+        let totals = &mut buffers.totals[..len];
+        let meta = &mut buffers.meta[..len];
+        totals.fill(self.initial);
+        meta.fill(self.initial_scale);
+        for (check, column) in self.checks.iter().zip(columns) {
+            match column {
+                None if !check.missing_stays => meta.fill(FALLBACK),
+                None => {}
+                Some(xs) => validate(*check, &xs[start..start + len], meta),
+            }
+        }
+        let counts = &mut buffers.counts[..len];
+        for (l, lane) in self.lanes.iter().enumerate() {
+            let (points, metas) = (&*lane.points, &*lane.meta);
+            match lane.slot.and_then(|s| columns.get(s).copied().flatten()) {
+                Some(xs) => locate(lane, &xs[start..start + len], counts),
+                None => counts.fill(u64::from(lane.missing)),
+            }
+            for (total, &piece) in totals.iter_mut().zip(counts.iter()) {
+                *total = total.wrapping_add(points[(piece & 0xFF) as usize]);
+            }
+            if lane.meta_needed {
+                for (m, &piece) in meta.iter_mut().zip(counts.iter()) {
+                    *m = (*m).max(metas[(piece & 0xFF) as usize]);
+                }
+            }
+            if with_reasons {
+                let at = l * CHUNK;
+                for (kept, &piece) in buffers.pieces[at..at + len].iter_mut().zip(counts.iter()) {
+                    *kept = (piece & 0xFF) as u8;
+                }
+            }
+        }
+    }
+
+    /// Whether row `r` of the last chunk needs the row path.
+    pub(super) fn falls_back(buffers: &Buffers, r: usize) -> bool {
+        buffers.meta[r] == FALLBACK
+    }
+
+    /// The exact score of row `r` of the last chunk (not a fallback row).
+    pub(super) fn score(&self, buffers: &Buffers, r: usize) -> Option<Decimal> {
+        let scale = buffers.meta[r];
+        let divisor = *self.divisors.get(usize::from(scale))?;
+        Decimal::try_new(buffers.totals[r] / divisor, u32::from(scale)).ok()
+    }
+
+    /// The score of row `r` of the last chunk as the float nearest to it (not a fallback row):
+    /// both the total and `10^s` are exact floats, so one correctly rounded division gives it.
+    pub(super) fn score_f64(&self, buffers: &Buffers, r: usize) -> f64 {
+        // Exact: |total| <= 2^53, and 10^s is an exact float for s <= 22.
+        let total = buffers.totals[r] as f64;
+        match self.divisors.first() {
+            Some(&unit) if unit > 1 => total / unit as f64,
+            _ => total,
+        }
+    }
+
+    /// The ranked reason codes of row `r` of the last chunk (scored `with_reasons`), into
+    /// `codes`: descending points, ties in the order of the characteristics. `ranked` is
+    /// scratch space reused from row to row.
+    pub(super) fn reasons(
+        &self,
+        buffers: &Buffers,
+        r: usize,
+        ranked: &mut Vec<(u32, usize, u32)>,
+        codes: &mut Vec<u32>,
+    ) {
+        codes.clear();
+        ranked.clear();
+        if !self.use_reason_codes {
+            return;
+        }
+        for (l, lane) in self.lanes.iter().enumerate() {
+            let piece = buffers.pieces[l * CHUNK + r];
+            if let Some((rank, code)) = lane.reasons[usize::from(piece)] {
+                ranked.push((rank, l, code));
+            }
+        }
+        // Rank, then the characteristic's position: the stable order of the row path.
+        ranked.sort_unstable();
+        codes.extend(ranked.iter().map(|&(_, _, code)| code));
+    }
+}
+
+/// A table entry before scaling: `None` when the row path must decide.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    points: Decimal,
+    reason: Option<(u32, u32)>,
+}
+
+/// A characteristic's slot, sorted cut floats, and the entry of every piece and of a missing
+/// input (last).
+type LaneEntries = (Option<usize>, Vec<f64>, Vec<Option<Entry>>);
+
+/// Characteristic `c`'s [`LaneEntries`].
+fn lane_entries(card: &NumericCard, c: usize) -> Option<LaneEntries> {
+    let mut cuts = card.cut_floats(c);
+    cuts.sort_by(f64::total_cmp);
+    // -0.0 and 0.0 compare equal with every float: one cut.
+    cuts.dedup_by(|a, b| a == b);
+    if cuts.len() > MAX_CUTS {
+        return None;
+    }
+    let entry = |input: Option<Input<'_>>| -> Option<Entry> {
+        let bin = card.bin_for(c, input?)??;
+        let (points, reason) = card.outcome(c, bin)?;
+        Some(Entry { points, reason })
+    };
+    let k = cuts.len();
+    let mut entries = Vec::with_capacity(2 * k + 2);
+    for i in 0..=k {
+        // The open interval below cuts[i] (above the last cut when i == k): any float in it.
+        let inside = match (i.checked_sub(1).and_then(|j| cuts.get(j)), cuts.get(i)) {
+            (None, None) => Some(0.0),
+            (None, Some(high)) => Some(high.next_down()),
+            (Some(low), None) => Some(low.next_up()),
+            (Some(low), Some(high)) => Some(low.next_up()).filter(|x| x < high),
+        };
+        entries.push(entry(inside.map(Input::Float)));
+        if let Some(&cut) = cuts.get(i) {
+            entries.push(entry(Some(Input::Float(cut))));
+        }
+    }
+    entries.push(entry(Some(Input::Missing)));
+    Some((card.slot(c), cuts, entries))
+}
+
+/// Marks the rows whose input the tables cannot stand for (as `NumericCard::input` decides).
+fn validate(check: Check, xs: &[f64], meta: &mut [u8]) {
+    // Without branches (`&`, `|` on booleans), so that the loops vectorise.
+    for (m, &x) in meta.iter_mut().zip(xs) {
+        let magnitude = x.abs();
+        // Zero, a magnitude in [1e-11, 1e27), or missing (NaN) reads on the fast path.
+        let readable = (magnitude == 0.0) | (1e-11..1e27).contains(&magnitude) | x.is_nan();
+        *m |= if readable { 0 } else { FALLBACK };
+    }
+    if check.integer {
+        for (m, &x) in meta.iter_mut().zip(xs) {
+            *m |= if !x.is_nan() & (x.fract() != 0.0) { FALLBACK } else { 0 };
+        }
+    }
+    if !check.missing_stays {
+        for (m, &x) in meta.iter_mut().zip(xs) {
+            *m |= if x.is_nan() { FALLBACK } else { 0 };
+        }
+    }
+}
+
+/// Each row's piece of `lane` for the floats `xs` (the missing entry for NaN).
+fn locate(lane: &Lane, xs: &[f64], counts: &mut [u64]) {
+    counts.fill(0);
+    for &cut in &lane.cuts {
+        for (count, &x) in counts.iter_mut().zip(xs) {
+            *count += u64::from(x > cut) + u64::from(x >= cut);
+        }
+    }
+    let missing = u64::from(lane.missing);
+    for (count, &x) in counts.iter_mut().zip(xs) {
+        *count = if x.is_nan() { missing } else { *count };
+    }
+}
