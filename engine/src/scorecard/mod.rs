@@ -134,7 +134,7 @@ pub struct Scorecard {
     pub characteristics: Vec<Characteristic>,
     /// How the points were scaled from the model, when known: kept with the card through JSON
     /// and PMML, never used in scoring.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaling: Option<Scaling>,
 }
 
