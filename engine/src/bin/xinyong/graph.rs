@@ -518,7 +518,7 @@ fn features(args: FeaturesArgs) -> io::Result<()> {
         writeln!(
             out,
             "{} {:>4} {:>4} {:>6} {:>10} {:>10} controllers",
-            cell("firm (* listed)", 20),
+            cell("firm (* listed)", 19),
             "hop1",
             "hop2",
             "circle",
@@ -541,7 +541,7 @@ fn features(args: FeaturesArgs) -> io::Result<()> {
                 writeln!(
                     out,
                     "{}{mark} {:>4} {:>4} {:>6} {exposure:>10} {:>10} {flagged}",
-                    cell(&firm.firm, 19),
+                    cell(&firm.firm, 18),
                     firm.dishonest_within_1,
                     firm.dishonest_within_2,
                     firm.guarantee_circle_size,
