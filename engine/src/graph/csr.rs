@@ -93,6 +93,11 @@ impl Csr {
         size_of::<u32>() * (self.offsets.len() + self.targets.len() + self.edges.len())
     }
 
+    /// The offsets and targets arrays, for loops that walk every node in order.
+    pub(crate) fn raw(&self) -> (&[u32], &[u32]) {
+        (&self.offsets, &self.targets)
+    }
+
     /// Number of arcs leaving `v` (0 for an unknown node).
     pub fn degree(&self, v: u32) -> usize {
         self.range(v).len()

@@ -99,8 +99,12 @@ pub fn page_rank_with_reverse(
         }
         let dangling_mass: f64 = dangling.iter().map(|&v| x[v as usize]).sum();
         let base = (1.0 - d) * uniform + d * dangling_mass * uniform;
-        for (v, slot) in next.iter_mut().enumerate() {
-            let pulled: f64 = reverse.neighbours(v as u32).iter().map(|&u| share[u as usize]).sum();
+        // Offsets are increasing and end at the arc count (the CSR invariant), so each window
+        // is a valid range of `sources`.
+        let (offsets, sources) = reverse.raw();
+        for (slot, bounds) in next.iter_mut().zip(offsets.windows(2)) {
+            let arcs = sources.get(bounds[0] as usize..bounds[1] as usize).unwrap_or(&[]);
+            let pulled: f64 = arcs.iter().map(|&u| share[u as usize]).sum();
             *slot = base + d * pulled;
         }
         residual = next.iter().zip(&x).map(|(a, b)| (a - b).abs()).sum();

@@ -147,18 +147,27 @@ fn firm_lines(config: &GraphSynthConfig, i: usize) -> Vec<String> {
             }
         }
         None => {
-            let count = rng.random_range(1..=3u32);
-            let mut left = rng.random_range(6000..=9000u32);
             let mut holders: Vec<String> = Vec::new();
-            for k in 0..count {
+            for _ in 0..rng.random_range(1..=3u32) {
                 let holder = person(rng);
-                if holders.contains(&holder) {
-                    continue;
+                if !holders.contains(&holder) {
+                    holders.push(holder);
                 }
-                let bp = if k + 1 == count { left } else { rng.random_range(1..=left / 2) };
+            }
+            // The first holder takes half to three quarters of what the persons hold, so at
+            // least 1,500 basis points are left when a second one follows; the last takes the
+            // rest. Every range drawn from is therefore non-empty.
+            let mut left = rng.random_range(6000..=9000u32);
+            for (k, holder) in holders.iter().enumerate() {
+                let bp = if k + 1 == holders.len() {
+                    left
+                } else if k == 0 {
+                    rng.random_range(left / 2..=left * 3 / 4)
+                } else {
+                    rng.random_range(1..=left / 2)
+                };
                 left -= bp;
-                lines.push(holding(&holder, &code, bp));
-                holders.push(holder);
+                lines.push(holding(holder, &code, bp));
             }
             first_holder = holders.into_iter().next();
         }
