@@ -2,8 +2,8 @@
 (the `graph_scale` example), networkx, rustworkx and igraph, side by side in one run.
 
     cargo build --release --example graph_scale
-    target/release/examples/graph_scale random 1000000 3000000 42 /var/tmp/random.edges
-    python bench/python/graph_scale.py --edges /var/tmp/random.edges --tolerance 1e-6
+    target/release/examples/graph_scale random 1000000 3000000 42 random.edges
+    python bench/python/graph_scale.py --edges random.edges --tolerance 1e-6
 
 Every library runs in a child process of its own (one core: the machine's other work is what
 it is, and BLAS threads are pinned to one), so its peak resident memory is its own. The steps
