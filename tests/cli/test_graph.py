@@ -105,3 +105,25 @@ def test_groups_equal_the_golden_and_report_hubs(run) -> None:
     lines = graph(run, "groups", "--edges", GRAPHS / "groups.jsonl", "--as-of", "2026-06-30",
                   "--key-role", "legal-representative", "--key-role", "director")
     assert any("91330100MA000063XB" in line["members"] for line in lines)
+
+
+def test_features_equal_the_golden_file(run) -> None:
+    case = GRAPHS / "features"
+    expected = json_lines((case / "expected.jsonl").read_text(encoding="utf-8"))
+    args = ("--edges", case / "graph.jsonl", "--dishonest", case / "dishonest.json",
+            "--net-assets", case / "net_assets.json", "--as-of", "2025-06-30")
+    assert graph(run, "features", *args) == expected
+    (one,) = graph(run, "features", *args, "--firm", F1)
+    assert (one["dishonest_controllers"], one["dishonest_within_2"]) == (["p-bad"], 1)
+    proc = run("graph", "features", *args, "--format", "table")
+    assert proc.returncode == 0, describe(proc)
+    assert "91320500MA000004XT*" in proc.stdout and "p-bad" in proc.stdout
+
+
+def test_features_refuse_an_unknown_dishonest_key(run, tmp_path) -> None:
+    listed = tmp_path / "dishonest.json"
+    listed.write_text('["nobody"]', encoding="utf-8")
+    proc = run("graph", "features", "--edges", GRAPHS / "features" / "graph.jsonl",
+               "--dishonest", listed, "--as-of", "2025-06-30")
+    assert proc.returncode != 0
+    assert "dishonest.nobody" in proc.stderr

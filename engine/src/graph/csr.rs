@@ -3,6 +3,8 @@
 //! Two flat `u32` arrays per direction instead of a `Vec` per node keep a million-node graph in a
 //! few tens of megabytes and make neighbour scans cache-friendly.
 
+use crate::error::{Error, Result};
+
 /// Adjacency of `n` nodes: the out-neighbours of `v` are `targets[offsets[v]..offsets[v + 1]]`,
 /// and `edges` holds, at the same positions, the id of the edge (its row in the edge columns).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +37,70 @@ impl Csr {
             *slot += 1;
         }
         Csr { offsets, targets, edges }
+    }
+
+    /// Builds the adjacency of `n` nodes from the arcs `from[e] → to[e]`, refusing endpoints
+    /// outside `0..n`, columns of different lengths and more arcs than `u32` can number. This
+    /// is the entry point for integer edge lists that did not come through the graph builder.
+    pub fn try_from_edges(n: usize, from: &[u32], to: &[u32]) -> Result<Csr> {
+        if from.len() != to.len() {
+            let message = format!("{} sources but {} targets", from.len(), to.len());
+            return Err(Error::field("edges", message));
+        }
+        let limit = u32::MAX as usize - 1;
+        if n > limit || from.len() > limit {
+            let (what, found) = if n > limit { ("nodes", n) } else { ("edges", from.len()) };
+            return Err(Error::LimitExceeded { what: what.to_owned(), limit, found });
+        }
+        for (end, column) in [("from", from), ("to", to)] {
+            if let Some(e) = column.iter().position(|&v| v as usize >= n) {
+                let message = format!("node {} is not below the node count {n}", column[e]);
+                return Err(Error::field(format!("edges[{e}].{end}"), message));
+            }
+        }
+        Ok(Csr::from_edges(n, from, to))
+    }
+
+    /// The reverse adjacency (every arc turned round), by one counting sort over the arcs; the
+    /// edge ids are kept, so attribute columns index both directions alike. In-neighbours of a
+    /// node come out in increasing order of their own index.
+    pub fn transpose(&self) -> Csr {
+        let n = self.node_count();
+        let mut offsets = vec![0u32; n + 1];
+        for &t in &self.targets {
+            offsets[t as usize + 1] += 1;
+        }
+        for v in 0..n {
+            offsets[v + 1] += offsets[v];
+        }
+        let mut next: Vec<u32> = offsets[..n].to_vec();
+        let mut targets = vec![0u32; self.targets.len()];
+        let mut edges = vec![0u32; self.targets.len()];
+        for v in 0..n as u32 {
+            for (w, e) in self.arcs(v) {
+                let slot = &mut next[w as usize];
+                targets[*slot as usize] = v;
+                edges[*slot as usize] = e;
+                *slot += 1;
+            }
+        }
+        Csr { offsets, targets, edges }
+    }
+
+    /// Bytes held by the three arrays (their lengths, not spare capacity): what a frozen
+    /// adjacency costs in memory.
+    pub fn heap_bytes(&self) -> usize {
+        size_of::<u32>() * (self.offsets.len() + self.targets.len() + self.edges.len())
+    }
+
+    /// The offsets and targets arrays, for loops that walk every node in order.
+    pub(crate) fn raw(&self) -> (&[u32], &[u32]) {
+        (&self.offsets, &self.targets)
+    }
+
+    /// Number of arcs leaving `v` (0 for an unknown node).
+    pub fn degree(&self, v: u32) -> usize {
+        self.range(v).len()
     }
 
     /// Number of nodes.
@@ -84,5 +150,25 @@ mod tests {
         assert_eq!(csr.neighbours(2), &[0]);
         assert_eq!(csr.neighbours(9), &[] as &[u32]);
         assert_eq!((csr.node_count(), csr.edge_count()), (3, 3));
+        assert_eq!(csr.degree(0), 2);
+        assert_eq!(csr.heap_bytes(), 4 * (4 + 3 + 3));
+    }
+
+    #[test]
+    fn transpose_turns_every_arc_round_and_keeps_edge_ids() {
+        let csr = Csr::from_edges(3, &[0, 2, 0, 1], &[1, 0, 2, 2]);
+        let rev = csr.transpose();
+        assert_eq!(rev, Csr::from_edges(3, &[1, 0, 2, 2], &[0, 2, 0, 1]));
+        assert_eq!(rev.neighbours(2), &[0, 1]);
+        assert_eq!(rev.edge_ids(2), &[2, 3]);
+        assert_eq!(rev.transpose(), csr);
+    }
+
+    #[test]
+    fn checked_construction_refuses_bad_lists() {
+        assert!(Csr::try_from_edges(2, &[0, 1], &[1, 0]).is_ok());
+        let out_of_range = Csr::try_from_edges(2, &[0, 1], &[1, 2]).unwrap_err();
+        assert_eq!(out_of_range.path(), Some("edges[1].to"));
+        assert!(Csr::try_from_edges(2, &[0], &[]).is_err());
     }
 }

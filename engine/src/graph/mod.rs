@@ -4,7 +4,7 @@
 //! Input ([`model`], JSON Lines and CSV via [`GraphBuilder`]) is validated and frozen into a
 //! [`RelationGraph`] with CSR adjacency per edge kind; [`scc`] finds strongly connected components
 //! without recursion, and [`ownership`] computes integrated ownership, beneficial owners and
-//! control. The format, the policies and the algebra are described in `docs/graph.md`.
+//! control; [`pagerank`] and [`kcore`] rank and peel any frozen adjacency. The format, the policies and the algebra are described in `docs/graph.md`.
 //!
 //! ```
 //! use xinyong::graph::ownership::{OwnerBasis, Ownership, OwnershipConfig};
@@ -35,12 +35,15 @@ pub mod build;
 pub mod close_links;
 pub mod contagion;
 pub mod csr;
+pub mod features;
 pub mod groups;
 pub mod guarantee;
 mod input;
+pub mod kcore;
 mod linalg;
 pub mod model;
 pub mod ownership;
+pub mod pagerank;
 pub mod relation;
 pub mod scc;
 mod shares;

@@ -58,6 +58,13 @@ impl EdgeTable {
         }
     }
 
+    /// Bytes of the endpoint columns and both adjacencies.
+    pub fn heap_bytes(&self) -> usize {
+        size_of::<u32>() * (self.from.len() + self.to.len())
+            + self.forward.heap_bytes()
+            + self.reverse.heap_bytes()
+    }
+
     /// Adjacency from `from` to `to`.
     pub fn forward(&self) -> &Csr {
         &self.forward
@@ -215,5 +222,35 @@ impl RelationGraph {
     /// Supply-chain edges.
     pub fn supply_chain(&self) -> &EdgeTable {
         &self.supply_chain
+    }
+
+    /// Number of edges of every kind.
+    pub fn edge_count(&self) -> usize {
+        self.shareholdings.edges.len()
+            + self.control_agreements.len()
+            + self.key_roles.edges.len()
+            + self.guarantees.edges.len()
+            + self.supply_chain.len()
+    }
+
+    /// Bytes the frozen edges hold: endpoint columns, forward and reverse adjacency and the
+    /// attribute columns of every kind (lengths, not spare capacity). Node keys and the key
+    /// index are not counted.
+    pub fn edge_bytes(&self) -> usize {
+        let h = &self.shareholdings;
+        let g = &self.guarantees;
+        h.edges.heap_bytes()
+            + h.share.len() * size_of::<Decimal>()
+            + h.vote_share.len() * size_of::<Option<Decimal>>()
+            + h.subscribed.len() * size_of::<Option<Amount>>()
+            + self.control_agreements.heap_bytes()
+            + self.key_roles.edges.heap_bytes()
+            + self.key_roles.role.len() * size_of::<Role>()
+            + g.edges.heap_bytes()
+            + g.amount.len() * size_of::<Amount>()
+            + g.start.len() * size_of::<Date>()
+            + g.end.len() * size_of::<Option<Date>>()
+            + g.status.len() * size_of::<GuaranteeStatus>()
+            + self.supply_chain.heap_bytes()
     }
 }

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use xinyong::date::Date;
 use xinyong::graph::contagion::{ContagionConfig, debt_rank};
+use xinyong::graph::features::{FeatureInput, firm_features};
 use xinyong::graph::groups::{GroupConfig, groups as find_groups};
 use xinyong::graph::guarantee::{GuaranteeConfig, analyse};
 use xinyong::graph::model::Role;
@@ -36,6 +37,9 @@ pub enum Command {
     Contagion(ContagionArgs),
     /// Group clients: firms tied by control, common control, key persons or mutual guarantees.
     Groups(GroupsArgs),
+    /// Graph indicators of each firm: dishonest firms within two ties, guarantee circle and
+    /// exposure, dishonest controllers, DebtRank distress.
+    Features(FeaturesArgs),
 }
 
 /// How results are written.
@@ -156,6 +160,22 @@ pub struct GroupsArgs {
     no_mutual_guarantees: bool,
 }
 
+#[derive(clap::Args)]
+pub struct FeaturesArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Date the guarantees must be in force; today when absent.
+    #[arg(long, value_parser = date_arg)]
+    as_of: Option<Date>,
+    /// Keys on a dishonest list (USCCs or person keys): a JSON array of strings.
+    #[arg(long)]
+    dishonest: Option<PathBuf>,
+    /// Net assets of firms, for the exposure ratio and as DebtRank equity: a JSON object of
+    /// USCC to amount (string).
+    #[arg(long)]
+    net_assets: Option<PathBuf>,
+}
+
 /// Key roles, as on the command line.
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum KeyRole {
@@ -186,6 +206,7 @@ pub fn run(command: Command) -> io::Result<Outcome> {
         Command::Circles(args) => circles(args)?,
         Command::Contagion(args) => contagion(args)?,
         Command::Groups(args) => groups(args)?,
+        Command::Features(args) => features(args)?,
     }
     Ok(Outcome::Clean)
 }
@@ -468,6 +489,64 @@ fn groups(args: GroupsArgs) -> io::Result<()> {
                     let via = tie.via.as_deref().map(|v| format!(" via {v}")).unwrap_or_default();
                     writeln!(out, "  {} {} - {}{via}", kind.trim_matches('"'), tie.a, tie.b)?;
                 }
+            }
+        }
+    }
+    out.finish()
+}
+
+/// A JSON array of keys.
+fn keys(path: &Path) -> io::Result<std::collections::BTreeSet<String>> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text).map_err(|e| {
+        let message = format!("{}: expected a JSON array of keys ({e})", path.display());
+        io::Error::new(io::ErrorKind::InvalidData, message)
+    })
+}
+
+fn features(args: FeaturesArgs) -> io::Result<()> {
+    let (graph, _) = load(&args.common)?;
+    let input = FeatureInput {
+        dishonest: args.dishonest.as_deref().map(keys).transpose()?.unwrap_or_default(),
+        net_assets: args.net_assets.as_deref().map(amounts).transpose()?.unwrap_or_default(),
+        as_of: args.as_of.unwrap_or_else(today),
+    };
+    let wanted = firms(&graph, args.common.firm.as_deref())?;
+    let found = firm_features(&graph, &input).map_err(engine_error)?;
+    let mut out = Output::open(args.common.output.as_deref())?;
+    if matches!(args.common.format, Format::Table) {
+        writeln!(
+            out,
+            "{} {:>4} {:>4} {:>6} {:>10} {:>10} controllers",
+            cell("firm (* listed)", 19),
+            "hop1",
+            "hop2",
+            "circle",
+            "exposure",
+            "distress"
+        )?;
+    }
+    for firm in found.iter().filter(|f| wanted.contains(&f.firm)) {
+        match args.common.format {
+            Format::Jsonl => line(&mut out, firm)?,
+            Format::Table => {
+                let exposure =
+                    firm.guarantee_exposure_ratio.map_or_else(|| "-".to_owned(), |r| r.to_string());
+                let flagged = if firm.dishonest_controllers.is_empty() {
+                    "-".to_owned()
+                } else {
+                    firm.dishonest_controllers.join(", ")
+                };
+                let mark = if firm.dishonest { '*' } else { ' ' };
+                writeln!(
+                    out,
+                    "{}{mark} {:>4} {:>4} {:>6} {exposure:>10} {:>10} {flagged}",
+                    cell(&firm.firm, 18),
+                    firm.dishonest_within_1,
+                    firm.dishonest_within_2,
+                    firm.guarantee_circle_size,
+                    firm.debt_rank_distress.to_string(),
+                )?;
             }
         }
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use xinyong::date::Date;
 use xinyong::finance::Catalog;
+use xinyong::synth::graph::{GraphSynthConfig, graph_lines};
 use xinyong::synth::{CatalogConfig, SynthConfig, catalog, demands, registry};
 
 use crate::io::{Output, engine_error};
@@ -27,6 +28,25 @@ enum What {
     Catalog(CatalogArgs),
     /// One financing demand per firm of the registry (JSON Lines, for `xinyong match`).
     Demands(RegistryArgs),
+    /// A relationship graph: shareholdings, key roles and guarantees (JSON Lines, for
+    /// `xinyong graph`).
+    Graph(GraphArgs),
+}
+
+#[derive(clap::Args)]
+struct GraphArgs {
+    /// Number of enterprises.
+    #[arg(long, default_value_t = 1000)]
+    firms: usize,
+    /// Seed; the same seed gives the same bytes on every platform.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Date the graph describes; every guarantee starts before it.
+    #[arg(long, value_parser = date_arg, default_value = "2026-06-30")]
+    as_of: Date,
+    /// Output file, written atomically; stdout when absent.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -74,6 +94,7 @@ pub fn run(args: Args) -> io::Result<Outcome> {
         None => write_registry(&args.registry),
         Some(What::Demands(r)) => write_demands(&r),
         Some(What::Catalog(c)) => write_catalog(&c),
+        Some(What::Graph(g)) => write_graph(&g),
     }
 }
 
@@ -104,6 +125,20 @@ fn write_catalog(args: &CatalogArgs) -> io::Result<Outcome> {
     let catalog = Catalog::new(products, &model).map_err(engine_error)?;
     let mut out = Output::open(args.output.as_deref())?;
     writeln!(out, "{}", catalog.to_json_pretty())?;
+    out.finish()?;
+    Ok(Outcome::Clean)
+}
+
+fn write_graph(args: &GraphArgs) -> io::Result<Outcome> {
+    if args.firms > 100_000_000 {
+        let message = "--firms: at most 100,000,000 firms (their codes must stay distinct)";
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
+    }
+    let config = GraphSynthConfig::new(args.firms, args.seed, args.as_of);
+    let mut out = Output::open(args.output.as_deref())?;
+    for line in graph_lines(&config) {
+        writeln!(out, "{line}")?;
+    }
     out.finish()?;
     Ok(Outcome::Clean)
 }

@@ -6,7 +6,8 @@
 //! arrears and honours together, so good and bad records correlate the way they do in real data.
 //!
 //! Product catalogs and financing demands for the registry's firms are drawn the same way
-//! ([`catalog`], [`demands`]; see `docs/finance.md`).
+//! ([`catalog`], [`demands`]; see `docs/finance.md`), and so are relationship graphs of
+//! shareholdings, key roles and guarantees ([`graph`]; see `docs/graph.md`).
 //!
 //! Output is identical on every platform (x86-64, WebAssembly): only integer arithmetic and
 //! integer draws from ChaCha8 are used, never floating-point distributions.
@@ -37,6 +38,8 @@ use crate::record::{
     RecordDetail, SamrRiskClass, Severity, Size, Status, TaxGrade,
 };
 use crate::uscc::{ALPHABET, Uscc};
+
+pub mod graph;
 
 /// What to generate: how many enterprises, from which seed, as of which date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
