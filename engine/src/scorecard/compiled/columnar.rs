@@ -331,14 +331,47 @@ fn validate(check: Check, xs: &[f64], meta: &mut [u8]) {
 }
 
 /// Each row's piece of `lane` for the floats `xs` (the missing entry for NaN).
+///
+/// Cards rarely have more than a handful of cuts per characteristic: for up to eight, the cuts
+/// are a fixed-size array, the loop over them unrolls, and one vectorised pass over the rows
+/// does all the comparisons; more cuts take one pass per cut.
 fn locate(lane: &Lane, xs: &[f64], counts: &mut [u64]) {
+    let missing = u64::from(lane.missing);
+    match lane.cuts.len() {
+        1 => locate_few::<1>(&lane.cuts, missing, xs, counts),
+        2 => locate_few::<2>(&lane.cuts, missing, xs, counts),
+        3 => locate_few::<3>(&lane.cuts, missing, xs, counts),
+        4 => locate_few::<4>(&lane.cuts, missing, xs, counts),
+        5 => locate_few::<5>(&lane.cuts, missing, xs, counts),
+        6 => locate_few::<6>(&lane.cuts, missing, xs, counts),
+        7 => locate_few::<7>(&lane.cuts, missing, xs, counts),
+        8 => locate_few::<8>(&lane.cuts, missing, xs, counts),
+        _ => locate_many(&lane.cuts, missing, xs, counts),
+    }
+}
+
+/// [`locate`] for exactly `K` cuts, in one pass.
+fn locate_few<const K: usize>(cuts: &[f64], missing: u64, xs: &[f64], counts: &mut [u64]) {
+    let Ok(cuts) = <&[f64; K]>::try_from(cuts) else {
+        return locate_many(cuts, missing, xs, counts);
+    };
+    for (count, &x) in counts.iter_mut().zip(xs) {
+        let mut piece = 0u64;
+        for &cut in cuts {
+            piece += u64::from(x > cut) + u64::from(x >= cut);
+        }
+        *count = if x.is_nan() { missing } else { piece };
+    }
+}
+
+/// [`locate`] for any number of cuts, one pass per cut.
+fn locate_many(cuts: &[f64], missing: u64, xs: &[f64], counts: &mut [u64]) {
     counts.fill(0);
-    for &cut in &lane.cuts {
+    for &cut in cuts {
         for (count, &x) in counts.iter_mut().zip(xs) {
             *count += u64::from(x > cut) + u64::from(x >= cut);
         }
     }
-    let missing = u64::from(lane.missing);
     for (count, &x) in counts.iter_mut().zip(xs) {
         *count = if x.is_nan() { missing } else { *count };
     }
