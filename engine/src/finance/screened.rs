@@ -44,21 +44,20 @@ pub(super) fn match_indexed(
     demand: &Demand,
     (evaluation, facts): (&Evaluation, GraphFacts),
     as_of: Date,
-    candidates: &[usize],
+    candidates: impl Iterator<Item = usize>,
 ) -> DemandMatch {
     let grades = c.catalog.grades();
     let Some(figures) = FirmFacts::new(demand, evaluation, as_of, facts, grades) else {
         let firm = (evaluation, facts);
-        let all = candidates.iter().copied();
-        return matching::match_candidates(c.catalog, options, demand, firm, as_of, all);
+        return matching::match_candidates(c.catalog, options, demand, firm, as_of, candidates);
     };
     let e = &demand.enterprise;
     let firm = Firm { demand, evaluation, as_of, grades, facts, explain: false };
     let mut eligible = Vec::new();
-    let mut misses = Vec::new();
+    let mut misses = Vec::with_capacity(256);
     let mut buffer = Vec::new();
     let mut words = Words::new();
-    for &index in candidates {
+    for index in candidates {
         let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
         if let Some(s) = screen_of {
             if !s.industries.admits(figures.industry) {
