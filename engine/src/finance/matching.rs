@@ -234,7 +234,7 @@ pub(super) fn result(
     mut eligible: Vec<Offer>,
     near_misses: Vec<NearMiss>,
 ) -> DemandMatch {
-    eligible.sort_by(|a, b| rank(&options.order, a, b));
+    rank_offers(&options.order, &mut eligible);
     DemandMatch {
         demand: demand.id.clone(),
         uscc: demand.enterprise.uscc,
@@ -307,6 +307,47 @@ pub(super) fn offer(
     }
 }
 
+/// Sorts offers by [`rank`]. Each offer's keys are read once as integers (decimals brought
+/// to the largest scale among the offers, which orders them exactly), so that the sort
+/// compares integers rather than decimals; when a key does not fit, the decimals are compared.
+/// Product ids are unique in a catalog, so the order is total and needs no stable sort.
+fn rank_offers(order: &[RankKey], offers: &mut Vec<Offer>) {
+    let mut keys: Vec<RankKey> = Vec::with_capacity(3);
+    for key in order {
+        // A key repeated after its first place never decides anything.
+        if !keys.contains(key) {
+            keys.push(*key);
+        }
+    }
+    let scale = |d: fn(&Offer) -> Decimal| offers.iter().map(|o| d(o).scale()).max();
+    let (coverage_scale, rate_scale) = (scale(|o| o.coverage), scale(|o| o.rate_percent));
+    let at = |d: Decimal, scale: Option<u32>| {
+        let shift = scale?.checked_sub(d.scale())?;
+        d.mantissa().checked_mul(10_i128.checked_pow(shift)?)
+    };
+    let key_of = |o: &Offer| -> Option<[i128; 3]> {
+        let mut out = [0; 3];
+        for (slot, key) in out.iter_mut().zip(&keys) {
+            *slot = match key {
+                RankKey::Coverage => at(o.coverage, coverage_scale)?.checked_neg()?,
+                RankKey::Rate => at(o.rate_percent, rate_scale)?,
+                RankKey::TermFit => i128::from(o.term_gap_months),
+            };
+        }
+        Some(out)
+    };
+    let keyed: Option<Vec<([i128; 3], usize)>> =
+        offers.iter().enumerate().map(|(i, o)| Some((key_of(o)?, i))).collect();
+    let Some(mut keyed) = keyed else {
+        offers.sort_unstable_by(|a, b| rank(order, a, b));
+        return;
+    };
+    let id = |i: usize| offers.get(i).map(|o: &Offer| &o.product);
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(&id(b.1))));
+    let mut slots: Vec<Option<Offer>> = offers.drain(..).map(Some).collect();
+    offers.extend(keyed.iter().filter_map(|&(_, i)| slots.get_mut(i).and_then(Option::take)));
+}
+
 fn rank(order: &[RankKey], a: &Offer, b: &Offer) -> Ordering {
     order
         .iter()
@@ -318,4 +359,59 @@ fn rank(order: &[RankKey], a: &Offer, b: &Offer) -> Ordering {
         .find(|o| o.is_ne())
         .unwrap_or(Ordering::Equal)
         .then_with(|| a.product.cmp(&b.product))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn offer(i: usize, coverage: (i64, u32), rate: (i64, u32), gap: u32) -> Offer {
+        let text: Arc<str> = Arc::from("");
+        Offer {
+            product: Arc::from(format!("p{:02}", 40 - i)),
+            bank: text.clone(),
+            name: text.clone(),
+            limit: Decimal::ZERO,
+            binding: BoundKind::ProductCap,
+            bounds: Vec::new(),
+            explanation: Label { zh: text.clone(), en: text },
+            rate_percent: Decimal::new(rate.0, rate.1),
+            coverage: Decimal::new(coverage.0, coverage.1),
+            term_gap_months: gap,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn integer_keys_rank_as_the_decimals_do(
+            drawn in proptest::collection::vec(
+                ((0i64..12, 0u32..8), (-5i64..400, 0u32..29), 0u32..3), 0..40),
+            order in proptest::collection::vec(
+                prop_oneof![Just(RankKey::Coverage), Just(RankKey::Rate), Just(RankKey::TermFit)],
+                0..5),
+        ) {
+            let mut offers: Vec<Offer> =
+                drawn.iter().enumerate().map(|(i, &(c, r, g))| offer(i, c, r, g)).collect();
+            let mut expected = offers.clone();
+            expected.sort_by(|a, b| rank(&order, a, b));
+            rank_offers(&order, &mut offers);
+            prop_assert_eq!(offers, expected);
+        }
+    }
+
+    #[test]
+    fn rates_beyond_integer_keys_are_ranked_as_decimals() {
+        let order = [RankKey::Rate, RankKey::Coverage];
+        let mut offers = vec![
+            offer(0, (1, 0), (i64::MAX, 0), 0),
+            offer(1, (5, 1), (1, 28), 0),
+            offer(2, (5, 1), (1, 28), 1),
+        ];
+        let mut expected = offers.clone();
+        expected.sort_by(|a, b| rank(&order, a, b));
+        rank_offers(&order, &mut offers);
+        assert_eq!(offers, expected);
+        assert_eq!(&*offers[0].product, "p38");
+    }
 }
