@@ -283,12 +283,7 @@ pub(super) fn offer(
 ) -> Offer {
     let Priced { bounds, binding, explanation, spread } = priced;
     let requested = demand.amount.value();
-    // A limit covering the whole request is a coverage of exactly 1, without a division.
-    let coverage = if binding.value >= requested {
-        Decimal::ONE
-    } else {
-        binding.value.checked_div(requested).unwrap_or(Decimal::ZERO).round_dp(6)
-    };
+    let coverage = coverage(binding.value, requested);
     let term = &product.term_months;
     let t = demand.term_months;
     let term_gap_months = if t < term.min { term.min - t } else { t.saturating_sub(term.max) };
@@ -307,6 +302,44 @@ pub(super) fn offer(
     }
 }
 
+/// The share of `requested` that `limit` covers, to 6 decimals (half to even).
+fn coverage(limit: Decimal, requested: Decimal) -> Decimal {
+    // A limit covering the whole request is a coverage of exactly 1, without a division.
+    if limit >= requested {
+        return Decimal::ONE;
+    }
+    coverage_in_integers(limit, requested)
+        .unwrap_or_else(|| limit.checked_div(requested).unwrap_or(Decimal::ZERO).round_dp(6))
+}
+
+/// [`coverage`] by one integer division, for a limit above zero and below the request, when
+/// the share has more than 6 decimals (most do): then the decimal division rounded to 6
+/// decimals has scale 6, and this the same value. That division is exact to
+/// 28 decimals, and a quotient of amounts below 2^62 fen lies at least 10^-25 from any
+/// midpoint it does not equal, so rounding it first never moves it across one.
+fn coverage_in_integers(limit: Decimal, requested: Decimal) -> Option<Decimal> {
+    // A zero limit (the division writes it without decimals) or a negative one: left to it.
+    if limit <= Decimal::ZERO || requested <= Decimal::ZERO {
+        return None;
+    }
+    let scale = limit.scale().max(requested.scale());
+    let at = |d: Decimal| d.mantissa().checked_mul(10_i128.checked_pow(scale - d.scale())?);
+    let (l, r) = (at(limit)?, at(requested)?);
+    if r >= 1 << 62 {
+        return None;
+    }
+    let n = l.checked_mul(1_000_000)?;
+    let (mut q, rest) = (n / r, n % r);
+    if rest == 0 {
+        // An exact quotient keeps a scale that depends on how the division reached it.
+        return None;
+    }
+    if 2 * rest > r || (2 * rest == r && q % 2 == 1) {
+        q += 1;
+    }
+    Decimal::try_from_i128_with_scale(q, 6).ok()
+}
+
 /// Sorts offers by [`rank`]. Each offer's keys are read once as integers (decimals brought
 /// to the largest scale among the offers, which orders them exactly), so that the sort
 /// compares integers rather than decimals; when a key does not fit, the decimals are compared.
@@ -321,9 +354,10 @@ fn rank_offers(order: &[RankKey], offers: &mut Vec<Offer>) {
     }
     let scale = |d: fn(&Offer) -> Decimal| offers.iter().map(|o| d(o).scale()).max();
     let (coverage_scale, rate_scale) = (scale(|o| o.coverage), scale(|o| o.rate_percent));
-    let at = |d: Decimal, scale: Option<u32>| {
-        let shift = scale?.checked_sub(d.scale())?;
-        d.mantissa().checked_mul(10_i128.checked_pow(shift)?)
+    let at = |d: Decimal, scale: Option<u32>| match scale?.checked_sub(d.scale())? {
+        // Most offers of a demand share a scale.
+        0 => Some(d.mantissa()),
+        shift => d.mantissa().checked_mul(10_i128.checked_pow(shift)?),
     };
     let key_of = |o: &Offer| -> Option<[i128; 3]> {
         let mut out = [0; 3];
@@ -397,6 +431,54 @@ mod tests {
             expected.sort_by(|a, b| rank(&order, a, b));
             rank_offers(&order, &mut offers);
             prop_assert_eq!(offers, expected);
+        }
+    }
+
+    fn coverage_by_decimals(limit: Decimal, requested: Decimal) -> Decimal {
+        limit.checked_div(requested).unwrap_or(Decimal::ZERO).round_dp(6)
+    }
+
+    proptest! {
+        #[test]
+        fn coverage_in_integers_equals_the_decimal_division(
+            limit in 0i64..4_000_000_000_000, limit_scale in 0u32..5,
+            requested in 1i64..4_000_000_000_000, requested_scale in 0u32..5,
+            small in proptest::bool::ANY,
+        ) {
+            let (limit, requested) = if small { (limit % 1000, requested % 1000 + 1) } else { (limit, requested) };
+            let (l, r) = (Decimal::new(limit, limit_scale), Decimal::new(requested, requested_scale));
+            prop_assume!(l < r);
+            let (fast, slow) = (coverage(l, r), coverage_by_decimals(l, r));
+            prop_assert_eq!(fast, slow);
+            prop_assert_eq!(fast.to_string(), slow.to_string());
+        }
+    }
+
+    #[test]
+    fn coverage_rounds_half_to_even_and_keeps_the_division_s_scale() {
+        let d = |t: &str| t.parse::<Decimal>().unwrap();
+        for (limit, requested) in [
+            ("1", "3"),
+            ("2", "3"),
+            ("1.00", "4"),
+            ("150.00", "300"),
+            ("0", "7"),
+            ("1", "8000000"),
+            ("3", "8000000"),
+            ("5", "16000000"),
+            ("0.01", "100000000"),
+            ("7", "1000000"),
+            ("1", "2000000"),
+            ("3", "2000000"),
+            ("0.5", "1000000"),
+            ("999999.5", "1000000"),
+        ] {
+            let (l, r) = (d(limit), d(requested));
+            assert_eq!(
+                coverage(l, r).to_string(),
+                coverage_by_decimals(l, r).to_string(),
+                "{limit} / {requested}"
+            );
         }
     }
 
