@@ -104,7 +104,12 @@ pub(super) fn explain(bound: Bound, product: &Product, firm: &Enterprise, grade:
         BoundKind::SalesMultiple => (k(l.k_sales), shown(f.revenue_12m)),
         BoundKind::DebtHeadroom => (shown(l.max_total_debt), shown(f.existing_loans)),
     };
-    let (a, b) = (a.as_str(), b.as_str());
+    explain_with(bound, &a, &b)
+}
+
+/// [`explain`] for a bound other than a cap, given its two figures as worded: the factor (or
+/// debt ceiling) and the firm's figure.
+pub(super) fn explain_with(bound: Bound, a: &str, b: &str) -> Label {
     let (zh, en) = match bound.bound {
         BoundKind::TaxMultiple => {
             ([a, " × 近12个月纳税 ", b, ""], [a, " × tax paid in 12 months ", b, ""])
