@@ -44,7 +44,11 @@ pub struct Bound {
 
 /// Every bound the product sets, in [`BoundKind`] order.
 pub(super) fn bounds(product: &Product, firm: &Enterprise, grade: &str) -> Vec<Bound> {
-    let mut out = Vec::with_capacity(5);
+    // Exactly as many as the product sets: a batch keeps one list per offer.
+    let rule = &product.limit;
+    let set = [!rule.grade_caps.is_empty(), rule.k_tax.is_some(), rule.k_sales.is_some()];
+    let count = 1 + set.iter().filter(|&&s| s).count() + usize::from(rule.max_total_debt.is_some());
+    let mut out = Vec::with_capacity(count);
     each_bound(product, firm, grade, |b| out.push(b));
     out
 }

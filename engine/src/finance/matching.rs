@@ -370,12 +370,13 @@ fn rank_offers(order: &[RankKey], offers: &mut Vec<Offer>) {
         }
         Some(out)
     };
-    let keyed: Option<Vec<([i128; 3], usize)>> =
-        offers.iter().enumerate().map(|(i, o)| Some((key_of(o)?, i))).collect();
-    let Some(mut keyed) = keyed else {
+    let mut keyed: Vec<([i128; 3], usize)> = Vec::with_capacity(offers.len());
+    let fits =
+        offers.iter().enumerate().all(|(i, o)| key_of(o).map(|key| keyed.push((key, i))).is_some());
+    if !fits {
         offers.sort_unstable_by(|a, b| rank(order, a, b));
         return;
-    };
+    }
     let id = |i: usize| offers.get(i).map(|o: &Offer| &o.product);
     keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(&id(b.1))));
     let mut slots: Vec<Option<Offer>> = offers.drain(..).map(Some).collect();
