@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::conditions::yuan;
 use super::limit::{self, Bound, BoundKind};
 use super::product::{Catalog, Collateral, Industries, Product};
 use crate::evaluate::Label;
@@ -49,6 +50,9 @@ pub(super) struct CompiledProduct {
     pub cap_explanation: Label,
     /// By grade rank, the explanation of an offer whose limit is that grade's cap.
     pub grade_cap_explanations: Vec<Label>,
+    /// The product's figures in the explanation of a limit set by each bound that is not a
+    /// cap, as [`limit::explain`] words them: by [`BoundKind`] order from the tax multiple.
+    pub bound_figures: [Arc<str>; 3],
 }
 
 impl CompiledProduct {
@@ -64,6 +68,11 @@ impl CompiledProduct {
             name: Arc::from(p.name.as_str()),
             spread: grades.iter().map(|g| p.rate.spread_for(g)).collect(),
             cap_explanation: limit::explain_cap(cap, ""),
+            bound_figures: [
+                Arc::from(factor_text(p.limit.k_tax)),
+                Arc::from(factor_text(p.limit.k_sales)),
+                Arc::from(yuan(p.limit.max_total_debt.map_or(Decimal::ZERO, |a| a.value()))),
+            ],
             grade_cap_explanations: if p.limit.grade_caps.is_empty() {
                 Vec::new()
             } else {
@@ -71,6 +80,11 @@ impl CompiledProduct {
             },
         }
     }
+}
+
+/// A limit factor as explanations show it.
+fn factor_text(k: Option<Decimal>) -> String {
+    k.unwrap_or_default().normalize().to_string()
 }
 
 /// A multiple of a firm figure, `k = mantissa / 10^scale`, held as `mantissa ×

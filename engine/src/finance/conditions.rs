@@ -93,11 +93,69 @@ pub(super) struct Firm<'a> {
 
 /// Writes yuan with thousands separators: `¥1,250,000.5`.
 pub fn yuan(value: Decimal) -> String {
+    let mut out = String::with_capacity(24);
+    push_yuan(&mut out, value);
+    out
+}
+
+/// Appends [`yuan`]'s text to `out`: read from the mantissa and scale, without the general
+/// decimal formatting, since matching words every offer's limit with it.
+pub(super) fn push_yuan(out: &mut String, value: Decimal) {
+    if value.is_sign_negative() && !value.is_zero() {
+        return push_yuan_signed(out, value);
+    }
+    let (mut digits, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
+    while scale > 0 && digits % 10 == 0 {
+        digits /= 10;
+        scale -= 1;
+    }
+    // At most 29 digits (a 96-bit mantissa); the scale is at most 28.
+    let mut text = [b'0'; 40];
+    let mut end = text.len();
+    let mut put = |digit: u8| {
+        end -= 1;
+        text[end] = b'0' + digit;
+    };
+    match u64::try_from(digits) {
+        // Every amount in practice: divisions by ten in 64 bits are multiplications.
+        Ok(mut rest) => {
+            while rest > 0 {
+                put((rest % 10) as u8);
+                rest /= 10;
+            }
+        }
+        Err(_) => {
+            let mut rest = digits;
+            while rest > 0 {
+                put((rest % 10) as u8);
+                rest /= 10;
+            }
+        }
+    }
+    // As a decimal shows it: at least one digit before the point.
+    let start = end.min(text.len() - scale as usize - 1);
+    let point = text.len() - scale as usize;
+    out.push('¥');
+    let whole = &text[start..point];
+    for (i, &c) in whole.iter().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(char::from(c));
+    }
+    if scale > 0 {
+        out.push('.');
+        text[point..].iter().for_each(|&c| out.push(char::from(c)));
+    }
+}
+
+/// [`yuan`] of a value below zero: no figure in matching is, and the text keeps the grouping
+/// it always had.
+fn push_yuan_signed(out: &mut String, value: Decimal) {
     let text = value.normalize().to_string();
     let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     // The integer part is ASCII (a sign and digits), so bytes are characters.
     let digits = int.as_bytes();
-    let mut out = String::with_capacity(text.len() + text.len() / 3 + 3);
     out.push('¥');
     for (i, &c) in digits.iter().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) && c.is_ascii_digit() {
@@ -109,7 +167,6 @@ pub fn yuan(value: Decimal) -> String {
         out.push('.');
         out.push_str(f);
     }
-    out
 }
 
 pub(super) fn label(zh: String, en: String) -> Label {
@@ -522,6 +579,47 @@ mod tests {
         assert_eq!(y("15000.00"), "¥15,000");
         assert_eq!(y("1250000.5"), "¥1,250,000.5");
         assert_eq!(y("123456789"), "¥123,456,789");
+        assert_eq!(y("0.05"), "¥0.05");
+        assert_eq!(y("-0.00"), "¥0");
+        assert_eq!(y("1234.5600"), "¥1,234.56");
+        assert_eq!(y("79228162514264337593543950335"), "¥79,228,162,514,264,337,593,543,950,335");
+        assert_eq!(y("0.0000000000000000000000000001"), "¥0.0000000000000000000000000001");
+    }
+
+    /// The text as the decimal's own formatting gives it, grouped: what [`yuan`] reads from
+    /// the mantissa instead.
+    fn yuan_from_display(value: Decimal) -> String {
+        let text = value.normalize().to_string();
+        let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+        let digits = int.as_bytes();
+        let mut out = String::from("¥");
+        for (i, &c) in digits.iter().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) && c.is_ascii_digit() {
+                out.push(',');
+            }
+            out.push(char::from(c));
+        }
+        if let Some(f) = frac {
+            out.push('.');
+            out.push_str(f);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn yuan_reads_the_mantissa_as_the_display_does(
+            lo in proptest::num::u32::ANY, mid in proptest::num::u32::ANY,
+            hi in proptest::num::u32::ANY, negative in proptest::bool::ANY, scale in 0u32..=28,
+            small in 0u64..10_000_000_000, short in proptest::bool::ANY,
+        ) {
+            let value = if short {
+                Decimal::from_i128_with_scale(i128::from(small), scale % 9)
+            } else {
+                Decimal::from_parts(lo, mid, hi, negative, scale)
+            };
+            proptest::prop_assert_eq!(yuan(value), yuan_from_display(value));
+        }
     }
 
     #[test]

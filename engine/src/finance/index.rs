@@ -7,6 +7,12 @@
 //! names its section. The index only narrows: each candidate is still checked against the full
 //! scope rule, so results equal those of a full scan. Fallback: a firm without an industry code
 //! is looked up by region alone and the scope rule decides.
+//!
+//! The candidates of a firm depend only on the longest region prefix of the catalog that its
+//! region code starts with: every shorter catalog prefix of the code is a prefix of that one.
+//! So the index also keeps, per catalog prefix, the products of the whole chain of prefixes
+//! merged once (ascending, without repeats, each with its sections as a bit mask), and a demand
+//! reads its candidates from one list instead of merging, sorting and filtering several.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +26,28 @@ pub struct CatalogIndex {
     by_region: BTreeMap<String, Vec<usize>>,
     /// Per product: section letters of its include list (empty: every industry).
     sections: Vec<Vec<char>>,
+    /// Region prefix → the products of it and of every shorter prefix, merged.
+    chains: BTreeMap<String, Vec<Candidate>>,
+}
+
+/// A product in a chain of region prefixes, with the sections it includes.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    index: u32,
+    /// Bit per section letter of its include list (see [`section_bit`]); 0: every industry.
+    sections: u32,
+}
+
+/// Region prefixes longer than this never match: a firm's prefixes are at most this long.
+const LONGEST_PREFIX: usize = 6;
+
+/// A section letter's bit; anything but `A` to `Z` shares the last bit, which only widens the
+/// candidates (the scope rule is checked on each).
+fn section_bit(section: char) -> u32 {
+    match section {
+        'A'..='Z' => 1 << (u32::from(section) - u32::from('A')),
+        _ => 1 << 26,
+    }
 }
 
 impl CatalogIndex {
@@ -39,7 +67,27 @@ impl CatalogIndex {
             letters.dedup();
             sections.push(letters);
         }
-        CatalogIndex { by_region, sections }
+        let chains = chains(&by_region, &sections);
+        CatalogIndex { by_region, sections, chains }
+    }
+
+    /// As [`CatalogIndex::candidates`], read from the merged chain of the firm's longest
+    /// catalog prefix, without allocating: ascending, without repeats.
+    pub(super) fn candidates_iter<'i>(
+        &'i self,
+        firm: &Enterprise,
+    ) -> impl Iterator<Item = usize> + use<'i> {
+        let region = firm.region_code();
+        let wanted = firm.industry.as_ref().map_or(u32::MAX, |i| section_bit(i.section()));
+        let chain = (0..=region.len().min(LONGEST_PREFIX))
+            .rev()
+            .filter_map(|n| region.get(..n))
+            .find_map(|prefix| self.chains.get(prefix))
+            .map_or(&[][..], Vec::as_slice);
+        chain
+            .iter()
+            .filter(move |c| c.sections == 0 || c.sections & wanted != 0)
+            .filter_map(|c| usize::try_from(c.index).ok())
     }
 
     /// Indices of the products that may be in scope for the firm, ascending, without repeats.
@@ -60,6 +108,34 @@ impl CatalogIndex {
         out.dedup();
         out
     }
+}
+
+/// Per region prefix of the catalog, the products of its chain of prefixes, merged.
+fn chains(
+    by_region: &BTreeMap<String, Vec<usize>>,
+    sections: &[Vec<char>],
+) -> BTreeMap<String, Vec<Candidate>> {
+    let mut chains = BTreeMap::new();
+    for prefix in by_region.keys().filter(|p| p.len() <= LONGEST_PREFIX) {
+        let mut merged: Vec<usize> = (0..=prefix.len())
+            .filter_map(|n| prefix.get(..n))
+            .filter_map(|p| by_region.get(p))
+            .flatten()
+            .copied()
+            .collect();
+        merged.sort_unstable();
+        merged.dedup();
+        let chain = merged
+            .into_iter()
+            .filter_map(|i| {
+                let letters = sections.get(i).map_or(&[][..], Vec::as_slice);
+                let bits = letters.iter().fold(0, |m, &c| m | section_bit(c));
+                Some(Candidate { index: u32::try_from(i).ok()?, sections: bits })
+            })
+            .collect();
+        chains.insert(prefix.clone(), chain);
+    }
+    chains
 }
 
 #[cfg(test)]
@@ -107,6 +183,7 @@ mod tests {
             for industry in [None, Some("A0111"), Some("C3911"), Some("I6510"), Some("K7010")] {
                 let e = firm(region, industry);
                 let found = index.candidates(&e);
+                assert_eq!(index.candidates_iter(&e).collect::<Vec<_>>(), found);
                 for (i, p) in catalog.products().iter().enumerate() {
                     if p.in_scope(e.region_code(), e.industry.as_ref()) {
                         assert!(found.contains(&i), "{} for {region} {industry:?}", p.id);

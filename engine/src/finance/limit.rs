@@ -44,7 +44,11 @@ pub struct Bound {
 
 /// Every bound the product sets, in [`BoundKind`] order.
 pub(super) fn bounds(product: &Product, firm: &Enterprise, grade: &str) -> Vec<Bound> {
-    let mut out = Vec::with_capacity(5);
+    // Exactly as many as the product sets: a batch keeps one list per offer.
+    let rule = &product.limit;
+    let set = [!rule.grade_caps.is_empty(), rule.k_tax.is_some(), rule.k_sales.is_some()];
+    let count = 1 + set.iter().filter(|&&s| s).count() + usize::from(rule.max_total_debt.is_some());
+    let mut out = Vec::with_capacity(count);
     each_bound(product, firm, grade, |b| out.push(b));
     out
 }
@@ -89,33 +93,37 @@ fn each_bound(product: &Product, firm: &Enterprise, grade: &str, mut emit: impl 
 }
 
 /// Says which bound sets the limit and how it is computed, for the firm to act on.
+///
+/// The texts are joined from their pieces rather than formatted: matching words a limit for
+/// most offers it makes.
 pub(super) fn explain(bound: Bound, product: &Product, firm: &Enterprise, grade: &str) -> Label {
     let f = &firm.finance;
     let shown = |a: Option<crate::num::Amount>| yuan(a.map_or(Decimal::ZERO, |a| a.value()));
-    let k = |k: Option<Decimal>| k.unwrap_or_default().normalize();
-    let limit = yuan(bound.value);
-    let (zh, en) = match bound.bound {
+    let k = |k: Option<Decimal>| k.unwrap_or_default().normalize().to_string();
+    let l = &product.limit;
+    // The two figures the words show.
+    let (a, b) = match bound.bound {
         BoundKind::ProductCap | BoundKind::GradeCap => return explain_cap(bound, grade),
+        BoundKind::TaxMultiple => (k(l.k_tax), shown(f.tax_paid_12m)),
+        BoundKind::SalesMultiple => (k(l.k_sales), shown(f.revenue_12m)),
+        BoundKind::DebtHeadroom => (shown(l.max_total_debt), shown(f.existing_loans)),
+    };
+    explain_with(bound, &a, &b)
+}
+
+/// [`explain`] for a bound other than a cap, given its two figures as worded: the factor (or
+/// debt ceiling) and the firm's figure.
+pub(super) fn explain_with(bound: Bound, a: &str, b: &str) -> Label {
+    let (zh, en) = match bound.bound {
         BoundKind::TaxMultiple => {
-            let (k, tax) = (k(product.limit.k_tax), shown(f.tax_paid_12m));
-            (format!("{k} × 近12个月纳税 {tax}"), format!("{k} × tax paid in 12 months {tax}"))
+            ([a, " × 近12个月纳税 ", b, ""], [a, " × tax paid in 12 months ", b, ""])
         }
         BoundKind::SalesMultiple => {
-            let (k, sales) = (k(product.limit.k_sales), shown(f.revenue_12m));
-            (
-                format!("{k} × 近12个月营业收入 {sales}"),
-                format!("{k} × revenue in 12 months {sales}"),
-            )
+            ([a, " × 近12个月营业收入 ", b, ""], [a, " × revenue in 12 months ", b, ""])
         }
-        BoundKind::DebtHeadroom => {
-            let (max, loans) = (shown(product.limit.max_total_debt), shown(f.existing_loans));
-            (
-                format!("负债上限 {max} − 现有贷款 {loans}"),
-                format!("debt ceiling {max} − existing loans {loans}"),
-            )
-        }
+        _ => (["负债上限 ", a, " − 现有贷款 ", b], ["debt ceiling ", a, " − existing loans ", b]),
     };
-    worded(&limit, &zh, &en)
+    worded_from(&yuan(bound.value), zh, en)
 }
 
 /// The explanation of a cap (the product's, or a grade's): it does not depend on the firm's
@@ -129,6 +137,19 @@ pub(super) fn explain_cap(bound: Bound, grade: &str) -> Label {
             &format!("the cap for credit grade {grade}"),
         ),
         _ => worded(&limit, "产品最高额度", "the product cap"),
+    }
+}
+
+/// As [`worded`], the bound's words given in pieces.
+fn worded_from(limit: &str, zh: [&str; 4], en: [&str; 4]) -> Label {
+    let join = |head: [&str; 3], tail: [&str; 4]| {
+        let mut text = String::with_capacity(head.iter().chain(&tail).map(|p| p.len()).sum());
+        head.iter().chain(&tail).for_each(|p| text.push_str(p));
+        Arc::from(text)
+    };
+    Label {
+        zh: join(["估算额度 ", limit, "，受限于"], zh),
+        en: join(["estimated limit ", limit, ", set by "], en),
     }
 }
 

@@ -234,7 +234,7 @@ pub(super) fn result(
     mut eligible: Vec<Offer>,
     near_misses: Vec<NearMiss>,
 ) -> DemandMatch {
-    eligible.sort_by(|a, b| rank(&options.order, a, b));
+    rank_offers(&options.order, &mut eligible);
     DemandMatch {
         demand: demand.id.clone(),
         uscc: demand.enterprise.uscc,
@@ -283,12 +283,7 @@ pub(super) fn offer(
 ) -> Offer {
     let Priced { bounds, binding, explanation, spread } = priced;
     let requested = demand.amount.value();
-    // A limit covering the whole request is a coverage of exactly 1, without a division.
-    let coverage = if binding.value >= requested {
-        Decimal::ONE
-    } else {
-        binding.value.checked_div(requested).unwrap_or(Decimal::ZERO).round_dp(6)
-    };
+    let coverage = coverage(binding.value, requested);
     let term = &product.term_months;
     let t = demand.term_months;
     let term_gap_months = if t < term.min { term.min - t } else { t.saturating_sub(term.max) };
@@ -307,6 +302,87 @@ pub(super) fn offer(
     }
 }
 
+/// The share of `requested` that `limit` covers, to 6 decimals (half to even).
+fn coverage(limit: Decimal, requested: Decimal) -> Decimal {
+    // A limit covering the whole request is a coverage of exactly 1, without a division.
+    if limit >= requested {
+        return Decimal::ONE;
+    }
+    coverage_in_integers(limit, requested)
+        .unwrap_or_else(|| limit.checked_div(requested).unwrap_or(Decimal::ZERO).round_dp(6))
+}
+
+/// [`coverage`] by one integer division, for a limit above zero and below the request, when
+/// the share has more than 6 decimals (most do): then the decimal division rounded to 6
+/// decimals has scale 6, and this the same value. That division is exact to
+/// 28 decimals, and a quotient of amounts below 2^62 fen lies at least 10^-25 from any
+/// midpoint it does not equal, so rounding it first never moves it across one.
+fn coverage_in_integers(limit: Decimal, requested: Decimal) -> Option<Decimal> {
+    // A zero limit (the division writes it without decimals) or a negative one: left to it.
+    if limit <= Decimal::ZERO || requested <= Decimal::ZERO {
+        return None;
+    }
+    let scale = limit.scale().max(requested.scale());
+    let at = |d: Decimal| d.mantissa().checked_mul(10_i128.checked_pow(scale - d.scale())?);
+    let (l, r) = (at(limit)?, at(requested)?);
+    if r >= 1 << 62 {
+        return None;
+    }
+    let n = l.checked_mul(1_000_000)?;
+    let (mut q, rest) = (n / r, n % r);
+    if rest == 0 {
+        // An exact quotient keeps a scale that depends on how the division reached it.
+        return None;
+    }
+    if 2 * rest > r || (2 * rest == r && q % 2 == 1) {
+        q += 1;
+    }
+    Decimal::try_from_i128_with_scale(q, 6).ok()
+}
+
+/// Sorts offers by [`rank`]. Each offer's keys are read once as integers (decimals brought
+/// to the largest scale among the offers, which orders them exactly), so that the sort
+/// compares integers rather than decimals; when a key does not fit, the decimals are compared.
+/// Product ids are unique in a catalog, so the order is total and needs no stable sort.
+fn rank_offers(order: &[RankKey], offers: &mut Vec<Offer>) {
+    let mut keys: Vec<RankKey> = Vec::with_capacity(3);
+    for key in order {
+        // A key repeated after its first place never decides anything.
+        if !keys.contains(key) {
+            keys.push(*key);
+        }
+    }
+    let scale = |d: fn(&Offer) -> Decimal| offers.iter().map(|o| d(o).scale()).max();
+    let (coverage_scale, rate_scale) = (scale(|o| o.coverage), scale(|o| o.rate_percent));
+    let at = |d: Decimal, scale: Option<u32>| match scale?.checked_sub(d.scale())? {
+        // Most offers of a demand share a scale.
+        0 => Some(d.mantissa()),
+        shift => d.mantissa().checked_mul(10_i128.checked_pow(shift)?),
+    };
+    let key_of = |o: &Offer| -> Option<[i128; 3]> {
+        let mut out = [0; 3];
+        for (slot, key) in out.iter_mut().zip(&keys) {
+            *slot = match key {
+                RankKey::Coverage => at(o.coverage, coverage_scale)?.checked_neg()?,
+                RankKey::Rate => at(o.rate_percent, rate_scale)?,
+                RankKey::TermFit => i128::from(o.term_gap_months),
+            };
+        }
+        Some(out)
+    };
+    let mut keyed: Vec<([i128; 3], usize)> = Vec::with_capacity(offers.len());
+    let fits =
+        offers.iter().enumerate().all(|(i, o)| key_of(o).map(|key| keyed.push((key, i))).is_some());
+    if !fits {
+        offers.sort_unstable_by(|a, b| rank(order, a, b));
+        return;
+    }
+    let id = |i: usize| offers.get(i).map(|o: &Offer| &o.product);
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(&id(b.1))));
+    let mut slots: Vec<Option<Offer>> = offers.drain(..).map(Some).collect();
+    offers.extend(keyed.iter().filter_map(|&(_, i)| slots.get_mut(i).and_then(Option::take)));
+}
+
 fn rank(order: &[RankKey], a: &Offer, b: &Offer) -> Ordering {
     order
         .iter()
@@ -318,4 +394,109 @@ fn rank(order: &[RankKey], a: &Offer, b: &Offer) -> Ordering {
         .find(|o| o.is_ne())
         .unwrap_or(Ordering::Equal)
         .then_with(|| a.product.cmp(&b.product))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn offer(i: usize, coverage: (i64, u32), rate: (i64, u32), gap: u32) -> Offer {
+        let text: Arc<str> = Arc::from("");
+        Offer {
+            product: Arc::from(format!("p{:02}", 40 - i)),
+            bank: text.clone(),
+            name: text.clone(),
+            limit: Decimal::ZERO,
+            binding: BoundKind::ProductCap,
+            bounds: Vec::new(),
+            explanation: Label { zh: text.clone(), en: text },
+            rate_percent: Decimal::new(rate.0, rate.1),
+            coverage: Decimal::new(coverage.0, coverage.1),
+            term_gap_months: gap,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn integer_keys_rank_as_the_decimals_do(
+            drawn in proptest::collection::vec(
+                ((0i64..12, 0u32..8), (-5i64..400, 0u32..29), 0u32..3), 0..40),
+            order in proptest::collection::vec(
+                prop_oneof![Just(RankKey::Coverage), Just(RankKey::Rate), Just(RankKey::TermFit)],
+                0..5),
+        ) {
+            let mut offers: Vec<Offer> =
+                drawn.iter().enumerate().map(|(i, &(c, r, g))| offer(i, c, r, g)).collect();
+            let mut expected = offers.clone();
+            expected.sort_by(|a, b| rank(&order, a, b));
+            rank_offers(&order, &mut offers);
+            prop_assert_eq!(offers, expected);
+        }
+    }
+
+    fn coverage_by_decimals(limit: Decimal, requested: Decimal) -> Decimal {
+        limit.checked_div(requested).unwrap_or(Decimal::ZERO).round_dp(6)
+    }
+
+    proptest! {
+        #[test]
+        fn coverage_in_integers_equals_the_decimal_division(
+            limit in 0i64..4_000_000_000_000, limit_scale in 0u32..5,
+            requested in 1i64..4_000_000_000_000, requested_scale in 0u32..5,
+            small in proptest::bool::ANY,
+        ) {
+            let (limit, requested) = if small { (limit % 1000, requested % 1000 + 1) } else { (limit, requested) };
+            let (l, r) = (Decimal::new(limit, limit_scale), Decimal::new(requested, requested_scale));
+            prop_assume!(l < r);
+            let (fast, slow) = (coverage(l, r), coverage_by_decimals(l, r));
+            prop_assert_eq!(fast, slow);
+            prop_assert_eq!(fast.to_string(), slow.to_string());
+        }
+    }
+
+    #[test]
+    fn coverage_rounds_half_to_even_and_keeps_the_division_s_scale() {
+        let d = |t: &str| t.parse::<Decimal>().unwrap();
+        for (limit, requested) in [
+            ("1", "3"),
+            ("2", "3"),
+            ("1.00", "4"),
+            ("150.00", "300"),
+            ("0", "7"),
+            ("1", "8000000"),
+            ("3", "8000000"),
+            ("5", "16000000"),
+            ("0.01", "100000000"),
+            ("7", "1000000"),
+            ("1", "2000000"),
+            ("3", "2000000"),
+            ("0.5", "1000000"),
+            ("0.0", "2"),
+            ("9.52", "35"),
+            ("999999.5", "1000000"),
+        ] {
+            let (l, r) = (d(limit), d(requested));
+            assert_eq!(
+                coverage(l, r).to_string(),
+                coverage_by_decimals(l, r).to_string(),
+                "{limit} / {requested}"
+            );
+        }
+    }
+
+    #[test]
+    fn rates_beyond_integer_keys_are_ranked_as_decimals() {
+        let order = [RankKey::Rate, RankKey::Coverage];
+        let mut offers = vec![
+            offer(0, (1, 0), (i64::MAX, 0), 0),
+            offer(1, (5, 1), (1, 28), 0),
+            offer(2, (5, 1), (1, 28), 1),
+        ];
+        let mut expected = offers.clone();
+        expected.sort_by(|a, b| rank(&order, a, b));
+        rank_offers(&order, &mut offers);
+        assert_eq!(offers, expected);
+        assert_eq!(&*offers[0].product, "p38");
+    }
 }

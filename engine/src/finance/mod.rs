@@ -88,10 +88,10 @@ impl<'a> Matcher<'a> {
     /// (a date after `as_of`).
     pub fn match_demand(&self, demand: &Demand, as_of: Date) -> Result<DemandMatch> {
         let (evaluation, facts) = self.firm(demand, as_of)?;
-        let candidates = self.index.candidates(&demand.enterprise);
+        let candidates = self.index.candidates_iter(&demand.enterprise);
         let c = Compiled { catalog: self.catalog, compiled: &self.compiled };
         let firm = (&evaluation, facts);
-        Ok(screened::match_indexed(&c, &self.options, demand, firm, as_of, &candidates))
+        Ok(screened::match_indexed(&c, &self.options, demand, firm, as_of, candidates))
     }
 
     /// As [`Matcher::match_demand`], but testing every product, condition by condition in

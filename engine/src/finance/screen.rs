@@ -141,8 +141,17 @@ impl Verdict {
 fn float(n: i128) -> f64 {
     match i64::try_from(n) {
         Ok(n) => n as f64,
-        Err(_) => n as f64,
+        Err(_) => wide_float(n),
     }
+}
+
+/// Kept out of line: inlined, the compiler merges both arms of [`float`] into the library
+/// call that converts an `i128`, and every gap pays for it.
+#[cold]
+#[inline(never)]
+#[allow(clippy::cast_precision_loss)]
+fn wide_float(n: i128) -> f64 {
+    n as f64
 }
 
 /// Screens a product for a firm. `exactness` asks whether the closeness is exact (a few

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::compiled::{CompiledCatalog, CompiledProduct};
-use super::conditions::Firm;
+use super::conditions::{Firm, yuan};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
 use super::limit::{self, Bound, BoundKind};
@@ -44,21 +44,20 @@ pub(super) fn match_indexed(
     demand: &Demand,
     (evaluation, facts): (&Evaluation, GraphFacts),
     as_of: Date,
-    candidates: &[usize],
+    candidates: impl Iterator<Item = usize>,
 ) -> DemandMatch {
     let grades = c.catalog.grades();
     let Some(figures) = FirmFacts::new(demand, evaluation, as_of, facts, grades) else {
         let firm = (evaluation, facts);
-        let all = candidates.iter().copied();
-        return matching::match_candidates(c.catalog, options, demand, firm, as_of, all);
+        return matching::match_candidates(c.catalog, options, demand, firm, as_of, candidates);
     };
     let e = &demand.enterprise;
     let firm = Firm { demand, evaluation, as_of, grades, facts, explain: false };
     let mut eligible = Vec::new();
-    let mut misses = Vec::new();
+    let mut misses = Vec::with_capacity(256);
     let mut buffer = Vec::new();
-    let mut words = Words::new();
-    for &index in candidates {
+    let mut words = Words::default();
+    for index in candidates {
         let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
         if let Some(s) = screen_of {
             if !s.industries.admits(figures.industry) {
@@ -144,16 +143,17 @@ fn price(
             // Worded from the firm's figures and one product parameter: products sharing
             // the parameter share the words.
             let l = &product.limit;
-            let parameter = match kind {
-                BoundKind::TaxMultiple => l.k_tax,
-                BoundKind::SalesMultiple => l.k_sales,
-                _ => l.max_total_debt.map(|a| a.value()),
+            let (parameter, slot) = match kind {
+                BoundKind::TaxMultiple => (l.k_tax, 0),
+                BoundKind::SalesMultiple => (l.k_sales, 1),
+                _ => (l.max_total_debt.map(|a| a.value()), 2),
             };
             let key = (kind, parameter.unwrap_or_default());
-            let known = words.iter().find(|(k, _)| *k == key).map(|(_, label)| label.clone());
+            let known = words.known.iter().find(|(k, _)| *k == key).map(|(_, l)| l.clone());
             known.or_else(|| {
-                let label = limit::explain(binding, product, e, grade);
-                words.push((key, label.clone()));
+                let (ours, theirs) = (compiled.bound_figures.get(slot)?, words.figure(slot, e));
+                let label = limit::explain_with(binding, ours, theirs);
+                words.known.push((key, label.clone()));
                 Some(label)
             })
         }
@@ -162,8 +162,55 @@ fn price(
     Priced { bounds, binding, explanation, spread }
 }
 
-/// Explanations of a demand's bounds already worded, by bound kind and product parameter.
-type Words = Vec<((BoundKind, Decimal), Label)>;
+/// Explanations of a demand's bounds already worded, by bound kind and product parameter, and
+/// the firm's figures they show, each worded once.
+#[derive(Default)]
+struct Words {
+    known: Vec<((BoundKind, Decimal), Label)>,
+    /// Tax paid, revenue, existing loans: by [`BoundKind`] order from the tax multiple.
+    figures: [Option<String>; 3],
+}
+
+impl Words {
+    /// The firm's figure in the explanation of the bound at `slot`, as [`limit::explain`]
+    /// words it.
+    fn figure(&mut self, slot: usize, e: &crate::record::Enterprise) -> &str {
+        let f = &e.finance;
+        let amount = [f.tax_paid_12m, f.revenue_12m, f.existing_loans].get(slot).copied().flatten();
+        match self.figures.get_mut(slot) {
+            Some(w) => w.get_or_insert_with(|| yuan(amount.map_or(Decimal::ZERO, |a| a.value()))),
+            None => "",
+        }
+    }
+}
+
+/// How many near misses a demand keeps in a small sorted array while scanning its misses;
+/// beyond, the misses are partially sorted in place.
+const FEW: usize = 8;
+
+/// The failed count and closeness of the `keep`-th closest miss (`keep` from 1 to the number
+/// of misses), in the screen's approximate order.
+fn kth_closest(
+    misses: &mut [Miss],
+    keep: usize,
+    approx: impl Fn(&Miss, &Miss) -> std::cmp::Ordering,
+) -> (u32, f64) {
+    if keep > FEW {
+        let (_, pivot, _) = misses.select_nth_unstable_by(keep - 1, approx);
+        return (pivot.verdict.failed, pivot.verdict.closeness);
+    }
+    // The closest `keep` so far, closest first: one comparison for most misses.
+    let mut best: Vec<Miss> = Vec::with_capacity(keep + 1);
+    for m in misses.iter() {
+        if best.len() == keep && best.last().is_some_and(|last| approx(m, last).is_ge()) {
+            continue;
+        }
+        let at = best.partition_point(|b| approx(b, m).is_le());
+        best.insert(at, *m);
+        best.truncate(keep);
+    }
+    best.last().map_or((0, 0.0), |m| (m.verdict.failed, m.verdict.closeness))
+}
 
 /// The indices of the `keep` closest misses, closest first: fewest failed conditions, then
 /// smallest sum of relative gaps, then product id, as the reference orders them.
@@ -186,8 +233,7 @@ fn closest(
             .then(a.verdict.closeness.total_cmp(&b.verdict.closeness))
     };
     let trusted = misses.iter().all(|m| m.verdict.closeness < TRUSTED_CLOSENESS);
-    let (_, pivot, _) = misses.select_nth_unstable_by(keep - 1, approx);
-    let (failed, sum) = (pivot.verdict.failed, pivot.verdict.closeness);
+    let (failed, sum) = kth_closest(&mut misses, keep, approx);
     let margin = sum + 1e-9 * sum.abs().max(1.0);
     misses.retain(|m| {
         let v = m.verdict;
@@ -219,4 +265,37 @@ fn closest(
     };
     measured.sort_unstable_by(order);
     measured.iter().take(keep).map(|m| m.3).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_kth_closest_is_that_of_the_sorted_misses(
+            drawn in proptest::collection::vec((0u32..4, 0u32..6), 1..60),
+            keep in 1usize..12,
+        ) {
+            let mut misses: Vec<Miss> = drawn
+                .iter()
+                .enumerate()
+                .map(|(index, &(failed, quarters))| {
+                    let closeness = f64::from(quarters) / 4.0;
+                    Miss { index, verdict: Verdict { failed, closeness, exact: true } }
+                })
+                .collect();
+            let keep = keep.min(misses.len());
+            let approx = |a: &Miss, b: &Miss| {
+                (a.verdict.failed.cmp(&b.verdict.failed))
+                    .then(a.verdict.closeness.total_cmp(&b.verdict.closeness))
+            };
+            let mut sorted = misses.clone();
+            sorted.sort_by(approx);
+            let expected = sorted[keep - 1].verdict;
+            let found = kth_closest(&mut misses, keep, approx);
+            prop_assert_eq!(found, (expected.failed, expected.closeness));
+        }
+    }
 }
