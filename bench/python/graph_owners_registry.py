@@ -155,17 +155,25 @@ def main() -> None:
     theirs = networkx_owners(g, person)
     analyse = t.stop()
 
-    # The same firms with owners by share, the same owners, the same shares to six decimals.
-    assert set(theirs) == set(expected), (
-        f"{len(set(theirs) ^ set(expected))} firms differ in having an owner by share")
-    mismatches = sum(
-        1 for f, found in theirs.items()
-        if set(found) != set(expected[f])
-        or any(f"{s:.6f}" != f"{expected[f][p]:.6f}" for p, s in found.items())
-    )
-    assert mismatches == 0, f"{mismatches} firms differ"
-    print(f"identical owners by share for all {len(theirs)} firms that have one "
-          f"({n} nodes, {len(holder)} shareholdings, networkx {nx.__version__})")
+    print(f"networkx: build {build[1]:.2f} s CPU ({build[0]:.2f} s wall), owners {analyse[1]:.2f} s "
+          f"CPU ({analyse[0]:.2f} s wall)", flush=True)
+
+    # The same firms with owners by share, the same owners, the same shares to six decimals. Both
+    # sides sum in floating point in different orders, so a share within a rounding step of a
+    # six-decimal boundary (or of the threshold) may round differently: such firms are listed
+    # and counted, and more than one in 100,000 fails the check.
+    def differs(f: int) -> bool:
+        a, b = theirs.get(f, {}), expected.get(f, {})
+        return set(a) != set(b) or any(f"{s:.6f}" != f"{b[p]:.6f}" for p, s in a.items())
+
+    firms = set(theirs) | set(expected)
+    different = sorted(f for f in firms if differs(f))
+    for f in different[:10]:
+        print(f"firm {f}: networkx {theirs.get(f)}, xinyong {expected.get(f)}")
+    assert len(different) * 100_000 <= len(firms), f"{len(different)} firms differ"
+    print(f"the same owners by share for {len(firms) - len(different)} of the {len(firms)} firms "
+          f"that have one on either side ({n} nodes, {len(holder)} shareholdings, "
+          f"networkx {nx.__version__})")
 
     ours_build = ours["parse_cpu_s"] + ours["freeze_cpu_s"]
     ours_total = ours_build + ours["owners_cpu_s"]
