@@ -7,8 +7,14 @@
 //! cargo run --release --example graph_scale -- random NODES EDGES SEED FILE   # write a random digraph
 //! cargo run --release --example graph_scale -- synth FIRMS SEED FILE          # write the synthetic registry graph
 //! cargo run --release --example graph_scale -- run FILE TOLERANCE [SCORES]    # time build + SCC + PageRank
-//! cargo run --release --example graph_scale -- owners FIRMS SEED              # time beneficial owners of every firm
+//! cargo run --release --example graph_scale -- owners FIRMS SEED [PREFIX]     # time beneficial owners of every firm
 //! ```
+//!
+//! Given a `PREFIX`, `owners` also writes what `bench/python/graph_owners_registry.py` needs to
+//! redo the analysis: `PREFIX.holdings` (little-endian: `u32` node count and shareholding
+//! count, every holder, every firm held, every share as `f64`, then one byte per node, 1 for a
+//! person) and `PREFIX.owners` (`u32` count, then per owner found on the ownership basis: firm,
+//! person, and the share as `f64`), node indices being the graph's.
 //!
 //! Edge files are little-endian `u32`: the node count, the edge count, every source, then every
 //! target (NumPy reads them with `fromfile`). `run` prints one JSON object and, given a third
@@ -20,9 +26,10 @@ use std::time::Instant;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rust_decimal::prelude::ToPrimitive;
 use xinyong::date::parse_date;
 use xinyong::graph::csr::Csr;
-use xinyong::graph::ownership::{Ownership, OwnershipConfig};
+use xinyong::graph::ownership::{OwnerBasis, Ownership, OwnershipConfig};
 use xinyong::graph::pagerank::{PageRankConfig, page_rank_with_reverse};
 use xinyong::graph::scc::strongly_connected;
 use xinyong::graph::{BuildPolicy, GraphBuilder, RelationGraph};
@@ -36,7 +43,7 @@ fn main() -> io::Result<()> {
         "random" => write_random(num(1) as usize, num(2) as usize, num(3), &arg(4)),
         "synth" => write_synth(num(1) as usize, num(2), &arg(3)),
         "run" => run(&arg(1), arg(2).parse().unwrap_or(1e-6), args.get(3).map(String::as_str)),
-        "owners" => owners(num(1) as usize, num(2)),
+        "owners" => owners(num(1) as usize, num(2), args.get(3).map(String::as_str)),
         _ => {
             Err(io::Error::new(io::ErrorKind::InvalidInput, "see the usage at the top of the file"))
         }
@@ -55,11 +62,14 @@ fn cpu_seconds() -> f64 {
 /// Wall and CPU seconds of a step.
 struct Clock(Instant, f64);
 
+/// Wall and CPU seconds.
+type Seconds = (f64, f64);
+
 impl Clock {
     fn start() -> Clock {
         Clock(Instant::now(), cpu_seconds())
     }
-    fn stop(&self) -> (f64, f64) {
+    fn stop(&self) -> Seconds {
         (self.0.elapsed().as_secs_f64(), cpu_seconds() - self.1)
     }
 }
@@ -88,21 +98,25 @@ fn write_random(n: usize, m: usize, seed: u64, path: &str) -> io::Result<()> {
     write_edges(path, n, &from, &to)
 }
 
-fn synth_graph(firms: usize, seed: u64) -> io::Result<(RelationGraph, f64)> {
+/// The synthetic registry graph, with the wall and CPU seconds of reading its JSON Lines and of
+/// freezing it.
+fn synth_graph(firms: usize, seed: u64) -> io::Result<(RelationGraph, Seconds, Seconds)> {
     let as_of = parse_date("2026-06-30").unwrap_or_default();
     let text: String =
         graph_lines(&GraphSynthConfig::new(firms, seed, as_of)).map(|l| l + "\n").collect();
-    let start = Instant::now();
+    let clock = Clock::start();
     let mut builder = GraphBuilder::new(BuildPolicy::default());
     builder.read_jsonl(&text).map_err(io::Error::other)?;
+    let parse = clock.stop();
+    let clock = Clock::start();
     let (graph, _) = builder.freeze().map_err(io::Error::other)?;
-    Ok((graph, start.elapsed().as_secs_f64()))
+    Ok((graph, parse, clock.stop()))
 }
 
 /// Every edge of the synthetic registry graph (holdings, control, roles, guarantees) as one
 /// digraph on the builder's node indices.
 fn write_synth(firms: usize, seed: u64, path: &str) -> io::Result<()> {
-    let (graph, _) = synth_graph(firms, seed)?;
+    let (graph, ..) = synth_graph(firms, seed)?;
     let (mut from, mut to) = (Vec::new(), Vec::new());
     let tables = [
         graph.shareholdings().edges(),
@@ -156,21 +170,66 @@ fn run(path: &str, tolerance: f64, scores: Option<&str>) -> io::Result<()> {
     Ok(())
 }
 
-fn owners(firms: usize, seed: u64) -> io::Result<()> {
-    let (graph, build) = synth_graph(firms, seed)?;
+/// The shareholdings of `graph` as `PREFIX.holdings` (see the top of the file).
+fn write_holdings(graph: &RelationGraph, path: &str) -> io::Result<()> {
+    let holdings = graph.shareholdings();
+    let table = holdings.edges();
+    let (mut from, mut to, mut share) = (Vec::new(), Vec::new(), Vec::new());
+    for e in 0..table.len() as u32 {
+        if let Some((f, t)) = table.endpoints(e) {
+            from.push(f);
+            to.push(t);
+            share.push(holdings.share(e).to_f64().unwrap_or(0.0));
+        }
+    }
+    let mut out = io::BufWriter::new(std::fs::File::create(path)?);
+    for x in [graph.node_count() as u32, from.len() as u32].iter().chain(&from).chain(&to) {
+        out.write_all(&x.to_le_bytes())?;
+    }
+    for x in &share {
+        out.write_all(&x.to_le_bytes())?;
+    }
+    for v in 0..graph.node_count() as u32 {
+        out.write_all(&[u8::from(graph.is_person(v))])?;
+    }
+    out.flush()
+}
+
+fn owners(firms: usize, seed: u64, prefix: Option<&str>) -> io::Result<()> {
+    let (graph, parse, freeze) = synth_graph(firms, seed)?;
     let clock = Clock::start();
     let ownership = Ownership::new(&graph, OwnershipConfig::default());
     let (mut found, mut with_owner) = (0usize, 0usize);
+    let mut by_share: Vec<(u32, u32, f64)> = Vec::new();
     for v in (0..graph.node_count() as u32).filter(|&v| !graph.is_person(v)) {
         let owners = ownership.beneficial_owners(graph.key_str(v)).map_err(io::Error::other)?;
         found += owners.owners.len();
         with_owner += usize::from(!owners.owners.is_empty());
+        if owners.basis == OwnerBasis::Ownership {
+            for o in &owners.owners {
+                let p = graph.index_of(&o.person).unwrap_or(u32::MAX);
+                by_share.push((v, p, o.share.to_f64().unwrap_or(0.0)));
+            }
+        }
     }
     let (owners_s, owners_cpu_s) = clock.stop();
+    if let Some(prefix) = prefix {
+        write_holdings(&graph, &format!("{prefix}.holdings"))?;
+        let mut out = io::BufWriter::new(std::fs::File::create(format!("{prefix}.owners"))?);
+        out.write_all(&(by_share.len() as u32).to_le_bytes())?;
+        for (firm, person, share) in &by_share {
+            out.write_all(&firm.to_le_bytes())?;
+            out.write_all(&person.to_le_bytes())?;
+            out.write_all(&share.to_le_bytes())?;
+        }
+        out.flush()?;
+    }
     println!(
         "{}",
         serde_json::json!({
-            "firms": firms, "nodes": graph.node_count(), "parse_and_build_s": build, "owners_s": owners_s,
+            "firms": firms, "nodes": graph.node_count(), "parse_s": parse.0,
+            "parse_cpu_s": parse.1, "freeze_s": freeze.0, "freeze_cpu_s": freeze.1,
+            "parse_and_build_s": parse.0 + freeze.0, "owners_s": owners_s,
             "owners_cpu_s": owners_cpu_s,
             "owners": found, "firms_with_owner": with_owner, "edges": graph.edge_count(),
             "edge_bytes_per_edge": graph.edge_bytes() as f64 / graph.edge_count().max(1) as f64,

@@ -7,8 +7,6 @@
 
 use super::csr::Csr;
 
-const UNVISITED: u32 = u32::MAX;
-
 /// The strongly connected components of a graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Components {
@@ -43,42 +41,56 @@ impl Components {
     }
 }
 
+/// A node that Tarjan's search has not reached.
+const UNVISITED: u32 = u32::MAX;
+/// A node already assigned to a component (so no longer on the stack). Visit numbers stay below
+/// it: there are fewer nodes than `u32::MAX - 1` (the CSR limit).
+const DONE: u32 = u32::MAX - 1;
+
 /// Finds the strongly connected components of `graph`.
+///
+/// Each node's search state is one pair `[visit number, low link]`, fetched together: an arc to
+/// a node already seen costs one cache line, where separate visit, low-link and on-stack arrays
+/// cost up to three. A node leaves the stack by taking the visit number `DONE` and, as its low
+/// link, the number of its component in the order of emission.
 pub fn strongly_connected(graph: &Csr) -> Components {
     let n = graph.node_count();
-    let mut index = vec![UNVISITED; n];
-    let mut low = vec![0u32; n];
-    let mut on_stack = vec![false; n];
+    let mut state = vec![[UNVISITED, 0u32]; n];
     let mut stack: Vec<u32> = Vec::new();
     let mut calls: Vec<(u32, usize)> = Vec::new();
-    let mut emitted = vec![UNVISITED; n];
     let mut emitted_count = 0u32;
     let mut next = 0u32;
     for root in 0..n as u32 {
-        if index[root as usize] != UNVISITED {
+        if state[root as usize][0] != UNVISITED {
             continue;
         }
-        enter(root, &mut next, &mut index, &mut low, &mut on_stack, &mut stack);
+        enter(root, &mut next, &mut state, &mut stack);
         calls.push((root, 0));
         while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
             if let Some(&w) = graph.neighbours(v).get(*pos) {
                 *pos += 1;
-                if index[w as usize] == UNVISITED {
-                    enter(w, &mut next, &mut index, &mut low, &mut on_stack, &mut stack);
-                    calls.push((w, 0));
-                } else if on_stack[w as usize] {
-                    low[v as usize] = low[v as usize].min(index[w as usize]);
+                match state[w as usize][0] {
+                    UNVISITED => {
+                        enter(w, &mut next, &mut state, &mut stack);
+                        calls.push((w, 0));
+                    }
+                    DONE => {}
+                    visit => {
+                        let low = &mut state[v as usize][1];
+                        *low = (*low).min(visit);
+                    }
                 }
                 continue;
             }
             calls.pop();
+            let [visit, low] = state[v as usize];
             if let Some(&(parent, _)) = calls.last() {
-                low[parent as usize] = low[parent as usize].min(low[v as usize]);
+                let parent_low = &mut state[parent as usize][1];
+                *parent_low = (*parent_low).min(low);
             }
-            if low[v as usize] == index[v as usize] {
+            if low == visit {
                 while let Some(w) = stack.pop() {
-                    on_stack[w as usize] = false;
-                    emitted[w as usize] = emitted_count;
+                    state[w as usize] = [DONE, emitted_count];
                     if w == v {
                         break;
                     }
@@ -89,22 +101,13 @@ pub fn strongly_connected(graph: &Csr) -> Components {
     }
     // Tarjan emits a component only after everything reachable from it: reversing the emission
     // order gives a topological order.
-    let component: Vec<u32> = emitted.iter().map(|&e| emitted_count - 1 - e).collect();
+    let component: Vec<u32> = state.iter().map(|&[_, e]| emitted_count - 1 - e).collect();
     group(component, emitted_count as usize)
 }
 
-fn enter(
-    v: u32,
-    next: &mut u32,
-    index: &mut [u32],
-    low: &mut [u32],
-    on_stack: &mut [bool],
-    stack: &mut Vec<u32>,
-) {
-    index[v as usize] = *next;
-    low[v as usize] = *next;
+fn enter(v: u32, next: &mut u32, state: &mut [[u32; 2]], stack: &mut Vec<u32>) {
+    state[v as usize] = [*next, *next];
     *next += 1;
-    on_stack[v as usize] = true;
     stack.push(v);
 }
 

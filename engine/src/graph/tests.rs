@@ -230,3 +230,40 @@ fn majority_control_never_counts_a_stake_twice() {
     assert_eq!(analysis.controllers(x).unwrap(), vec!["p".to_owned()]);
     assert_eq!(analysis.of("p").unwrap_err().path(), Some("firm"));
 }
+
+#[test]
+fn lines_the_direct_reading_refuses_are_read_as_before() {
+    // Each of these is refused by the one-pass reading of a line and so read again through a
+    // JSON value: the outcome must be the one that path has always given.
+    let node = r#""node": {"enterprise": "91210100MA1ENJ9KXL"}"#;
+    for (text, path) in [
+        (format!("{{{node}, \"edge\": null}}"), "lines[0]"),
+        ("{}".to_owned(), "lines[0]"),
+        (r#"{"node": null}"#.to_owned(), "nodes[0]"),
+        (r#"{"node": {"person": "p", "age": 3}}"#.to_owned(), "nodes[0].age"),
+        (
+            r#"{"edge": {"kind": "shareholding", "from": "x", "to": "y", "share": "2"}}"#
+                .to_owned(),
+            "edges[0].share",
+        ),
+    ] {
+        let e = build(&text).unwrap_err();
+        assert_eq!(e.path(), Some(path), "{text}: {e}");
+    }
+    let e = build(&format!("{{{node}, \"edge\": null}}")).unwrap_err();
+    assert!(e.to_string().contains("exactly one key"), "{e}");
+    // A key repeated inside a node is an error for the direct reading; the value reading keeps
+    // the last one, as it always did.
+    let (graph, _) = build(r#"{"node": {"person": "q", "person": "p"}}"#).unwrap();
+    assert_eq!(graph.index_of("p"), Some(0));
+    assert_eq!(graph.index_of("q"), None);
+    // Numbers where decimals are expected read the same either way.
+    let text = format!(
+        "{}\n{}\n{}",
+        person("p"),
+        holding("p", A, "0.5").replace("\"0.5\"", "0.5"),
+        r#"{"node": {"enterprise": "91210100MA1ENJ9KXL"}}"#
+    );
+    let (graph, _) = build(&text).unwrap();
+    assert_eq!(graph.shareholdings().share(0), d("0.5"));
+}

@@ -232,6 +232,7 @@ fn firm_lines(config: &GraphSynthConfig, i: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::graph::{BuildPolicy, GraphBuilder};
+    use rust_decimal::prelude::ToPrimitive;
 
     fn config(firms: usize, seed: u64) -> GraphSynthConfig {
         GraphSynthConfig::new(firms, seed, Date::from_ymd_opt(2026, 6, 30).unwrap_or_default())
@@ -251,6 +252,51 @@ mod tests {
         assert_eq!(a.lines().next(), Some(r#"{"node": {"person": "p0"}}"#));
         let first_firm = 1 + a.lines().position(|l| l.contains("enterprise")).unwrap_or(0);
         assert_eq!(first_firm, c.persons() + c.hubs() + 1);
+    }
+
+    /// Basis points held in `code` by persons and by firms, read back from the lines.
+    fn stakes(lines: &str, code: &str) -> (Vec<u32>, Vec<u32>) {
+        let (mut persons, mut firms) = (Vec::new(), Vec::new());
+        for line in lines.lines() {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            let edge = &value["edge"];
+            if edge["kind"] != "shareholding" || edge["to"] != code {
+                continue;
+            }
+            let share: rust_decimal::Decimal = edge["share"].as_str().unwrap().parse().unwrap();
+            let bp = (share * rust_decimal::Decimal::from(WHOLE)).to_u32().unwrap();
+            let from = edge["from"].as_str().unwrap();
+            if from.starts_with('p') { &mut persons } else { &mut firms }.push(bp);
+        }
+        (persons, firms)
+    }
+
+    #[test]
+    fn persons_split_the_whole_drawn_stake_even_when_they_repeat() {
+        // With one or two ordinary persons the draws of a firm's holders repeat most of the
+        // time. An earlier split drew each holder's part as it went and skipped repeats, so a
+        // repeated last holder lost the remainder; the persons' parts must add up to the 60-90%
+        // drawn, every part positive, whatever repeats. The smallest registries also exercise
+        // every range drawn from at its narrowest.
+        for firms in 1..=24 {
+            for seed in 0..8 {
+                let c = config(firms, seed);
+                let lines = text(&c);
+                for i in 0..firms {
+                    let (persons, firm_holders) = stakes(&lines, &firm_code(&c, i));
+                    assert!(persons.iter().all(|&bp| bp > 0), "{firms} {seed} {i}");
+                    let total: u32 = persons.iter().chain(&firm_holders).sum();
+                    assert!(total <= WHOLE, "{firms} {seed} {i}: {total}");
+                    if parent(&c, i).is_none() {
+                        let held: u32 = persons.iter().sum();
+                        assert!((6000..=9000).contains(&held), "{firms} {seed} {i}: {held}");
+                    }
+                }
+                let mut builder = GraphBuilder::new(BuildPolicy::default());
+                builder.read_jsonl(&lines).unwrap();
+                assert!(builder.freeze().is_ok());
+            }
+        }
     }
 
     #[test]

@@ -23,8 +23,7 @@ impl Ownership<'_> {
         let holdings = self.graph.shareholdings();
         let agreements = self.graph.control_agreements();
         let ancestors = self.ancestors(t, &[holdings.edges().reverse(), agreements.reverse()])?;
-        let local: std::collections::HashMap<u32, usize> =
-            ancestors.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+        let local = super::Local(&ancestors);
         let n = ancestors.len();
         let half = Decimal::new(5, 1);
         let mut votes = vec![Decimal::ZERO; n];
@@ -46,7 +45,7 @@ impl Ownership<'_> {
                     .into_iter()
                     .map(|(y, _)| (y, Decimal::ONE));
                 for (y, stake) in stakes.chain(deals) {
-                    let Some(&ly) = local.get(&y) else { continue };
+                    let Some(ly) = local.get(y) else { continue };
                     if y == x || run_of[ly] == run {
                         continue;
                     }
@@ -70,7 +69,7 @@ impl Ownership<'_> {
         }
         Ok(controls_target
             .into_iter()
-            .filter(|v| local.get(v).is_some_and(|&lv| !controlled_by_other[lv]))
+            .filter(|&v| local.get(v).is_some_and(|lv| !controlled_by_other[lv]))
             .collect())
     }
 }

@@ -271,7 +271,7 @@ impl<'g> Ownership<'g> {
     /// All direct and indirect holders of `t` (including `t`), in node order, reached through
     /// the reverse adjacencies given.
     fn ancestors(&self, t: u32, reverse: &[&super::csr::Csr]) -> Result<Vec<u32>> {
-        let mut seen = std::collections::HashSet::from([t]);
+        let mut seen = Visited::new(t);
         let mut queue = vec![t];
         while let Some(v) = queue.pop() {
             for csr in reverse {
@@ -291,7 +291,7 @@ impl<'g> Ownership<'g> {
                 }
             }
         }
-        let mut out: Vec<u32> = seen.into_iter().collect();
+        let mut out = seen.nodes;
         out.sort_unstable();
         Ok(out)
     }
@@ -335,8 +335,7 @@ impl<'g> Ownership<'g> {
     fn column(&self, t: u32) -> Result<Column> {
         let holdings = self.graph.shareholdings();
         let ancestors = self.ancestors(t, &[holdings.edges().reverse()])?;
-        let local: HashMap<u32, usize> =
-            ancestors.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+        let local = Local(&ancestors);
         let mut x = vec![0.0; ancestors.len()];
         let mut tainted = vec![false; ancestors.len()];
         // What each holder's equation has collected so far: W[s][t], then W[s][k] · x_k pushed
@@ -348,7 +347,7 @@ impl<'g> Ownership<'g> {
         let mut collected_taint = vec![false; ancestors.len()];
         let reverse = holdings.edges().reverse();
         for (s, e) in reverse.arcs(t) {
-            if let Some(&i) = local.get(&s) {
+            if let Some(i) = local.get(s) {
                 collected[i] += self.weight.get(e as usize).copied().unwrap_or(0.0);
             }
         }
@@ -359,7 +358,7 @@ impl<'g> Ownership<'g> {
         for c in comps {
             let members = self.components.members(c);
             // b_s = W[s][t] + Σ over holdings s → k outside the component of W[s][k] · x_k.
-            let at = |s: &u32| local.get(s).copied();
+            let at = |s: &u32| local.get(*s);
             let b: Vec<f64> = members.iter().map(|s| at(s).map_or(0.0, |i| collected[i])).collect();
             let mut taint = members.iter().any(|s| at(s).is_some_and(|i| collected_taint[i]));
             let solved: Vec<f64> = match self.cycles.get(&c) {
@@ -382,7 +381,7 @@ impl<'g> Ownership<'g> {
                     if self.components.of(s) == c {
                         continue;
                     }
-                    if let Some(&j) = local.get(&s) {
+                    if let Some(j) = local.get(s) {
                         let w = self.weight.get(e as usize).copied().unwrap_or(0.0);
                         collected[j] += w * value;
                         collected_taint[j] |= taint && w > 0.0;
@@ -398,6 +397,52 @@ impl<'g> Ownership<'g> {
             .map(|(&v, (&x, _))| (v, x))
             .collect();
         Ok(Column { ancestors, values, unresolvable })
+    }
+}
+
+/// The nodes an ancestor search has reached, in the order reached. Most firms have a handful of
+/// holders, for which a linear scan beats hashing; a set takes over past a few dozen.
+struct Visited {
+    nodes: Vec<u32>,
+    set: Option<std::collections::HashSet<u32>>,
+}
+
+impl Visited {
+    /// Past this many nodes, membership is looked up in a hash set.
+    const LINEAR: usize = 32;
+
+    fn new(first: u32) -> Visited {
+        Visited { nodes: vec![first], set: None }
+    }
+
+    /// Adds `v`; false if it was already there.
+    fn insert(&mut self, v: u32) -> bool {
+        let new = match &mut self.set {
+            Some(set) => set.insert(v),
+            None => !self.nodes.contains(&v),
+        };
+        if new {
+            self.nodes.push(v);
+            if self.set.is_none() && self.nodes.len() > Self::LINEAR {
+                self.set = Some(self.nodes.iter().copied().collect());
+            }
+        }
+        new
+    }
+
+    fn len(&self) -> usize {
+        self.nodes.len()
+    }
+}
+
+/// Position of a node among the sorted holders of a query: a binary search instead of a map
+/// built for every query.
+#[derive(Clone, Copy)]
+pub(crate) struct Local<'a>(pub(crate) &'a [u32]);
+
+impl Local<'_> {
+    pub(crate) fn get(&self, v: u32) -> Option<usize> {
+        self.0.binary_search(&v).ok()
     }
 }
 
