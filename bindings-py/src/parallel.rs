@@ -42,3 +42,43 @@ pub(crate) fn map_ranges<R: Send>(
         handles.into_iter().map(|handle| handle.join().ok()).collect()
     })
 }
+
+/// Splits the rows of `out` (one item per row) and of `wide` (`width` items per row) into
+/// consecutive parts of whole multiples of `align` rows (the last one shorter) on up to
+/// `threads` threads, and applies `work(first row, rows of out, rows of wide)` to each in
+/// place: the results come back in order, `None` for a part whose thread panicked. One part
+/// runs on the calling thread, without spawning.
+pub(crate) fn split_rows_mut<A: Send, B: Send, R: Send>(
+    out: &mut [A],
+    wide: &mut [B],
+    width: usize,
+    threads: usize,
+    align: usize,
+    work: impl Fn(usize, &mut [A], &mut [B]) -> R + Sync,
+) -> Vec<Option<R>> {
+    let len = out.len();
+    let count = threads.min(len / MIN_CHUNK).max(1);
+    if count == 1 {
+        return vec![Some(work(0, out, wide))];
+    }
+    let align = align.max(1);
+    let size = len.div_ceil(count).div_ceil(align) * align;
+    let mut parts = Vec::with_capacity(count);
+    let (mut out, mut wide, mut start) = (out, wide, 0);
+    while !out.is_empty() {
+        let rows = size.min(out.len());
+        let (head, tail) = std::mem::take(&mut out).split_at_mut(rows);
+        let cut = (rows * width).min(wide.len());
+        let (wide_head, wide_tail) = std::mem::take(&mut wide).split_at_mut(cut);
+        parts.push((start, head, wide_head));
+        (out, wide, start) = (tail, wide_tail, start + rows);
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|(start, part, wide)| scope.spawn(move || work(start, part, wide)))
+            .collect();
+        handles.into_iter().map(|handle| handle.join().ok()).collect()
+    })
+}

@@ -27,6 +27,7 @@ use crate::convert::{GcPause, serde_to_py, text_or_path};
 use crate::errors::{EngineResult, exception_value, to_py_err_at};
 use crate::graph::is_missing;
 use crate::metrics::{is_arrow, is_numpy_like, numpy_floats};
+use crate::parallel::{split_rows_mut, thread_count};
 
 /// A float as the decimal its shortest text spells (`0.1` is 0.1); beyond the decimal range it
 /// stays text, which a numeric field then refuses as invalid.
@@ -272,10 +273,15 @@ impl Scorecard {
         data: &Bound<'py, PyAny>,
     ) -> PyResult<(Vec<Option<Borrowed<'py>>>, usize)> {
         let mut present: Vec<Option<Borrowed<'py>>> = Vec::new();
+        // A table's column names, read once (not once per field).
+        let names = match data.cast::<PyDict>() {
+            Ok(_) => Vec::new(),
+            Err(_) => column_names(data)?,
+        };
         for name in self.compiled.fields() {
             let values = match data.cast::<PyDict>() {
                 Ok(dict) => dict.get_item(name)?,
-                Err(_) if column_names(data)?.contains(name) => Some(data.get_item(name)?),
+                Err(_) if names.contains(name) => Some(data.get_item(name)?),
                 Err(_) => None,
             };
             present.push(values.map(|values| borrowed_column(&values)).transpose()?);
@@ -532,12 +538,16 @@ impl Scorecard {
     /// -1. A row without a valid result raises its `InvalidFieldError` (with `.index`), or,
     /// with `errors="nan"`, gets a NaN score (and no codes); `score_columns` gives the
     /// messages.
-    #[pyo3(signature = (data, *, reason_codes = false, errors = "raise"))]
+    ///
+    /// `threads` splits the rows over that many threads (`None`: every available core; `1`:
+    /// the calling thread alone); every row's result is the same whatever the split.
+    #[pyo3(signature = (data, *, reason_codes = false, errors = "raise", threads = None))]
     fn score_array<'py>(
         &self,
         data: &Bound<'py, PyAny>,
         reason_codes: bool,
         errors: &str,
+        threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = data.py();
         let raise = match errors {
@@ -548,35 +558,38 @@ impl Scorecard {
                 return Err(PyValueError::new_err(message));
             }
         };
+        let threads = thread_count(threads)?;
         let (present, rows) = self.read_columns(data)?;
         let columns = engine_columns(&present)?;
         let compiled = &self.compiled;
-        if !reason_codes {
-            let mut scores = vec![0.0; rows];
-            let failed = py.detach(|| compiled.score_floats(&columns, &mut scores));
-            if let (true, Some((row, error))) = (raise, failed.first()) {
-                return Err(to_py_err_at(error, Some(*row), None));
-            }
-            return Ok(PyArray1::from_vec(py, scores).into_any());
-        }
-        let results = py.detach(|| compiled.score_batch(&columns, rows));
-        let width = self.inner.characteristics.len();
-        let mut scores = Vec::with_capacity(rows);
+        let width = if reason_codes { self.inner.characteristics.len() } else { 0 };
+        let mut scores = vec![0.0; rows];
         let mut codes = vec![-1i32; rows * width];
-        for (row, result) in results.into_iter().enumerate() {
-            match result {
-                Ok(scored) => {
-                    scores.push(to_f64(scored.score));
-                    let slots = codes.iter_mut().skip(row * width).take(width);
-                    for (slot, &code) in slots.zip(&scored.reason_codes) {
-                        *slot = i32::try_from(code).unwrap_or(-1);
-                    }
+        let parts = py.detach(|| {
+            split_rows_mut(&mut scores, &mut codes, width, threads, ALIGN, |start, part, codes| {
+                let columns = rows_of(&columns, start, part.len());
+                let errors = if reason_codes {
+                    compiled.score_floats_with_codes(&columns, part, codes)
+                } else {
+                    compiled.score_floats(&columns, part)
+                };
+                // Only the first error of a part can be raised: the others are not kept.
+                errors.into_iter().next().map(|(row, error)| (start + row, error))
+            })
+        });
+        for part in parts {
+            match part {
+                None => return Err(thread_panicked()),
+                Some(Some((row, error))) if raise => {
+                    return Err(to_py_err_at(&error, Some(row), None));
                 }
-                Err(error) if raise => return Err(to_py_err_at(&error, Some(row), None)),
-                Err(_) => scores.push(f64::NAN),
+                Some(_) => {}
             }
         }
         let scores = PyArray1::from_vec(py, scores);
+        if !reason_codes {
+            return Ok(scores.into_any());
+        }
         let codes = PyArray1::from_vec(py, codes).reshape([rows, width])?;
         Ok(PyTuple::new(py, [scores.into_any(), codes.into_any()])?.into_any())
     }
@@ -592,6 +605,28 @@ impl Scorecard {
             self.inner.characteristics.len()
         )
     }
+}
+
+/// Rows per part when `score_array` splits rows over threads come in multiples of this: the
+/// engine's chunk of rows, so that no part ends in a short chunk but the last.
+const ALIGN: usize = 1024;
+
+/// Rows `start..start + len` of `columns` (a column shorter than that reads as missing beyond
+/// its end, as it does in the whole batch).
+fn rows_of<'a>(columns: &[Column<'a>], start: usize, len: usize) -> Vec<Column<'a>> {
+    let part = |n: usize| start.min(n)..(start + len).min(n);
+    columns
+        .iter()
+        .map(|column| match *column {
+            Column::Values(values) => Column::Values(&values[part(values.len())]),
+            Column::Floats(xs) => Column::Floats(&xs[part(xs.len())]),
+        })
+        .collect()
+}
+
+/// The error of a part of the rows whose thread stopped without a result.
+fn thread_panicked() -> PyErr {
+    pyo3::exceptions::PyRuntimeError::new_err("a scoring thread stopped without a result")
 }
 
 /// The column names of a table: `column_names` (pyarrow) or `columns` (pandas, polars).

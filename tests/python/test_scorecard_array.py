@@ -189,3 +189,77 @@ def test_missing_columns_uneven_columns_and_bad_arguments() -> None:
     with pytest.raises(ValueError):
         card.score_array({"a": np.array([1.0])}, errors="collect")
     assert card.score_array({"a": np.array([], dtype=np.float64)}).shape == (0,)
+
+
+def test_threads_give_the_same_results_whatever_the_split() -> None:
+    card = xinyong.Scorecard.from_pmml(CARD)
+    data = columns(9000, 14)  # several parts of whole kernel chunks, and a short last one
+    expected = exact(card, data)
+    failed = [i for i, e in enumerate(expected) if isinstance(e, xinyong.XinyongError)]
+    assert 0 < len(failed) < len(expected)
+    one = card.score_array(data, errors="nan", threads=1)
+    same_scores(one, expected)
+    one_codes = card.score_array(data, reason_codes=True, errors="nan", threads=1)
+    for threads in (2, 3, 7, None):
+        assert np.array_equal(card.score_array(data, errors="nan", threads=threads), one, equal_nan=True)
+        scores, codes = card.score_array(data, reason_codes=True, errors="nan", threads=threads)
+        assert np.array_equal(scores, one_codes[0], equal_nan=True)
+        assert np.array_equal(codes, one_codes[1])
+    # The first failing row in row order is raised, even when it lies in a later part.
+    late = {k: v[failed[0] + 1 :].copy() for k, v in data.items()}
+    late_failed = [i - failed[0] - 1 for i in failed[1:]]
+    for reason_codes in (False, True):
+        with pytest.raises(xinyong.InvalidFieldError) as raised:
+            card.score_array(late, reason_codes=reason_codes, threads=3)
+        assert raised.value.index == late_failed[0]
+    with pytest.raises(ValueError):
+        card.score_array(data, threads=0)
+
+
+def benchmark_card(characteristics: int, seed: int) -> tuple[str, list[np.ndarray], list[np.ndarray]]:
+    """A card like the benchmark's: four `lessThan` cuts and five whole points per characteristic."""
+    rng = np.random.default_rng(seed)
+    cuts = [np.sort(rng.choice(np.arange(1, 100), 4, replace=False)).astype(float) for _ in range(characteristics)]
+    points = [rng.integers(-20, 40, 5) for _ in range(characteristics)]
+    fields = "".join(f'<DataField name="x{i}" optype="continuous" dataType="double"/>' for i in range(characteristics))
+    mining = "".join(f'<MiningField name="x{i}"/>' for i in range(characteristics))
+    chars = "".join(
+        f'<Characteristic name="c{i}" reasonCode="R{i}" baselineScore="40">'
+        + "".join(
+            f'<Attribute partialScore="{p[b]}"><SimplePredicate field="x{i}" operator="lessThan" value="{c[b]:g}"/></Attribute>'
+            for b in range(4)
+        )
+        + f'<Attribute partialScore="{p[4]}"><True/></Attribute></Characteristic>'
+        for i, (c, p) in enumerate(zip(cuts, points))
+    )
+    pmml = (
+        '<PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">'
+        f"<DataDictionary>{fields}</DataDictionary>"
+        '<Scorecard functionName="regression" initialScore="600" useReasonCodes="true">'
+        f"<MiningSchema>{mining}</MiningSchema><Characteristics>{chars}</Characteristics></Scorecard></PMML>"
+    )
+    return pmml, cuts, points
+
+
+def test_twenty_characteristics_in_every_input_form() -> None:
+    """The benchmark's kind of card (every lane in steps): the same scores as a NumPy scorer from a
+    dict of NumPy columns, a 2-D array's strided columns, a DataFrame, an Arrow table, on any
+    number of threads."""
+    pmml, cuts, points = benchmark_card(20, 5)
+    card = xinyong.Scorecard.from_pmml(pmml)
+    rng = np.random.default_rng(6)
+    rows = 5000
+    matrix = rng.integers(0, 200, size=(rows, 20)) / 2.0
+    matrix[rng.random((rows, 20)) < 0.01] = np.nan  # missing: the catch-all bin
+    data = {f"x{i}": np.ascontiguousarray(matrix[:, i]) for i in range(20)}
+    want = np.full(rows, 600, dtype=np.int64)
+    for i, (c, p) in enumerate(zip(cuts, points)):
+        x = data[f"x{i}"]
+        want += np.where(np.isnan(x), p[4], p[np.searchsorted(c, np.nan_to_num(x), side="right")])
+    got = card.score_array(data)
+    assert np.array_equal(got, want.astype(np.float64))
+    strided = {f"x{i}": matrix[:, i] for i in range(20)}
+    assert not strided["x0"].flags.c_contiguous
+    for form in (strided, pd.DataFrame(data), pa.table(data)):
+        for threads in (1, 2, None):
+            assert np.array_equal(card.score_array(form, threads=threads), got)

@@ -398,10 +398,16 @@ class Scorecard:
     def reason_code_names(self) -> list[str]:
         """Every reason code the card gives; ``score_array`` codes index this list."""
     def score_array(
-        self, data: Any, *, reason_codes: bool = False, errors: Literal["raise", "nan"] = "raise"
+        self,
+        data: Any,
+        *,
+        reason_codes: bool = False,
+        errors: Literal["raise", "nan"] = "raise",
+        threads: Optional[int] = None,
     ) -> Any:
         """Scores as a NumPy float64 array (with ``reason_codes=True``, a pair ``(scores,
-        codes)``, ``codes`` an int32 array of indices into ``reason_code_names``, -1 padded)."""
+        codes)``, ``codes`` an int32 array of indices into ``reason_code_names``, -1 padded);
+        ``threads`` splits the rows (``None``: every core), with the same results."""
     def __eq__(self, other: object, /) -> bool: ...
 
 # --- metrics ---

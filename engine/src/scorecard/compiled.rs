@@ -372,23 +372,96 @@ impl CompiledScorecard {
     ///
     /// This is the quickest way to score float columns: a card in threshold form scores them
     /// with its columnar kernel, without a decimal per row.
-    pub fn score_floats(&self, columns: &[Column<'_>], scores: &mut [f64]) -> Vec<(usize, Error)> {
+    pub fn score_floats<'v>(
+        &self,
+        columns: &[Column<'v>],
+        scores: &mut [f64],
+    ) -> Vec<(usize, Error)> {
         let mut errors = Vec::new();
-        let mut next = 0;
-        self.totals(columns, scores.len(), |total| {
-            let score = match total {
-                Total::Kernel(kernel, buffers, r) => kernel.score_f64(buffers, r),
-                Total::Row(Ok(scored)) => decimal_to_f64(scored.score),
-                Total::Row(Err(error)) => {
-                    errors.push((next, error));
+        let mut path = RowPath::default();
+        let rows = scores.len();
+        let mut row_path = |row: usize, slot: &mut f64, path: &mut RowPath<'v>| {
+            *slot = match self.score_row(columns, row, path) {
+                Ok(scored) => decimal_to_f64(scored.score),
+                Err(error) => {
+                    errors.push((row, error));
                     f64::NAN
                 }
             };
-            if let Some(slot) = scores.get_mut(next) {
-                *slot = score;
+        };
+        let Some((kernel, floats)) = self.kernel_columns(columns, rows) else {
+            for (row, slot) in scores.iter_mut().enumerate() {
+                row_path(row, slot, &mut path);
             }
-            next += 1;
-        });
+            return errors;
+        };
+        let mut buffers = kernel.buffers(false);
+        for (n, out) in scores.chunks_mut(columnar::CHUNK).enumerate() {
+            let start = n * columnar::CHUNK;
+            kernel.chunk(&floats, start, out.len(), &mut buffers, false);
+            kernel.scores_f64(&buffers, out);
+            for (r, slot) in out.iter_mut().enumerate() {
+                if columnar::Kernel::falls_back(&buffers, r) {
+                    row_path(start + r, slot, &mut path);
+                }
+            }
+        }
+        errors
+    }
+
+    /// [`CompiledScorecard::score_floats`] with each row's reason codes as well, without a
+    /// vector per row: row `i`'s codes (most important first, as indices into
+    /// [`CompiledScorecard::reason_codes`]) fill `codes[i * w..(i + 1) * w]`, `w` the number
+    /// of characteristics (at most one code each), and `-1` pads the rest of the row (all of
+    /// it for a row without a valid result). `codes` holds `w` slots per score.
+    pub fn score_floats_with_codes<'v>(
+        &self,
+        columns: &[Column<'v>],
+        scores: &mut [f64],
+        codes: &mut [i32],
+    ) -> Vec<(usize, Error)> {
+        let width = self.characteristics.len();
+        let mut errors = Vec::new();
+        let mut path = RowPath::default();
+        let rows = scores.len();
+        let mut code_rows =
+            codes.chunks_mut(width.max(1)).chain(std::iter::repeat_with(|| &mut [][..])).take(rows);
+        let mut row_path =
+            |row: usize, slot: &mut f64, codes: &mut [i32], path: &mut RowPath<'v>| {
+                codes.fill(-1);
+                *slot = match self.score_row(columns, row, path) {
+                    Ok(scored) => {
+                        for (code, &index) in codes.iter_mut().zip(&scored.reason_codes) {
+                            *code = i32::try_from(index).unwrap_or(-1);
+                        }
+                        decimal_to_f64(scored.score)
+                    }
+                    Err(error) => {
+                        errors.push((row, error));
+                        f64::NAN
+                    }
+                };
+            };
+        let Some((kernel, floats)) = self.kernel_columns(columns, rows) else {
+            for ((row, slot), codes) in scores.iter_mut().enumerate().zip(code_rows) {
+                row_path(row, slot, codes, &mut path);
+            }
+            return errors;
+        };
+        let mut buffers = kernel.buffers(true);
+        let mut ranked = Vec::with_capacity(width);
+        for (n, out) in scores.chunks_mut(columnar::CHUNK).enumerate() {
+            let start = n * columnar::CHUNK;
+            kernel.chunk(&floats, start, out.len(), &mut buffers, true);
+            kernel.scores_f64(&buffers, out);
+            for ((r, slot), codes) in out.iter_mut().enumerate().zip(code_rows.by_ref()) {
+                if columnar::Kernel::falls_back(&buffers, r) {
+                    row_path(start + r, slot, codes, &mut path);
+                } else {
+                    kernel.reasons_into(&buffers, r, &mut ranked, codes);
+                }
+            }
+        }
         errors
     }
 
@@ -874,7 +947,25 @@ mod tests {
                 }
             }
             let errors: Vec<String> = errors.iter().map(|(i, e)| format!("{i} {e}")).collect();
-            prop_assert_eq!(errors, expected_errors);
+            prop_assert_eq!(&errors, &expected_errors);
+            // With the reason codes in rows of slots: the same floats, errors and codes.
+            let width = compiled.characteristics.len();
+            let mut coded = vec![0.0; rows.len()];
+            let mut codes = vec![7i32; rows.len() * width];
+            let coded_errors = compiled.score_floats_with_codes(&columns, &mut coded, &mut codes);
+            let coded_errors: Vec<String> =
+                coded_errors.iter().map(|(i, e)| format!("{i} {e}")).collect();
+            prop_assert_eq!(coded_errors, expected_errors);
+            for (i, result) in batch.iter().enumerate() {
+                prop_assert_eq!(coded[i].to_bits(), floats[i].to_bits());
+                let mut want = vec![-1i32; width];
+                if let Ok(scored) = result {
+                    for (slot, &code) in want.iter_mut().zip(&scored.reason_codes) {
+                        *slot = i32::try_from(code).unwrap();
+                    }
+                }
+                prop_assert_eq!(&codes[i * width..(i + 1) * width], want.as_slice(), "row {:?}", rows[i]);
+            }
             }
         }
     }
@@ -910,6 +1001,21 @@ mod tests {
             columns.extend(c.map(|c| Column::Floats(c)));
             let batch = compiled.score_batch(&columns, rows);
             let totals = compiled.score_totals(&columns, rows);
+            let width = compiled.characteristics.len();
+            let (mut floats, mut codes) = (vec![0.0; rows], vec![0i32; rows * width]);
+            let errors = compiled.score_floats_with_codes(&columns, &mut floats, &mut codes);
+            assert_eq!(errors.len(), batch.iter().filter(|r| r.is_err()).count());
+            for (i, result) in batch.iter().enumerate() {
+                let row = &codes[i * width..(i + 1) * width];
+                let kept: Vec<u32> = row.iter().filter_map(|&c| u32::try_from(c).ok()).collect();
+                match result {
+                    Ok(scored) => {
+                        assert_eq!(floats[i].to_bits(), decimal_to_f64(scored.score).to_bits());
+                        assert_eq!(kept, scored.reason_codes, "row {i}");
+                    }
+                    Err(_) => assert!(floats[i].is_nan() && kept.is_empty(), "row {i}"),
+                }
+            }
             let mut fallbacks = 0;
             for (i, (result, total)) in batch.iter().zip(&totals).enumerate() {
                 let mut row = Row::new();
@@ -926,6 +1032,82 @@ mod tests {
                 assert_eq!(format!("{total:?}"), format!("{score:?}"), "row {i}");
             }
             assert!(fallbacks > 0 && fallbacks < rows, "{fallbacks} errors");
+        }
+    }
+
+    /// A card of one characteristic over `cuts` (`lessThan` each, then a catch-all), with
+    /// whole points and one with a fraction, and a missing bin.
+    fn cut_card(cuts: &[i32], fraction: bool) -> Scorecard {
+        let mut attributes = String::from(
+            r#"<Attribute partialScore="-3"><SimplePredicate field="x" operator="isMissing"/></Attribute>"#,
+        );
+        for (i, cut) in cuts.iter().enumerate() {
+            let points =
+                if fraction && i == 1 { "2.25".to_owned() } else { (i * 7 % 5).to_string() };
+            let operator = if i % 2 == 0 { "lessThan" } else { "lessOrEqual" };
+            attributes += &format!(
+                r#"<Attribute partialScore="{points}"><SimplePredicate field="x" operator="{operator}" value="{cut}"/></Attribute>"#
+            );
+        }
+        attributes += r#"<Attribute partialScore="-40"><True/></Attribute>"#;
+        Scorecard::from_pmml(&format!(
+            r#"<PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
+            <DataDictionary><DataField name="x" optype="continuous" dataType="double"/>
+            <DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
+            <Scorecard functionName="regression" initialScore="500.5" useReasonCodes="false">
+            <MiningSchema><MiningField name="x" missingValueTreatment="asIs"/><MiningField name="y"/></MiningSchema>
+            <Characteristics><Characteristic name="c">{attributes}</Characteristic>
+            <Characteristic name="d"><Attribute partialScore="1"><SimplePredicate field="y" operator="greaterThan" value="0"/></Attribute>
+            <Attribute partialScore="6"><True/></Attribute></Characteristic></Characteristics>
+            </Scorecard></PMML>"#
+        ))
+        .unwrap()
+    }
+
+    /// The scores alone, for every count of cuts the kernel unrolls and beyond it, with points
+    /// in steps (one scale) and in tables (a point of a finer scale than the initial score's):
+    /// every row's float is the row scorer's exact score, rounded once.
+    #[test]
+    fn scores_alone_match_the_row_scorer_for_any_count_of_cuts() {
+        let rows = columnar::CHUNK + 300;
+        let x: Vec<f64> = (0..rows)
+            .map(|i| if i % 37 == 0 { f64::NAN } else { f64::from(i as u32 % 61) / 2.0 - 3.0 })
+            .collect();
+        let y: Vec<f64> = (0..rows).map(|i| f64::from(i as u32 % 3) - 1.0).collect();
+        for count in [1, 2, 3, 5, 8, 9, 14] {
+            let cuts: Vec<i32> = (0..count).map(|i| i * 3 - 2).collect();
+            for fraction in [false, true] {
+                let card = cut_card(&cuts, fraction);
+                let compiled = CompiledScorecard::new(&card);
+                let stepped = compiled.kernel.as_ref().map(columnar::Kernel::stepped_lanes);
+                // The second characteristic always steps; the first unless a point is finer.
+                assert_eq!(
+                    stepped,
+                    Some(if fraction && count > 1 { 1 } else { 2 }),
+                    "{count} cuts"
+                );
+                let mut scores = vec![0.0; rows];
+                let errors =
+                    compiled.score_floats(&[Column::Floats(&x), Column::Floats(&y)], &mut scores);
+                assert!(errors.is_empty(), "{count} cuts: {errors:?}");
+                // Without the second column: it is missing in every row.
+                let mut alone = vec![0.0; rows];
+                let missing = compiled.score_floats(&[Column::Floats(&x)], &mut alone);
+                for i in 0..rows {
+                    let mut row = Row::new();
+                    row.insert("x", Value::from_f64(x[i]));
+                    let without = card.score(&row);
+                    row.insert("y", Value::from_f64(y[i]));
+                    let expected = decimal_to_f64(card.score(&row).unwrap().score);
+                    assert_eq!(scores[i].to_bits(), expected.to_bits(), "{count} cuts, row {i}");
+                    match without {
+                        Ok(r) => assert_eq!(alone[i].to_bits(), decimal_to_f64(r.score).to_bits()),
+                        Err(_) => {
+                            assert!(alone[i].is_nan() && missing.iter().any(|(r, _)| *r == i))
+                        }
+                    }
+                }
+            }
         }
     }
 

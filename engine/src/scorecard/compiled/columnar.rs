@@ -13,6 +13,12 @@
 //! - a float's piece is the number of cut floats below it plus the number at or below it: two
 //!   comparisons per cut, without branches, over a chunk of one column at a time, which the
 //!   compiler turns into vector instructions;
+//! - for the scores alone, a lane whose pieces all share one decimal scale skips the table: the
+//!   pieces are in order, and the comparisons that hold for a float are always the first ones
+//!   of `x >= f_1, x > f_1, x >= f_2, …`, so its points are the first piece's plus one step per
+//!   comparison that holds (the difference between consecutive pieces' points), and a missing
+//!   input adds the step from the first piece to the missing entry. Compare, mask and add, with
+//!   no lookup: the whole lane is one vectorised pass over the chunk;
 //! - points are added as integers scaled by `10^s`, `s` the largest scale among the card's
 //!   points: exact, as long as the largest possible total stays within `2^53` (checked at
 //!   compile time; larger cards keep the row path). The total's decimal scale is the largest
@@ -58,6 +64,21 @@ struct Lane {
     meta_needed: bool,
     /// `(rank, code)` of the reason code a row keeps, `None` when it keeps none.
     reasons: Box<[Option<(u32, u32)>; 256]>,
+    /// The steps of the points from piece to piece, when the lane can skip its tables.
+    steps: Option<Steps>,
+}
+
+/// A lane's points as steps (see the module documentation): scaled like `Lane::points`.
+#[derive(Debug, Clone)]
+struct Steps {
+    /// The points of the first piece (below every cut).
+    first: i64,
+    /// Per cut, the step taken when a float is at or above it (onto the cut itself).
+    at: Vec<i64>,
+    /// Per cut, the step taken when a float is above it (off the cut).
+    above: Vec<i64>,
+    /// From the first piece to the missing entry.
+    missing: i64,
 }
 
 /// How an input is checked before the tables are trusted with it.
@@ -76,6 +97,9 @@ pub(super) struct Kernel {
     /// first entry is `10^s`).
     divisors: Vec<i64>,
     initial: i64,
+    /// `initial` plus the first piece's points of every lane with steps: where the totals of
+    /// a chunk start when the lanes take their steps.
+    stepped_initial: i64,
     initial_scale: u8,
     use_reason_codes: bool,
 }
@@ -91,6 +115,9 @@ pub(super) struct Buffers {
     pieces: Vec<u8>,
     /// One characteristic's pieces as they are counted (wide lanes: no narrowing per cut).
     counts: Vec<u64>,
+    /// Non-zero for a row whose inputs the tables cannot stand for (wide, like `counts`, so
+    /// that the checks vectorise; narrowed into `meta` once per chunk).
+    unreadable: Vec<u64>,
 }
 
 impl Kernel {
@@ -129,6 +156,7 @@ impl Kernel {
                 meta: Box::new([FALLBACK; 256]),
                 meta_needed: false,
                 reasons: Box::new([None; 256]),
+                steps: None,
             };
             let mut largest = 0i64;
             for (i, entry) in entries.iter().enumerate() {
@@ -145,16 +173,29 @@ impl Kernel {
             bound = bound.checked_add(largest).filter(|b| *b <= LIMIT)?;
             let initial_scale = u8::try_from(initial.scale()).ok()?;
             lane.meta_needed = lane.meta.iter().take(entries.len()).any(|&m| m > initial_scale);
+            if !lane.meta_needed {
+                lane.steps = steps(&lane.points[..entries.len()]);
+            }
             built.push(lane);
         }
+        let firsts = built.iter().filter_map(|lane| lane.steps.as_ref().map(|s| s.first));
+        // Within the bound: each first piece's points are at most the lane's largest.
+        let stepped_initial = firsts.fold(initial_scaled, i64::wrapping_add);
         Some(Kernel {
             checks,
             lanes: built,
             divisors,
             initial: initial_scaled,
+            stepped_initial,
             initial_scale: u8::try_from(initial.scale()).ok()?,
             use_reason_codes,
         })
+    }
+
+    /// How many lanes take steps instead of tables.
+    #[cfg(test)]
+    pub(super) fn stepped_lanes(&self) -> usize {
+        self.lanes.iter().filter(|lane| lane.steps.is_some()).count()
     }
 
     /// Empty buffers for [`Kernel::chunk`].
@@ -165,13 +206,14 @@ impl Kernel {
             meta: vec![0; CHUNK],
             pieces: vec![0; CHUNK * lanes],
             counts: vec![0; CHUNK],
+            unreadable: vec![0; CHUNK],
         }
     }
 
     /// Scores rows `start..start + len` (`len <= CHUNK`) of `columns` (one per input slot,
     /// `None` for an input missing in every row, each at least `start + len` long) into the
     /// first `len` entries of `buffers`; with `with_reasons`, every characteristic's pieces are
-    /// kept for [`Kernel::reasons`].
+    /// kept for [`Kernel::reasons`], else the lanes with steps take them instead of tables.
     pub(super) fn chunk(
         &self,
         columns: &[Option<&[f64]>],
@@ -182,19 +224,29 @@ impl Kernel {
     ) {
         let totals = &mut buffers.totals[..len];
         let meta = &mut buffers.meta[..len];
-        totals.fill(self.initial);
+        let unreadable = &mut buffers.unreadable[..len];
+        totals.fill(if with_reasons { self.initial } else { self.stepped_initial });
         meta.fill(self.initial_scale);
+        unreadable.fill(0);
         for (check, column) in self.checks.iter().zip(columns) {
             match column {
-                None if !check.missing_stays => meta.fill(FALLBACK),
+                None if !check.missing_stays => unreadable.fill(1),
                 None => {}
-                Some(xs) => validate(*check, &xs[start..start + len], meta),
+                Some(xs) => validate(*check, &xs[start..start + len], unreadable),
             }
         }
         let counts = &mut buffers.counts[..len];
         for (l, lane) in self.lanes.iter().enumerate() {
+            let xs = lane.slot.and_then(|s| columns.get(s).copied().flatten());
+            if let (false, Some(steps)) = (with_reasons, &lane.steps) {
+                match xs {
+                    Some(xs) => step(&lane.cuts, steps, &xs[start..start + len], totals),
+                    None => totals.iter_mut().for_each(|t| *t = t.wrapping_add(steps.missing)),
+                }
+                continue;
+            }
             let (points, metas) = (&*lane.points, &*lane.meta);
-            match lane.slot.and_then(|s| columns.get(s).copied().flatten()) {
+            match xs {
                 Some(xs) => locate(lane, &xs[start..start + len], counts),
                 None => counts.fill(u64::from(lane.missing)),
             }
@@ -213,6 +265,24 @@ impl Kernel {
                 }
             }
         }
+        for (m, &bad) in meta.iter_mut().zip(unreadable.iter()) {
+            *m = if bad != 0 { FALLBACK } else { *m };
+        }
+    }
+
+    /// The scores of the first `len` rows of the last chunk as the floats nearest to them,
+    /// into `out` (a fallback row's entry is left for the row path to overwrite): both the
+    /// total and `10^s` are exact floats, so one correctly rounded division gives each.
+    pub(super) fn scores_f64(&self, buffers: &Buffers, out: &mut [f64]) {
+        let totals = buffers.totals.iter();
+        match self.divisors.first() {
+            Some(&unit) if unit > 1 => {
+                // Exact: 10^s <= 10^22 is a float without rounding.
+                let unit = unit as f64;
+                out.iter_mut().zip(totals).for_each(|(o, &t)| *o = t as f64 / unit);
+            }
+            _ => out.iter_mut().zip(totals).for_each(|(o, &t)| *o = t as f64),
+        }
     }
 
     /// Whether row `r` of the last chunk needs the row path.
@@ -227,14 +297,29 @@ impl Kernel {
         Decimal::try_new(buffers.totals[r] / divisor, u32::from(scale)).ok()
     }
 
-    /// The score of row `r` of the last chunk as the float nearest to it (not a fallback row):
-    /// both the total and `10^s` are exact floats, so one correctly rounded division gives it.
-    pub(super) fn score_f64(&self, buffers: &Buffers, r: usize) -> f64 {
-        // Exact: |total| <= 2^53, and 10^s is an exact float for s <= 22.
-        let total = buffers.totals[r] as f64;
-        match self.divisors.first() {
-            Some(&unit) if unit > 1 => total / unit as f64,
-            _ => total,
+    /// [`Kernel::reasons`] into a row of `width` slots: the codes as indices, then `-1` in
+    /// the slots left (no vector per row: `ranked` is scratch space reused from row to row).
+    pub(super) fn reasons_into(
+        &self,
+        buffers: &Buffers,
+        r: usize,
+        ranked: &mut Vec<(u32, usize, u32)>,
+        slots: &mut [i32],
+    ) {
+        ranked.clear();
+        if self.use_reason_codes {
+            for (l, lane) in self.lanes.iter().enumerate() {
+                let piece = buffers.pieces[l * CHUNK + r];
+                if let Some((rank, code)) = lane.reasons[usize::from(piece)] {
+                    ranked.push((rank, l, code));
+                }
+            }
+            // Rank, then the characteristic's position: the stable order of the row path.
+            ranked.sort_unstable();
+        }
+        let mut codes = ranked.iter().map(|&(_, _, code)| i32::try_from(code).unwrap_or(-1));
+        for slot in slots {
+            *slot = codes.next().unwrap_or(-1);
         }
     }
 
@@ -309,24 +394,84 @@ fn lane_entries(card: &NumericCard, c: usize) -> Option<LaneEntries> {
     Some((card.slot(c), cuts, entries))
 }
 
-/// Marks the rows whose input the tables cannot stand for (as `NumericCard::input` decides).
-fn validate(check: Check, xs: &[f64], meta: &mut [u8]) {
-    // Without branches (`&`, `|` on booleans), so that the loops vectorise.
-    for (m, &x) in meta.iter_mut().zip(xs) {
+/// Marks (non-zero) the rows whose input the tables cannot stand for (as
+/// `NumericCard::input` decides).
+fn validate(check: Check, xs: &[f64], unreadable: &mut [u64]) {
+    // Without branches (`&`, `|` on booleans), on wide lanes, so that the loops vectorise.
+    for (bad, &x) in unreadable.iter_mut().zip(xs) {
         let magnitude = x.abs();
         // Zero, a magnitude in [1e-11, 1e27), or missing (NaN) reads on the fast path.
         let readable = (magnitude == 0.0) | (1e-11..1e27).contains(&magnitude) | x.is_nan();
-        *m |= if readable { 0 } else { FALLBACK };
+        let refused = !check.missing_stays & x.is_nan();
+        *bad |= u64::from(!readable | refused);
     }
     if check.integer {
-        for (m, &x) in meta.iter_mut().zip(xs) {
-            *m |= if !x.is_nan() & (x.fract() != 0.0) { FALLBACK } else { 0 };
+        for (bad, &x) in unreadable.iter_mut().zip(xs) {
+            *bad |= u64::from(!x.is_nan() & (x.fract() != 0.0));
         }
     }
-    if !check.missing_stays {
-        for (m, &x) in meta.iter_mut().zip(xs) {
-            *m |= if x.is_nan() { FALLBACK } else { 0 };
+}
+
+/// A lane's [`Steps`] from the points of its pieces (the missing entry last), when every step
+/// fits (it does within the kernel's bound: two points of at most `2^53` each).
+fn steps(points: &[i64]) -> Option<Steps> {
+    let (&missing, pieces) = points.split_last()?;
+    let first = *pieces.first()?;
+    let diffs: Vec<i64> =
+        pieces.windows(2).map(|w| w[1].checked_sub(w[0])).collect::<Option<_>>()?;
+    // Pieces alternate: below a cut, on it, between it and the next, ...
+    let at = diffs.iter().step_by(2).copied().collect();
+    let above = diffs.iter().skip(1).step_by(2).copied().collect();
+    Some(Steps { first, at, above, missing: missing.checked_sub(first)? })
+}
+
+/// Adds each row's points of a lane with `steps` over `cuts` (beyond the first piece's, which
+/// the chunk starts with) to `totals`.
+fn step(cuts: &[f64], steps: &Steps, xs: &[f64], totals: &mut [i64]) {
+    match cuts.len() {
+        1 => step_few::<1>(cuts, steps, xs, totals),
+        2 => step_few::<2>(cuts, steps, xs, totals),
+        3 => step_few::<3>(cuts, steps, xs, totals),
+        4 => step_few::<4>(cuts, steps, xs, totals),
+        5 => step_few::<5>(cuts, steps, xs, totals),
+        6 => step_few::<6>(cuts, steps, xs, totals),
+        7 => step_few::<7>(cuts, steps, xs, totals),
+        8 => step_few::<8>(cuts, steps, xs, totals),
+        _ => step_many(cuts, steps, xs, totals),
+    }
+}
+
+/// [`step`] for exactly `K` cuts: one pass, each comparison a mask on its step.
+fn step_few<const K: usize>(cuts: &[f64], steps: &Steps, xs: &[f64], totals: &mut [i64]) {
+    let (Ok(cuts), Ok(at), Ok(above)) = (
+        <&[f64; K]>::try_from(cuts),
+        <&[i64; K]>::try_from(steps.at.as_slice()),
+        <&[i64; K]>::try_from(steps.above.as_slice()),
+    ) else {
+        return step_many(cuts, steps, xs, totals);
+    };
+    let missing = steps.missing;
+    for (total, &x) in totals.iter_mut().zip(xs) {
+        let mut points = if x.is_nan() { missing } else { 0 };
+        for ((&cut, &on), &off) in cuts.iter().zip(at).zip(above) {
+            points = points.wrapping_add(if x >= cut { on } else { 0 });
+            points = points.wrapping_add(if x > cut { off } else { 0 });
         }
+        *total = total.wrapping_add(points);
+    }
+}
+
+/// [`step`] for any number of cuts, one pass per cut.
+fn step_many(cuts: &[f64], steps: &Steps, xs: &[f64], totals: &mut [i64]) {
+    for ((&cut, &on), &off) in cuts.iter().zip(&steps.at).zip(&steps.above) {
+        for (total, &x) in totals.iter_mut().zip(xs) {
+            let points =
+                (if x >= cut { on } else { 0 }).wrapping_add(if x > cut { off } else { 0 });
+            *total = total.wrapping_add(points);
+        }
+    }
+    for (total, &x) in totals.iter_mut().zip(xs) {
+        *total = total.wrapping_add(if x.is_nan() { steps.missing } else { 0 });
     }
 }
 
