@@ -37,10 +37,26 @@ fn main() {
         );
     };
     if std::env::var_os("THROUGHPUT_ONLY_EVALUATE").is_some() {
+        // One-shot calls (`evaluate`) or the batch path (`evaluate_with` and one scratch).
         let evaluator = Evaluator::default_model();
-        let ok =
-            (0..20).flat_map(|_| &firms).filter(|f| evaluator.evaluate(f, as_of).is_ok()).count();
+        let one_shot = std::env::var_os("THROUGHPUT_ONE_SHOT").is_some();
+        let mut scratch = xinyong::evaluate::EvaluationScratch::new();
+        let ok = (0..20)
+            .flat_map(|_| &firms)
+            .filter(|f| {
+                if one_shot {
+                    evaluator.evaluate(f, as_of).is_ok()
+                } else {
+                    evaluator.evaluate_with(f, as_of, &mut scratch).is_ok()
+                }
+            })
+            .count();
         println!("{ok} evaluations");
+        return;
+    }
+    if std::env::var_os("THROUGHPUT_ONLY_PARSE").is_some() {
+        let ok = lines.iter().filter(|l| Enterprise::from_json(l).is_ok()).count();
+        println!("{ok} parsed");
         return;
     }
     let start = Instant::now();

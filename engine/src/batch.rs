@@ -8,7 +8,7 @@ use std::io::BufRead;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::evaluate::{Evaluation, Evaluator};
+use crate::evaluate::{Evaluation, EvaluationScratch, Evaluator};
 use crate::record::Enterprise;
 
 /// Limits for reading JSON Lines.
@@ -158,7 +158,8 @@ impl Evaluator {
         enterprises: &[Enterprise],
         as_of: Date,
     ) -> Vec<Result<Evaluation>> {
-        enterprises.iter().map(|e| self.evaluate(e, as_of)).collect()
+        let mut scratch = EvaluationScratch::new();
+        enterprises.iter().map(|e| self.evaluate_with(e, as_of, &mut scratch)).collect()
     }
 
     /// Evaluates one line of JSON (an enterprise).
@@ -177,10 +178,11 @@ impl Evaluator {
         limits: LineLimits,
         mut emit: impl FnMut(BatchItem) -> std::io::Result<()>,
     ) -> Result<BatchSummary> {
+        let mut scratch = EvaluationScratch::new();
         for_each_line(
             reader,
             limits,
-            |text| self.evaluate_json(text, as_of),
+            |text| self.evaluate_with(&Enterprise::from_json(text)?, as_of, &mut scratch),
             |index, line, result| emit(BatchItem { index, line, result }),
         )
     }

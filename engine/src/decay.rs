@@ -246,6 +246,144 @@ impl DecayRules {
     }
 }
 
+/// The first date `d` for which `add_months(d, months)` is after `as_of`: a record dated `d`
+/// still counts on `as_of` for a period of `months` exactly when `d` is on or after it.
+///
+/// `add_months` never decreases as its date advances, so the dates that count form a suffix.
+/// `as_of − months` never maps past `as_of`; a month-end clamp makes at most three more days map
+/// onto the same date, so a few steps forward find the first one that maps after it. `None` when
+/// that does not hold near the ends of the calendar (callers then use the rules directly).
+fn first_counting(as_of: Date, months: u32) -> Option<Date> {
+    let mut day = as_of.checked_sub_months(chrono::Months::new(months))?;
+    if add_months(day, months) > as_of {
+        return None;
+    }
+    for _ in 0..8 {
+        day = day.succ_opt()?;
+        if add_months(day, months) > as_of {
+            return Some(day);
+        }
+    }
+    None
+}
+
+/// The decay rules on one evaluation date, with every "until N months after a date" test
+/// turned into a comparison with a cut-off date computed once. A batch evaluates every
+/// enterprise on the same date, so the calendar arithmetic runs once per batch instead of once
+/// per record; [`DecayOn::standing`] always equals [`DecayRules::standing`] on that date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DecayOn {
+    as_of: Date,
+    /// Per severity (declaration order): first decision date within the maximum period.
+    penalty_max: [Date; 3],
+    /// Per severity: first decision date within the minimum period (repair cannot end it yet).
+    penalty_min: [Date; 3],
+    /// Per list (declaration order): its residual and the first removal date still in it.
+    listing: Vec<Option<(Decimal, Date)>>,
+    /// The arrears residual and the first payment date still in it.
+    arrears: Option<(Decimal, Date)>,
+    /// Per honour (declaration order): the first award date still valid when no expiry is given.
+    honour: Vec<Option<Date>>,
+    /// First resolution date of a commitment that still counts.
+    commitment: Date,
+}
+
+impl DecayOn {
+    /// The cut-offs of `rules` on `as_of`; `None` at the far ends of the calendar, where the
+    /// rules are applied directly.
+    pub(crate) fn new(rules: &DecayRules, as_of: Date) -> Option<DecayOn> {
+        let period = |s: Severity| rules.penalty.of(s);
+        let mut penalty_max = [as_of; 3];
+        let mut penalty_min = [as_of; 3];
+        for (i, &severity) in Severity::ALL.iter().enumerate() {
+            penalty_max[i] = first_counting(as_of, period(severity).max_months)?;
+            penalty_min[i] = first_counting(as_of, period(severity).min_months)?;
+        }
+        let residual = |r: Residual| -> Option<Option<(Decimal, Date)>> {
+            if r.months == 0 {
+                return Some(None);
+            }
+            first_counting(as_of, r.months).map(|cut| Some((r.factor, cut)))
+        };
+        let listing = ListKind::ALL
+            .iter()
+            .map(|kind| residual(rules.listing_residual.get(kind).copied().unwrap_or_default()))
+            .collect::<Option<Vec<_>>>()?;
+        let honour = HonourKind::ALL
+            .iter()
+            .map(|kind| match rules.honour_validity_months.get(kind) {
+                Some(&months) if months > 0 => first_counting(as_of, months).map(Some),
+                _ => Some(None),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(DecayOn {
+            as_of,
+            penalty_max,
+            penalty_min,
+            listing,
+            arrears: residual(rules.arrears_residual)?,
+            honour,
+            commitment: first_counting(as_of, rules.commitment_months)?,
+        })
+    }
+
+    /// How the record stands on the date, as [`DecayRules::standing`] says.
+    pub(crate) fn standing(&self, rules: &DecayRules, record: &RecordDetail) -> Standing {
+        let as_of = self.as_of;
+        let full = |counts: bool| if counts { Standing::FULL } else { Standing::NONE };
+        match record {
+            RecordDetail::Penalty(p) => {
+                let s = p.severity as usize;
+                let natural = match p.disclosure_end {
+                    Some(last) => as_of < last.succ_opt().unwrap_or(last),
+                    None => p.decided_on >= self.penalty_max[s],
+                };
+                let repair_open = match p.repaired_on {
+                    Some(repaired) if rules.repairable(p) => {
+                        as_of < repaired || p.decided_on >= self.penalty_min[s]
+                    }
+                    _ => true,
+                };
+                full(p.decided_on <= as_of && natural && repair_open)
+            }
+            RecordDetail::Listing(l) => {
+                let residual = self.listing.get(l.list as usize).copied().flatten();
+                self.state(l.listed_on, l.removed_on, residual)
+            }
+            RecordDetail::Arrears(a) => self.state(a.since, a.paid_on, self.arrears),
+            RecordDetail::Honour(h) => {
+                let valid = match (h.expires_on, self.honour.get(h.honour as usize)) {
+                    (Some(last), _) => as_of <= last,
+                    (None, Some(Some(first))) => h.awarded_on >= *first,
+                    (None, _) => true,
+                };
+                full(h.awarded_on <= as_of && valid)
+            }
+            RecordDetail::Commitment(c) => full(match (c.status, c.resolved_on) {
+                (CommitmentStatus::Fulfilled | CommitmentStatus::Breached, Some(resolved)) => {
+                    resolved <= as_of && resolved >= self.commitment
+                }
+                _ => false,
+            }),
+        }
+    }
+
+    /// [`state_standing`] with the residual's end as a cut-off.
+    fn state(&self, start: Date, end: Option<Date>, residual: Option<(Decimal, Date)>) -> Standing {
+        if self.as_of < start {
+            return Standing::NONE;
+        }
+        match end {
+            None => Standing::FULL,
+            Some(end) if self.as_of < end => Standing::FULL,
+            Some(end) => match residual {
+                Some((factor, first)) if end >= first => Standing { factor, in_force: false },
+                _ => Standing::NONE,
+            },
+        }
+    }
+}
+
 /// A state from `start` until `end` (exclusive), then a residual.
 fn state_standing(start: Date, end: Option<Date>, residual: Residual, as_of: Date) -> Standing {
     if as_of < start {
@@ -403,5 +541,111 @@ mod tests {
         let kept = c(CommitmentStatus::Fulfilled, Some("2024-06-01"));
         assert!(rules.standing(&kept, d("2027-05-31")).counts());
         assert!(!rules.standing(&kept, d("2027-06-01")).counts());
+    }
+
+    /// Every record shape, dated on every day of the 40 months before each of a set of
+    /// awkward evaluation dates (month ends, leap days): the cut-offs agree with the rules.
+    #[test]
+    fn cut_offs_agree_with_the_rules_on_every_day() {
+        let mut rules = DecayRules::default();
+        let half = Residual { months: 6, factor: Decimal::new(5, 1) };
+        rules.listing_residual.insert(ListKind::AbnormalOperation, half);
+        rules.arrears_residual = Residual { months: 1, factor: Decimal::new(25, 2) };
+        rules.honour_validity_months.insert(HonourKind::HighTech, 36);
+        rules.honour_validity_months.insert(HonourKind::ContractAbiding, 0);
+        let dates = [
+            "2024-02-28",
+            "2024-02-29",
+            "2024-03-01",
+            "2024-03-31",
+            "2024-04-30",
+            "2025-02-28",
+            "2025-03-01",
+            "2025-03-29",
+            "2025-03-30",
+            "2025-03-31",
+            "2025-05-31",
+            "2025-12-31",
+            "2026-01-01",
+            "2026-06-30",
+            "2028-02-29",
+        ];
+        let mut compared = 0;
+        for as_of in dates.map(d) {
+            let on = DecayOn::new(&rules, as_of).unwrap();
+            let mut day = as_of.checked_sub_months(chrono::Months::new(40)).unwrap();
+            while day <= as_of {
+                let later = |days: u64| day.checked_add_days(chrono::Days::new(days)).unwrap();
+                let mut details = Vec::new();
+                for severity in Severity::ALL.iter().copied() {
+                    for repaired in [None, Some(later(20)), Some(later(200)), Some(later(500))] {
+                        for (domain, measure) in
+                            [(Domain::Other, Measure::Fine), (Domain::Food, Measure::Closure)]
+                        {
+                            let mut p = penalty(severity, "2000-01-01");
+                            (p.decided_on, p.domain, p.measure) = (day, domain, Some(measure));
+                            p.repaired_on = repaired;
+                            details.push(RecordDetail::Penalty(p.clone()));
+                            p.disclosure_end = Some(later(90));
+                            details.push(RecordDetail::Penalty(p));
+                        }
+                    }
+                }
+                for list in [ListKind::AbnormalOperation, ListKind::DishonestDebtor] {
+                    for removed in [None, Some(day), Some(later(5))] {
+                        details.push(RecordDetail::Listing(Listing {
+                            list,
+                            listed_on: day,
+                            removed_on: removed,
+                            ground: None,
+                            amount: None,
+                        }));
+                    }
+                }
+                details.push(RecordDetail::Arrears(Arrears {
+                    arrears: crate::record::ArrearsKind::Tax,
+                    amount: crate::num::Amount::ZERO,
+                    since: day,
+                    paid_on: Some(later(10)),
+                }));
+                for honour in [HonourKind::HighTech, HonourKind::ContractAbiding] {
+                    for expires_on in [None, Some(later(30))] {
+                        details.push(RecordDetail::Honour(Honour {
+                            honour,
+                            awarded_on: day,
+                            expires_on,
+                        }));
+                    }
+                }
+                for status in CommitmentStatus::ALL.iter().copied() {
+                    let resolved_on = (status != CommitmentStatus::Pending).then_some(day);
+                    details.push(RecordDetail::Commitment(Commitment {
+                        made_on: day,
+                        status,
+                        resolved_on,
+                    }));
+                }
+                for detail in &details {
+                    assert_eq!(
+                        on.standing(&rules, detail),
+                        rules.standing(detail, as_of),
+                        "{detail:?} on {as_of}"
+                    );
+                    compared += 1;
+                }
+                day = later(1);
+            }
+        }
+        assert!(compared > 500_000, "{compared}");
+    }
+
+    #[test]
+    fn cut_offs_give_way_at_the_end_of_the_calendar() {
+        assert!(DecayOn::new(&DecayRules::default(), Date::MAX).is_none());
+        let on = DecayOn::new(&DecayRules::default(), d("2026-06-30")).unwrap();
+        assert_eq!(on.as_of, d("2026-06-30"));
+        assert_eq!(first_counting(d("2025-03-31"), 1), Some(d("2025-03-01")));
+        assert_eq!(first_counting(d("2025-02-28"), 12), Some(d("2024-03-01")));
+        assert_eq!(first_counting(d("2025-02-27"), 12), Some(d("2024-02-28")));
     }
 }

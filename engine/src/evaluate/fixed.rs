@@ -20,7 +20,8 @@ pub(super) type Points = i128;
 /// A factor at scale 10^4.
 pub(super) type Factor = i128;
 
-const FACTOR_ONE: Factor = 10_000;
+/// A factor of one.
+pub(super) const FACTOR_ONE: Factor = 10_000;
 const SCALE: u32 = 16;
 
 /// `d` scaled by `10^scale`, exact when `d` has at most `scale` decimal places.

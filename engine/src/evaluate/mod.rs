@@ -19,6 +19,7 @@ mod explain;
 pub(crate) mod fixed;
 mod output;
 mod plan;
+mod scratch;
 pub(crate) mod work;
 
 use std::sync::Arc;
@@ -29,13 +30,16 @@ pub use output::{
     AppliedVeto, Contribution, DimensionScore, Evaluation, Label, Lang, ModelStamp, Plan, PlanStep,
     Reason, ReasonCode, Summary,
 };
+pub use scratch::EvaluationScratch;
 
 use crate::date::Date;
+use crate::decay::DecayOn;
 use crate::error::Result;
 use crate::model::Model;
 use crate::record::Enterprise;
 use compile::{Compiled, Rule};
 use fixed::Points;
+use scratch::TallyBuffers;
 
 /// A model compiled for evaluation. Cheap to clone (shared), `Send + Sync`.
 #[derive(Clone)]
@@ -142,6 +146,30 @@ impl Evaluator {
     /// lies after `as_of`, and with [`Error::LimitExceeded`](crate::Error::LimitExceeded) when
     /// it carries more records than [`EvaluationLimits::max_records`].
     pub fn evaluate(&self, enterprise: &Enterprise, as_of: Date) -> Result<Evaluation> {
+        self.evaluate_in(enterprise, as_of, None, &mut TallyBuffers::default())
+    }
+
+    /// [`evaluate`](Self::evaluate), reusing `scratch` from one call to the next: a batch
+    /// (all its enterprises on one date) computes the decay cut-offs of its date once and keeps
+    /// its working buffers. Gives exactly what `evaluate` gives; a scratch may be used with any
+    /// evaluator and any date (it recomputes what it holds when either changes).
+    pub fn evaluate_with(
+        &self,
+        enterprise: &Enterprise,
+        as_of: Date,
+        scratch: &mut EvaluationScratch,
+    ) -> Result<Evaluation> {
+        let (decay, buffers) = scratch.prepare(&self.inner, as_of);
+        self.evaluate_in(enterprise, as_of, decay, buffers)
+    }
+
+    fn evaluate_in(
+        &self,
+        enterprise: &Enterprise,
+        as_of: Date,
+        decay: Option<&DecayOn>,
+        buffers: &mut TallyBuffers,
+    ) -> Result<Evaluation> {
         if enterprise.records.len() > self.limits.max_records {
             return Err(crate::Error::LimitExceeded {
                 what: "records of one enterprise".to_owned(),
@@ -150,19 +178,29 @@ impl Evaluator {
             });
         }
         enterprise.check_dates(as_of)?;
-        let tally = self.tally(enterprise, as_of)?;
-        let mut contributions = Vec::with_capacity(tally.raw.len());
-        let mut dimensions = Vec::with_capacity(self.inner.dimensions.len());
+        let tally = self.tally(enterprise, as_of, decay, buffers)?;
+        let mut contributions = std::mem::take(&mut buffers.contributions);
+        let mut dimensions = std::mem::take(&mut buffers.dimensions);
         let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
         let plan = plan::plan(&tally, &now, &contributions, enterprise, as_of);
-        Ok(self.assemble(enterprise, as_of, &tally, &now, &contributions, &dimensions, plan))
+        let evaluation =
+            self.assemble(enterprise, as_of, &tally, &now, &contributions, &dimensions, plan);
+        buffers.keep(tally, contributions, dimensions);
+        Ok(evaluation)
     }
 
     /// Fails only when a scorecard indicator's card gives no result for the enterprise.
-    fn tally<'a>(&'a self, e: &Enterprise, as_of: Date) -> Result<Tally<'a>> {
+    /// `decay`, when given, holds the cut-offs of `as_of`; `buffers` lends its vectors.
+    fn tally<'a>(
+        &'a self,
+        e: &Enterprise,
+        as_of: Date,
+        decay: Option<&DecayOn>,
+        buffers: &mut TallyBuffers,
+    ) -> Result<Tally<'a>> {
         let c = &*self.inner;
-        let mut raw = Vec::with_capacity(c.indicators.len());
-        let mut card_reasons = Vec::new();
+        let mut raw = buffers.raw(c.indicators.len());
+        let mut card_reasons = std::mem::take(&mut buffers.card_reasons);
         for (i, ind) in c.indicators.iter().enumerate() {
             raw.push(match &ind.rule {
                 Rule::Bins { feature, bins, missing } => match feature.value(e, as_of) {
@@ -183,11 +221,14 @@ impl Evaluator {
                 }
             });
         }
-        let mut hits = Vec::with_capacity(e.records.len());
-        let mut veto_records = vec![Vec::new(); c.vetoes.len()];
+        let mut hits = buffers.hits(e.records.len());
+        let mut veto_records = buffers.veto_records(c.vetoes.len());
         for (index, record) in e.records.iter().enumerate() {
             work::step(1);
-            let standing = c.decay.standing(&record.detail, as_of);
+            let standing = match decay {
+                Some(on) => on.standing(&c.decay, &record.detail),
+                None => c.decay.standing(&record.detail, as_of),
+            };
             if !standing.counts() {
                 continue;
             }
@@ -206,29 +247,28 @@ impl Evaluator {
             };
             let amount_factor = record_amount(record)
                 .and_then(|value| amount.iter().rev().find(|(from, _)| value >= *from))
-                .map_or(fixed::factor(Decimal::ONE), |&(_, f)| f);
+                .map_or(fixed::FACTOR_ONE, |&(_, f)| f);
             let domain_factor = match &record.detail {
                 crate::record::RecordDetail::Penalty(p) => {
-                    domain.get(p.domain as usize).copied().unwrap_or(fixed::factor(Decimal::ONE))
+                    domain.get(p.domain as usize).copied().unwrap_or(fixed::FACTOR_ONE)
                 }
-                _ => fixed::factor(Decimal::ONE),
+                _ => fixed::FACTOR_ONE,
             };
-            let points = fixed::record_points(
-                per_record,
-                [fixed::factor(standing.factor), amount_factor, domain_factor],
-            );
+            // A record in force counts in full; only residuals carry another factor.
+            let standing_factor =
+                if standing.in_force { fixed::FACTOR_ONE } else { fixed::factor(standing.factor) };
+            let points =
+                fixed::record_points(per_record, [standing_factor, amount_factor, domain_factor]);
             raw[indicator] += points;
             hits.push(Hit { record: index, indicator, points, in_force: standing.in_force });
         }
-        let veto_feature = c
-            .vetoes
-            .iter()
-            .map(|v| {
-                v.feature
-                    .as_ref()
-                    .is_some_and(|(f, values)| f.value(e).is_some_and(|x| values.contains(&x)))
-            })
-            .collect();
+        let mut veto_feature = std::mem::take(&mut buffers.veto_feature);
+        veto_feature.clear();
+        veto_feature.extend(c.vetoes.iter().map(|v| {
+            v.feature
+                .as_ref()
+                .is_some_and(|(f, values)| f.value(e).is_some_and(|x| values.contains(&x)))
+        }));
         Ok(Tally { c, raw, hits, veto_records, veto_feature, card_reasons })
     }
 
@@ -244,11 +284,16 @@ impl Evaluator {
         plan: Plan,
     ) -> Evaluation {
         let c = &*self.inner;
-        // Each indicator's records, in record order; most indicators have none (no allocation).
-        let records_of = |i: usize| -> Vec<u32> {
-            work::step(tally.hits.len());
-            tally.hits.iter().filter(|h| h.indicator == i).map(|h| h.record).collect()
-        };
+        // Each indicator's records, in record order, gathered in one pass over the hits; most
+        // indicators have none (no allocation).
+        let mut by_indicator: Vec<Vec<u32>> = vec![Vec::new(); c.indicators.len()];
+        work::step(tally.hits.len());
+        for hit in &tally.hits {
+            if let Some(records) = by_indicator.get_mut(hit.indicator) {
+                records.push(hit.record);
+            }
+        }
+        let records_of = |i: usize| by_indicator.get(i).cloned().unwrap_or_default();
         let applied: Vec<usize> =
             (0..c.vetoes.len()).filter(|&v| tally.veto_applies(v, &|_| false)).collect();
         let vetoes = applied
@@ -325,7 +370,7 @@ impl Evaluator {
                 indicator: ind.id.clone(),
                 dimension: c.dimensions[ind.dimension].id.clone(),
                 points: fixed::to_decimal(points),
-                records: records_of(i),
+                records: by_indicator.get_mut(i).map(std::mem::take).unwrap_or_default(),
             })
             .collect();
         let grade = &c.grades[now.grade.min(c.grades.len().saturating_sub(1))];

@@ -366,7 +366,7 @@ impl Serialize for Record {
 impl<'de> Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let raw = wire::RecordWire::deserialize(wire::ObjectOnly(d))?;
-        raw.into_record("record").map_err(serde::de::Error::custom)
+        raw.into_record(wire::RecordPath::Alone).map_err(serde::de::Error::custom)
     }
 }
 

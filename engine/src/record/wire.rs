@@ -59,12 +59,16 @@ macro_rules! record_wire {
             )+
         }
 
+        /// The kind-specific fields, in declaration order: bit `i` of a field set is `FIELDS[i]`.
+        const FIELDS: &[&str] = &[$(stringify!($field),)+];
+
         impl RecordWire {
-            /// Names of the kind-specific fields that are present.
-            fn present(&self) -> impl Iterator<Item = &'static str> + '_ {
-                [$((stringify!($field), self.$field.is_some()),)+]
-                    .into_iter()
-                    .filter_map(|(name, here)| here.then_some(name))
+            /// The set of kind-specific fields that are present.
+            fn present(&self) -> u32 {
+                [$(self.$field.is_some(),)+]
+                    .iter()
+                    .enumerate()
+                    .fold(0, |set, (bit, &here)| set | (u32::from(here) << bit))
             }
         }
     };
@@ -105,6 +109,37 @@ record_wire! {
     resolved_on: Date,
 }
 
+/// The set of `names` among [`FIELDS`] (computed at compile time).
+const fn field_set(names: &[&str]) -> u32 {
+    const fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    let mut set = 0;
+    let mut n = 0;
+    while n < names.len() {
+        let mut bit = 0;
+        while bit < FIELDS.len() {
+            if same(FIELDS[bit], names[n]) {
+                set |= 1 << bit;
+            }
+            bit += 1;
+        }
+        n += 1;
+    }
+    set
+}
+
 const PENALTY: &[&str] = &[
     "severity",
     "domain",
@@ -119,8 +154,39 @@ const LISTING: &[&str] = &["list", "listed_on", "removed_on", "ground", "amount"
 const ARREARS: &[&str] = &["arrears", "amount", "since", "paid_on"];
 const HONOUR: &[&str] = &["honour", "awarded_on", "expires_on"];
 const COMMITMENT: &[&str] = &["made_on", "status", "resolved_on"];
+const PENALTY_SET: u32 = field_set(PENALTY);
+const LISTING_SET: u32 = field_set(LISTING);
+const ARREARS_SET: u32 = field_set(ARREARS);
+const HONOUR_SET: u32 = field_set(HONOUR);
+const COMMITMENT_SET: u32 = field_set(COMMITMENT);
+// Every field fits one bit, and every name of a kind's list is a field.
+const _: () = assert!(FIELDS.len() <= 32);
+const _: () = assert!(PENALTY_SET.count_ones() as usize == PENALTY.len());
+const _: () = assert!(LISTING_SET.count_ones() as usize == LISTING.len());
+const _: () = assert!(ARREARS_SET.count_ones() as usize == ARREARS.len());
+const _: () = assert!(HONOUR_SET.count_ones() as usize == HONOUR.len());
+const _: () = assert!(COMMITMENT_SET.count_ones() as usize == COMMITMENT.len());
 
-fn need<T>(value: Option<T>, path: &str, kind: &str, field: &str) -> Result<T> {
+/// Where a record sits in the input, for error paths: `record` alone, or `records[i]` of an
+/// enterprise. Written out only when an error needs it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RecordPath {
+    /// A record read on its own.
+    Alone,
+    /// Record `i` of an enterprise's `records`.
+    Listed(usize),
+}
+
+impl std::fmt::Display for RecordPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordPath::Alone => f.write_str("record"),
+            RecordPath::Listed(i) => write!(f, "records[{i}]"),
+        }
+    }
+}
+
+fn need<T>(value: Option<T>, path: RecordPath, kind: &str, field: &str) -> Result<T> {
     value.ok_or_else(|| {
         Error::field(format!("{path}.{field}"), format!("{} needs `{field}`", a_record(kind)))
     })
@@ -132,7 +198,7 @@ fn a_record(kind: &str) -> String {
     format!("{article} {kind} record")
 }
 
-fn not_before(path: &str, later: (&str, Option<Date>), earlier: (&str, Date)) -> Result<()> {
+fn not_before(path: RecordPath, later: (&str, Option<Date>), earlier: (&str, Date)) -> Result<()> {
     match later.1 {
         Some(d) if d < earlier.1 => Err(Error::dates(
             format!("{path}.{}", later.0),
@@ -144,23 +210,27 @@ fn not_before(path: &str, later: (&str, Option<Date>), earlier: (&str, Date)) ->
 
 impl RecordWire {
     /// Validates and converts; `path` names the record in errors (e.g. `records[3]`).
-    pub(crate) fn into_record(self, path: &str) -> Result<Record> {
+    pub(crate) fn into_record(self, path: RecordPath) -> Result<Record> {
         let kind = match self.kind {
             Some(KindName::Known(k)) => k,
             Some(KindName::Unknown(kind)) => {
                 let kind = crate::error::redacted(kind);
-                return Err(Error::UnknownRecordKind { path: path.to_owned(), kind });
+                return Err(Error::UnknownRecordKind { path: path.to_string(), kind });
             }
             None => return Err(Error::field(format!("{path}.kind"), "a record needs `kind`")),
         };
         let allowed = match kind {
-            "penalty" => PENALTY,
-            "listing" => LISTING,
-            "arrears" => ARREARS,
-            "honour" => HONOUR,
-            _ => COMMITMENT,
+            "penalty" => PENALTY_SET,
+            "listing" => LISTING_SET,
+            "arrears" => ARREARS_SET,
+            "honour" => HONOUR_SET,
+            _ => COMMITMENT_SET,
         };
-        if let Some(field) = self.present().find(|f| !allowed.contains(f)) {
+        // The first field, in declaration order, that does not belong to this kind.
+        let foreign = self.present() & !allowed;
+        if let Some(&field) =
+            (foreign != 0).then(|| FIELDS.get(foreign.trailing_zeros() as usize)).flatten()
+        {
             return Err(Error::field(
                 format!("{path}.{field}"),
                 format!("`{field}` does not apply to {}", a_record(kind)),
@@ -444,7 +514,7 @@ impl EnterpriseWire {
             .records
             .into_iter()
             .enumerate()
-            .map(|(i, r)| r.0.into_record(&format!("records[{i}]")))
+            .map(|(i, r)| r.0.into_record(RecordPath::Listed(i)))
             .collect::<Result<Vec<_>>>()?;
         let mut features = BTreeMap::new();
         for (name, FeatureText(value)) in self.features {
