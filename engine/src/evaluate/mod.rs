@@ -19,6 +19,7 @@ mod explain;
 pub(crate) mod fixed;
 mod output;
 mod plan;
+mod related;
 pub(crate) mod work;
 
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub use output::{
     AppliedVeto, Contribution, DimensionScore, Evaluation, Label, Lang, ModelStamp, Plan, PlanStep,
     Reason, ReasonCode, Summary,
 };
+pub use related::{RelatedParty, RelatedPartyCause, RelatedPartyPart};
 
 use crate::date::Date;
 use crate::error::Result;
@@ -90,6 +92,11 @@ pub(crate) struct Tally<'a> {
     /// Reason codes of scorecard indicators with the points they cost: (indicator, code,
     /// points), each card's codes in its ranking.
     card_reasons: Vec<(usize, Arc<str>, Points)>,
+    /// Whether the evaluation has a related-party context (else related-party indicators are
+    /// left out of the contributions).
+    related_context: bool,
+    /// Per related-party indicator that deducted points: the parts that did.
+    related_causes: Vec<(usize, Vec<RelatedPartyCause>)>,
 }
 
 /// Score and grade of a tally.
@@ -142,6 +149,26 @@ impl Evaluator {
     /// lies after `as_of`, and with [`Error::LimitExceeded`](crate::Error::LimitExceeded) when
     /// it carries more records than [`EvaluationLimits::max_records`].
     pub fn evaluate(&self, enterprise: &Enterprise, as_of: Date) -> Result<Evaluation> {
+        self.evaluate_with(enterprise, as_of, None)
+    }
+
+    /// Evaluates one enterprise on `as_of` with what the relationship graph says about its
+    /// related parties, read by the model's `related_party` indicators. With `None` this is
+    /// [`Evaluator::evaluate`]: those indicators are left out and the result is the same as
+    /// with a model without them.
+    ///
+    /// Fails as [`Evaluator::evaluate`] does, and with
+    /// [`Error::InvalidField`](crate::Error::InvalidField) at `related_party.<field>` when the
+    /// context is inconsistent ([`RelatedParty::check`]).
+    pub fn evaluate_with(
+        &self,
+        enterprise: &Enterprise,
+        as_of: Date,
+        related: Option<&RelatedParty>,
+    ) -> Result<Evaluation> {
+        if let Some(context) = related {
+            context.check()?;
+        }
         if enterprise.records.len() > self.limits.max_records {
             return Err(crate::Error::LimitExceeded {
                 what: "records of one enterprise".to_owned(),
@@ -150,7 +177,7 @@ impl Evaluator {
             });
         }
         enterprise.check_dates(as_of)?;
-        let tally = self.tally(enterprise, as_of)?;
+        let tally = self.tally(enterprise, as_of, related)?;
         let mut contributions = Vec::with_capacity(tally.raw.len());
         let mut dimensions = Vec::with_capacity(self.inner.dimensions.len());
         let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
@@ -159,10 +186,16 @@ impl Evaluator {
     }
 
     /// Fails only when a scorecard indicator's card gives no result for the enterprise.
-    fn tally<'a>(&'a self, e: &Enterprise, as_of: Date) -> Result<Tally<'a>> {
+    fn tally<'a>(
+        &'a self,
+        e: &Enterprise,
+        as_of: Date,
+        related: Option<&RelatedParty>,
+    ) -> Result<Tally<'a>> {
         let c = &*self.inner;
         let mut raw = Vec::with_capacity(c.indicators.len());
         let mut card_reasons = Vec::new();
+        let mut related_causes = Vec::new();
         for (i, ind) in c.indicators.iter().enumerate() {
             raw.push(match &ind.rule {
                 Rule::Bins { feature, bins, missing } => match feature.value(e, as_of) {
@@ -181,6 +214,16 @@ impl Evaluator {
                     card_reasons.extend(outcome.reasons.into_iter().map(|(c, p)| (i, c, p)));
                     outcome.points
                 }
+                Rule::RelatedParty(rule) => match related {
+                    None => 0,
+                    Some(context) => {
+                        let (points, causes) = rule.deduct(context);
+                        if !causes.is_empty() {
+                            related_causes.push((i, causes));
+                        }
+                        -points
+                    }
+                },
             });
         }
         let mut hits = Vec::with_capacity(e.records.len());
@@ -229,7 +272,16 @@ impl Evaluator {
                     .is_some_and(|(f, values)| f.value(e).is_some_and(|x| values.contains(&x)))
             })
             .collect();
-        Ok(Tally { c, raw, hits, veto_records, veto_feature, card_reasons })
+        Ok(Tally {
+            c,
+            raw,
+            hits,
+            veto_records,
+            veto_feature,
+            card_reasons,
+            related_context: related.is_some(),
+            related_causes,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -316,16 +368,27 @@ impl Evaluator {
             }
         }));
         reasons.truncate(c.max_reasons);
+        // Without a context, a related-party indicator was not evaluated: no contribution.
+        let evaluated = |ind: &compile::Ind| {
+            tally.related_context || !matches!(ind.rule, Rule::RelatedParty(_))
+        };
         let contributions = c
             .indicators
             .iter()
             .zip(contributions)
             .enumerate()
+            .filter(|(_, (ind, _))| evaluated(ind))
             .map(|(i, (ind, &points))| Contribution {
                 indicator: ind.id.clone(),
                 dimension: c.dimensions[ind.dimension].id.clone(),
                 points: fixed::to_decimal(points),
                 records: records_of(i),
+                related: tally
+                    .related_causes
+                    .iter()
+                    .find(|(j, _)| *j == i)
+                    .map(|(_, causes)| causes.clone())
+                    .unwrap_or_default(),
             })
             .collect();
         let grade = &c.grades[now.grade.min(c.grades.len().saturating_sub(1))];
