@@ -108,6 +108,14 @@ fn the_one_hop_case_names_the_dishonest_firm_and_gives_a_reason() {
     assert_eq!(reason.points_lost, Some(dec("30")));
     assert!(reason.text.zh.contains("关联"), "{}", reason.text.zh);
     assert!(reason.text.en.contains("related"), "{}", reason.text.en);
+    // The report names the cause under the reason.
+    let report = evaluator.explain(&ev, xinyong::evaluate::Lang::En);
+    assert!(
+        report.contains("dishonest firms one tie away 1 (-30): 91320500MA000004XT"),
+        "{report}"
+    );
+    let report = evaluator.explain(&ev, xinyong::evaluate::Lang::Zh);
+    assert!(report.contains("一度关联失信企业 1 (-30): 91320500MA000004XT"), "{report}");
 }
 
 /// The default model without its `related_party` indicators, under the previous version.

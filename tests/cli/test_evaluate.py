@@ -205,9 +205,10 @@ def test_graph_features_give_the_related_party_golden(run, tmp_path) -> None:
     path.write_text(lines[0], encoding="utf-8")
     report = run("explain", path, "--as-of", AS_OF, "--lang", "en", "--graph-features", features)
     assert report.returncode == 0, describe(report)
-    assert "790" in report.stdout and "related_parties" in report.stdout
+    assert "790" in report.stdout, describe(report)
+    assert "dishonest firms one tie away 1 (-30): 91320500MA000004XT" in report.stdout
     before = run("explain", path, "--as-of", AS_OF, "--lang", "en")
-    assert "790" not in before.stdout and "related_parties" not in before.stdout
+    assert "790" not in before.stdout and "91320500MA000004XT" not in before.stdout
 
 
 def test_a_bad_graph_features_file_is_a_clear_error(run, tmp_path) -> None:
