@@ -53,7 +53,7 @@ bench-compare: cli-build ## xinyong against the independent Python scorers, side
 	bench/.venv/bin/python bench/compare.py --enterprises 20000 --mean-records 20 --seed 8 --as-of 2026-06-30 --xinyong '$(XINYONG_BIN)'
 
 goldens: ## Regenerate the golden output files (review the diff before committing)
-	XINYONG_BLESS=1 $(CARGO) test -p xinyong --all-features --test golden
+	XINYONG_BLESS=1 $(CARGO) test -p xinyong --all-features --test golden --test related_party
 
 clean: ## Remove build output and the Python virtual environment
 	$(CARGO) clean

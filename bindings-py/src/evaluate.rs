@@ -6,9 +6,9 @@ use std::io::BufReader;
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyMapping};
 use rust_decimal::Decimal;
-use xinyong::batch::{BatchItem, LineLimits};
+use xinyong::batch::{BatchItem, LineLimits, RelatedParties};
 use xinyong::date::Date;
 
 use crate::convert::{date_arg, json_text, lang_arg, path_arg, serde_to_py};
@@ -90,36 +90,50 @@ impl Evaluator {
 
     /// Evaluates one enterprise (a dict, or JSON text) on `as_of` (a `datetime.date` or a
     /// `YYYY-MM-DD` string). Raises the exception of the engine's error kind when the record is
-    /// not valid.
+    /// not valid. `related_party` (a dict or JSON text: one line of `xinyong graph features`
+    /// without `firm` and `dishonest`) is the firm's related-party context, read by the model's
+    /// `related_party` indicators; without it they are left out.
+    #[pyo3(signature = (record, as_of, *, related_party = None))]
     fn evaluate(
         &self,
         record: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
+        related_party: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Evaluation> {
         let text = json_text(record)?;
         let as_of = date_arg(as_of)?;
-        let evaluation = record.py().detach(|| self.inner.evaluate_json(&text, as_of)).py()?;
+        let context = related_party.map(related_party_arg).transpose()?;
+        let evaluation = record
+            .py()
+            .detach(|| {
+                let enterprise = xinyong::Enterprise::from_json(&text)?;
+                self.inner.evaluate_with(&enterprise, as_of, context.as_ref())
+            })
+            .py()?;
         Ok(self.wrap(evaluation))
     }
 
     /// Evaluates every enterprise of an iterable (dicts or JSON texts): one entry per input, in
     /// order. A row the engine rejects gives its exception object (with `.index`) in its place,
     /// or, with `errors="raise"`, raises it. The batch runs on `threads` threads (default:
-    /// every available core) once the inputs are converted.
-    #[pyo3(signature = (records, as_of, errors = "collect", threads = None))]
+    /// every available core) once the inputs are converted. `related_parties` maps USCCs to
+    /// related-party contexts (as for `evaluate`); a firm not in it is evaluated without one.
+    #[pyo3(signature = (records, as_of, errors = "collect", threads = None, *, related_parties = None))]
     fn evaluate_many<'py>(
         &self,
         records: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         errors: &str,
         threads: Option<usize>,
+        related_parties: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let py = records.py();
         let raise_first = raise_first(errors)?;
         let threads = thread_count(threads)?;
         let as_of = date_arg(as_of)?;
+        let related = related_parties.map(related_parties_arg).transpose()?.unwrap_or_default();
         let texts = records.try_iter()?.map(|r| json_text(&r?)).collect::<PyResult<Vec<_>>>()?;
-        let items = py.detach(|| evaluate_texts(&self.inner, &texts, as_of, threads))?;
+        let items = py.detach(|| evaluate_texts(&self.inner, &texts, as_of, &related, threads))?;
         self.batch_output(py, items, raise_first)
     }
 
@@ -185,19 +199,48 @@ impl Evaluator {
     }
 }
 
+/// A related-party context from a dict or JSON text.
+fn related_party_arg(obj: &Bound<'_, PyAny>) -> PyResult<xinyong::RelatedParty> {
+    let text = if obj.is_instance_of::<PyDict>() || obj.is_instance_of::<pyo3::types::PyString>() {
+        json_text(obj)?
+    } else {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "expected a related-party context as a dict or JSON text, got `{}`",
+            obj.get_type().name()?
+        )));
+    };
+    xinyong::RelatedParty::from_json(&text).py()
+}
+
+/// Related-party contexts from a mapping of USCC (any accepted spelling) to context.
+fn related_parties_arg(obj: &Bound<'_, PyAny>) -> PyResult<RelatedParties> {
+    let mapping = obj.cast::<PyMapping>().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err("related_parties must map USCCs to contexts")
+    })?;
+    let mut out = RelatedParties::new();
+    for item in mapping.items()?.iter() {
+        let (key, value): (String, Bound<'_, PyAny>) = item.extract()?;
+        let uscc =
+            xinyong::uscc::Uscc::parse_lenient(&key).map_err(xinyong::Error::from).py()?.uscc;
+        out.insert(uscc, related_party_arg(&value)?);
+    }
+    Ok(out)
+}
+
 /// The engine's evaluation of each text as batch items (index = position, line = position + 1),
-/// split over `threads`.
+/// each with its related-party context from `related`, split over `threads`.
 pub(crate) fn evaluate_texts(
     evaluator: &xinyong::Evaluator,
     texts: &[String],
     as_of: Date,
+    related: &RelatedParties,
     threads: usize,
 ) -> PyResult<Vec<BatchItem>> {
     let parts = map_ranges(texts.len(), threads, |rows| {
         rows.map(|index| BatchItem {
             index,
             line: index + 1,
-            result: evaluator.evaluate_json(&texts[index], as_of),
+            result: evaluator.evaluate_json_with(&texts[index], as_of, related),
         })
         .collect::<Vec<_>>()
     });

@@ -4,7 +4,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use xinyong::batch::{BatchItem, LineLimits};
 use xinyong::evaluate::Lang;
-use xinyong::{Evaluation, Model};
+use xinyong::{Evaluation, Model, RelatedParty};
 
 use crate::convert::{IntoJs, date, invalid, json_text, to_js};
 use crate::error::{OrThrow, type_error};
@@ -54,26 +54,34 @@ impl Evaluator {
     }
 
     /// Evaluates one enterprise (a plain object or its JSON text) on `asOf` (`YYYY-MM-DD`); the
-    /// result is the engine's evaluation as a plain object.
+    /// result is the engine's evaluation as a plain object. `relatedParty` (an object or its
+    /// JSON text: a line of `xinyong graph features` without `firm` and `dishonest`) is the
+    /// firm's related-party context; without it the model's `related_party` indicators are
+    /// left out.
     #[wasm_bindgen(unchecked_return_type = "Evaluation")]
     pub fn evaluate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Enterprise | string")] enterprise: &JsValue,
         #[wasm_bindgen(js_name = asOf)] as_of: &str,
+        #[wasm_bindgen(js_name = relatedParty, unchecked_optional_param_type = "RelatedParty | string")]
+        related_party: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        to_js(&self.run(enterprise, as_of)?)
+        to_js(&self.run(enterprise, as_of, related_party)?)
     }
 
     /// Evaluates one enterprise given as JSON text and returns the engine's pretty JSON and a
-    /// final newline: byte for byte the golden files, and the CLI's output.
+    /// final newline: byte for byte the golden files, and the CLI's output. `relatedParty` as
+    /// for `evaluate`.
     #[wasm_bindgen(js_name = evaluateJson)]
     pub fn evaluate_json(
         &self,
         #[wasm_bindgen(js_name = enterpriseJson)] enterprise_json: &str,
         #[wasm_bindgen(js_name = asOf)] as_of: &str,
+        #[wasm_bindgen(js_name = relatedParty, unchecked_optional_param_type = "RelatedParty | string")]
+        related_party: Option<JsValue>,
     ) -> Result<String, JsValue> {
-        let evaluation = self.inner.evaluate_json(enterprise_json, date(as_of, "as_of")?);
-        Ok(evaluation.or_throw()?.to_json_pretty() + "\n")
+        let enterprise = JsValue::from_str(enterprise_json);
+        Ok(self.run(&enterprise, as_of, related_party)?.to_json_pretty() + "\n")
     }
 
     /// Evaluates every item (objects or JSON texts); one entry per item, in order:
@@ -138,15 +146,18 @@ impl Evaluator {
     }
 
     /// The readable report of an evaluation in Chinese (`"zh"`) or English (`"en"`): score,
-    /// grade, dimensions, principal reasons and the improvement plan.
+    /// grade, dimensions, principal reasons and the improvement plan. `relatedParty` as for
+    /// `evaluate`.
     pub fn explain(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Enterprise | string")] enterprise: &JsValue,
         #[wasm_bindgen(js_name = asOf)] as_of: &str,
         #[wasm_bindgen(unchecked_param_type = "Lang")] lang: &str,
+        #[wasm_bindgen(js_name = relatedParty, unchecked_optional_param_type = "RelatedParty | string")]
+        related_party: Option<JsValue>,
     ) -> Result<String, JsValue> {
         let lang: Lang = lang.parse().map_err(|m: String| invalid("lang", &m).into_js())?;
-        Ok(self.inner.explain(&self.run(enterprise, as_of)?, lang))
+        Ok(self.inner.explain(&self.run(enterprise, as_of, related_party)?, lang))
     }
 
     /// The content hash of the compiled model (`sha256:...`), as stamped on every evaluation.
@@ -155,8 +166,21 @@ impl Evaluator {
         self.inner.stamp().hash.to_string()
     }
 
-    fn run(&self, enterprise: &JsValue, as_of: &str) -> Result<Evaluation, JsValue> {
+    fn run(
+        &self,
+        enterprise: &JsValue,
+        as_of: &str,
+        related_party: Option<JsValue>,
+    ) -> Result<Evaluation, JsValue> {
         let text = json_text(enterprise, "enterprise")?;
-        self.inner.evaluate_json(&text, date(as_of, "as_of")?).or_throw()
+        let as_of = date(as_of, "as_of")?;
+        let context = match related_party.filter(|v| !v.is_null() && !v.is_undefined()) {
+            None => None,
+            Some(value) => {
+                Some(RelatedParty::from_json(&json_text(&value, "relatedParty")?).or_throw()?)
+            }
+        };
+        let enterprise = xinyong::Enterprise::from_json(&text).or_throw()?;
+        self.inner.evaluate_with(&enterprise, as_of, context.as_ref()).or_throw()
     }
 }

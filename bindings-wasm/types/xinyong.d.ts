@@ -81,6 +81,34 @@ export interface Contribution {
   dimension: string;
   points: DecimalString;
   records?: number[];
+  /** For a related-party indicator: the parts that deducted points. */
+  related?: RelatedPartyCause[];
+}
+/** One part of a related-party deduction (docs/model.md, Related-party indicators). */
+export interface RelatedPartyCause {
+  part:
+    | "dishonest_one_hop"
+    | "dishonest_two_hops"
+    | "dishonest_controller"
+    | "guarantee_circle_size"
+    | "guarantee_exposure_ratio"
+    | "debt_rank_distress";
+  value: DecimalString;
+  points: DecimalString;
+  parties?: string[];
+}
+/**
+ * What the relationship graph says about a firm's related parties: one line of `xinyong graph
+ * features` without `firm` and `dishonest`. Every member is optional.
+ */
+export interface RelatedParty {
+  dishonest_within_1?: number;
+  dishonest_within_2?: number;
+  related_dishonest?: { firm: string; hops: number }[];
+  guarantee_circle_size?: number;
+  guarantee_exposure_ratio?: DecimalString | number | null;
+  dishonest_controllers?: string[];
+  debt_rank_distress?: DecimalString | number;
 }
 export interface AppliedVeto { id: string; cap: string; records?: number[] }
 export interface Reason {

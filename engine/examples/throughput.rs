@@ -47,7 +47,7 @@ fn main() {
                 if one_shot {
                     evaluator.evaluate(f, as_of).is_ok()
                 } else {
-                    evaluator.evaluate_with(f, as_of, &mut scratch).is_ok()
+                    evaluator.evaluate_reusing(f, as_of, None, &mut scratch).is_ok()
                 }
             })
             .count();

@@ -4,12 +4,52 @@
 //! on, so the count out always equals the count in. Blank lines are not records and are skipped
 //! (their line numbers still count, so errors point at the right line of the file).
 
+use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::evaluate::{Evaluation, EvaluationScratch, Evaluator};
+use crate::evaluate::{Evaluation, EvaluationScratch, Evaluator, RelatedParty};
+use crate::graph::features::FirmFeatures;
 use crate::record::Enterprise;
+use crate::uscc::Uscc;
+
+/// Related-party contexts by firm, for batches: a firm absent from it is evaluated without one.
+pub type RelatedParties = BTreeMap<Uscc, RelatedParty>;
+
+/// Reads the JSON Lines of `xinyong graph features` (one [`FirmFeatures`] per line) into
+/// contexts keyed by the normalised USCC of each line's `firm`. Blank lines are skipped.
+///
+/// Fails at the first bad line: malformed JSON (with the line number in the file), a field
+/// that is not a firm's graph indicator, a `firm` that is not a USCC or appears twice
+/// (`lines[i].firm`), or an inconsistent context (`lines[i].related_party...`).
+pub fn read_related_parties(text: &str) -> Result<RelatedParties> {
+    let mut out = RelatedParties::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = |e: Error| match e {
+            Error::MalformedJson { column, message, .. } => {
+                Error::MalformedJson { line: i + 1, column, message }
+            }
+            Error::InvalidField { path, message } => {
+                Error::field(format!("lines[{i}].{path}"), message)
+            }
+            other => other,
+        };
+        let features: FirmFeatures = crate::record::from_json_text(line).map_err(at)?;
+        let firm = Uscc::parse_lenient(&features.firm)
+            .map_err(|e| Error::field(format!("lines[{i}].firm"), e.to_string()))?
+            .uscc;
+        let context = RelatedParty::from(&features);
+        context.check().map_err(at)?;
+        if out.insert(firm, context).is_some() {
+            return Err(Error::field(format!("lines[{i}].firm"), "this firm appears twice"));
+        }
+    }
+    Ok(out)
+}
 
 /// Limits for reading JSON Lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,12 +199,39 @@ impl Evaluator {
         as_of: Date,
     ) -> Vec<Result<Evaluation>> {
         let mut scratch = EvaluationScratch::new();
-        enterprises.iter().map(|e| self.evaluate_with(e, as_of, &mut scratch)).collect()
+        enterprises.iter().map(|e| self.evaluate_reusing(e, as_of, None, &mut scratch)).collect()
+    }
+
+    /// Evaluates enterprises already in memory, each with its related-party context from
+    /// `related` (by USCC) when it has one; one result per input, in order.
+    pub fn evaluate_batch_with(
+        &self,
+        enterprises: &[Enterprise],
+        as_of: Date,
+        related: &RelatedParties,
+    ) -> Vec<Result<Evaluation>> {
+        let mut scratch = EvaluationScratch::new();
+        enterprises
+            .iter()
+            .map(|e| self.evaluate_reusing(e, as_of, related.get(&e.uscc), &mut scratch))
+            .collect()
     }
 
     /// Evaluates one line of JSON (an enterprise).
     pub fn evaluate_json(&self, line: &str, as_of: Date) -> Result<Evaluation> {
         self.evaluate(&Enterprise::from_json(line)?, as_of)
+    }
+
+    /// Evaluates one line of JSON (an enterprise) with its related-party context from
+    /// `related`, if it has one.
+    pub fn evaluate_json_with(
+        &self,
+        line: &str,
+        as_of: Date,
+        related: &RelatedParties,
+    ) -> Result<Evaluation> {
+        let enterprise = Enterprise::from_json(line)?;
+        self.evaluate_with(&enterprise, as_of, related.get(&enterprise.uscc))
     }
 
     /// Streams JSON Lines from `reader`, handing each result to `emit` in input order.
@@ -182,7 +249,30 @@ impl Evaluator {
         for_each_line(
             reader,
             limits,
-            |text| self.evaluate_with(&Enterprise::from_json(text)?, as_of, &mut scratch),
+            |text| self.evaluate_reusing(&Enterprise::from_json(text)?, as_of, None, &mut scratch),
+            |index, line, result| emit(BatchItem { index, line, result }),
+        )
+    }
+
+    /// As [`Evaluator::evaluate_jsonl`], each enterprise with its related-party context from
+    /// `related` (by USCC) when it has one.
+    pub fn evaluate_jsonl_with<R: BufRead>(
+        &self,
+        reader: R,
+        as_of: Date,
+        limits: LineLimits,
+        related: &RelatedParties,
+        mut emit: impl FnMut(BatchItem) -> std::io::Result<()>,
+    ) -> Result<BatchSummary> {
+        let mut scratch = EvaluationScratch::new();
+        for_each_line(
+            reader,
+            limits,
+            |text| {
+                let enterprise = Enterprise::from_json(text)?;
+                let context = related.get(&enterprise.uscc);
+                self.evaluate_reusing(&enterprise, as_of, context, &mut scratch)
+            },
             |index, line, result| emit(BatchItem { index, line, result }),
         )
     }

@@ -25,7 +25,7 @@ pub mod scorecard;
 pub mod synth;
 
 pub use error::{Error, Problem, Result};
-pub use evaluate::{Evaluation, EvaluationLimits, Evaluator};
+pub use evaluate::{Evaluation, EvaluationLimits, Evaluator, RelatedParty};
 pub use model::Model;
 pub use num::Amount;
 pub use record::{Enterprise, Record, RecordClass, RecordDetail};

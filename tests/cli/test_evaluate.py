@@ -158,3 +158,68 @@ def test_a_killed_run_leaves_no_output_file_that_looks_complete(xinyong, tmp_pat
     assert not out.exists(), "a killed run left a file under the final name"
     leftovers = [p.name for p in tmp_path.iterdir()]
     assert all(name.startswith(".out.jsonl.partial") for name in leftovers), leftovers
+
+
+def graph_features_for(run, tmp_path, firm: str, uscc: str):
+    """The graph indicators of fixtures/graph/features, from `xinyong graph features`, with the
+    line of `firm` re-keyed to `uscc`, written to a file."""
+    from helpers import REPO_ROOT
+
+    case = REPO_ROOT / "fixtures" / "graph" / "features"
+    proc = run("graph", "features", "--edges", case / "graph.jsonl",
+               "--dishonest", case / "dishonest.json", "--net-assets", case / "net_assets.json",
+               "--as-of", "2025-06-30")
+    assert proc.returncode == 0, describe(proc)
+    lines = json_lines(proc.stdout)
+    for line in lines:
+        if line["firm"] == firm:
+            line["firm"] = uscc
+    path = tmp_path / "features.jsonl"
+    path.write_text("".join(json.dumps(l) + "\n" for l in lines), encoding="utf-8")
+    return path
+
+
+def test_graph_features_give_the_related_party_golden(run, tmp_path) -> None:
+    from helpers import REPO_ROOT
+
+    clean = json.loads((REPO_ROOT / "fixtures" / "enterprises" / "clean.json").read_text("utf-8"))
+    other = json.loads((REPO_ROOT / "fixtures" / "enterprises" / "honours.json").read_text("utf-8"))
+    # Firm F of the graph fixture, keyed (in another spelling) to the reference firm.
+    spelled = clean["uscc"][:8] + " " + clean["uscc"][8:].lower()
+    features = graph_features_for(run, tmp_path, "91320500MA0000066M", spelled)
+    golden = json.loads(
+        (REPO_ROOT / "fixtures" / "related_party" / "expected" / "capped_graph_firm.json")
+        .read_text("utf-8"))
+    lines = [json.dumps(clean, ensure_ascii=False), json.dumps(other, ensure_ascii=False)]
+    proc = run("evaluate", "--as-of", AS_OF, "--explain", "--graph-features", features,
+               input="".join(line + "\n" for line in lines))
+    assert proc.returncode == 0, describe(proc)
+    with_context, without = json_lines(proc.stdout)
+    assert with_context == golden
+    # A firm not in the features file is evaluated as without the option.
+    plain = run("evaluate", "--as-of", AS_OF, "--explain", input=lines[1] + "\n")
+    assert plain.returncode == 0, describe(plain)
+    assert json_lines(plain.stdout) == [without]
+
+    path = tmp_path / "clean.json"
+    path.write_text(lines[0], encoding="utf-8")
+    report = run("explain", path, "--as-of", AS_OF, "--lang", "en", "--graph-features", features)
+    assert report.returncode == 0, describe(report)
+    assert "790" in report.stdout, describe(report)
+    assert "dishonest firms one tie away 1 (-30): 91320500MA000004XT" in report.stdout
+    before = run("explain", path, "--as-of", AS_OF, "--lang", "en")
+    assert "790" not in before.stdout and "91320500MA000004XT" not in before.stdout
+
+
+def test_a_bad_graph_features_file_is_a_clear_error(run, tmp_path) -> None:
+    lines = synth_lines(run, 2, seed=3)
+    bad = tmp_path / "features.jsonl"
+    bad.write_text('{"firm": "91320500MA0000015D", "dishonest_within_1": 2}\n', encoding="utf-8")
+    for args in (("evaluate", "--as-of", AS_OF), ("explain", "-", "--as-of", AS_OF)):
+        proc = run(*args, "--graph-features", bad, input=lines[0] + "\n")
+        assert proc.returncode == 2, describe(proc)
+        assert str(bad) in proc.stderr and "lines[0]" in proc.stderr, describe(proc)
+        assert proc.stdout == "", describe(proc)
+    missing = run("evaluate", "--as-of", AS_OF, "--graph-features", tmp_path / "none.jsonl",
+                  input=lines[0] + "\n")
+    assert missing.returncode == 2, describe(missing)

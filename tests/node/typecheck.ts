@@ -6,7 +6,7 @@ import * as node from 'xinyong';
 import * as web from 'xinyong/web';
 import type {
   BeneficialOwners, Demand, DemandMatch, Enterprise, ErrorKind, Evaluation, EvaluationEntry, GraphAnalysis,
-  Groups, GuaranteeAnalysis, IvTable, Ks, UsccCheck,
+  Groups, GuaranteeAnalysis, IvTable, Ks, RelatedParty, RelatedPartyCause, UsccCheck,
 } from 'xinyong/web';
 
 const enterprise = { uscc: '91350200155000013M', name: '厦门明德科技有限公司', established_on: '2015-03-10' };
@@ -31,6 +31,10 @@ export function nodeApi(): unknown[] {
   const evaluator = new node.Evaluator(node.defaultModelJson());
   const golden: string = evaluator.evaluateJson(JSON.stringify(enterprise), '2026-06-30');
   const report: string = evaluator.explain(enterprise, '2026-06-30', 'en');
+  const context: RelatedParty = { dishonest_within_1: 1, dishonest_within_2: 1, debt_rank_distress: '0.2' };
+  const related: Evaluation = evaluator.evaluate(enterprise, '2026-06-30', context);
+  const causes: RelatedPartyCause[] = related.contributions.flatMap((c) => c.related ?? []);
+  const withContext: string = evaluator.evaluateJson(JSON.stringify(enterprise), '2026-06-30', JSON.stringify(context));
   const lines = evaluator.evaluateJsonl(new Uint8Array([0x7b, 0x7d]), '2026-06-30');
   const problems = node.validateModel('{}').map((p) => p.path);
   const code: UsccCheck = node.validateUscc('91350200155000013M', true);
@@ -70,7 +74,7 @@ export function nodeApi(): unknown[] {
   const cuts: number[] = node.calibrateCutoffs([1, 2, 3], [0.5, 0.5]);
   const moves = node.migration(['A'], ['B'], ['A', 'B']).downgrades;
 
-  return [golden, report, lines, problems, code, pseudonym, doc, owners, circles, contagion, groups, drawing, fromCsv,
+  return [golden, report, causes, withContext, lines, problems, code, pseudonym, doc, owners, circles, contagion, groups, drawing, fromCsv,
     offers, entries, facts, fromGraph, synthMatched, scored.score, ks, auc, iv, psi, hl, light, cuts, moves, card.toPmml(), node.version()];
 }
 

@@ -3,7 +3,7 @@
 import datetime
 import decimal
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, Optional, Union, overload, final
 
 from .errors import XinyongError
@@ -12,6 +12,8 @@ __version__: str
 ERROR_KINDS: list[str]
 
 _Record = Union[dict[str, Any], str, bytes]
+# A related-party context: one line of `xinyong graph features` without `firm` and `dishonest`.
+_RelatedParty = Union[dict[str, Any], str]
 _Date = Union[datetime.date, str]
 _Source = Union[str, os.PathLike[str]]
 
@@ -110,13 +112,21 @@ class Evaluator:
     def __new__(cls, model: Optional[Model] = None) -> Evaluator: ...
     @property
     def model(self) -> Model: ...
-    def evaluate(self, record: _Record, as_of: _Date) -> Evaluation: ...
+    def evaluate(
+        self,
+        record: _Record,
+        as_of: _Date,
+        *,
+        related_party: Optional[_RelatedParty] = None,
+    ) -> Evaluation: ...
     def evaluate_many(
         self,
         records: Iterable[_Record],
         as_of: _Date,
         errors: Literal["collect", "raise"] = "collect",
         threads: Optional[int] = None,
+        *,
+        related_parties: Optional[Mapping[str, _RelatedParty]] = None,
     ) -> list[Union[Evaluation, XinyongError]]: ...
     def evaluate_jsonl(
         self,

@@ -61,6 +61,8 @@ pub(super) enum Rule {
         domain: Vec<Factor>,
     },
     Scorecard(Box<super::card::CardRule>),
+    /// Points deducted for related parties; applies only with a related-party context.
+    RelatedParty(Box<super::related::RelatedRule>),
 }
 
 pub(super) struct Grade {
@@ -96,6 +98,10 @@ fn rule_of(ind: &Indicator, dim_max: Points) -> (Rule, Points) {
             let rule = super::card::CardRule::new(ind, label(&ind.reason));
             let best = rule.best().unwrap_or(dim_max);
             (Rule::Scorecard(Box::new(rule)), best)
+        }
+        IndicatorKind::RelatedParty => {
+            let rule = super::related::RelatedRule::new(ind.related_party.as_ref(), ind.cap);
+            (Rule::RelatedParty(Box::new(rule)), 0)
         }
         IndicatorKind::Bins => {
             let bins: Vec<_> =

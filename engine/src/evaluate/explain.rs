@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Evaluation, Evaluator, Lang};
+use super::{Evaluation, Evaluator, Lang, RelatedPartyPart};
 
 /// Fixed words of the report, by language.
 struct Words {
@@ -63,6 +63,26 @@ const EN: Words = Words {
     no_steps: "no repair step is available",
     only_together: "{} more repairs gain nothing alone (their indicator's cap still binds) and count only together",
 };
+
+/// What a part of a related-party deduction measured, in the report's language.
+fn part_label(part: RelatedPartyPart, lang: Lang) -> &'static str {
+    let (zh, en) = match part {
+        RelatedPartyPart::DishonestOneHop => ("一度关联失信企业", "dishonest firms one tie away"),
+        RelatedPartyPart::DishonestTwoHops => ("二度关联失信企业", "dishonest firms two ties away"),
+        RelatedPartyPart::DishonestController => {
+            ("失信的实际控制人或受益所有人", "dishonest controllers or beneficial owners")
+        }
+        RelatedPartyPart::GuaranteeCircleSize => ("担保圈规模", "guarantee circle size"),
+        RelatedPartyPart::GuaranteeExposureRatio => {
+            ("对外担保与净资产之比", "guarantees given over net assets")
+        }
+        RelatedPartyPart::DebtRankDistress => ("DebtRank 风险传染压力", "DebtRank distress"),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
 
 /// A ten-cell bar for a share of a maximum.
 fn bar(points: rust_decimal::Decimal, max: rust_decimal::Decimal) -> String {
@@ -136,6 +156,17 @@ impl Evaluator {
         for (i, r) in ev.reasons.iter().enumerate() {
             let cost = r.points_lost.map_or_else(|| format!("[{}]", w.veto), |p| format!("-{p}"));
             let _ = writeln!(out, "  {}. {} ({cost})", i + 1, r.text.get(lang));
+            // A related-party reason names what caused it, part by part.
+            let causes = ev.contributions.iter().filter(|c| c.indicator == r.code);
+            for cause in causes.flat_map(|c| &c.related) {
+                let parties = if cause.parties.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", cause.parties.join(", "))
+                };
+                let part = part_label(cause.part, lang);
+                let _ = writeln!(out, "     {part} {} (-{}){parties}", cause.value, cause.points);
+            }
         }
         let _ = writeln!(out, "\n{}", w.plan);
         if ev.plan.steps.is_empty() {

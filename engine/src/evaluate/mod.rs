@@ -19,6 +19,7 @@ mod explain;
 pub(crate) mod fixed;
 mod output;
 mod plan;
+mod related;
 mod scratch;
 pub(crate) mod work;
 
@@ -30,6 +31,7 @@ pub use output::{
     AppliedVeto, Contribution, DimensionScore, Evaluation, Label, Lang, ModelStamp, Plan, PlanStep,
     Reason, ReasonCode, Summary,
 };
+pub use related::{RelatedParty, RelatedPartyCause, RelatedPartyPart};
 pub use scratch::EvaluationScratch;
 
 use crate::date::Date;
@@ -94,6 +96,11 @@ pub(crate) struct Tally<'a> {
     /// Reason codes of scorecard indicators with the points they cost: (indicator, code,
     /// points), each card's codes in its ranking.
     card_reasons: Vec<(usize, Arc<str>, Points)>,
+    /// Whether the evaluation has a related-party context (else related-party indicators are
+    /// left out of the contributions).
+    related_context: bool,
+    /// Per related-party indicator that deducted points: the parts that did.
+    related_causes: Vec<(usize, Vec<RelatedPartyCause>)>,
 }
 
 /// Score and grade of a tally.
@@ -146,30 +153,52 @@ impl Evaluator {
     /// lies after `as_of`, and with [`Error::LimitExceeded`](crate::Error::LimitExceeded) when
     /// it carries more records than [`EvaluationLimits::max_records`].
     pub fn evaluate(&self, enterprise: &Enterprise, as_of: Date) -> Result<Evaluation> {
-        self.evaluate_in(enterprise, as_of, None, &mut TallyBuffers::default())
+        self.evaluate_with(enterprise, as_of, None)
     }
 
-    /// [`evaluate`](Self::evaluate), reusing `scratch` from one call to the next: a batch
-    /// (all its enterprises on one date) computes the decay cut-offs of its date once and keeps
-    /// its working buffers. Gives exactly what `evaluate` gives; a scratch may be used with any
-    /// evaluator and any date (it recomputes what it holds when either changes).
+    /// Evaluates one enterprise on `as_of` with what the relationship graph says about its
+    /// related parties, read by the model's `related_party` indicators. With `None` this is
+    /// [`Evaluator::evaluate`]: those indicators are left out and the result is the same as
+    /// with a model without them.
+    ///
+    /// Fails as [`Evaluator::evaluate`] does, and with
+    /// [`Error::InvalidField`](crate::Error::InvalidField) at `related_party.<field>` when the
+    /// context is inconsistent ([`RelatedParty::check`]).
     pub fn evaluate_with(
         &self,
         enterprise: &Enterprise,
         as_of: Date,
+        related: Option<&RelatedParty>,
+    ) -> Result<Evaluation> {
+        self.evaluate_in(enterprise, as_of, related, None, &mut TallyBuffers::default())
+    }
+
+    /// [`evaluate_with`](Self::evaluate_with), reusing `scratch` from one call to the next: a
+    /// batch (all its enterprises on one date) computes the decay cut-offs of its date once and
+    /// keeps its working buffers. Gives exactly what `evaluate_with` gives; a scratch may be
+    /// used with any evaluator and any date (it recomputes what it holds when either changes).
+    pub fn evaluate_reusing(
+        &self,
+        enterprise: &Enterprise,
+        as_of: Date,
+        related: Option<&RelatedParty>,
         scratch: &mut EvaluationScratch,
     ) -> Result<Evaluation> {
         let (decay, buffers) = scratch.prepare(&self.inner, as_of);
-        self.evaluate_in(enterprise, as_of, decay, buffers)
+        self.evaluate_in(enterprise, as_of, related, decay, buffers)
     }
 
     fn evaluate_in(
         &self,
         enterprise: &Enterprise,
         as_of: Date,
+        related: Option<&RelatedParty>,
         decay: Option<&DecayOn>,
         buffers: &mut TallyBuffers,
     ) -> Result<Evaluation> {
+        if let Some(context) = related {
+            context.check()?;
+        }
         if enterprise.records.len() > self.limits.max_records {
             return Err(crate::Error::LimitExceeded {
                 what: "records of one enterprise".to_owned(),
@@ -178,7 +207,7 @@ impl Evaluator {
             });
         }
         enterprise.check_dates(as_of)?;
-        let tally = self.tally(enterprise, as_of, decay, buffers)?;
+        let tally = self.tally(enterprise, as_of, related, decay, buffers)?;
         let mut contributions = std::mem::take(&mut buffers.contributions);
         let mut dimensions = std::mem::take(&mut buffers.dimensions);
         let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
@@ -195,12 +224,14 @@ impl Evaluator {
         &'a self,
         e: &Enterprise,
         as_of: Date,
+        related: Option<&RelatedParty>,
         decay: Option<&DecayOn>,
         buffers: &mut TallyBuffers,
     ) -> Result<Tally<'a>> {
         let c = &*self.inner;
         let mut raw = buffers.raw(c.indicators.len());
         let mut card_reasons = std::mem::take(&mut buffers.card_reasons);
+        let mut related_causes = Vec::new();
         for (i, ind) in c.indicators.iter().enumerate() {
             raw.push(match &ind.rule {
                 Rule::Bins { feature, bins, missing } => match feature.value(e, as_of) {
@@ -219,6 +250,16 @@ impl Evaluator {
                     card_reasons.extend(outcome.reasons.into_iter().map(|(c, p)| (i, c, p)));
                     outcome.points
                 }
+                Rule::RelatedParty(rule) => match related {
+                    None => 0,
+                    Some(context) => {
+                        let (points, causes) = rule.deduct(context);
+                        if !causes.is_empty() {
+                            related_causes.push((i, causes));
+                        }
+                        -points
+                    }
+                },
             });
         }
         let mut hits = buffers.hits(e.records.len());
@@ -269,7 +310,16 @@ impl Evaluator {
                 .as_ref()
                 .is_some_and(|(f, values)| f.value(e).is_some_and(|x| values.contains(&x)))
         }));
-        Ok(Tally { c, raw, hits, veto_records, veto_feature, card_reasons })
+        Ok(Tally {
+            c,
+            raw,
+            hits,
+            veto_records,
+            veto_feature,
+            card_reasons,
+            related_context: related.is_some(),
+            related_causes,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -361,16 +411,27 @@ impl Evaluator {
             }
         }));
         reasons.truncate(c.max_reasons);
+        // Without a context, a related-party indicator was not evaluated: no contribution.
+        let evaluated = |ind: &compile::Ind| {
+            tally.related_context || !matches!(ind.rule, Rule::RelatedParty(_))
+        };
         let contributions = c
             .indicators
             .iter()
             .zip(contributions)
             .enumerate()
+            .filter(|(_, (ind, _))| evaluated(ind))
             .map(|(i, (ind, &points))| Contribution {
                 indicator: ind.id.clone(),
                 dimension: c.dimensions[ind.dimension].id.clone(),
                 points: fixed::to_decimal(points),
                 records: by_indicator.get_mut(i).map(std::mem::take).unwrap_or_default(),
+                related: tally
+                    .related_causes
+                    .iter()
+                    .find(|(j, _)| *j == i)
+                    .map(|(_, causes)| causes.clone())
+                    .unwrap_or_default(),
             })
             .collect();
         let grade = &c.grades[now.grade.min(c.grades.len().saturating_sub(1))];

@@ -88,6 +88,10 @@ pub struct Contribution {
     /// Indices (in the enterprise's `records`) of the records counted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<u32>,
+    /// For a related-party indicator: the parts that deducted points and the related firms or
+    /// controllers behind them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<super::RelatedPartyCause>,
 }
 
 /// A veto that capped the grade.

@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::contagion::{ContagionConfig, debt_rank};
 use super::csr::Csr;
@@ -43,7 +43,8 @@ pub struct FeatureInput {
 }
 
 /// A dishonest firm near the enterprise.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RelatedDishonest {
     /// The dishonest firm.
     pub firm: String,
@@ -51,8 +52,9 @@ pub struct RelatedDishonest {
     pub hops: u32,
 }
 
-/// The graph indicators of one enterprise.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The graph indicators of one enterprise; one line of `xinyong graph features`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FirmFeatures {
     /// The firm.
     pub firm: String,

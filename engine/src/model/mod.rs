@@ -7,7 +7,10 @@
 //! default model ([`Model::default_model`]) is embedded in the crate.
 
 pub mod features;
+mod related;
 mod validate;
+
+pub use related::{PerFirm, RelatedPartyRules};
 
 pub(crate) use validate::parse_selector;
 
@@ -48,6 +51,9 @@ pub enum IndicatorKind {
     Bonus,
     /// Points of a statistical scorecard whose inputs are enterprise features.
     Scorecard,
+    /// Points deducted for the firm's related parties, read from the evaluation's optional
+    /// related-party context; nothing without one.
+    RelatedParty,
 }
 
 /// One numeric bin: `from` inclusive, `to` exclusive, `null` for unbounded.
@@ -82,7 +88,8 @@ pub struct AmountFactor {
 /// Fields beyond `id`, `kind`, `name` and `reason` depend on the kind: `bins` uses `feature`,
 /// `bins`, `missing`; `category` uses `feature`, `points`, `other`, `missing`; `deduction` and
 /// `bonus` use `records`, `points` (by subtype), `amount_factors`, `domain_factors`, `cap`;
-/// `scorecard` uses `scorecard` and `reason_codes`.
+/// `scorecard` uses `scorecard` and `reason_codes`; `related_party` uses `related_party` and
+/// `cap`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
@@ -129,6 +136,9 @@ pub struct Indicator {
     /// without one uses `reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_codes: Option<BTreeMap<String, Text>>,
+    /// The parts of a `related_party` indicator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_party: Option<RelatedPartyRules>,
 }
 
 mod opt_decimal_map {

@@ -54,6 +54,9 @@ fn check_numbers(r: &mut Report, model: &Model) {
             for (key, &v) in ind.domain_factors.iter().flatten() {
                 factor(r, format!("{path}.domain_factors.{key}"), v);
             }
+            for (part, v) in ind.related_party.iter().flat_map(related_party_points) {
+                points(r, format!("{path}.related_party.{part}"), v);
+            }
         }
     }
     for (i, band) in model.grades.iter().enumerate() {
@@ -63,6 +66,31 @@ fn check_numbers(r: &mut Report, model: &Model) {
         factor(r, format!("decay.listing_residual.{list}.factor"), residual.factor);
     }
     factor(r, "decay.arrears_residual.factor".into(), model.decay.arrears_residual.factor);
+}
+
+/// Every amount of a `related_party` indicator's parts, with its path below `related_party`.
+fn related_party_points(rules: &super::RelatedPartyRules) -> Vec<(String, Decimal)> {
+    let mut out = Vec::new();
+    for (name, part) in [
+        ("dishonest_one_hop", &rules.dishonest_one_hop),
+        ("dishonest_two_hops", &rules.dishonest_two_hops),
+    ] {
+        if let Some(part) = part {
+            out.push((format!("{name}.points"), part.points));
+            out.extend(part.cap.map(|c| (format!("{name}.cap"), c)));
+        }
+    }
+    out.extend(rules.dishonest_controller.map(|p| ("dishonest_controller".to_owned(), p)));
+    for (name, bins) in [
+        ("guarantee_circle_size", &rules.guarantee_circle_size),
+        ("guarantee_exposure_ratio", &rules.guarantee_exposure_ratio),
+        ("debt_rank_distress", &rules.debt_rank_distress),
+    ] {
+        for (i, bin) in bins.iter().flatten().enumerate() {
+            out.push((format!("{name}[{i}].points"), bin.points));
+        }
+    }
+    out
 }
 
 pub(super) fn problems(model: &Model) -> Vec<Problem> {
@@ -165,6 +193,7 @@ fn check_indicator(
                     ("cap", ind.cap.is_some()),
                     ("scorecard", ind.scorecard.is_some()),
                     ("reason_codes", ind.reason_codes.is_some()),
+                    ("related_party", ind.related_party.is_some()),
                 ],
             );
             match ind.feature.as_deref() {
@@ -199,6 +228,7 @@ fn check_indicator(
                     ("cap", ind.cap.is_some()),
                     ("scorecard", ind.scorecard.is_some()),
                     ("reason_codes", ind.reason_codes.is_some()),
+                    ("related_party", ind.related_party.is_some()),
                 ],
             );
             let feature = ind.feature.as_deref().and_then(CategoryFeature::from_name);
@@ -249,6 +279,7 @@ fn check_indicator(
                     ("missing", ind.missing.is_some()),
                     ("scorecard", ind.scorecard.is_some()),
                     ("reason_codes", ind.reason_codes.is_some()),
+                    ("related_party", ind.related_party.is_some()),
                 ],
             );
             check_record_rule(r, path, ind, dim_max, claimed);
@@ -268,6 +299,7 @@ fn check_indicator(
                     ("amount_factors", ind.amount_factors.is_some()),
                     ("domain_factors", ind.domain_factors.is_some()),
                     ("cap", ind.cap.is_some()),
+                    ("related_party", ind.related_party.is_some()),
                 ],
             );
             match &ind.scorecard {
@@ -276,6 +308,72 @@ fn check_indicator(
                     r.add(format!("{path}.scorecard"), "a scorecard indicator needs `scorecard`")
                 }
             }
+        }
+        IndicatorKind::RelatedParty => {
+            forbid(
+                r,
+                path,
+                ind,
+                &[
+                    ("feature", ind.feature.is_some()),
+                    ("bins", ind.bins.is_some()),
+                    ("records", ind.records.is_some()),
+                    ("points", ind.points.is_some()),
+                    ("other", ind.other.is_some()),
+                    ("missing", ind.missing.is_some()),
+                    ("amount_factors", ind.amount_factors.is_some()),
+                    ("domain_factors", ind.domain_factors.is_some()),
+                    ("scorecard", ind.scorecard.is_some()),
+                    ("reason_codes", ind.reason_codes.is_some()),
+                ],
+            );
+            check_related_party(r, path, ind, &in_range, &range_msg);
+        }
+    }
+}
+
+/// A `related_party` indicator: at least one part; every amount deducted lies between 0 and the
+/// dimension's maximum; bins as for a `bins` indicator.
+fn check_related_party(
+    r: &mut Report,
+    path: &str,
+    ind: &Indicator,
+    in_range: &dyn Fn(Decimal) -> bool,
+    range_msg: &str,
+) {
+    if ind.cap.is_some_and(|c| !in_range(c)) {
+        r.add(format!("{path}.cap"), range_msg);
+    }
+    let Some(rules) = &ind.related_party else {
+        r.add(format!("{path}.related_party"), "a related_party indicator needs `related_party`");
+        return;
+    };
+    let path = format!("{path}.related_party");
+    if rules.is_empty() {
+        r.add(path.as_str(), "at least one part is needed");
+    }
+    for (name, part) in [
+        ("dishonest_one_hop", &rules.dishonest_one_hop),
+        ("dishonest_two_hops", &rules.dishonest_two_hops),
+    ] {
+        let Some(part) = part else { continue };
+        if !in_range(part.points) {
+            r.add(format!("{path}.{name}.points"), range_msg);
+        }
+        if part.cap.is_some_and(|c| !in_range(c)) {
+            r.add(format!("{path}.{name}.cap"), range_msg);
+        }
+    }
+    if rules.dishonest_controller.is_some_and(|p| !in_range(p)) {
+        r.add(format!("{path}.dishonest_controller"), range_msg);
+    }
+    for (name, bins) in [
+        ("guarantee_circle_size", &rules.guarantee_circle_size),
+        ("guarantee_exposure_ratio", &rules.guarantee_exposure_ratio),
+        ("debt_rank_distress", &rules.debt_rank_distress),
+    ] {
+        if let Some(bins) = bins {
+            check_bins(r, &format!("{path}.{name}"), bins, in_range, range_msg);
         }
     }
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use xinyong::batch::LineLimits;
+use xinyong::batch::{LineLimits, RelatedParties, read_related_parties};
 use xinyong::date::Date;
 use xinyong::evaluate::Lang;
 use xinyong::{Enterprise, Evaluator, Model};
@@ -34,6 +34,10 @@ pub struct Args {
     /// Longest input line accepted, in bytes; longer lines are reported as errors.
     #[arg(long, default_value_t = LineLimits::default().max_line_bytes)]
     max_line_bytes: usize,
+    /// Graph indicators (the JSON Lines `xinyong graph features` writes) to evaluate each firm
+    /// with its related-party context; firms not in the file are evaluated without one.
+    #[arg(long, value_name = "FILE")]
+    graph_features: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -49,6 +53,18 @@ pub struct ExplainArgs {
     /// Evaluation date (YYYY-MM-DD); today when absent.
     #[arg(long, value_parser = date_arg)]
     as_of: Option<Date>,
+    /// Graph indicators (the JSON Lines `xinyong graph features` writes): the firm is evaluated
+    /// with its related-party context when the file has a line for it.
+    #[arg(long, value_name = "FILE")]
+    graph_features: Option<PathBuf>,
+}
+
+/// The related-party contexts of `--graph-features`, none when absent; a bad file is an error
+/// naming the file.
+fn load_related(path: Option<&Path>) -> io::Result<RelatedParties> {
+    let Some(path) = path else { return Ok(RelatedParties::new()) };
+    read_related_parties(&read_text(path)?)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))
 }
 
 /// The evaluator for `--model`, or the default.
@@ -73,13 +89,14 @@ fn progress() -> ProgressBar {
 
 pub fn run(args: Args) -> io::Result<Outcome> {
     let evaluator = load_evaluator(args.model.as_deref())?;
+    let related = load_related(args.graph_features.as_deref())?;
     let as_of = args.as_of.unwrap_or_else(today);
     let input = open_input(&args.input)?;
     let mut out = Output::open(args.output.as_deref())?;
     let limits = LineLimits { max_line_bytes: args.max_line_bytes };
     let bar = progress();
     let mut failure = WriteFailure::default();
-    let summary = evaluator.evaluate_jsonl(input, as_of, limits, |item| {
+    let summary = evaluator.evaluate_jsonl_with(input, as_of, limits, &related, |item| {
         if item.index % 4096 == 0 {
             bar.set_position(item.index as u64);
         }
@@ -100,10 +117,11 @@ pub fn run(args: Args) -> io::Result<Outcome> {
 
 pub fn explain(args: ExplainArgs) -> io::Result<Outcome> {
     let evaluator = load_evaluator(args.model.as_deref())?;
+    let related = load_related(args.graph_features.as_deref())?;
     let text = read_text(&args.file)?;
     let as_of = args.as_of.unwrap_or_else(today);
     let evaluation = Enterprise::from_json(&text)
-        .and_then(|e| evaluator.evaluate(&e, as_of))
+        .and_then(|e| evaluator.evaluate_with(&e, as_of, related.get(&e.uscc)))
         .map_err(engine_error)?;
     print!("{}", evaluator.explain(&evaluation, args.lang));
     Ok(Outcome::Clean)
