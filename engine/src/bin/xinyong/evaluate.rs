@@ -9,7 +9,7 @@ use xinyong::date::Date;
 use xinyong::evaluate::Lang;
 use xinyong::{Enterprise, Evaluator, Model};
 
-use crate::io::{Output, WriteFailure, engine_error, open_input, read_text};
+use crate::io::{Output, WriteFailure, engine_error, finish_lines, open_input, read_text};
 use crate::{Outcome, date_arg, lang_arg, today};
 
 #[derive(clap::Args)]
@@ -102,17 +102,8 @@ pub fn run(args: Args) -> io::Result<Outcome> {
         }
         failure.keep(writeln!(out, "{}", item.to_json(args.explain)))
     });
-    let summary = summary.map_err(|e| failure.or_engine(e))?;
     bar.finish_and_clear();
-    out.finish()?;
-    if summary.failed > 0 {
-        eprintln!(
-            "xinyong: {} of {} records could not be evaluated (see their error lines)",
-            summary.failed, summary.records
-        );
-        return Ok(Outcome::SomeInvalid);
-    }
-    Ok(Outcome::Clean)
+    finish_lines(summary, failure, out, "records could not be evaluated (see their error lines)")
 }
 
 pub fn explain(args: ExplainArgs) -> io::Result<Outcome> {

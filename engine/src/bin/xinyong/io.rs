@@ -4,6 +4,10 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use xinyong::batch::BatchSummary;
+
+use crate::Outcome;
+
 /// Opens a file for buffered reading, or stdin for `-`.
 pub fn open_input(path: &Path) -> io::Result<Box<dyn BufRead>> {
     if path.as_os_str() == "-" {
@@ -128,6 +132,24 @@ impl WriteFailure {
     pub fn or_engine(self, e: xinyong::Error) -> io::Error {
         self.0.unwrap_or_else(|| engine_error(e))
     }
+}
+
+/// Ends a JSON Lines command: with the first failed write or the engine's error if there was
+/// one; else the output is finished and, when some lines could not be handled, "N of M `what`"
+/// goes to stderr and the command exits with 1 (their error lines are in the output).
+pub fn finish_lines(
+    summary: xinyong::Result<BatchSummary>,
+    failure: WriteFailure,
+    out: Output,
+    what: &str,
+) -> io::Result<Outcome> {
+    let summary = summary.map_err(|e| failure.or_engine(e))?;
+    out.finish()?;
+    if summary.failed > 0 {
+        eprintln!("xinyong: {} of {} {what}", summary.failed, summary.records);
+        return Ok(Outcome::SomeInvalid);
+    }
+    Ok(Outcome::Clean)
 }
 
 /// Turns an engine error into an I/O error for the command's exit path.

@@ -13,7 +13,7 @@ use xinyong::finance::{
 use xinyong::graph::{BuildPolicy, GraphBuilder, RelationGraph};
 
 use crate::evaluate::load_evaluator;
-use crate::io::{Output, WriteFailure, engine_error, open_input, read_text};
+use crate::io::{Output, WriteFailure, engine_error, finish_lines, open_input, read_text};
 use crate::table::{cell, right};
 use crate::{Outcome, date_arg, lang_arg, today};
 
@@ -154,14 +154,5 @@ pub fn run(args: Args) -> io::Result<Outcome> {
             };
             failure.keep(written)
         });
-    let summary = summary.map_err(|e| failure.or_engine(e))?;
-    out.finish()?;
-    if summary.failed > 0 {
-        eprintln!(
-            "xinyong: {} of {} demands could not be matched",
-            summary.failed, summary.records
-        );
-        return Ok(Outcome::SomeInvalid);
-    }
-    Ok(Outcome::Clean)
+    finish_lines(summary, failure, out, "demands could not be matched")
 }

@@ -9,7 +9,7 @@ use xinyong::batch::{LineLimits, for_each_line};
 use xinyong::scorecard::{CardLibrary, Row, Scorecard, ScorecardResult, TableFormat};
 
 use crate::Outcome;
-use crate::io::{Output, WriteFailure, engine_error, open_input, read_text};
+use crate::io::{Output, WriteFailure, engine_error, finish_lines, open_input, read_text};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -156,14 +156,5 @@ fn score(args: ScoreArgs) -> io::Result<Outcome> {
             failure.keep(writeln!(out, "{text}"))
         },
     );
-    let summary = summary.map_err(|e| failure.or_engine(e))?;
-    out.finish()?;
-    if summary.failed > 0 {
-        eprintln!(
-            "xinyong: {} of {} rows could not be scored (see their error lines)",
-            summary.failed, summary.records
-        );
-        return Ok(Outcome::SomeInvalid);
-    }
-    Ok(Outcome::Clean)
+    finish_lines(summary, failure, out, "rows could not be scored (see their error lines)")
 }
