@@ -586,23 +586,11 @@ mod tests {
         assert_eq!(y("0.0000000000000000000000000001"), "¥0.0000000000000000000000000001");
     }
 
-    /// The text as the decimal's own formatting gives it, grouped: what [`yuan`] reads from
-    /// the mantissa instead.
+    /// The text as the decimal's own formatting gives it, grouped (the path negative values
+    /// take): what [`yuan`] reads from the mantissa instead.
     fn yuan_from_display(value: Decimal) -> String {
-        let text = value.normalize().to_string();
-        let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-        let digits = int.as_bytes();
-        let mut out = String::from("¥");
-        for (i, &c) in digits.iter().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) && c.is_ascii_digit() {
-                out.push(',');
-            }
-            out.push(char::from(c));
-        }
-        if let Some(f) = frac {
-            out.push('.');
-            out.push_str(f);
-        }
+        let mut out = String::new();
+        push_yuan_signed(&mut out, value);
         out
     }
 
