@@ -139,32 +139,36 @@ impl Evaluator {
 
     /// Evaluates JSON Lines, given as text (`str`) or as a file path (`os.PathLike`), one entry
     /// per non-blank line. Errors are handled as in `evaluate_many`; error objects also carry
-    /// the 1-based input `.line`.
-    #[pyo3(signature = (source, as_of, errors = "collect"))]
+    /// the 1-based input `.line`. `related_parties` maps USCCs to related-party contexts, as for
+    /// `evaluate_many`.
+    #[pyo3(signature = (source, as_of, errors = "collect", *, related_parties = None))]
     fn evaluate_jsonl<'py>(
         &self,
         source: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         errors: &str,
+        related_parties: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let py = source.py();
         let raise_first = raise_first(errors)?;
         let as_of = date_arg(as_of)?;
+        let related = related_parties.map(related_parties_arg).transpose()?.unwrap_or_default();
         let mut items = Vec::new();
         let collect = |item| {
             items.push(item);
             Ok(())
         };
+        let limits = LineLimits::default();
         let done = if let Ok(text) = source.extract::<String>() {
             py.detach(|| {
-                self.inner.evaluate_jsonl(text.as_bytes(), as_of, LineLimits::default(), collect)
+                self.inner.evaluate_jsonl_with(text.as_bytes(), as_of, limits, &related, collect)
             })
         } else {
             let path = path_arg(source)?;
             py.detach(|| {
                 let file = std::fs::File::open(&path)?;
                 let reader = BufReader::new(file);
-                self.inner.evaluate_jsonl(reader, as_of, LineLimits::default(), collect)
+                self.inner.evaluate_jsonl_with(reader, as_of, limits, &related, collect)
             })
         };
         done.py()?;

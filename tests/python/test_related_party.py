@@ -49,6 +49,31 @@ def test_evaluate_many_uses_each_firms_context(evaluator: xinyong.Evaluator) -> 
     assert got[1] == evaluator.evaluate(other, case["as_of"])
 
 
+def test_evaluate_jsonl_uses_each_firms_context(
+    evaluator: xinyong.Evaluator, tmp_path: Any
+) -> None:
+    case = next(c for c in CASES if c["name"] == "one_hop")
+    clean = json.loads((FIXTURES / case["enterprise"]).read_text("utf-8"))
+    other = json.loads((FIXTURES / "enterprises" / "honours.json").read_text("utf-8"))
+    context = json.loads((FIXTURES / case["related_party"]).read_text("utf-8"))
+    text = json.dumps(clean, ensure_ascii=False) + "\n\n" + json.dumps(other, ensure_ascii=False)
+    path = tmp_path / "registry.jsonl"
+    path.write_text(text, "utf-8")
+    golden = (FIXTURES / case["expected"]).read_text("utf-8")
+    for source in (text, path):
+        related = {clean["uscc"]: context}
+        got = evaluator.evaluate_jsonl(source, case["as_of"], related_parties=related)
+        assert len(got) == 2
+        assert isinstance(got[0], xinyong.Evaluation) and isinstance(got[1], xinyong.Evaluation)
+        assert got[0].to_json() + "\n" == golden
+        assert got[1] == evaluator.evaluate(other, case["as_of"])
+        plain = evaluator.evaluate_jsonl(source, case["as_of"])
+        assert plain[0] == evaluator.evaluate(clean, case["as_of"])
+        assert plain[0] != got[0]
+    with pytest.raises(TypeError):
+        evaluator.evaluate_jsonl(text, case["as_of"], related_parties=[1])  # type: ignore[arg-type]
+
+
 def test_an_inconsistent_context_raises_with_its_path(evaluator: xinyong.Evaluator) -> None:
     record = (FIXTURES / "enterprises" / "clean.json").read_text("utf-8")
     with pytest.raises(xinyong.InvalidFieldError) as info:

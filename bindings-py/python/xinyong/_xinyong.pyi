@@ -133,6 +133,8 @@ class Evaluator:
         source: _Source,
         as_of: _Date,
         errors: Literal["collect", "raise"] = "collect",
+        *,
+        related_parties: Optional[Mapping[str, _RelatedParty]] = None,
     ) -> list[Union[Evaluation, XinyongError]]: ...
     def evaluate_frame(
         self,
