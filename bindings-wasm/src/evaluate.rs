@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use xinyong::batch::{BatchItem, LineLimits};
+use xinyong::batch::{BatchItem, LineLimits, RelatedParties};
 use xinyong::evaluate::Lang;
 use xinyong::{Evaluation, Model, RelatedParty};
 
@@ -86,20 +86,29 @@ impl Evaluator {
 
     /// Evaluates every item (objects or JSON texts); one entry per item, in order:
     /// `{index, evaluation}` or `{index, error: {kind, message, path?}}`. A bad item never stops
-    /// the batch, so the count out equals the count in.
+    /// the batch, so the count out equals the count in. `relatedParties` maps USCCs (any
+    /// accepted spelling) to related-party contexts as `evaluate` takes them; a firm not in it is
+    /// evaluated without one.
     #[wasm_bindgen(js_name = evaluateMany, unchecked_return_type = "EvaluationEntry[]")]
     pub fn evaluate_many(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Array<Enterprise | string>")] items: &js_sys::Array,
         #[wasm_bindgen(js_name = asOf)] as_of: &str,
+        #[wasm_bindgen(
+            js_name = relatedParties,
+            unchecked_optional_param_type = "Record<string, RelatedParty | string>"
+        )]
+        related_parties: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let as_of = date(as_of, "as_of")?;
+        let related = related_parties_arg(related_parties)?;
         let texts = items
             .iter()
             .enumerate()
             .map(|(i, item)| json_text(&item, &format!("items[{i}]")))
             .collect::<Result<Vec<String>, JsValue>>()?;
-        let results: Vec<_> = texts.iter().map(|t| self.inner.evaluate_json(t, as_of)).collect();
+        let results: Vec<_> =
+            texts.iter().map(|t| self.inner.evaluate_json_with(t, as_of, &related)).collect();
         let entries: Vec<Entry<'_>> = results
             .iter()
             .enumerate()
@@ -111,13 +120,20 @@ impl Evaluator {
     /// Evaluates JSON Lines (a string, or the bytes of a file as a `Uint8Array`) with the
     /// engine's default line limits; one entry per non-blank line, in order: `{index, line,
     /// evaluation}` or `{index, line, error}`. A line that is too long or not UTF-8 yields its
-    /// error entry and the batch goes on, as in `xinyong evaluate`.
+    /// error entry and the batch goes on, as in `xinyong evaluate`. `relatedParties` as for
+    /// `evaluateMany`.
     #[wasm_bindgen(js_name = evaluateJsonl, unchecked_return_type = "EvaluationLine[]")]
     pub fn evaluate_jsonl(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] input: &JsValue,
         #[wasm_bindgen(js_name = asOf)] as_of: &str,
+        #[wasm_bindgen(
+            js_name = relatedParties,
+            unchecked_optional_param_type = "Record<string, RelatedParty | string>"
+        )]
+        related_parties: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        let related = related_parties_arg(related_parties)?;
         let bytes = match input.as_string() {
             Some(text) => text.into_bytes(),
             None if input.is_instance_of::<js_sys::Uint8Array>() => {
@@ -128,10 +144,16 @@ impl Evaluator {
         let mut items: Vec<BatchItem> = Vec::new();
         let limits = LineLimits::default();
         self.inner
-            .evaluate_jsonl(bytes.as_slice(), date(as_of, "as_of")?, limits, |item| {
-                items.push(item);
-                Ok(())
-            })
+            .evaluate_jsonl_with(
+                bytes.as_slice(),
+                date(as_of, "as_of")?,
+                limits,
+                &related,
+                |item| {
+                    items.push(item);
+                    Ok(())
+                },
+            )
             .or_throw()?;
         let entries: Vec<LineEntry<'_>> = items
             .iter()
@@ -182,5 +204,41 @@ impl Evaluator {
         };
         let enterprise = xinyong::Enterprise::from_json(&text).or_throw()?;
         self.inner.evaluate_with(&enterprise, as_of, context.as_ref()).or_throw()
+    }
+}
+
+/// Related-party contexts from a plain object of USCC (any accepted spelling) to context;
+/// `undefined` or `null` is none.
+fn related_parties_arg(value: Option<JsValue>) -> Result<RelatedParties, JsValue> {
+    let mut out = RelatedParties::new();
+    let Some(value) = value.filter(|v| !v.is_null() && !v.is_undefined()) else {
+        return Ok(out);
+    };
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        return Err(type_error("relatedParties: expected an object of USCC to context"));
+    }
+    for entry in js_sys::Object::entries(&js_sys::Object::from(value)).iter() {
+        let pair = js_sys::Array::from(&entry);
+        let key = pair.get(0).as_string().unwrap_or_default();
+        let uscc = xinyong::uscc::Uscc::parse_lenient(&key)
+            .map_err(xinyong::Error::from)
+            .map_err(|e| at_key(e, &key))
+            .or_throw()?
+            .uscc;
+        let context = RelatedParty::from_json(&json_text(&pair.get(1), "relatedParties")?)
+            .map_err(|e| at_key(e, &key))
+            .or_throw()?;
+        out.insert(uscc, context);
+    }
+    Ok(out)
+}
+
+/// An error about one entry of `relatedParties`, its path under that entry's key.
+fn at_key(error: xinyong::Error, key: &str) -> xinyong::Error {
+    match error {
+        xinyong::Error::InvalidField { path, message } => {
+            xinyong::Error::InvalidField { path: format!("relatedParties.{key}.{path}"), message }
+        }
+        other => other,
     }
 }

@@ -46,3 +46,38 @@ test('an inconsistent context is an invalid_field error with its path', () => {
   const error = throwsKind(() => evaluator.evaluate(fixture(c.enterprise), c.as_of, bad), 'invalid_field');
   assert.equal(error.path, 'related_party.dishonest_within_2');
 });
+
+test('evaluateMany and evaluateJsonl take each firm its context by USCC', () => {
+  const c = cases.find((x) => x.name === 'one_hop');
+  const clean = JSON.parse(fixture(c.enterprise));
+  const other = JSON.parse(fixture('enterprises/honours.json'));
+  const context = JSON.parse(fixture(c.related_party));
+  const golden = JSON.parse(fixture(c.expected));
+  const related = { [clean.uscc.toLowerCase()]: context };
+  const many = evaluator.evaluateMany([clean, other], c.as_of, related);
+  assert.equal(many.length, 2);
+  assert.deepEqual(many[0].evaluation, golden);
+  assert.deepEqual(many[1].evaluation, evaluator.evaluate(other, c.as_of));
+  const text = `${JSON.stringify(clean)}\n\n${JSON.stringify(other)}\n`;
+  for (const input of [text, new TextEncoder().encode(text)]) {
+    const lines = evaluator.evaluateJsonl(input, c.as_of, { [clean.uscc]: fixture(c.related_party) });
+    assert.deepEqual(lines.map((l) => l.line), [1, 3]);
+    assert.deepEqual(lines[0].evaluation, golden);
+    assert.deepEqual(lines[1].evaluation, evaluator.evaluate(other, c.as_of));
+    const plain = evaluator.evaluateJsonl(input, c.as_of);
+    assert.deepEqual(plain[0].evaluation, evaluator.evaluate(clean, c.as_of));
+    assert.notDeepEqual(plain[0].evaluation, golden);
+  }
+  assert.deepEqual(evaluator.evaluateMany([clean], c.as_of, null)[0].evaluation, evaluator.evaluate(clean, c.as_of));
+});
+
+test('bad relatedParties are refused whole, with the entry named', () => {
+  const c = cases[0];
+  const clean = JSON.parse(fixture(c.enterprise));
+  assert.throws(() => evaluator.evaluateMany([clean], c.as_of, [1]), TypeError);
+  assert.throws(() => evaluator.evaluateJsonl(fixture(c.enterprise), c.as_of, 'x'), TypeError);
+  const bad = { [clean.uscc]: { dishonest_within_1: 2, dishonest_within_2: 1 } };
+  const error = throwsKind(() => evaluator.evaluateMany([clean], c.as_of, bad), 'invalid_field');
+  assert.equal(error.path, `relatedParties.${clean.uscc}.related_party.dishonest_within_2`);
+  throwsKind(() => evaluator.evaluateMany([clean], c.as_of, { 'not a code': {} }), 'invalid_uscc');
+});

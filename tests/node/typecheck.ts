@@ -22,9 +22,10 @@ export async function browser(): Promise<string> {
   const evaluator = new web.Evaluator();
   const one: Evaluation = evaluator.evaluate(enterprise, '2026-06-30');
   const many: EvaluationEntry[] = evaluator.evaluateMany([enterprise, JSON.stringify(enterprise)], '2026-06-30');
+  const withContexts: EvaluationEntry[] = evaluator.evaluateMany([enterprise], '2026-06-30', { [enterprise.uscc]: { dishonest_within_1: 0 } });
   const failed = many.flatMap((m) => (m.error ? [m.error.kind] : []));
   const kinds: ErrorKind[] = web.errorKinds();
-  return useEvaluation(one) + failed.join() + kinds.join();
+  return useEvaluation(one) + failed.join() + kinds.join() + withContexts.length;
 }
 
 export function nodeApi(): unknown[] {
