@@ -182,9 +182,10 @@ impl Evaluator {
     /// `dim_<id>` per dimension, `reasons`, and `error_kind`/`error_message`/`error_path`.
     /// Rows are evaluated on `threads` threads (default: every available core).
     /// With `column=None` the table's columns are the enterprise's top-level fields instead.
+    /// `related_parties` maps USCCs to related-party contexts, as for `evaluate_many`.
     #[pyo3(
-        signature = (data, as_of, column = Some("enterprise"), threads = None),
-        text_signature = "($self, data, as_of, column='enterprise', threads=None)"
+        signature = (data, as_of, column = Some("enterprise"), threads = None, *, related_parties = None),
+        text_signature = "($self, data, as_of, column='enterprise', threads=None, *, related_parties=None)"
     )]
     fn evaluate_frame<'py>(
         &self,
@@ -192,9 +193,12 @@ impl Evaluator {
         as_of: &Bound<'py, PyAny>,
         column: Option<&str>,
         threads: Option<usize>,
+        related_parties: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let threads = thread_count(threads)?;
-        crate::frame::evaluate_frame(&self.inner, data, date_arg(as_of)?, column, threads)
+        let related = related_parties.map(related_parties_arg).transpose()?.unwrap_or_default();
+        let as_of = date_arg(as_of)?;
+        crate::frame::evaluate_frame(&self.inner, data, as_of, column, threads, &related)
     }
 
     fn __repr__(&self) -> String {

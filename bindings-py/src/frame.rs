@@ -30,6 +30,7 @@ use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use xinyong::batch::RelatedParties;
 use xinyong::date::Date;
 
 use crate::columns::{Row, unsupported};
@@ -184,12 +185,13 @@ fn row_json<'b>(batch: &RecordBatch, row: usize, buf: &'b mut Vec<u8>) -> xinyon
 
 /// Evaluates every row of every batch, each batch split over `threads`; output batches follow
 /// the input order. `column` is the JSON text column, or `None` when the columns are the
-/// enterprise's fields.
+/// enterprise's fields. Each firm in `related` is evaluated with its related-party context.
 fn evaluate_batches(
     evaluator: &xinyong::Evaluator,
     batches: &[RecordBatch],
     column: Option<usize>,
     as_of: Date,
+    related: &RelatedParties,
     schema: &Arc<Schema>,
     threads: usize,
 ) -> Result<Vec<RecordBatch>, ArrowError> {
@@ -211,9 +213,9 @@ fn evaluate_batches(
             let mut buf = Vec::new();
             for row in rows {
                 let result = match &texts {
-                    Some(texts) => evaluator.evaluate_json(texts.text(row), as_of),
+                    Some(texts) => evaluator.evaluate_json_with(texts.text(row), as_of, related),
                     None => row_json(batch, row, &mut buf)
-                        .and_then(|text| evaluator.evaluate_json(text, as_of)),
+                        .and_then(|text| evaluator.evaluate_json_with(text, as_of, related)),
                 };
                 out.push(&result);
             }
@@ -281,6 +283,7 @@ pub(crate) fn evaluate_frame<'py>(
     as_of: Date,
     column: Option<&str>,
     threads: usize,
+    related: &RelatedParties,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = data.py();
     let is_pandas = type_module(data).starts_with("pandas");
@@ -303,7 +306,7 @@ pub(crate) fn evaluate_frame<'py>(
         evaluator.model().dimensions.iter().map(|d| d.id.to_string()).collect();
     let schema = output_schema(&dimension_ids);
     let output = py
-        .detach(|| evaluate_batches(evaluator, &batches, index, as_of, &schema, threads))
+        .detach(|| evaluate_batches(evaluator, &batches, index, as_of, related, &schema, threads))
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
     let table = PyTable::try_new(output, schema)?;
     if is_pandas {

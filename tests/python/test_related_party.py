@@ -74,6 +74,31 @@ def test_evaluate_jsonl_uses_each_firms_context(
         evaluator.evaluate_jsonl(text, case["as_of"], related_parties=[1])  # type: ignore[arg-type]
 
 
+def test_evaluate_frame_uses_each_firms_context(evaluator: xinyong.Evaluator) -> None:
+    import pyarrow as pa
+    case = next(c for c in CASES if c["name"] == "one_hop")
+    clean = (FIXTURES / case["enterprise"]).read_text("utf-8")
+    other = (FIXTURES / "enterprises" / "honours.json").read_text("utf-8")
+    context = json.loads((FIXTURES / case["related_party"]).read_text("utf-8"))
+    uscc = json.loads(clean)["uscc"]
+    table = pa.table({"enterprise": [clean, other]})
+    with_context = evaluator.evaluate(clean, case["as_of"], related_party=context)
+    for threads in (1, 2):
+        out = evaluator.evaluate_frame(
+            table, case["as_of"], threads=threads, related_parties={uscc: context}
+        ).to_pylist()
+        assert out[0]["score"] == float(with_context.score) == float(case["expect"]["score"])
+        assert out[0]["grade"] == with_context.grade
+        assert out[0]["reasons"] == [r["code"] for r in with_context.reasons]
+        assert out[1]["score"] == float(evaluator.evaluate(other, case["as_of"]).score)
+    plain = evaluator.evaluate_frame(table, case["as_of"]).to_pylist()
+    assert plain[0]["score"] == float(evaluator.evaluate(clean, case["as_of"]).score)
+    assert plain[0]["score"] != out[0]["score"]
+    not_a_mapping: Any = [1]
+    with pytest.raises(TypeError):
+        evaluator.evaluate_frame(table, case["as_of"], related_parties=not_a_mapping)
+
+
 def test_an_inconsistent_context_raises_with_its_path(evaluator: xinyong.Evaluator) -> None:
     record = (FIXTURES / "enterprises" / "clean.json").read_text("utf-8")
     with pytest.raises(xinyong.InvalidFieldError) as info:

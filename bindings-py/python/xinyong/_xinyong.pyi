@@ -142,6 +142,8 @@ class Evaluator:
         as_of: _Date,
         column: Optional[str] = "enterprise",
         threads: Optional[int] = None,
+        *,
+        related_parties: Optional[Mapping[str, _RelatedParty]] = None,
     ) -> Any: ...
 
 def explain(evaluation: Evaluation, lang: Literal["zh", "en"] = "zh") -> str:
