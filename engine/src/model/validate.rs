@@ -155,9 +155,44 @@ fn selector_message(text: &str) -> String {
     )
 }
 
-fn forbid(r: &mut Report, path: &str, ind: &Indicator, fields: &[(&str, bool)]) {
-    for &(name, present) in fields {
-        if present {
+/// Every optional field of an indicator, in declaration order, with whether it is set. The
+/// kinds differ only in which of these they read ([`fields_used`]); one check refuses the rest.
+fn optional_fields(ind: &Indicator) -> [(&'static str, bool); 12] {
+    [
+        ("feature", ind.feature.is_some()),
+        ("bins", ind.bins.is_some()),
+        ("records", ind.records.is_some()),
+        ("points", ind.points.is_some()),
+        ("other", ind.other.is_some()),
+        ("missing", ind.missing.is_some()),
+        ("amount_factors", ind.amount_factors.is_some()),
+        ("domain_factors", ind.domain_factors.is_some()),
+        ("cap", ind.cap.is_some()),
+        ("scorecard", ind.scorecard.is_some()),
+        ("reason_codes", ind.reason_codes.is_some()),
+        ("related_party", ind.related_party.is_some()),
+    ]
+}
+
+/// The optional fields a kind reads; a new kind states its own here and nowhere else.
+fn fields_used(kind: IndicatorKind) -> &'static [&'static str] {
+    match kind {
+        IndicatorKind::Bins => &["feature", "bins", "missing"],
+        IndicatorKind::Category => &["feature", "points", "other", "missing"],
+        IndicatorKind::Deduction | IndicatorKind::Bonus => {
+            &["records", "points", "amount_factors", "domain_factors", "cap"]
+        }
+        IndicatorKind::Scorecard => &["scorecard", "reason_codes"],
+        IndicatorKind::RelatedParty => &["cap", "related_party"],
+    }
+}
+
+/// Refuses every set field the indicator's kind does not read, so a field meant for another kind
+/// is never silently ignored.
+fn refuse_unused_fields(r: &mut Report, path: &str, ind: &Indicator) {
+    let used = fields_used(ind.kind);
+    for (name, present) in optional_fields(ind) {
+        if present && !used.contains(&name) {
             r.add(
                 format!("{path}.{name}"),
                 format!("`{name}` does not apply to a {:?} indicator", ind.kind).to_lowercase(),
@@ -178,24 +213,9 @@ fn check_indicator(
     }
     let in_range = |v: Decimal| v >= Decimal::ZERO && v <= dim_max;
     let range_msg = format!("points must lie between 0 and the dimension's maximum {dim_max}");
+    refuse_unused_fields(r, path, ind);
     match ind.kind {
         IndicatorKind::Bins => {
-            forbid(
-                r,
-                path,
-                ind,
-                &[
-                    ("records", ind.records.is_some()),
-                    ("points", ind.points.is_some()),
-                    ("other", ind.other.is_some()),
-                    ("amount_factors", ind.amount_factors.is_some()),
-                    ("domain_factors", ind.domain_factors.is_some()),
-                    ("cap", ind.cap.is_some()),
-                    ("scorecard", ind.scorecard.is_some()),
-                    ("reason_codes", ind.reason_codes.is_some()),
-                    ("related_party", ind.related_party.is_some()),
-                ],
-            );
             match ind.feature.as_deref() {
                 Some(f) if NumericFeature::from_name(f).is_some() => {}
                 Some(f) => r.add(
@@ -216,21 +236,6 @@ fn check_indicator(
             }
         }
         IndicatorKind::Category => {
-            forbid(
-                r,
-                path,
-                ind,
-                &[
-                    ("records", ind.records.is_some()),
-                    ("bins", ind.bins.is_some()),
-                    ("amount_factors", ind.amount_factors.is_some()),
-                    ("domain_factors", ind.domain_factors.is_some()),
-                    ("cap", ind.cap.is_some()),
-                    ("scorecard", ind.scorecard.is_some()),
-                    ("reason_codes", ind.reason_codes.is_some()),
-                    ("related_party", ind.related_party.is_some()),
-                ],
-            );
             let feature = ind.feature.as_deref().and_then(CategoryFeature::from_name);
             if feature.is_none() {
                 r.add(
@@ -268,65 +273,13 @@ fn check_indicator(
             }
         }
         IndicatorKind::Deduction | IndicatorKind::Bonus => {
-            forbid(
-                r,
-                path,
-                ind,
-                &[
-                    ("feature", ind.feature.is_some()),
-                    ("bins", ind.bins.is_some()),
-                    ("other", ind.other.is_some()),
-                    ("missing", ind.missing.is_some()),
-                    ("scorecard", ind.scorecard.is_some()),
-                    ("reason_codes", ind.reason_codes.is_some()),
-                    ("related_party", ind.related_party.is_some()),
-                ],
-            );
             check_record_rule(r, path, ind, dim_max, claimed);
         }
-        IndicatorKind::Scorecard => {
-            forbid(
-                r,
-                path,
-                ind,
-                &[
-                    ("feature", ind.feature.is_some()),
-                    ("bins", ind.bins.is_some()),
-                    ("records", ind.records.is_some()),
-                    ("points", ind.points.is_some()),
-                    ("other", ind.other.is_some()),
-                    ("missing", ind.missing.is_some()),
-                    ("amount_factors", ind.amount_factors.is_some()),
-                    ("domain_factors", ind.domain_factors.is_some()),
-                    ("cap", ind.cap.is_some()),
-                    ("related_party", ind.related_party.is_some()),
-                ],
-            );
-            match &ind.scorecard {
-                Some(card) => check_scorecard(r, path, ind, card),
-                None => {
-                    r.add(format!("{path}.scorecard"), "a scorecard indicator needs `scorecard`")
-                }
-            }
-        }
+        IndicatorKind::Scorecard => match &ind.scorecard {
+            Some(card) => check_scorecard(r, path, ind, card),
+            None => r.add(format!("{path}.scorecard"), "a scorecard indicator needs `scorecard`"),
+        },
         IndicatorKind::RelatedParty => {
-            forbid(
-                r,
-                path,
-                ind,
-                &[
-                    ("feature", ind.feature.is_some()),
-                    ("bins", ind.bins.is_some()),
-                    ("records", ind.records.is_some()),
-                    ("points", ind.points.is_some()),
-                    ("other", ind.other.is_some()),
-                    ("missing", ind.missing.is_some()),
-                    ("amount_factors", ind.amount_factors.is_some()),
-                    ("domain_factors", ind.domain_factors.is_some()),
-                    ("scorecard", ind.scorecard.is_some()),
-                    ("reason_codes", ind.reason_codes.is_some()),
-                ],
-            );
             check_related_party(r, path, ind, &in_range, &range_msg);
         }
     }
@@ -667,5 +620,159 @@ fn check_decay(r: &mut Report, model: &Model) {
     }
     if !unit(model.decay.arrears_residual.factor) {
         r.add("decay.arrears_residual.factor", "must lie between 0 and 1");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The default model and the scorecard-model fixture: every indicator kind is among them.
+    fn models() -> [Model; 2] {
+        let card_model = include_str!("../../../fixtures/scorecard_model/model.json");
+        [Model::default_model(), Model::from_json(card_model).expect("fixture model parses")]
+    }
+
+    /// One indicator with every optional field set, borrowed from [`models`].
+    fn indicator_with_every_field() -> Indicator {
+        let models = models();
+        let all: Vec<&Indicator> =
+            models.iter().flat_map(|m| &m.dimensions).flat_map(|d| &d.indicators).collect();
+        let find = |f: &dyn Fn(&Indicator) -> bool| {
+            all.iter().copied().find(|i| f(i)).expect("an indicator with the field").clone()
+        };
+        let mut ind = find(&|i| i.bins.is_some());
+        let category = find(&|i| i.points.is_some() && i.feature.is_some());
+        let amounts = find(&|i| i.amount_factors.is_some());
+        let domains = find(&|i| i.domain_factors.is_some());
+        let capped = find(&|i| i.cap.is_some());
+        let deduction = find(&|i| i.records.is_some());
+        let card = find(&|i| i.scorecard.is_some());
+        let related = find(&|i| i.related_party.is_some());
+        ind.missing = Some(Decimal::ZERO);
+        ind.points = category.points;
+        ind.other = Some(Decimal::ZERO);
+        ind.records = deduction.records;
+        ind.amount_factors = amounts.amount_factors;
+        ind.domain_factors = domains.domain_factors;
+        ind.cap = capped.cap;
+        ind.scorecard = card.scorecard;
+        ind.reason_codes = Some(card.reason_codes.unwrap_or_default());
+        ind.related_party = related.related_party;
+        assert!(optional_fields(&ind).iter().all(|&(_, set)| set));
+        ind
+    }
+
+    /// Which fields each kind refuses, written out in full so that a change of [`fields_used`]
+    /// shows here.
+    #[test]
+    fn each_kind_refuses_exactly_the_fields_it_does_not_read() {
+        let expected: [(IndicatorKind, &[&str]); 6] = [
+            (
+                IndicatorKind::Bins,
+                &[
+                    "records",
+                    "points",
+                    "other",
+                    "amount_factors",
+                    "domain_factors",
+                    "cap",
+                    "scorecard",
+                    "reason_codes",
+                    "related_party",
+                ],
+            ),
+            (
+                IndicatorKind::Category,
+                &[
+                    "bins",
+                    "records",
+                    "amount_factors",
+                    "domain_factors",
+                    "cap",
+                    "scorecard",
+                    "reason_codes",
+                    "related_party",
+                ],
+            ),
+            (
+                IndicatorKind::Deduction,
+                &[
+                    "feature",
+                    "bins",
+                    "other",
+                    "missing",
+                    "scorecard",
+                    "reason_codes",
+                    "related_party",
+                ],
+            ),
+            (
+                IndicatorKind::Bonus,
+                &[
+                    "feature",
+                    "bins",
+                    "other",
+                    "missing",
+                    "scorecard",
+                    "reason_codes",
+                    "related_party",
+                ],
+            ),
+            (
+                IndicatorKind::Scorecard,
+                &[
+                    "feature",
+                    "bins",
+                    "records",
+                    "points",
+                    "other",
+                    "missing",
+                    "amount_factors",
+                    "domain_factors",
+                    "cap",
+                    "related_party",
+                ],
+            ),
+            (
+                IndicatorKind::RelatedParty,
+                &[
+                    "feature",
+                    "bins",
+                    "records",
+                    "points",
+                    "other",
+                    "missing",
+                    "amount_factors",
+                    "domain_factors",
+                    "scorecard",
+                    "reason_codes",
+                ],
+            ),
+        ];
+        let mut ind = indicator_with_every_field();
+        for (kind, refused) in expected {
+            ind.kind = kind;
+            let mut report = Report(Vec::new());
+            refuse_unused_fields(&mut report, "x", &ind);
+            let paths: Vec<String> = report.0.iter().map(|p| p.path.clone()).collect();
+            let want: Vec<String> = refused.iter().map(|f| format!("x.{f}")).collect();
+            assert_eq!(paths, want, "{kind:?}");
+            let name = format!("{kind:?}").to_lowercase();
+            for p in &report.0 {
+                assert!(p.message.ends_with(&format!("does not apply to a {name} indicator")));
+            }
+        }
+    }
+
+    #[test]
+    fn an_indicator_with_only_its_own_fields_has_no_unused_field() {
+        for model in models() {
+            for ind in model.dimensions.iter().flat_map(|d| &d.indicators) {
+                let mut report = Report(Vec::new());
+                refuse_unused_fields(&mut report, "x", ind);
+                assert!(report.0.is_empty(), "{}: {:?}", ind.id, report.0);
+            }
+        }
     }
 }
