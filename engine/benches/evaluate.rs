@@ -62,6 +62,18 @@ fn benches(c: &mut Criterion) {
             graded
         })
     });
+    // Score, grade and vetoes only (`grade_reusing`): not the full explained evaluation.
+    group.bench_function("in_memory_score_only", |b| {
+        let mut scratch = EvaluationScratch::new();
+        b.iter(|| {
+            let mut graded = 0usize;
+            for firm in &firms {
+                graded +=
+                    usize::from(evaluator.grade_reusing(firm, as_of, None, &mut scratch).is_ok());
+            }
+            graded
+        })
+    });
     group.bench_function("jsonl_parse_and_evaluate", |b| {
         b.iter(|| {
             evaluator

@@ -17,6 +17,7 @@ mod card;
 mod compile;
 mod explain;
 pub(crate) mod fixed;
+mod grading;
 mod output;
 mod plan;
 mod related;
@@ -27,6 +28,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+pub use grading::Grading;
 pub use output::{
     AppliedVeto, Contribution, DimensionScore, Evaluation, Label, Lang, ModelStamp, Plan, PlanStep,
     Reason, ReasonCode, Summary,
@@ -196,6 +198,26 @@ impl Evaluator {
         decay: Option<&DecayOn>,
         buffers: &mut TallyBuffers,
     ) -> Result<Evaluation> {
+        self.check(enterprise, as_of, related)?;
+        let tally = self.tally(enterprise, as_of, related, decay, buffers)?;
+        let mut contributions = std::mem::take(&mut buffers.contributions);
+        let mut dimensions = std::mem::take(&mut buffers.dimensions);
+        let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
+        let plan = plan::plan(&tally, &now, &contributions, enterprise, as_of);
+        let evaluation =
+            self.assemble(enterprise, as_of, &tally, &now, &contributions, &dimensions, plan);
+        buffers.keep(tally, contributions, dimensions);
+        Ok(evaluation)
+    }
+
+    /// What every evaluation checks before the tally: the related-party context, the number of
+    /// records and the dates.
+    fn check(
+        &self,
+        enterprise: &Enterprise,
+        as_of: Date,
+        related: Option<&RelatedParty>,
+    ) -> Result<()> {
         if let Some(context) = related {
             context.check()?;
         }
@@ -206,16 +228,7 @@ impl Evaluator {
                 found: enterprise.records.len(),
             });
         }
-        enterprise.check_dates(as_of)?;
-        let tally = self.tally(enterprise, as_of, related, decay, buffers)?;
-        let mut contributions = std::mem::take(&mut buffers.contributions);
-        let mut dimensions = std::mem::take(&mut buffers.dimensions);
-        let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
-        let plan = plan::plan(&tally, &now, &contributions, enterprise, as_of);
-        let evaluation =
-            self.assemble(enterprise, as_of, &tally, &now, &contributions, &dimensions, plan);
-        buffers.keep(tally, contributions, dimensions);
-        Ok(evaluation)
+        enterprise.check_dates(as_of)
     }
 
     /// Fails only when a scorecard indicator's card gives no result for the enterprise.
@@ -434,7 +447,7 @@ impl Evaluator {
                     .unwrap_or_default(),
             })
             .collect();
-        let grade = &c.grades[now.grade.min(c.grades.len().saturating_sub(1))];
+        let grade = c.grade_after_vetoes(now.grade);
         Evaluation {
             uscc: e.uscc,
             name: e.name.clone(),
@@ -479,6 +492,11 @@ impl Compiled {
             .iter()
             .position(|g| score >= g.min)
             .unwrap_or(self.grades.len().saturating_sub(1))
+    }
+
+    /// The grade an outcome ends with (its index clamped to the model's lowest grade).
+    fn grade_after_vetoes(&self, index: usize) -> &compile::Grade {
+        &self.grades[index.min(self.grades.len().saturating_sub(1))]
     }
 
     fn grade_code(&self, index: usize) -> Arc<str> {
