@@ -23,25 +23,25 @@ use crate::num::Amount;
 pub(super) struct FirmFacts {
     /// The industry code, packed; `None` when not reported.
     pub industry: Option<u64>,
-    amount: i128,
-    collateral: Collateral,
+    pub amount: i128,
+    pub collateral: Collateral,
     /// Rank of the evaluation's grade.
     pub grade: usize,
-    grade_count: usize,
+    pub grade_count: usize,
     /// The latest tax grade's bit; 0 when none is known.
-    tax_grade: u32,
-    years: u32,
-    tax_paid: Option<i128>,
-    months_since_payment: Option<u32>,
-    tax_arrears: u32,
-    dishonest_listings: u32,
-    loans: Option<i128>,
-    capital: Option<i128>,
-    staff: Option<u32>,
-    revenue: Option<i128>,
-    circle: Option<u32>,
-    guarantee_backed: bool,
-    guarantor_closely_linked: Option<bool>,
+    pub tax_grade: u32,
+    pub years: u32,
+    pub tax_paid: Option<i128>,
+    pub months_since_payment: Option<u32>,
+    pub tax_arrears: u32,
+    pub dishonest_listings: u32,
+    pub loans: Option<i128>,
+    pub capital: Option<i128>,
+    pub staff: Option<u32>,
+    pub revenue: Option<i128>,
+    pub circle: Option<u32>,
+    pub guarantee_backed: bool,
+    pub guarantor_closely_linked: Option<bool>,
 }
 
 impl FirmFacts {
@@ -226,7 +226,7 @@ pub(super) fn screen(s: &Screen, f: &FirmFacts, exactness: bool) -> Option<Verdi
 
 /// The smallest bound of the limit, in the product's scaled units. Amounts are below 2^62
 /// fen and factors below 2^51 once scaled, so no product here overflows.
-fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
+pub(super) fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
     let mut least = s.cap;
     if !s.grade_caps.is_empty() {
         least = least.min(*s.grade_caps.get(f.grade)?);
