@@ -97,6 +97,10 @@ pub(super) struct CompiledProduct {
     /// The product's figures in the explanation of a limit set by each bound that is not a
     /// cap, as [`limit::explain`] words them: by [`BoundKind`] order from the tax multiple.
     pub bound_figures: [Arc<str>; 3],
+    /// The parameters behind `bound_figures` (factor, debt ceiling), normalized to
+    /// (mantissa, scale): equal for equal values, so a demand's words are shared by the
+    /// products whose parameter is the same, found by integer comparison.
+    pub bound_keys: [(i128, u32); 3],
 }
 
 impl CompiledProduct {
@@ -117,6 +121,11 @@ impl CompiledProduct {
                 Arc::from(factor_text(p.limit.k_sales)),
                 Arc::from(yuan(p.limit.max_total_debt.map_or(Decimal::ZERO, |a| a.value()))),
             ],
+            bound_keys: [p.limit.k_tax, p.limit.k_sales, p.limit.max_total_debt.map(|a| a.value())]
+                .map(|d| {
+                    let d = d.unwrap_or_default().normalize();
+                    (d.mantissa(), d.scale())
+                }),
             grade_cap_explanations: if p.limit.grade_caps.is_empty() {
                 Vec::new()
             } else {

@@ -13,6 +13,7 @@ use super::compiled::{Screen, fen, industry_code, tax_grade_bit};
 use super::conditions::{dishonest_listing, owes_tax};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
+use super::limit::BoundKind;
 use super::product::Collateral;
 use crate::date::{Date, whole_months, whole_years};
 use crate::evaluate::Evaluation;
@@ -242,6 +243,34 @@ pub(super) fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
         least = least.min(headroom * s.unit);
     }
     Some(least)
+}
+
+/// The kind of the bound that sets the limit, as [`limit::binding_of`] picks it (the
+/// smallest, the first in [`BoundKind`] order winning a tie), compared in the product's scaled
+/// units rather than in decimals.
+///
+/// [`limit::binding_of`]: super::limit::binding_of
+pub(super) fn binding_kind(s: &Screen, f: &FirmFacts) -> Option<BoundKind> {
+    let mut binding = (s.cap, BoundKind::ProductCap);
+    let mut consider = |value: i128, kind: BoundKind| {
+        if value < binding.0 {
+            binding = (value, kind);
+        }
+    };
+    if !s.grade_caps.is_empty() {
+        consider(*s.grade_caps.get(f.grade)?, BoundKind::GradeCap);
+    }
+    if let Some(k) = s.k_tax {
+        consider(k.scaled * f.tax_paid.unwrap_or(0), BoundKind::TaxMultiple);
+    }
+    if let Some(k) = s.k_sales {
+        consider(k.scaled * f.revenue.unwrap_or(0), BoundKind::SalesMultiple);
+    }
+    if let Some(max) = s.max_debt {
+        let headroom = f.loans.map_or(0, |loans| (max - loans).max(0));
+        consider(headroom * s.unit, BoundKind::DebtHeadroom);
+    }
+    Some(binding.1)
 }
 
 fn to_i128(n: usize) -> i128 {

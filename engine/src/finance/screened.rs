@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::columns::{ROW, RULE};
-use super::compiled::{CompiledCatalog, CompiledProduct};
+use super::compiled::{CompiledCatalog, CompiledProduct, Screen};
 use super::conditions::{Firm, Gap, yuan};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
@@ -17,7 +17,7 @@ use super::matching::{
     self, DemandMatch, MatchOptions, Names, Offer, Priced, RankKey, measure, worded_near_miss,
 };
 use super::product::{Catalog, Product};
-use super::screen::{FirmFacts, Verdict, least_bound, screen};
+use super::screen::{FirmFacts, Verdict, binding_kind, least_bound, screen};
 use crate::date::Date;
 use crate::evaluate::{Evaluation, Label};
 
@@ -161,7 +161,8 @@ fn offers(
         let (product, compiled) =
             (c.catalog.products().get(index)?, c.compiled.products.get(index)?);
         let spread = compiled.spread.get(figures.grade).copied().flatten()?;
-        let priced = price(product, compiled, firm, (figures.grade, spread), words);
+        let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
+        let priced = price((product, compiled, screen_of), (firm, figures), spread, words);
         Some(offer(product, compiled, firm.demand, options, priced))
     };
     if !all_keyed {
@@ -172,7 +173,9 @@ fn offers(
         ranked.truncate(take);
     }
     ranked.sort_unstable();
-    Ranked::Ranked(ranked.iter().filter_map(|&(_, _, i)| build(i, words)).collect())
+    let mut offers = Vec::with_capacity(ranked.len());
+    offers.extend(ranked.iter().filter_map(|&(_, _, i)| build(i, words)));
+    Ranked::Ranked(offers)
 }
 
 /// Requested amounts (in a product's scaled units) below this many units give coverages
@@ -333,39 +336,45 @@ fn offer(
 /// The limit's bounds of an eligible product; a cap is explained with the words compiled
 /// once, any other bound is worded with the firm's figures.
 fn price(
-    product: &Product,
-    compiled: &CompiledProduct,
-    firm: &Firm<'_>,
-    (grade_rank, spread): (usize, Decimal),
+    (product, compiled, screen_of): (&Product, &CompiledProduct, Option<&Screen>),
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    spread: Decimal,
     words: &mut Words,
 ) -> Priced {
+    let grade_rank = figures.grade;
     let e = &firm.demand.enterprise;
     let grade = &firm.evaluation.grade;
     let bounds = limit::bounds(product, e, grade);
-    // The smallest, the first in order winning a tie, as `limit::binding_of`.
+    // The smallest, the first in order winning a tie, as `limit::binding_of`: told by the
+    // screen in integers when the product has one.
     let least = |m: Bound, b: Bound| if b.value < m.value { b } else { m };
-    let binding = bounds
-        .iter()
-        .copied()
-        .reduce(least)
-        .unwrap_or(Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO });
+    let kind = screen_of.and_then(|s| binding_kind(s, figures));
+    let binding = match kind.and_then(|k| bounds.iter().find(|b| b.bound == k)) {
+        Some(b) => *b,
+        None => bounds
+            .iter()
+            .copied()
+            .reduce(least)
+            .unwrap_or(Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO }),
+    };
     let explanation = match binding.bound {
         BoundKind::ProductCap => Some(compiled.cap_explanation.clone()),
         BoundKind::GradeCap => compiled.grade_cap_explanations.get(grade_rank).cloned(),
         kind => {
             // Worded from the firm's figures and one product parameter: products sharing
             // the parameter share the words.
-            let l = &product.limit;
-            let (parameter, slot) = match kind {
-                BoundKind::TaxMultiple => (l.k_tax, 0),
-                BoundKind::SalesMultiple => (l.k_sales, 1),
-                _ => (l.max_total_debt.map(|a| a.value()), 2),
+            let slot = match kind {
+                BoundKind::TaxMultiple => 0,
+                BoundKind::SalesMultiple => 1,
+                _ => 2,
             };
-            let key = (kind, parameter.unwrap_or_default());
+            let key = (kind, compiled.bound_keys[slot]);
             let known = words.known.iter().find(|(k, _)| *k == key).map(|(_, l)| l.clone());
             known.or_else(|| {
+                let mut scratch = std::mem::take(&mut words.scratch);
                 let (ours, theirs) = (compiled.bound_figures.get(slot)?, words.figure(slot, e));
-                let label = limit::explain_with(binding, ours, theirs);
+                let label = limit::explain_in(binding, ours, theirs, &mut scratch);
+                words.scratch = scratch;
                 words.known.push((key, label.clone()));
                 Some(label)
             })
@@ -379,9 +388,11 @@ fn price(
 /// the firm's figures they show, each worded once.
 #[derive(Default)]
 struct Words {
-    known: Vec<((BoundKind, Decimal), Label)>,
+    known: Vec<((BoundKind, (i128, u32)), Label)>,
     /// Tax paid, revenue, existing loans: by [`BoundKind`] order from the tax multiple.
     figures: [Option<String>; 3],
+    /// Where explanations are written before they are shared.
+    scratch: String,
 }
 
 impl Words {
