@@ -339,7 +339,7 @@ pub(super) fn distinct_keys(order: &[RankKey]) -> Vec<RankKey> {
 }
 
 /// The share of `requested` that `limit` covers, to 6 decimals (half to even).
-fn coverage(limit: Decimal, requested: Decimal) -> Decimal {
+pub(super) fn coverage(limit: Decimal, requested: Decimal) -> Decimal {
     // A limit covering the whole request is a coverage of exactly 1, without a division.
     if limit >= requested {
         return Decimal::ONE;

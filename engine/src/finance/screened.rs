@@ -200,7 +200,9 @@ fn rank_key(
                 if limit < 0 || requested <= 0 || requested >= COVERAGE_UNITS {
                     return None;
                 }
-                -i64::try_from(millionths(limit.min(requested), requested)).ok()?
+                let (part, whole) =
+                    (u64::try_from(limit.min(requested)).ok()?, u64::try_from(requested).ok()?);
+                -i64::try_from(millionths(part, whole)).ok()?
             }
             RankKey::Rate => (*c.compiled.rate_keys.as_ref()?.get(index)?.get(figures.grade)?)?,
             RankKey::TermFit => {
@@ -211,9 +213,9 @@ fn rank_key(
     Some((out, *c.compiled.id_rank.get(index)?))
 }
 
-/// `part / whole` in millionths, rounded half to even, for `0 <= part <= whole`: the value
-/// of the coverage the offer shows.
-fn millionths(part: i128, whole: i128) -> i128 {
+/// `part / whole` in millionths, rounded half to even, for `part <= whole < 2^40` (so that
+/// `part · 10^6` fits): the value of the coverage the offer shows.
+fn millionths(part: u64, whole: u64) -> u64 {
     let n = part * 1_000_000;
     let (q, rest) = (n / whole, n % whole);
     if 2 * rest > whole || (2 * rest == whole && q % 2 == 1) { q + 1 } else { q }
@@ -495,6 +497,19 @@ fn closest(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn millionths_are_the_coverage_the_offer_shows(
+            whole in 1_u64..(1 << 40), share in 0_u64..=1_000_000, scale in 0_u32..11,
+        ) {
+            let part = u64::try_from(u128::from(whole) * u128::from(share) / 1_000_000).unwrap();
+            let at = |n: u64| Decimal::from_i128_with_scale(i128::from(n), scale);
+            let shown = matching::coverage(at(part), at(whole));
+            let expected = Decimal::from(millionths(part, whole)) / Decimal::from(1_000_000);
+            prop_assert_eq!(shown, expected);
+        }
+    }
 
     proptest! {
         #[test]
