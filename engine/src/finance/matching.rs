@@ -178,7 +178,7 @@ pub(super) fn match_candidates(
                 let binding = limit::binding_of(product, e, &evaluation.grade);
                 let explanation = limit::explain(binding, product, e, &evaluation.grade);
                 let names = Names::of(product);
-                let priced = Priced { bounds, binding, explanation, spread };
+                let priced = Priced { bounds, binding, explanation, spread, coverage: None };
                 eligible.push(offer(product, names, demand, options, priced));
             }
             _ => misses.push((count, sum, product)),
@@ -291,6 +291,8 @@ pub(super) struct Priced {
     pub binding: Bound,
     pub explanation: Label,
     pub spread: Decimal,
+    /// The coverage, when the ranking already told it exactly as [`coverage`] would.
+    pub coverage: Option<Decimal>,
 }
 
 pub(super) fn offer(
@@ -300,9 +302,9 @@ pub(super) fn offer(
     options: &MatchOptions,
     priced: Priced,
 ) -> Offer {
-    let Priced { bounds, binding, explanation, spread } = priced;
+    let Priced { bounds, binding, explanation, spread, coverage: known } = priced;
     let requested = demand.amount.value();
-    let coverage = coverage(binding.value, requested);
+    let coverage = known.unwrap_or_else(|| coverage(binding.value, requested));
     let term_gap_months = term_gap(product, demand);
     let rate = options.reference_rate.percent.checked_add(spread).unwrap_or(Decimal::MAX);
     Offer {

@@ -151,31 +151,44 @@ fn offers(
     words: &mut Words,
 ) -> Ranked {
     let keys = matching::distinct_keys(&options.order);
-    let mut ranked: Vec<([i64; 3], u32, usize)> = Vec::with_capacity(eligible.len());
+    let mut ranked: Vec<RankedOffer> = Vec::with_capacity(eligible.len());
     let all_keyed = eligible.iter().all(|&index| {
         let key = rank_key(c, &keys, (firm, figures), index);
-        key.map(|(key, id)| ranked.push((key, id, index))).is_some()
+        key.map(|key| ranked.push(key)).is_some()
     });
     let take = options.offers.unwrap_or(usize::MAX);
-    let build = |index: usize, words: &mut Words| -> Option<Offer> {
+    let build = |index: usize, coverage: Option<Decimal>, words: &mut Words| -> Option<Offer> {
         let (product, compiled) =
             (c.catalog.products().get(index)?, c.compiled.products.get(index)?);
         let spread = compiled.spread.get(figures.grade).copied().flatten()?;
         let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
-        let priced = price((product, compiled, screen_of), (firm, figures), spread, words);
+        let mut priced = price((product, compiled, screen_of), (firm, figures), spread, words);
+        priced.coverage = coverage;
         Some(offer(product, compiled, firm.demand, options, priced))
     };
     if !all_keyed {
-        return Ranked::Unranked(eligible.iter().filter_map(|&i| build(i, words)).collect());
+        return Ranked::Unranked(eligible.iter().filter_map(|&i| build(i, None, words)).collect());
     }
     if take < ranked.len() {
-        ranked.select_nth_unstable(take);
+        ranked.select_nth_unstable_by_key(take, |r| (r.key, r.id_rank));
         ranked.truncate(take);
     }
-    ranked.sort_unstable();
+    ranked.sort_unstable_by_key(|r| (r.key, r.id_rank));
     let mut offers = Vec::with_capacity(ranked.len());
-    offers.extend(ranked.iter().filter_map(|&(_, _, i)| build(i, words)));
+    offers.extend(ranked.iter().filter_map(|r| build(r.index, r.coverage, words)));
     Ranked::Ranked(offers)
+}
+
+/// An eligible product's place in the ranking, before it is priced.
+struct RankedOffer {
+    /// The ranking keys, in the order's order.
+    key: [i64; 3],
+    /// The place of its id in id order: the last tie-break.
+    id_rank: u32,
+    index: usize,
+    /// The coverage the offer shows, when the keys already tell it (a share that is not
+    /// exact in 6 decimals); otherwise the offer divides.
+    coverage: Option<Decimal>,
 }
 
 /// Requested amounts (in a product's scaled units) below this many units give coverages
@@ -183,42 +196,47 @@ fn offers(
 /// `l / r` that is not a midpoint lies at least `1 / (2·10^6·r)` from one.
 const COVERAGE_UNITS: i128 = 1 << 40;
 
-/// An eligible product's ranking keys in `keys`' order, and its id's place, if they fit.
+/// An eligible product's ranking keys in `keys`' order, its id's place and the coverage it
+/// shows, if they fit.
 fn rank_key(
     c: &Compiled<'_>,
     keys: &[RankKey],
     (firm, figures): (&Firm<'_>, &FirmFacts),
     index: usize,
-) -> Option<([i64; 3], u32)> {
+) -> Option<RankedOffer> {
     let s = c.compiled.screens.get(index)?.as_ref()?;
-    let mut out = [0; 3];
-    for (slot, key) in out.iter_mut().zip(keys) {
-        *slot = match key {
-            RankKey::Coverage => {
-                let limit = least_bound(s, figures)?;
-                let requested = figures.amount.checked_mul(s.unit)?;
-                if limit < 0 || requested <= 0 || requested >= COVERAGE_UNITS {
-                    return None;
-                }
-                let (part, whole) =
-                    (u64::try_from(limit.min(requested)).ok()?, u64::try_from(requested).ok()?);
-                -i64::try_from(millionths(part, whole)).ok()?
-            }
+    let limit = least_bound(s, figures)?;
+    let requested = figures.amount.checked_mul(s.unit)?;
+    if limit < 0 || requested <= 0 || requested >= COVERAGE_UNITS {
+        return None;
+    }
+    let (part, whole) = (u64::try_from(limit.min(requested)).ok()?, u64::try_from(requested).ok()?);
+    let (share, exact) = millionths(part, whole);
+    let share = i64::try_from(share).ok()?;
+    // As `matching::coverage` shows it: a share strictly between 0 and 1 that is not exact
+    // in 6 decimals is rounded to scale 6; the others keep the decimal path's scale.
+    let coverage = (0 < part && part < whole && !exact)
+        .then(|| Decimal::from_i128_with_scale(i128::from(share), 6));
+    let mut key = [0; 3];
+    for (slot, k) in key.iter_mut().zip(keys) {
+        *slot = match k {
+            RankKey::Coverage => -share,
             RankKey::Rate => (*c.compiled.rate_keys.as_ref()?.get(index)?.get(figures.grade)?)?,
             RankKey::TermFit => {
                 i64::from(matching::term_gap(c.catalog.products().get(index)?, firm.demand))
             }
         };
     }
-    Some((out, *c.compiled.id_rank.get(index)?))
+    Some(RankedOffer { key, id_rank: *c.compiled.id_rank.get(index)?, index, coverage })
 }
 
 /// `part / whole` in millionths, rounded half to even, for `part <= whole < 2^40` (so that
-/// `part · 10^6` fits): the value of the coverage the offer shows.
-fn millionths(part: u64, whole: u64) -> u64 {
+/// `part · 10^6` fits): the value of the coverage the offer shows; and whether it is exact.
+fn millionths(part: u64, whole: u64) -> (u64, bool) {
     let n = part * 1_000_000;
     let (q, rest) = (n / whole, n % whole);
-    if 2 * rest > whole || (2 * rest == whole && q % 2 == 1) { q + 1 } else { q }
+    let rounded = if 2 * rest > whole || (2 * rest == whole && q % 2 == 1) { q + 1 } else { q };
+    (rounded, rest == 0)
 }
 
 /// Screens one candidate product by product (its screen, or the reference checks when it
@@ -383,7 +401,7 @@ fn price(
         }
     }
     .unwrap_or_else(|| limit::explain(binding, product, e, grade));
-    Priced { bounds, binding, explanation, spread }
+    Priced { bounds, binding, explanation, spread, coverage: None }
 }
 
 /// Explanations of a demand's bounds already worded, by bound kind and product parameter, and
@@ -506,8 +524,14 @@ mod tests {
             let part = u64::try_from(u128::from(whole) * u128::from(share) / 1_000_000).unwrap();
             let at = |n: u64| Decimal::from_i128_with_scale(i128::from(n), scale);
             let shown = matching::coverage(at(part), at(whole));
-            let expected = Decimal::from(millionths(part, whole)) / Decimal::from(1_000_000);
+            let (share, exact) = millionths(part, whole);
+            let expected = Decimal::from(share) / Decimal::from(1_000_000);
             prop_assert_eq!(shown, expected);
+            if 0 < part && part < whole && !exact {
+                // The decimal the offer then shows without dividing: same value, same scale.
+                let given = Decimal::from_i128_with_scale(i128::from(share), 6);
+                prop_assert_eq!(shown.to_string(), given.to_string());
+            }
         }
     }
 
