@@ -404,11 +404,15 @@ fn price(
     Priced { bounds, binding, explanation, spread, coverage: None }
 }
 
+/// What a limit explanation's words depend on besides the firm: the bound's kind and the
+/// product parameter, normalized (see `CompiledProduct::bound_keys`).
+type WordsKey = (BoundKind, (i128, u32));
+
 /// Explanations of a demand's bounds already worded, by bound kind and product parameter, and
 /// the firm's figures they show, each worded once.
 #[derive(Default)]
 struct Words {
-    known: Vec<((BoundKind, (i128, u32)), Label)>,
+    known: Vec<(WordsKey, Label)>,
     /// Tax paid, revenue, existing loans: by [`BoundKind`] order from the tax multiple.
     figures: [Option<String>; 3],
     /// Where explanations are written before they are shared.
