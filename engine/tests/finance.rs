@@ -549,4 +549,20 @@ fn the_screened_match_equals_the_reference_scan_on_synthetic_data() {
     }
     // The data exercise both outcomes, many times over.
     assert!(offers > 1000 && misses > 1000, "{offers} offers, {misses} near misses");
+    // Reporting only the best offers keeps the first of the full ranking, on both paths.
+    let every = Matcher::new(&evaluator, &catalog, MatchOptions::default());
+    let mut cut = 0;
+    for best in [0, 1, 4] {
+        let options = MatchOptions { offers: Some(best), ..MatchOptions::default() };
+        let matcher = Matcher::new(&evaluator, &catalog, options);
+        for demand in &all {
+            let screened = matcher.match_demand(demand, as_of()).unwrap();
+            assert_eq!(screened, matcher.match_demand_full_scan(demand, as_of()).unwrap());
+            let mut full = every.match_demand(demand, as_of()).unwrap();
+            cut += full.eligible.len().saturating_sub(best);
+            full.eligible.truncate(best);
+            assert_eq!(screened, full, "{:?}", demand.id);
+        }
+    }
+    assert!(cut > 1000, "{cut} offers cut");
 }

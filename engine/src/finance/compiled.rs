@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::columns::ChainColumns;
 use super::conditions::yuan;
+use super::index::CatalogIndex;
 use super::limit::{self, Bound, BoundKind};
 use super::product::{Catalog, Collateral, Industries, Product};
 use crate::evaluate::Label;
@@ -26,16 +28,58 @@ use crate::record::{Industry, TaxGrade};
 pub(super) struct CompiledCatalog {
     pub screens: Vec<Option<Screen>>,
     pub products: Vec<CompiledProduct>,
+    /// The screens of each chain of the index, by column, by chain number.
+    pub columns: Vec<ChainColumns>,
+    /// By product, by grade rank: the rate spread as an integer at one scale for the whole
+    /// catalog, which orders rates as the decimals do; `None` when a spread or the
+    /// reference rate does not fit (none in practice) and offers are ranked by decimals.
+    pub rate_keys: Option<Vec<Vec<Option<i64>>>>,
+    /// By product, the place of its id among the catalog's ids in order: ties in ranking
+    /// fall to it as to the ids.
+    pub id_rank: Vec<u32>,
 }
 
 impl CompiledCatalog {
-    pub fn new(catalog: &Catalog) -> CompiledCatalog {
+    /// Compiles a catalog, its index's chains laid out by column; `reference` is the
+    /// reference rate the rates are quoted over.
+    pub fn new(catalog: &Catalog, index: &CatalogIndex, reference: Decimal) -> CompiledCatalog {
         let grades = catalog.grades();
-        CompiledCatalog {
-            screens: catalog.products().iter().map(|p| Screen::new(p, grades)).collect(),
-            products: catalog.products().iter().map(|p| CompiledProduct::new(p, grades)).collect(),
+        let screens: Vec<Option<Screen>> =
+            catalog.products().iter().map(|p| Screen::new(p, grades)).collect();
+        let columns = (index.chains().iter())
+            .map(|chain| ChainColumns::new(chain, &screens, grades.len()))
+            .collect();
+        let products: Vec<CompiledProduct> =
+            catalog.products().iter().map(|p| CompiledProduct::new(p, grades)).collect();
+        let rate_keys = rate_keys(&products, reference);
+        let mut by_id: Vec<usize> = (0..products.len()).collect();
+        by_id.sort_unstable_by(|&a, &b| products[a].id.cmp(&products[b].id));
+        let mut id_rank = vec![u32::MAX; products.len()];
+        for (rank, &i) in by_id.iter().enumerate() {
+            id_rank[i] = u32::try_from(rank).unwrap_or(u32::MAX);
         }
+        CompiledCatalog { screens, products, columns, rate_keys, id_rank }
     }
+}
+
+/// Spreads as integers at the largest scale among them and the reference rate. Each and
+/// the reference stay below 2^62 there, so that every rate (reference plus spread) is an
+/// exact decimal sum below 2^63 at that scale, and two rates compare as their spreads do.
+fn rate_keys(products: &[CompiledProduct], reference: Decimal) -> Option<Vec<Vec<Option<i64>>>> {
+    const LARGEST_SCALE: u32 = 18;
+    let spreads = products.iter().flat_map(|p| p.spread.iter().flatten());
+    let scale = spreads.map(|s| s.scale()).fold(reference.scale(), u32::max);
+    if scale > LARGEST_SCALE {
+        return None;
+    }
+    let at = |d: Decimal| -> Option<i64> {
+        let m = d.mantissa().checked_mul(10_i128.checked_pow(scale - d.scale())?)?;
+        i64::try_from(m).ok().filter(|m| m.unsigned_abs() < 1 << 62)
+    };
+    at(reference)?;
+    let key = |s: &Option<Decimal>| s.map_or(Some(None), |s| at(s).map(Some));
+    let row = |p: &CompiledProduct| p.spread.iter().map(key).collect();
+    products.iter().map(row).collect()
 }
 
 /// One product, compiled.
@@ -53,6 +97,10 @@ pub(super) struct CompiledProduct {
     /// The product's figures in the explanation of a limit set by each bound that is not a
     /// cap, as [`limit::explain`] words them: by [`BoundKind`] order from the tax multiple.
     pub bound_figures: [Arc<str>; 3],
+    /// The parameters behind `bound_figures` (factor, debt ceiling), normalized to
+    /// (mantissa, scale): equal for equal values, so a demand's words are shared by the
+    /// products whose parameter is the same, found by integer comparison.
+    pub bound_keys: [(i128, u32); 3],
 }
 
 impl CompiledProduct {
@@ -73,6 +121,11 @@ impl CompiledProduct {
                 Arc::from(factor_text(p.limit.k_sales)),
                 Arc::from(yuan(p.limit.max_total_debt.map_or(Decimal::ZERO, |a| a.value()))),
             ],
+            bound_keys: [p.limit.k_tax, p.limit.k_sales, p.limit.max_total_debt.map(|a| a.value())]
+                .map(|d| {
+                    let d = d.unwrap_or_default().normalize();
+                    (d.mantissa(), d.scale())
+                }),
             grade_cap_explanations: if p.limit.grade_caps.is_empty() {
                 Vec::new()
             } else {
@@ -242,6 +295,11 @@ impl IndustryRule {
         let (include, included) = pack_all(&rule.include)?;
         let (exclude, excluded) = pack_all(&rule.exclude)?;
         Some(IndustryRule { include, included, exclude, excluded })
+    }
+
+    /// Whether the rule neither includes nor excludes codes: it admits every firm.
+    pub fn admits_every_code(&self) -> bool {
+        self.included == 0 && self.excluded == 0
     }
 
     /// As [`Industries::admits`], for a code packed by [`industry_code`].

@@ -169,6 +169,13 @@ fn push_yuan_signed(out: &mut String, value: Decimal) {
     }
 }
 
+/// Pieces joined into one shared text, allocated once at its length.
+fn joined(pieces: &[&str]) -> Arc<str> {
+    let mut text = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    pieces.iter().for_each(|p| text.push_str(p));
+    Arc::from(text)
+}
+
 pub(super) fn label(zh: String, en: String) -> Label {
     Label { zh: Arc::from(zh), en: Arc::from(en) }
 }
@@ -241,14 +248,17 @@ fn at_least(
         Some(a) if a >= required => None,
         Some(a) => {
             let short = required - a;
-            let g = worded!(
-                explain,
-                id,
-                required.normalize().to_string(),
-                Some(a.normalize().to_string()),
-                format!("{zh} {}，低于要求的 {}，差 {}", yuan(a), yuan(required), yuan(short)),
-                format!("{en} {} < {} required: short {}", yuan(a), yuan(required), yuan(short)),
-            );
+            let g = if explain {
+                // Each figure worded once for both texts.
+                let (have, need, gap_text) = (yuan(a), yuan(required), yuan(short));
+                let text = Label {
+                    zh: joined(&[zh, " ", &have, "，低于要求的 ", &need, "，差 ", &gap_text]),
+                    en: joined(&[en, " ", &have, " < ", &need, " required: short ", &gap_text]),
+                };
+                gap(id, required.normalize().to_string(), Some(a.normalize().to_string()), text)
+            } else {
+                unworded(id)
+            };
             Some(measured(g, short, required))
         }
         None => Some(unknown(explain, id, what, || {
@@ -273,14 +283,17 @@ fn at_most(
         Some(a) if a <= allowed => None,
         Some(a) => {
             let over = a - allowed;
-            let g = worded!(
-                explain,
-                id,
-                allowed.normalize().to_string(),
-                Some(a.normalize().to_string()),
-                format!("{zh} {}，超过上限 {}，超出 {}", show(a), show(allowed), show(over)),
-                format!("{en} {} > {} allowed: over by {}", show(a), show(allowed), show(over)),
-            );
+            let g = if explain {
+                // Each figure worded once for both texts.
+                let (have, limit, over_text) = (show(a), show(allowed), show(over));
+                let text = Label {
+                    zh: joined(&[zh, " ", &have, "，超过上限 ", &limit, "，超出 ", &over_text]),
+                    en: joined(&[en, " ", &have, " > ", &limit, " allowed: over by ", &over_text]),
+                };
+                gap(id, allowed.normalize().to_string(), Some(a.normalize().to_string()), text)
+            } else {
+                unworded(id)
+            };
             Some(measured(g, over, allowed))
         }
         None => Some(unknown(explain, id, what, || {

@@ -26,16 +26,18 @@ pub struct CatalogIndex {
     by_region: BTreeMap<String, Vec<usize>>,
     /// Per product: section letters of its include list (empty: every industry).
     sections: Vec<Vec<char>>,
-    /// Region prefix → the products of it and of every shorter prefix, merged.
-    chains: BTreeMap<String, Vec<Candidate>>,
+    /// Region prefix → its chain: the products of it and of every shorter prefix, merged.
+    chain_of: BTreeMap<String, usize>,
+    /// The chains, by the numbers `chain_of` gives them.
+    chains: Vec<Vec<Candidate>>,
 }
 
 /// A product in a chain of region prefixes, with the sections it includes.
 #[derive(Debug, Clone, Copy)]
-struct Candidate {
-    index: u32,
+pub(super) struct Candidate {
+    pub index: u32,
     /// Bit per section letter of its include list (see [`section_bit`]); 0: every industry.
-    sections: u32,
+    pub sections: u32,
 }
 
 /// Region prefixes longer than this never match: a firm's prefixes are at most this long.
@@ -67,8 +69,29 @@ impl CatalogIndex {
             letters.dedup();
             sections.push(letters);
         }
-        let chains = chains(&by_region, &sections);
-        CatalogIndex { by_region, sections, chains }
+        let (chain_of, chains) = chains(&by_region, &sections);
+        CatalogIndex { by_region, sections, chain_of, chains }
+    }
+
+    /// Every chain, by number: what the compiled catalog lays out in columns.
+    pub(super) fn chains(&self) -> &[Vec<Candidate>] {
+        &self.chains
+    }
+
+    /// The number of the chain of the firm's longest catalog prefix, if any prefix of its
+    /// region code is in the catalog.
+    pub(super) fn chain(&self, firm: &Enterprise) -> Option<usize> {
+        let region = firm.region_code();
+        (0..=region.len().min(LONGEST_PREFIX))
+            .rev()
+            .filter_map(|n| region.get(..n))
+            .find_map(|prefix| self.chain_of.get(prefix).copied())
+    }
+
+    /// The bit a firm's candidates must share with a product's include sections (every bit
+    /// for a firm without an industry: the scope rule then decides).
+    pub(super) fn wanted_sections(firm: &Enterprise) -> u32 {
+        firm.industry.as_ref().map_or(u32::MAX, |i| section_bit(i.section()))
     }
 
     /// As [`CatalogIndex::candidates`], read from the merged chain of the firm's longest
@@ -77,14 +100,10 @@ impl CatalogIndex {
         &'i self,
         firm: &Enterprise,
     ) -> impl Iterator<Item = usize> + use<'i> {
-        let region = firm.region_code();
-        let wanted = firm.industry.as_ref().map_or(u32::MAX, |i| section_bit(i.section()));
-        let chain = (0..=region.len().min(LONGEST_PREFIX))
-            .rev()
-            .filter_map(|n| region.get(..n))
-            .find_map(|prefix| self.chains.get(prefix))
-            .map_or(&[][..], Vec::as_slice);
+        let wanted = Self::wanted_sections(firm);
+        let chain = self.chain(firm).and_then(|c| self.chains.get(c));
         chain
+            .map_or(&[][..], Vec::as_slice)
             .iter()
             .filter(move |c| c.sections == 0 || c.sections & wanted != 0)
             .filter_map(|c| usize::try_from(c.index).ok())
@@ -110,12 +129,13 @@ impl CatalogIndex {
     }
 }
 
-/// Per region prefix of the catalog, the products of its chain of prefixes, merged.
+/// Per region prefix of the catalog, the products of its chain of prefixes, merged: the
+/// prefixes with the numbers of their chains, and the chains.
 fn chains(
     by_region: &BTreeMap<String, Vec<usize>>,
     sections: &[Vec<char>],
-) -> BTreeMap<String, Vec<Candidate>> {
-    let mut chains = BTreeMap::new();
+) -> (BTreeMap<String, usize>, Vec<Vec<Candidate>>) {
+    let (mut chain_of, mut chains) = (BTreeMap::new(), Vec::new());
     for prefix in by_region.keys().filter(|p| p.len() <= LONGEST_PREFIX) {
         let mut merged: Vec<usize> = (0..=prefix.len())
             .filter_map(|n| prefix.get(..n))
@@ -133,9 +153,10 @@ fn chains(
                 Some(Candidate { index: u32::try_from(i).ok()?, sections: bits })
             })
             .collect();
-        chains.insert(prefix.clone(), chain);
+        chain_of.insert(prefix.clone(), chains.len());
+        chains.push(chain);
     }
-    chains
+    (chain_of, chains)
 }
 
 #[cfg(test)]

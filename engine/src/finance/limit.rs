@@ -114,6 +114,12 @@ pub(super) fn explain(bound: Bound, product: &Product, firm: &Enterprise, grade:
 /// [`explain`] for a bound other than a cap, given its two figures as worded: the factor (or
 /// debt ceiling) and the firm's figure.
 pub(super) fn explain_with(bound: Bound, a: &str, b: &str) -> Label {
+    explain_in(bound, a, b, &mut String::new())
+}
+
+/// [`explain_with`], writing through `scratch` (any content; left unspecified) so that each
+/// text is allocated once, as its shared string: a matcher words a limit for most offers.
+pub(super) fn explain_in(bound: Bound, a: &str, b: &str, scratch: &mut String) -> Label {
     let (zh, en) = match bound.bound {
         BoundKind::TaxMultiple => {
             ([a, " × 近12个月纳税 ", b, ""], [a, " × tax paid in 12 months ", b, ""])
@@ -123,7 +129,22 @@ pub(super) fn explain_with(bound: Bound, a: &str, b: &str) -> Label {
         }
         _ => (["负债上限 ", a, " − 现有贷款 ", b], ["debt ceiling ", a, " − existing loans ", b]),
     };
-    worded_from(&yuan(bound.value), zh, en)
+    scratch.clear();
+    super::conditions::push_yuan(scratch, bound.value);
+    let limit_len = scratch.len();
+    let mut join = |head: [&str; 2], tail: [&str; 4]| -> Arc<str> {
+        scratch.truncate(limit_len);
+        let text_start = scratch.len();
+        scratch.push_str(head[0]);
+        scratch.extend_from_within(..limit_len);
+        scratch.push_str(head[1]);
+        tail.iter().for_each(|p| scratch.push_str(p));
+        Arc::from(&scratch[text_start..])
+    };
+    Label {
+        zh: join(["估算额度 ", "，受限于"], zh),
+        en: join(["estimated limit ", ", set by "], en),
+    }
 }
 
 /// The explanation of a cap (the product's, or a grade's): it does not depend on the firm's
@@ -137,19 +158,6 @@ pub(super) fn explain_cap(bound: Bound, grade: &str) -> Label {
             &format!("the cap for credit grade {grade}"),
         ),
         _ => worded(&limit, "产品最高额度", "the product cap"),
-    }
-}
-
-/// As [`worded`], the bound's words given in pieces.
-fn worded_from(limit: &str, zh: [&str; 4], en: [&str; 4]) -> Label {
-    let join = |head: [&str; 3], tail: [&str; 4]| {
-        let mut text = String::with_capacity(head.iter().chain(&tail).map(|p| p.len()).sum());
-        head.iter().chain(&tail).for_each(|p| text.push_str(p));
-        Arc::from(text)
-    };
-    Label {
-        zh: join(["估算额度 ", limit, "，受限于"], zh),
-        en: join(["estimated limit ", limit, ", set by "], en),
     }
 }
 

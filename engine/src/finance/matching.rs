@@ -55,6 +55,11 @@ pub struct MatchOptions {
     pub order: Vec<RankKey>,
     /// How many near misses to report (default 3).
     pub near_misses: usize,
+    /// How many offers to report, the best ranked first; `None` (the default) reports every
+    /// eligible product. A platform showing a firm its few best offers saves the pricing
+    /// and wording of the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offers: Option<usize>,
 }
 
 impl Default for MatchOptions {
@@ -63,6 +68,7 @@ impl Default for MatchOptions {
             reference_rate: ReferenceRate::default(),
             order: vec![RankKey::Coverage, RankKey::Rate, RankKey::TermFit],
             near_misses: 3,
+            offers: None,
         }
     }
 }
@@ -172,7 +178,7 @@ pub(super) fn match_candidates(
                 let binding = limit::binding_of(product, e, &evaluation.grade);
                 let explanation = limit::explain(binding, product, e, &evaluation.grade);
                 let names = Names::of(product);
-                let priced = Priced { bounds, binding, explanation, spread };
+                let priced = Priced { bounds, binding, explanation, spread, coverage: None };
                 eligible.push(offer(product, names, demand, options, priced));
             }
             _ => misses.push((count, sum, product)),
@@ -225,7 +231,7 @@ pub(super) fn worded_near_miss(product: &Product, names: Names, firm: &Firm<'_>)
     }
 }
 
-/// The result, eligible offers ranked.
+/// The result, eligible offers ranked and, if the options say so, the best kept.
 pub(super) fn result(
     options: &MatchOptions,
     demand: &Demand,
@@ -235,6 +241,19 @@ pub(super) fn result(
     near_misses: Vec<NearMiss>,
 ) -> DemandMatch {
     rank_offers(&options.order, &mut eligible);
+    eligible.truncate(options.offers.unwrap_or(usize::MAX));
+    result_ranked(options, demand, evaluation, as_of, eligible, near_misses)
+}
+
+/// The result of offers already ranked (and cut to [`MatchOptions::offers`]).
+pub(super) fn result_ranked(
+    options: &MatchOptions,
+    demand: &Demand,
+    evaluation: &Evaluation,
+    as_of: Date,
+    eligible: Vec<Offer>,
+    near_misses: Vec<NearMiss>,
+) -> DemandMatch {
     DemandMatch {
         demand: demand.id.clone(),
         uscc: demand.enterprise.uscc,
@@ -272,6 +291,8 @@ pub(super) struct Priced {
     pub binding: Bound,
     pub explanation: Label,
     pub spread: Decimal,
+    /// The coverage, when the ranking already told it exactly as [`coverage`] would.
+    pub coverage: Option<Decimal>,
 }
 
 pub(super) fn offer(
@@ -281,12 +302,10 @@ pub(super) fn offer(
     options: &MatchOptions,
     priced: Priced,
 ) -> Offer {
-    let Priced { bounds, binding, explanation, spread } = priced;
+    let Priced { bounds, binding, explanation, spread, coverage: known } = priced;
     let requested = demand.amount.value();
-    let coverage = coverage(binding.value, requested);
-    let term = &product.term_months;
-    let t = demand.term_months;
-    let term_gap_months = if t < term.min { term.min - t } else { t.saturating_sub(term.max) };
+    let coverage = known.unwrap_or_else(|| coverage(binding.value, requested));
+    let term_gap_months = term_gap(product, demand);
     let rate = options.reference_rate.percent.checked_add(spread).unwrap_or(Decimal::MAX);
     Offer {
         product: names.id,
@@ -302,8 +321,27 @@ pub(super) fn offer(
     }
 }
 
+/// Months between the requested term and the product's range (0 inside it).
+pub(super) fn term_gap(product: &Product, demand: &Demand) -> u32 {
+    let term = &product.term_months;
+    let t = demand.term_months;
+    if t < term.min { term.min - t } else { t.saturating_sub(term.max) }
+}
+
+/// Ranking keys without repeats, most important first: a key repeated after its first
+/// place never decides anything.
+pub(super) fn distinct_keys(order: &[RankKey]) -> Vec<RankKey> {
+    let mut keys: Vec<RankKey> = Vec::with_capacity(3);
+    for key in order {
+        if !keys.contains(key) {
+            keys.push(*key);
+        }
+    }
+    keys
+}
+
 /// The share of `requested` that `limit` covers, to 6 decimals (half to even).
-fn coverage(limit: Decimal, requested: Decimal) -> Decimal {
+pub(super) fn coverage(limit: Decimal, requested: Decimal) -> Decimal {
     // A limit covering the whole request is a coverage of exactly 1, without a division.
     if limit >= requested {
         return Decimal::ONE;
@@ -345,13 +383,7 @@ fn coverage_in_integers(limit: Decimal, requested: Decimal) -> Option<Decimal> {
 /// compares integers rather than decimals; when a key does not fit, the decimals are compared.
 /// Product ids are unique in a catalog, so the order is total and needs no stable sort.
 fn rank_offers(order: &[RankKey], offers: &mut Vec<Offer>) {
-    let mut keys: Vec<RankKey> = Vec::with_capacity(3);
-    for key in order {
-        // A key repeated after its first place never decides anything.
-        if !keys.contains(key) {
-            keys.push(*key);
-        }
-    }
+    let keys = distinct_keys(order);
     let scale = |d: fn(&Offer) -> Decimal| offers.iter().map(|o| d(o).scale()).max();
     let (coverage_scale, rate_scale) = (scale(|o| o.coverage), scale(|o| o.rate_percent));
     let at = |d: Decimal, scale: Option<u32>| match scale?.checked_sub(d.scale())? {

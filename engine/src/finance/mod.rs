@@ -22,6 +22,7 @@
 //! # Ok::<(), xinyong::Error>(())
 //! ```
 
+mod columns;
 mod compiled;
 mod conditions;
 mod demand;
@@ -71,7 +72,9 @@ pub struct Matcher<'a> {
 impl<'a> Matcher<'a> {
     /// Indexes and compiles the catalog once for many demands.
     pub fn new(evaluator: &'a Evaluator, catalog: &'a Catalog, options: MatchOptions) -> Self {
-        let (index, compiled) = (CatalogIndex::new(catalog), CompiledCatalog::new(catalog));
+        let index = CatalogIndex::new(catalog);
+        let reference = options.reference_rate.percent;
+        let compiled = CompiledCatalog::new(catalog, &index, reference);
         Matcher { evaluator, catalog, index, compiled, options, graph: None }
     }
 
@@ -88,10 +91,9 @@ impl<'a> Matcher<'a> {
     /// (a date after `as_of`).
     pub fn match_demand(&self, demand: &Demand, as_of: Date) -> Result<DemandMatch> {
         let (evaluation, facts) = self.firm(demand, as_of)?;
-        let candidates = self.index.candidates_iter(&demand.enterprise);
-        let c = Compiled { catalog: self.catalog, compiled: &self.compiled };
+        let c = Compiled { catalog: self.catalog, compiled: &self.compiled, index: &self.index };
         let firm = (&evaluation, facts);
-        Ok(screened::match_indexed(&c, &self.options, demand, firm, as_of, candidates))
+        Ok(screened::match_indexed(&c, &self.options, demand, firm, as_of))
     }
 
     /// As [`Matcher::match_demand`], but testing every product, condition by condition in

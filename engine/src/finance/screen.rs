@@ -13,6 +13,7 @@ use super::compiled::{Screen, fen, industry_code, tax_grade_bit};
 use super::conditions::{dishonest_listing, owes_tax};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
+use super::limit::BoundKind;
 use super::product::Collateral;
 use crate::date::{Date, whole_months, whole_years};
 use crate::evaluate::Evaluation;
@@ -23,25 +24,25 @@ use crate::num::Amount;
 pub(super) struct FirmFacts {
     /// The industry code, packed; `None` when not reported.
     pub industry: Option<u64>,
-    amount: i128,
-    collateral: Collateral,
+    pub amount: i128,
+    pub collateral: Collateral,
     /// Rank of the evaluation's grade.
     pub grade: usize,
-    grade_count: usize,
+    pub grade_count: usize,
     /// The latest tax grade's bit; 0 when none is known.
-    tax_grade: u32,
-    years: u32,
-    tax_paid: Option<i128>,
-    months_since_payment: Option<u32>,
-    tax_arrears: u32,
-    dishonest_listings: u32,
-    loans: Option<i128>,
-    capital: Option<i128>,
-    staff: Option<u32>,
-    revenue: Option<i128>,
-    circle: Option<u32>,
-    guarantee_backed: bool,
-    guarantor_closely_linked: Option<bool>,
+    pub tax_grade: u32,
+    pub years: u32,
+    pub tax_paid: Option<i128>,
+    pub months_since_payment: Option<u32>,
+    pub tax_arrears: u32,
+    pub dishonest_listings: u32,
+    pub loans: Option<i128>,
+    pub capital: Option<i128>,
+    pub staff: Option<u32>,
+    pub revenue: Option<i128>,
+    pub circle: Option<u32>,
+    pub guarantee_backed: bool,
+    pub guarantor_closely_linked: Option<bool>,
 }
 
 impl FirmFacts {
@@ -226,7 +227,7 @@ pub(super) fn screen(s: &Screen, f: &FirmFacts, exactness: bool) -> Option<Verdi
 
 /// The smallest bound of the limit, in the product's scaled units. Amounts are below 2^62
 /// fen and factors below 2^51 once scaled, so no product here overflows.
-fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
+pub(super) fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
     let mut least = s.cap;
     if !s.grade_caps.is_empty() {
         least = least.min(*s.grade_caps.get(f.grade)?);
@@ -242,6 +243,34 @@ fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
         least = least.min(headroom * s.unit);
     }
     Some(least)
+}
+
+/// The kind of the bound that sets the limit, as [`limit::binding_of`] picks it (the
+/// smallest, the first in [`BoundKind`] order winning a tie), compared in the product's scaled
+/// units rather than in decimals.
+///
+/// [`limit::binding_of`]: super::limit::binding_of
+pub(super) fn binding_kind(s: &Screen, f: &FirmFacts) -> Option<BoundKind> {
+    let mut binding = (s.cap, BoundKind::ProductCap);
+    let mut consider = |value: i128, kind: BoundKind| {
+        if value < binding.0 {
+            binding = (value, kind);
+        }
+    };
+    if !s.grade_caps.is_empty() {
+        consider(*s.grade_caps.get(f.grade)?, BoundKind::GradeCap);
+    }
+    if let Some(k) = s.k_tax {
+        consider(k.scaled * f.tax_paid.unwrap_or(0), BoundKind::TaxMultiple);
+    }
+    if let Some(k) = s.k_sales {
+        consider(k.scaled * f.revenue.unwrap_or(0), BoundKind::SalesMultiple);
+    }
+    if let Some(max) = s.max_debt {
+        let headroom = f.loans.map_or(0, |loans| (max - loans).max(0));
+        consider(headroom * s.unit, BoundKind::DebtHeadroom);
+    }
+    Some(binding.1)
 }
 
 fn to_i128(n: usize) -> i128 {

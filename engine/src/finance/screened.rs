@@ -6,23 +6,27 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::compiled::{CompiledCatalog, CompiledProduct};
-use super::conditions::{Firm, yuan};
+use super::columns::{ROW, RULE};
+use super::compiled::{CompiledCatalog, CompiledProduct, Screen};
+use super::conditions::{Firm, Gap, yuan};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
+use super::index::CatalogIndex;
 use super::limit::{self, Bound, BoundKind};
 use super::matching::{
-    self, DemandMatch, MatchOptions, Names, Offer, Priced, measure, worded_near_miss,
+    self, DemandMatch, MatchOptions, Names, Offer, Priced, RankKey, measure, worded_near_miss,
 };
 use super::product::{Catalog, Product};
-use super::screen::{FirmFacts, Verdict, screen};
+use super::screen::{FirmFacts, Verdict, binding_kind, least_bound, screen};
 use crate::date::Date;
 use crate::evaluate::{Evaluation, Label};
 
-/// The catalog as matching reads it: products and their compiled form, index for index.
+/// The catalog as matching reads it: products and their compiled form, index for index, and
+/// the candidate index.
 pub(super) struct Compiled<'c> {
     pub catalog: &'c Catalog,
     pub compiled: &'c CompiledCatalog,
+    pub index: &'c CatalogIndex,
 }
 
 /// A product the firm fails, by index, with how closely.
@@ -30,77 +34,309 @@ pub(super) struct Compiled<'c> {
 struct Miss {
     index: usize,
     verdict: Verdict,
+    /// Whether `verdict.closeness` is measured; the columns count failures only.
+    measured: bool,
 }
 
 /// Closeness sums beyond this are left to the reference sum: far from any rounding of `f64`
 /// that could reorder them, and far below where the `Decimal` sum saturates.
 const TRUSTED_CLOSENESS: f64 = 1e12;
 
-/// Matches a demand against candidates from the catalog index: each is in the firm's region
-/// by construction, so only its industry rule is checked here.
+/// What a demand's candidates come to: eligible products and misses, with the scratch they
+/// share.
+struct Found {
+    /// Indices of the eligible products, priced once ranked.
+    eligible: Vec<usize>,
+    misses: Vec<Miss>,
+    buffer: Vec<Gap>,
+    words: Words,
+}
+
+/// Matches a demand against its candidates from the catalog index: each is in the firm's
+/// region by construction, so only its industry rule is checked here. The candidates'
+/// failures are counted by the columns of their chain; a product or a firm the columns do
+/// not hold is screened product by product.
 pub(super) fn match_indexed(
     c: &Compiled<'_>,
     options: &MatchOptions,
     demand: &Demand,
     (evaluation, facts): (&Evaluation, GraphFacts),
     as_of: Date,
-    candidates: impl Iterator<Item = usize>,
 ) -> DemandMatch {
     let grades = c.catalog.grades();
+    let e = &demand.enterprise;
     let Some(figures) = FirmFacts::new(demand, evaluation, as_of, facts, grades) else {
-        let firm = (evaluation, facts);
+        let (firm, candidates) = ((evaluation, facts), c.index.candidates_iter(e));
         return matching::match_candidates(c.catalog, options, demand, firm, as_of, candidates);
     };
-    let e = &demand.enterprise;
     let firm = Firm { demand, evaluation, as_of, grades, facts, explain: false };
-    let mut eligible = Vec::new();
-    let mut misses = Vec::with_capacity(256);
-    let mut buffer = Vec::new();
-    let mut words = Words::default();
-    for index in candidates {
-        let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
-        if let Some(s) = screen_of {
-            if !s.industries.admits(figures.industry) {
-                continue;
-            }
-            if let Some(verdict) = screen(s, &figures, false)
-                && !(verdict.failed == 0 && figures.priced(s))
-            {
-                // The common case, read from the screen alone: a miss.
-                misses.push(Miss { index, verdict });
-                continue;
+    let mut found = Found {
+        eligible: Vec::new(),
+        misses: Vec::with_capacity(256),
+        buffer: Vec::new(),
+        words: Words::default(),
+    };
+    let by_row = |found: &mut Found, index: usize| {
+        screen_row(c, (&firm, &figures), index, found);
+    };
+    let columns = c.index.chain(e).and_then(|k| c.compiled.columns.get(k));
+    let (mut failed, mut limit) = (Vec::new(), Vec::new());
+    match columns {
+        Some(columns) if columns.count_failures(&figures, &mut failed, &mut limit) => {
+            let wanted = CatalogIndex::wanted_sections(e);
+            let priced = |p: u64| figures.grade < 64 && p & (1 << figures.grade) != 0;
+            for (i, &index) in columns.index.iter().enumerate() {
+                let sections = columns.sections[i];
+                let Ok(index) = usize::try_from(index) else { continue };
+                if sections != 0 && sections & wanted == 0 {
+                    continue;
+                }
+                let kind = columns.kind[i];
+                if kind & ROW != 0 {
+                    by_row(&mut found, index);
+                    continue;
+                }
+                let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
+                if kind & RULE != 0
+                    && !screen_of.is_some_and(|s| s.industries.admits(figures.industry))
+                {
+                    continue;
+                }
+                let failed = u32::from(failed[i]);
+                if failed == 0 && priced(columns.priced[i]) {
+                    let verdict = Verdict { failed, closeness: 0.0, exact: false };
+                    take(c, &figures, index, verdict, &mut found);
+                } else {
+                    let verdict = Verdict { failed, closeness: 0.0, exact: false };
+                    found.misses.push(Miss { index, verdict, measured: false });
+                }
             }
         }
-        let (Some(product), Some(compiled)) =
-            (c.catalog.products().get(index), c.compiled.products.get(index))
-        else {
-            continue;
-        };
-        if screen_of.is_none() && !product.industries.admits(e.industry.as_ref()) {
-            continue;
-        }
-        let verdict = match screen_of.and_then(|s| screen(s, &figures, false)) {
-            Some(v) => v,
-            None => {
-                let (count, sum) = measure(product, &firm, &mut buffer);
-                let failed = u32::try_from(count).unwrap_or(u32::MAX);
-                Verdict { failed, closeness: sum.to_f64().unwrap_or(f64::MAX), exact: false }
-            }
-        };
-        match compiled.spread.get(figures.grade).copied().flatten() {
-            Some(spread) if verdict.failed == 0 => {
-                let priced = price(product, compiled, &firm, (figures.grade, spread), &mut words);
-                eligible.push(offer(product, compiled, demand, options, priced));
-            }
-            _ => misses.push(Miss { index, verdict }),
-        }
+        _ => c.index.candidates_iter(e).for_each(|index| by_row(&mut found, index)),
     }
+    let Found { eligible, misses, mut buffer, mut words } = found;
+    let eligible = offers(c, options, (&firm, &figures), &eligible, &mut words);
+    let misses = contenders(c, (&firm, &figures), misses, options.near_misses, &mut buffer);
     let near_misses = closest(c, (&firm, &figures), misses, options.near_misses)
         .into_iter()
         .filter_map(|i| Some((c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
         .map(|(product, compiled)| worded_near_miss(product, names(compiled), &firm))
         .collect();
-    matching::result(options, demand, evaluation, as_of, eligible, near_misses)
+    match eligible {
+        Ranked::Ranked(offers) => {
+            matching::result_ranked(options, demand, evaluation, as_of, offers, near_misses)
+        }
+        Ranked::Unranked(offers) => {
+            matching::result(options, demand, evaluation, as_of, offers, near_misses)
+        }
+    }
+}
+
+/// Offers, ranked (and cut to [`MatchOptions::offers`]) or left to the general ranking.
+enum Ranked {
+    Ranked(Vec<Offer>),
+    Unranked(Vec<Offer>),
+}
+
+/// The offers of the eligible products. Each is ranked by integer keys read from its screen
+/// (coverage in millionths, the spread for the rate, the term gap, the id's place in the
+/// catalog's id order) before it is priced, so that offers are built once, in order, and
+/// only as many as reported. When a key does not fit, every offer is built and ranked by
+/// the general ranking.
+fn offers(
+    c: &Compiled<'_>,
+    options: &MatchOptions,
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    eligible: &[usize],
+    words: &mut Words,
+) -> Ranked {
+    let keys = matching::distinct_keys(&options.order);
+    let mut ranked: Vec<RankedOffer> = Vec::with_capacity(eligible.len());
+    let all_keyed = eligible.iter().all(|&index| {
+        let key = rank_key(c, &keys, (firm, figures), index);
+        key.map(|key| ranked.push(key)).is_some()
+    });
+    let take = options.offers.unwrap_or(usize::MAX);
+    let build = |index: usize, coverage: Option<Decimal>, words: &mut Words| -> Option<Offer> {
+        let (product, compiled) =
+            (c.catalog.products().get(index)?, c.compiled.products.get(index)?);
+        let spread = compiled.spread.get(figures.grade).copied().flatten()?;
+        let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
+        let mut priced = price((product, compiled, screen_of), (firm, figures), spread, words);
+        priced.coverage = coverage;
+        Some(offer(product, compiled, firm.demand, options, priced))
+    };
+    if !all_keyed {
+        return Ranked::Unranked(eligible.iter().filter_map(|&i| build(i, None, words)).collect());
+    }
+    if take < ranked.len() {
+        ranked.select_nth_unstable_by_key(take, |r| (r.key, r.id_rank));
+        ranked.truncate(take);
+    }
+    ranked.sort_unstable_by_key(|r| (r.key, r.id_rank));
+    let mut offers = Vec::with_capacity(ranked.len());
+    offers.extend(ranked.iter().filter_map(|r| build(r.index, r.coverage, words)));
+    Ranked::Ranked(offers)
+}
+
+/// An eligible product's place in the ranking, before it is priced.
+struct RankedOffer {
+    /// The ranking keys, in the order's order.
+    key: [i64; 3],
+    /// The place of its id in id order: the last tie-break.
+    id_rank: u32,
+    index: usize,
+    /// The coverage the offer shows, when the keys already tell it (a share that is not
+    /// exact in 6 decimals); otherwise the offer divides.
+    coverage: Option<Decimal>,
+}
+
+/// Requested amounts (in a product's scaled units) below this many units give coverages
+/// whose rounding to millionths no decimal division's 28 decimals can move: a share
+/// `l / r` that is not a midpoint lies at least `1 / (2·10^6·r)` from one.
+const COVERAGE_UNITS: i128 = 1 << 40;
+
+/// An eligible product's ranking keys in `keys`' order, its id's place and the coverage it
+/// shows, if they fit.
+fn rank_key(
+    c: &Compiled<'_>,
+    keys: &[RankKey],
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    index: usize,
+) -> Option<RankedOffer> {
+    let s = c.compiled.screens.get(index)?.as_ref()?;
+    let limit = least_bound(s, figures)?;
+    let requested = figures.amount.checked_mul(s.unit)?;
+    if limit < 0 || requested <= 0 || requested >= COVERAGE_UNITS {
+        return None;
+    }
+    let (part, whole) = (u64::try_from(limit.min(requested)).ok()?, u64::try_from(requested).ok()?);
+    let (share, exact) = millionths(part, whole);
+    let share = i64::try_from(share).ok()?;
+    // As `matching::coverage` shows it: a share strictly between 0 and 1 that is not exact
+    // in 6 decimals is rounded to scale 6; the others keep the decimal path's scale.
+    let coverage = (0 < part && part < whole && !exact)
+        .then(|| Decimal::from_i128_with_scale(i128::from(share), 6));
+    let mut key = [0; 3];
+    for (slot, k) in key.iter_mut().zip(keys) {
+        *slot = match k {
+            RankKey::Coverage => -share,
+            RankKey::Rate => (*c.compiled.rate_keys.as_ref()?.get(index)?.get(figures.grade)?)?,
+            RankKey::TermFit => {
+                i64::from(matching::term_gap(c.catalog.products().get(index)?, firm.demand))
+            }
+        };
+    }
+    Some(RankedOffer { key, id_rank: *c.compiled.id_rank.get(index)?, index, coverage })
+}
+
+/// `part / whole` in millionths, rounded half to even, for `part <= whole < 2^40` (so that
+/// `part · 10^6` fits): the value of the coverage the offer shows; and whether it is exact.
+fn millionths(part: u64, whole: u64) -> (u64, bool) {
+    let n = part * 1_000_000;
+    let (q, rest) = (n / whole, n % whole);
+    let rounded = if 2 * rest > whole || (2 * rest == whole && q % 2 == 1) { q + 1 } else { q };
+    (rounded, rest == 0)
+}
+
+/// Screens one candidate product by product (its screen, or the reference checks when it
+/// has none or the screen cannot decide), and files it as an offer or a miss.
+fn screen_row(
+    c: &Compiled<'_>,
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    index: usize,
+    found: &mut Found,
+) {
+    let e = &firm.demand.enterprise;
+    let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
+    if let Some(s) = screen_of {
+        if !s.industries.admits(figures.industry) {
+            return;
+        }
+        if let Some(verdict) = screen(s, figures, false)
+            && !(verdict.failed == 0 && figures.priced(s))
+        {
+            // The common case, read from the screen alone: a miss.
+            found.misses.push(Miss { index, verdict, measured: true });
+            return;
+        }
+    }
+    let Some(product) = c.catalog.products().get(index) else { return };
+    if screen_of.is_none() && !product.industries.admits(e.industry.as_ref()) {
+        return;
+    }
+    let verdict = match screen_of.and_then(|s| screen(s, figures, false)) {
+        Some(v) => v,
+        None => {
+            let (count, sum) = measure(product, firm, &mut found.buffer);
+            let failed = u32::try_from(count).unwrap_or(u32::MAX);
+            Verdict { failed, closeness: sum.to_f64().unwrap_or(f64::MAX), exact: false }
+        }
+    };
+    take(c, figures, index, verdict, found);
+}
+
+/// Files a screened candidate: an offer when it fails nothing and prices the firm's grade,
+/// a miss otherwise.
+fn take(c: &Compiled<'_>, figures: &FirmFacts, index: usize, verdict: Verdict, found: &mut Found) {
+    let Some(compiled) = c.compiled.products.get(index) else { return };
+    match compiled.spread.get(figures.grade).copied().flatten() {
+        Some(_) if verdict.failed == 0 => found.eligible.push(index),
+        _ => found.misses.push(Miss { index, verdict, measured: true }),
+    }
+}
+
+/// The misses that may be among the `keep` closest: those with no more failed conditions
+/// than the `keep`-th fewest, each with its closeness measured by its screen (the columns
+/// only counted). A miss with more failures than that is never among them.
+fn contenders(
+    c: &Compiled<'_>,
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    mut misses: Vec<Miss>,
+    keep: usize,
+    buffer: &mut Vec<Gap>,
+) -> Vec<Miss> {
+    let bound = fewest_failed(&misses, keep);
+    misses.retain(|m| m.verdict.failed <= bound);
+    for m in misses.iter_mut().filter(|m| !m.measured) {
+        let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
+        m.verdict = match screen_of.and_then(|s| screen(s, figures, false)) {
+            Some(v) => v,
+            None => match c.catalog.products().get(m.index) {
+                // Not reached: the columns hold only products their screen decides.
+                Some(product) => {
+                    let (count, sum) = measure(product, firm, buffer);
+                    let failed = u32::try_from(count).unwrap_or(u32::MAX);
+                    Verdict { failed, closeness: sum.to_f64().unwrap_or(f64::MAX), exact: false }
+                }
+                None => m.verdict,
+            },
+        };
+        m.measured = true;
+    }
+    misses
+}
+
+/// The failed count of the `keep`-th miss by failed count (`u32::MAX` when there are no
+/// more than `keep` misses, or counts beyond those the histogram holds).
+fn fewest_failed(misses: &[Miss], keep: usize) -> u32 {
+    const COUNTS: usize = 24;
+    if keep == 0 {
+        return 0;
+    }
+    let mut histogram = [0_usize; COUNTS];
+    for m in misses {
+        let at = usize::try_from(m.verdict.failed).map_or(COUNTS - 1, |f| f.min(COUNTS - 1));
+        histogram[at] += 1;
+    }
+    let mut seen = 0;
+    for (failed, &n) in histogram.iter().enumerate().take(COUNTS - 1) {
+        seen += n;
+        if seen >= keep {
+            return u32::try_from(failed).unwrap_or(u32::MAX);
+        }
+    }
+    u32::MAX
 }
 
 fn names(compiled: &CompiledProduct) -> Names {
@@ -120,55 +356,67 @@ fn offer(
 /// The limit's bounds of an eligible product; a cap is explained with the words compiled
 /// once, any other bound is worded with the firm's figures.
 fn price(
-    product: &Product,
-    compiled: &CompiledProduct,
-    firm: &Firm<'_>,
-    (grade_rank, spread): (usize, Decimal),
+    (product, compiled, screen_of): (&Product, &CompiledProduct, Option<&Screen>),
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    spread: Decimal,
     words: &mut Words,
 ) -> Priced {
+    let grade_rank = figures.grade;
     let e = &firm.demand.enterprise;
     let grade = &firm.evaluation.grade;
     let bounds = limit::bounds(product, e, grade);
-    // The smallest, the first in order winning a tie, as `limit::binding_of`.
+    // The smallest, the first in order winning a tie, as `limit::binding_of`: told by the
+    // screen in integers when the product has one.
     let least = |m: Bound, b: Bound| if b.value < m.value { b } else { m };
-    let binding = bounds
-        .iter()
-        .copied()
-        .reduce(least)
-        .unwrap_or(Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO });
+    let kind = screen_of.and_then(|s| binding_kind(s, figures));
+    let binding = match kind.and_then(|k| bounds.iter().find(|b| b.bound == k)) {
+        Some(b) => *b,
+        None => bounds
+            .iter()
+            .copied()
+            .reduce(least)
+            .unwrap_or(Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO }),
+    };
     let explanation = match binding.bound {
         BoundKind::ProductCap => Some(compiled.cap_explanation.clone()),
         BoundKind::GradeCap => compiled.grade_cap_explanations.get(grade_rank).cloned(),
         kind => {
             // Worded from the firm's figures and one product parameter: products sharing
             // the parameter share the words.
-            let l = &product.limit;
-            let (parameter, slot) = match kind {
-                BoundKind::TaxMultiple => (l.k_tax, 0),
-                BoundKind::SalesMultiple => (l.k_sales, 1),
-                _ => (l.max_total_debt.map(|a| a.value()), 2),
+            let slot = match kind {
+                BoundKind::TaxMultiple => 0,
+                BoundKind::SalesMultiple => 1,
+                _ => 2,
             };
-            let key = (kind, parameter.unwrap_or_default());
+            let key = (kind, compiled.bound_keys[slot]);
             let known = words.known.iter().find(|(k, _)| *k == key).map(|(_, l)| l.clone());
             known.or_else(|| {
+                let mut scratch = std::mem::take(&mut words.scratch);
                 let (ours, theirs) = (compiled.bound_figures.get(slot)?, words.figure(slot, e));
-                let label = limit::explain_with(binding, ours, theirs);
+                let label = limit::explain_in(binding, ours, theirs, &mut scratch);
+                words.scratch = scratch;
                 words.known.push((key, label.clone()));
                 Some(label)
             })
         }
     }
     .unwrap_or_else(|| limit::explain(binding, product, e, grade));
-    Priced { bounds, binding, explanation, spread }
+    Priced { bounds, binding, explanation, spread, coverage: None }
 }
+
+/// What a limit explanation's words depend on besides the firm: the bound's kind and the
+/// product parameter, normalized (see `CompiledProduct::bound_keys`).
+type WordsKey = (BoundKind, (i128, u32));
 
 /// Explanations of a demand's bounds already worded, by bound kind and product parameter, and
 /// the firm's figures they show, each worded once.
 #[derive(Default)]
 struct Words {
-    known: Vec<((BoundKind, Decimal), Label)>,
+    known: Vec<(WordsKey, Label)>,
     /// Tax paid, revenue, existing loans: by [`BoundKind`] order from the tax multiple.
     figures: [Option<String>; 3],
+    /// Where explanations are written before they are shared.
+    scratch: String,
 }
 
 impl Words {
@@ -274,6 +522,25 @@ mod tests {
 
     proptest! {
         #[test]
+        fn millionths_are_the_coverage_the_offer_shows(
+            whole in 1_u64..(1 << 40), share in 0_u64..=1_000_000, scale in 0_u32..11,
+        ) {
+            let part = u64::try_from(u128::from(whole) * u128::from(share) / 1_000_000).unwrap();
+            let at = |n: u64| Decimal::from_i128_with_scale(i128::from(n), scale);
+            let shown = matching::coverage(at(part), at(whole));
+            let (share, exact) = millionths(part, whole);
+            let expected = Decimal::from(share) / Decimal::from(1_000_000);
+            prop_assert_eq!(shown, expected);
+            if 0 < part && part < whole && !exact {
+                // The decimal the offer then shows without dividing: same value, same scale.
+                let given = Decimal::from_i128_with_scale(i128::from(share), 6);
+                prop_assert_eq!(shown.to_string(), given.to_string());
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
         fn the_kth_closest_is_that_of_the_sorted_misses(
             drawn in proptest::collection::vec((0u32..4, 0u32..6), 1..60),
             keep in 1usize..12,
@@ -283,7 +550,7 @@ mod tests {
                 .enumerate()
                 .map(|(index, &(failed, quarters))| {
                     let closeness = f64::from(quarters) / 4.0;
-                    Miss { index, verdict: Verdict { failed, closeness, exact: true } }
+                    Miss { index, verdict: Verdict { failed, closeness, exact: true }, measured: true }
                 })
                 .collect();
             let keep = keep.min(misses.len());

@@ -1,0 +1,560 @@
+//! The screen's first pass laid out by column: for each chain of the catalog index, one
+//! small array per condition over the chain's products, so that a demand counts the failed
+//! conditions of every candidate by streaming a few arrays, condition after condition, and
+//! skips a condition outright when no candidate of the chain can fail it for this firm.
+//!
+//! Only the count is taken here, in the exact integer semantics of
+//! [`screen`](super::screen::screen): a failed count decides offers and which misses may be
+//! among the closest, and only those few are screened again, product by product, for the
+//! sum of their gaps. Each condition is held as a threshold the firm's figure is compared
+//! with; a condition a product does not set holds a threshold no figure fails. The limit
+//! condition, a minimum of several bounds, becomes one threshold per bound on the firm's
+//! figure (for `k · tax paid < floor`: `tax paid < ⌈floor / k⌉`), failed when any is.
+//!
+//! A product the columns cannot hold exactly (no screen, a negative limit factor, a grade
+//! rank beyond the masks) is marked [`ROW`] and screened product by product as before.
+
+use super::compiled::Screen;
+use super::index::Candidate;
+use super::product::Collateral;
+use super::screen::FirmFacts;
+
+/// Marks a candidate screened product by product rather than by the columns.
+pub(super) const ROW: u8 = 1;
+/// Marks a candidate whose industry rule must be read (it includes or excludes codes).
+pub(super) const RULE: u8 = 2;
+
+/// Flag bits of the conditions on records and the guarantor, in [`ChainColumns::flags`].
+const NO_TAX_ARREARS: u8 = 1;
+const NO_DISHONEST_LISTING: u8 = 2;
+const UNLINKED_GUARANTOR: u8 = 4;
+
+/// The firm's tax-grade bit when it has none: no product admits it.
+const NO_TAX_GRADE: u32 = 1 << 31;
+
+/// Grade ranks the masks hold; a catalog with more grades is screened product by product.
+const GRADES: usize = 64;
+
+/// A condition failed when the firm's figure is below the product's threshold.
+#[derive(Debug, Clone)]
+struct Floor<T> {
+    values: Vec<T>,
+    /// The largest threshold: a firm at or above it fails no candidate.
+    highest: T,
+}
+
+/// A condition failed when the firm's figure is above the product's threshold.
+#[derive(Debug, Clone)]
+struct Ceiling<T> {
+    values: Vec<T>,
+    /// The smallest threshold: a firm at or below it fails no candidate.
+    lowest: T,
+}
+
+impl<T: Copy + PartialOrd> Floor<T> {
+    fn new(values: Vec<T>, none: T) -> Floor<T> {
+        let highest = values.iter().copied().fold(none, |m, v| if v > m { v } else { m });
+        Floor { values, highest }
+    }
+
+    /// Adds one to the count of every candidate whose threshold `figure` is below.
+    fn count(&self, figure: T, failed: &mut [u8]) {
+        if figure >= self.highest {
+            return;
+        }
+        for (f, &t) in failed.iter_mut().zip(&self.values) {
+            *f += u8::from(figure < t);
+        }
+    }
+}
+
+impl<T: Copy + PartialOrd> Ceiling<T> {
+    fn new(values: Vec<T>, none: T) -> Ceiling<T> {
+        let lowest = values.iter().copied().fold(none, |m, v| if v < m { v } else { m });
+        Ceiling { values, lowest }
+    }
+
+    /// Adds one to the count of every candidate whose threshold `figure` is above.
+    fn count(&self, figure: T, failed: &mut [u8]) {
+        if figure <= self.lowest {
+            return;
+        }
+        for (f, &t) in failed.iter_mut().zip(&self.values) {
+            *f += u8::from(figure > t);
+        }
+    }
+
+    /// Marks every candidate whose threshold `figure` is above.
+    fn mark(&self, figure: T, marked: &mut [u8]) {
+        if figure <= self.lowest {
+            return;
+        }
+        for (m, &t) in marked.iter_mut().zip(&self.values) {
+            *m |= u8::from(figure > t);
+        }
+    }
+}
+
+impl<T: Copy + PartialOrd> Floor<T> {
+    /// Marks every candidate whose threshold `figure` is below.
+    fn mark(&self, figure: T, marked: &mut [u8]) {
+        if figure >= self.highest {
+            return;
+        }
+        for (m, &t) in marked.iter_mut().zip(&self.values) {
+            *m |= u8::from(figure < t);
+        }
+    }
+}
+
+/// One chain's candidates, condition by condition, in chain order.
+#[derive(Debug, Clone)]
+pub(super) struct ChainColumns {
+    /// The product's index in the catalog.
+    pub index: Vec<u32>,
+    /// The sections of the product's include list, as the index holds them.
+    pub sections: Vec<u32>,
+    /// [`ROW`] and [`RULE`] marks.
+    pub kind: Vec<u8>,
+    /// Bit `r` set when the product prices the grade of rank `r`.
+    pub priced: Vec<u64>,
+    amount_min: Floor<i64>,
+    collateral: Floor<u8>,
+    min_grade: Ceiling<u8>,
+    /// Tax grades admitted, a mask; every bit when the product sets none.
+    tax_grades: Vec<u32>,
+    any_tax_grades: bool,
+    min_years: Floor<u32>,
+    min_tax_paid: Floor<i64>,
+    /// Failed when the months since the last payment are above the threshold (the months
+    /// allowed less one).
+    payment_within: Ceiling<i64>,
+    /// [`NO_TAX_ARREARS`], [`NO_DISHONEST_LISTING`], [`UNLINKED_GUARANTOR`].
+    flags: Vec<u8>,
+    any_flags: u8,
+    max_loans: Ceiling<i64>,
+    max_capital: Ceiling<i64>,
+    max_staff: Ceiling<i64>,
+    max_revenue: Ceiling<i64>,
+    max_circle: Ceiling<i64>,
+    /// Bit `r` set when the limit is below the smallest loan at grade rank `r` whatever
+    /// the firm's figures (a cap below it).
+    limit_grades: Vec<u64>,
+    /// The limit is below the smallest loan when tax paid (0 if unknown) is below this.
+    tax_floor: Floor<i64>,
+    /// Likewise for revenue.
+    sales_floor: Floor<i64>,
+    /// Likewise when existing loans (unknown: above every threshold) are above this.
+    loans_ceiling: Ceiling<i64>,
+}
+
+/// One candidate's thresholds, gathered before they are laid out by column.
+#[derive(Debug, Clone, Copy)]
+struct Thresholds {
+    kind: u8,
+    priced: u64,
+    amount_min: i64,
+    collateral: u8,
+    min_grade: u8,
+    tax_grades: u32,
+    min_years: u32,
+    min_tax_paid: i64,
+    payment_within: i64,
+    flags: u8,
+    max_loans: i64,
+    max_capital: i64,
+    max_staff: i64,
+    max_revenue: i64,
+    max_circle: i64,
+    limit_grades: u64,
+    tax_floor: i64,
+    sales_floor: i64,
+    loans_ceiling: i64,
+}
+
+/// Thresholds no firm fails: those of a product screened product by product.
+const NEUTRAL: Thresholds = Thresholds {
+    kind: ROW,
+    priced: 0,
+    amount_min: i64::MIN,
+    collateral: 0,
+    min_grade: u8::MAX,
+    tax_grades: u32::MAX,
+    min_years: 0,
+    min_tax_paid: i64::MIN,
+    payment_within: i64::MAX,
+    flags: 0,
+    max_loans: i64::MAX,
+    max_capital: i64::MAX,
+    max_staff: i64::MAX,
+    max_revenue: i64::MAX,
+    max_circle: i64::MAX,
+    limit_grades: 0,
+    tax_floor: i64::MIN,
+    sales_floor: i64::MIN,
+    loans_ceiling: i64::MAX,
+};
+
+fn collateral_rank(c: Collateral) -> u8 {
+    match c {
+        Collateral::None => 0,
+        Collateral::Guarantee => 1,
+        Collateral::Mortgage => 2,
+    }
+}
+
+/// A money threshold in `i64` (amounts are below 2^62 fen), `none` when not set.
+fn money(value: Option<i128>, none: i64) -> Option<i64> {
+    value.map_or(Some(none), |v| i64::try_from(v).ok())
+}
+
+/// The least whole figure `x` with `k · x >= floor`, for `k > 0`, held in `i64`: a
+/// threshold beyond the figures' range (below 2^62 in size) is clamped, failing all or none.
+fn least_figure(floor: i128, k: i128) -> i64 {
+    let ceiling = -(-floor).div_euclid(k);
+    i64::try_from(ceiling).unwrap_or(if ceiling > 0 { i64::MAX } else { i64::MIN })
+}
+
+impl Thresholds {
+    /// The thresholds of a screened product, if the columns hold it exactly.
+    fn of(s: &Screen, grades: usize) -> Option<Thresholds> {
+        if grades > GRADES {
+            return None;
+        }
+        let all_grades = u64::MAX;
+        let mut limit_grades = if s.cap < s.floor { all_grades } else { 0 };
+        for (rank, &cap) in s.grade_caps.iter().enumerate() {
+            if cap < s.floor {
+                limit_grades |= 1 << rank;
+            }
+        }
+        let mut multiple = |k: Option<super::compiled::Factor>| -> Option<i64> {
+            match k.map(|k| k.scaled) {
+                None => Some(i64::MIN),
+                Some(k) if k > 0 => Some(least_figure(s.floor, k)),
+                Some(0) => {
+                    // `0 · x < floor` for every figure, or for none.
+                    if 0 < s.floor {
+                        limit_grades = all_grades;
+                    }
+                    Some(i64::MIN)
+                }
+                Some(_) => None,
+            }
+        };
+        let (tax_floor, sales_floor) = (multiple(s.k_tax)?, multiple(s.k_sales)?);
+        let loans_ceiling = match s.max_debt {
+            Some(max) if s.amount_min > 0 => i64::try_from(max - s.amount_min).ok()?,
+            _ => i64::MAX,
+        };
+        let tax_grades = s.tax_grades.unwrap_or(u32::MAX);
+        if s.tax_grades.is_some() && tax_grades & NO_TAX_GRADE != 0 {
+            return None;
+        }
+        let min_grade = match s.min_grade {
+            None => u8::MAX,
+            Some(r) => u8::try_from(r).ok().filter(|&r| r < u8::MAX)?,
+        };
+        let mut flags = 0;
+        for (set, bit) in [
+            (s.no_tax_arrears, NO_TAX_ARREARS),
+            (s.no_dishonest_listing, NO_DISHONEST_LISTING),
+            (s.unlinked_guarantor, UNLINKED_GUARANTOR),
+        ] {
+            if set {
+                flags |= bit;
+            }
+        }
+        let plain = s.industries.admits_every_code();
+        Some(Thresholds {
+            kind: if plain { 0 } else { RULE },
+            priced: s.priced_grades,
+            amount_min: i64::try_from(s.amount_min).ok()?,
+            collateral: collateral_rank(s.collateral),
+            min_grade,
+            tax_grades,
+            min_years: s.min_years.unwrap_or(0),
+            min_tax_paid: money(s.min_tax_paid, i64::MIN)?,
+            payment_within: s.payment_within_months.map_or(i64::MAX, |m| i64::from(m) - 1),
+            flags,
+            max_loans: money(s.max_loans, i64::MAX)?,
+            max_capital: money(s.max_capital, i64::MAX)?,
+            max_staff: s.max_staff.map_or(i64::MAX, i64::from),
+            max_revenue: money(s.max_revenue, i64::MAX)?,
+            max_circle: s.max_circle.map_or(i64::MAX, i64::from),
+            limit_grades,
+            tax_floor,
+            sales_floor,
+            loans_ceiling,
+        })
+    }
+}
+
+impl ChainColumns {
+    /// The columns of one chain; `screens` and `grades` as in the compiled catalog.
+    pub fn new(chain: &[Candidate], screens: &[Option<Screen>], grades: usize) -> ChainColumns {
+        let rows: Vec<Thresholds> = chain
+            .iter()
+            .map(|c| {
+                let screen = usize::try_from(c.index).ok().and_then(|i| screens.get(i));
+                screen.and_then(Option::as_ref).and_then(|s| Thresholds::of(s, grades))
+            })
+            .map(|t| t.unwrap_or(NEUTRAL))
+            .collect();
+        let col = |f: fn(&Thresholds) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
+        let flags: Vec<u8> = rows.iter().map(|t| t.flags).collect();
+        ChainColumns {
+            index: chain.iter().map(|c| c.index).collect(),
+            sections: chain.iter().map(|c| c.sections).collect(),
+            kind: rows.iter().map(|t| t.kind).collect(),
+            priced: rows.iter().map(|t| t.priced).collect(),
+            amount_min: Floor::new(col(|t| t.amount_min), i64::MIN),
+            collateral: Floor::new(rows.iter().map(|t| t.collateral).collect(), 0),
+            min_grade: Ceiling::new(rows.iter().map(|t| t.min_grade).collect(), u8::MAX),
+            any_tax_grades: rows.iter().any(|t| t.tax_grades != u32::MAX),
+            tax_grades: rows.iter().map(|t| t.tax_grades).collect(),
+            min_years: Floor::new(rows.iter().map(|t| t.min_years).collect(), 0),
+            min_tax_paid: Floor::new(col(|t| t.min_tax_paid), i64::MIN),
+            payment_within: Ceiling::new(col(|t| t.payment_within), i64::MAX),
+            any_flags: flags.iter().fold(0, |m, &f| m | f),
+            flags,
+            max_loans: Ceiling::new(col(|t| t.max_loans), i64::MAX),
+            max_capital: Ceiling::new(col(|t| t.max_capital), i64::MAX),
+            max_staff: Ceiling::new(col(|t| t.max_staff), i64::MAX),
+            max_revenue: Ceiling::new(col(|t| t.max_revenue), i64::MAX),
+            max_circle: Ceiling::new(col(|t| t.max_circle), i64::MAX),
+            limit_grades: rows.iter().map(|t| t.limit_grades).collect(),
+            tax_floor: Floor::new(col(|t| t.tax_floor), i64::MIN),
+            sales_floor: Floor::new(col(|t| t.sales_floor), i64::MIN),
+            loans_ceiling: Ceiling::new(col(|t| t.loans_ceiling), i64::MAX),
+        }
+    }
+
+    /// The number of candidates in the chain.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Counts, per candidate, the conditions the firm fails (the limit counted once), as
+    /// [`screen`](super::screen::screen) counts them; `limit` is scratch. Meaningless for a
+    /// [`ROW`] candidate. `false` when a figure of the firm is beyond the columns' range,
+    /// and the demand is screened product by product.
+    pub fn count_failures(&self, f: &FirmFacts, failed: &mut Vec<u8>, limit: &mut Vec<u8>) -> bool {
+        let Some(figures) = Figures::of(f) else { return false };
+        let n = self.len();
+        failed.clear();
+        failed.resize(n, 0);
+        let failed = &mut failed[..];
+        self.amount_min.count(figures.amount, failed);
+        self.collateral.count(figures.collateral, failed);
+        self.min_grade.count(figures.grade, failed);
+        if self.any_tax_grades {
+            for (c, &admitted) in failed.iter_mut().zip(&self.tax_grades) {
+                *c += u8::from(admitted & figures.tax_grade == 0);
+            }
+        }
+        self.min_years.count(f.years, failed);
+        self.min_tax_paid.count(figures.tax_paid, failed);
+        self.payment_within.count(figures.since_payment, failed);
+        if self.any_flags & figures.flags != 0 {
+            for (c, &flags) in failed.iter_mut().zip(&self.flags) {
+                // At most three bits.
+                *c += (flags & figures.flags).count_ones() as u8;
+            }
+        }
+        self.max_loans.count(figures.loans, failed);
+        self.max_capital.count(figures.capital, failed);
+        self.max_staff.count(figures.staff, failed);
+        self.max_revenue.count(figures.revenue, failed);
+        self.max_circle.count(figures.circle, failed);
+        // The limit: below the smallest loan when any bound is.
+        limit.clear();
+        let bit = 1_u64 << figures.grade;
+        limit.extend(self.limit_grades.iter().map(|&g| u8::from(g & bit != 0)));
+        self.tax_floor.mark(figures.tax_or_zero, limit);
+        self.sales_floor.mark(figures.revenue_or_zero, limit);
+        self.loans_ceiling.mark(figures.loans, limit);
+        for (c, &l) in failed.iter_mut().zip(limit.iter()) {
+            *c += l;
+        }
+        true
+    }
+}
+
+/// The firm's figures in the columns' encoding: an unknown figure fails every threshold a
+/// product sets and none it does not.
+struct Figures {
+    amount: i64,
+    collateral: u8,
+    grade: u8,
+    tax_grade: u32,
+    tax_paid: i64,
+    since_payment: i64,
+    flags: u8,
+    loans: i64,
+    capital: i64,
+    staff: i64,
+    revenue: i64,
+    circle: i64,
+    tax_or_zero: i64,
+    revenue_or_zero: i64,
+}
+
+impl Figures {
+    fn of(f: &FirmFacts) -> Option<Figures> {
+        let amount = |a: Option<i128>, none: i64| a.map_or(Some(none), |a| i64::try_from(a).ok());
+        let grade = u8::try_from(f.grade).ok().filter(|&g| usize::from(g) < GRADES)?;
+        let mut flags = 0;
+        if f.tax_arrears > 0 {
+            flags |= NO_TAX_ARREARS;
+        }
+        if f.dishonest_listings > 0 {
+            flags |= NO_DISHONEST_LISTING;
+        }
+        if f.guarantee_backed && f.guarantor_closely_linked != Some(false) {
+            flags |= UNLINKED_GUARANTOR;
+        }
+        Some(Figures {
+            amount: i64::try_from(f.amount).ok()?,
+            collateral: collateral_rank(f.collateral),
+            grade,
+            tax_grade: if f.tax_grade == 0 { NO_TAX_GRADE } else { f.tax_grade },
+            tax_paid: amount(f.tax_paid, i64::MIN)?,
+            // Unknown: above every threshold a product sets (at most 2^32 − 2).
+            since_payment: f.months_since_payment.map_or(i64::MAX - 1, i64::from),
+            flags,
+            loans: amount(f.loans, i64::MAX)?,
+            capital: amount(f.capital, i64::MAX)?,
+            staff: f.staff.map_or(i64::MAX, i64::from),
+            revenue: amount(f.revenue, i64::MAX)?,
+            circle: f.circle.map_or(i64::MAX, i64::from),
+            tax_or_zero: amount(f.tax_paid.or(Some(0)), 0)?,
+            revenue_or_zero: amount(f.revenue.or(Some(0)), 0)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::compiled::{Factor, IndustryRule};
+    use super::super::screen::screen;
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Thresholds near the figures below, so that both outcomes of each are drawn, and a
+    /// condition left unset one time in three.
+    fn amount() -> impl Strategy<Value = Option<i128>> {
+        prop_oneof![Just(None), (-2_i128..40).prop_map(|a| Some(a * 500))]
+    }
+
+    fn small() -> impl Strategy<Value = Option<u32>> {
+        prop_oneof![Just(None), (0_u32..6).prop_map(Some)]
+    }
+
+    prop_compose! {
+        fn a_screen()(
+            amount_min in -2_i128..30, span in -3_i128..40, collateral in 0_u8..3,
+            grades in (0_u64..16, prop_oneof![Just(None), (0_usize..4).prop_map(Some)]),
+            tax_grades in prop_oneof![Just(None), (0_u32..16).prop_map(Some)],
+            counts in (small(), small(), small(), small()),
+            money in (amount(), amount(), amount(), amount(), amount()),
+            flags in (any::<bool>(), any::<bool>(), any::<bool>()),
+            caps in proptest::collection::vec(-2_i128..40, 0..2),
+            factors in (prop_oneof![Just(None), (0_i128..30).prop_map(Some)],
+                        prop_oneof![Just(None), (0_i128..30).prop_map(Some)]),
+            unit in 0_u32..3,
+        ) -> Screen {
+            let unit = 10_i128.pow(unit);
+            let (min, max) = (amount_min * 1000, (amount_min + span) * 1000);
+            let (staff, circle, years, months) = counts;
+            let (tax, loans, capital, revenue, debt) = money;
+            let caps = if caps.is_empty() { Vec::new() } else { (0..4).map(|r| (caps[0] + r) * 700 * unit).collect() };
+            Screen {
+                amount_min: min,
+                collateral: [Collateral::None, Collateral::Guarantee, Collateral::Mortgage][usize::from(collateral)],
+                industries: IndustryRule::default(),
+                priced_grades: grades.0,
+                min_grade: grades.1,
+                tax_grades,
+                min_years: years,
+                min_tax_paid: tax,
+                payment_within_months: months,
+                no_tax_arrears: flags.0,
+                no_dishonest_listing: flags.1,
+                max_loans: loans,
+                max_capital: capital,
+                max_staff: staff,
+                max_revenue: revenue,
+                max_circle: circle,
+                unlinked_guarantor: flags.2,
+                unit,
+                cap: max * unit,
+                floor: min * unit,
+                grade_caps: caps,
+                k_tax: factors.0.map(|k| Factor { scaled: k * unit / 10 }),
+                k_sales: factors.1.map(|k| Factor { scaled: k * unit / 10 }),
+                max_debt: debt,
+            }
+        }
+    }
+
+    prop_compose! {
+        fn a_firm()(
+            amount in -2_i128..40, collateral in 0_u8..3, grade in 0_usize..4,
+            tax_grade in prop_oneof![Just(0_u32), (0_u32..4).prop_map(|b| 1 << b)],
+            counts in (small(), small(), small(), 0_u32..30),
+            money in (amount(), amount(), amount(), amount()),
+            records in (0_u32..2, 0_u32..2),
+            guarantee in (any::<bool>(), prop_oneof![Just(None), any::<bool>().prop_map(Some)]),
+        ) -> FirmFacts {
+            let (staff, circle, since, years) = counts;
+            let (tax_paid, loans, capital, revenue) = money;
+            FirmFacts {
+                industry: None,
+                amount: amount * 1000,
+                collateral: [Collateral::None, Collateral::Guarantee, Collateral::Mortgage][usize::from(collateral)],
+                grade,
+                grade_count: 4,
+                tax_grade,
+                years: years % 8,
+                tax_paid,
+                months_since_payment: since,
+                tax_arrears: records.0,
+                dishonest_listings: records.1,
+                loans,
+                capital,
+                staff,
+                revenue,
+                circle,
+                guarantee_backed: guarantee.0,
+                guarantor_closely_linked: guarantee.1,
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_columns_count_what_the_screen_counts(
+            screens in proptest::collection::vec(a_screen(), 1..12),
+            firms in proptest::collection::vec(a_firm(), 1..6),
+        ) {
+            let chain: Vec<Candidate> = (0..screens.len())
+                .map(|i| Candidate { index: u32::try_from(i).unwrap(), sections: 0 })
+                .collect();
+            let screens: Vec<Option<Screen>> = screens.into_iter().map(Some).collect();
+            let columns = ChainColumns::new(&chain, &screens, 4);
+            let (mut failed, mut limit) = (Vec::new(), Vec::new());
+            for firm in &firms {
+                prop_assert!(columns.count_failures(firm, &mut failed, &mut limit));
+                for (i, s) in screens.iter().enumerate() {
+                    let s = s.as_ref().unwrap();
+                    if columns.kind[i] & ROW != 0 {
+                        continue;
+                    }
+                    let verdict = screen(s, firm, false).unwrap();
+                    prop_assert_eq!(u32::from(failed[i]), verdict.failed, "{:?} {:?}", s, firm);
+                }
+            }
+        }
+    }
+}
