@@ -305,8 +305,9 @@ fn options(
     reference_rate_since: Option<&Bound<'_, PyAny>>,
     order: Option<Vec<String>>,
     near_misses: usize,
+    offers: Option<usize>,
 ) -> PyResult<MatchOptions> {
-    let mut options = MatchOptions { near_misses, ..MatchOptions::default() };
+    let mut options = MatchOptions { near_misses, offers, ..MatchOptions::default() };
     if let Some(percent) = reference_rate {
         let percent = decimal_arg(percent, "reference_rate")?;
         let since = match reference_rate_since {
@@ -376,7 +377,8 @@ fn batch_output<'py>(
 /// `Matcher(evaluator, catalog)`; `evaluator` None means the default model. Options:
 /// `reference_rate` (1-year LPR, percent; default 3.00 set 2025-05-20) and
 /// `reference_rate_since`, `order` (ranking keys among `"coverage"`, `"rate"`, `"term_fit"`),
-/// `near_misses` (how many to report, default 3).
+/// `near_misses` (how many to report, default 3), `offers` (report only the best N eligible
+/// offers; default None: every eligible product).
 ///
 /// Every match method takes `graph=` (a `Graph`): the guarantee circle and the guarantor's close
 /// links of each demand are then computed from it (guarantees in force on `as_of`), and any
@@ -449,7 +451,7 @@ fn match_read(
 #[pymethods]
 impl Matcher {
     #[new]
-    #[pyo3(signature = (evaluator, catalog, *, reference_rate = None, reference_rate_since = None, order = None, near_misses = 3))]
+    #[pyo3(signature = (evaluator, catalog, *, reference_rate = None, reference_rate_since = None, order = None, near_misses = 3, offers = None))]
     fn new(
         evaluator: Option<&Bound<'_, Evaluator>>,
         catalog: &Bound<'_, Catalog>,
@@ -457,12 +459,13 @@ impl Matcher {
         reference_rate_since: Option<&Bound<'_, PyAny>>,
         order: Option<Vec<String>>,
         near_misses: usize,
+        offers: Option<usize>,
     ) -> PyResult<Self> {
         let evaluator = match evaluator {
             Some(e) => e.get().inner.clone(),
             None => xinyong::Evaluator::default_model(),
         };
-        let options = options(reference_rate, reference_rate_since, order, near_misses)?;
+        let options = options(reference_rate, reference_rate_since, order, near_misses, offers)?;
         Ok(Matcher { evaluator, catalog: catalog.get().inner.clone(), options })
     }
 
@@ -554,7 +557,7 @@ impl Matcher {
 /// Matches one demand against a catalog in one call: `Matcher(evaluator, catalog, **options)
 /// .match(demand, as_of, graph=graph)`.
 #[pyfunction]
-#[pyo3(signature = (catalog, demand, as_of, *, evaluator = None, reference_rate = None, reference_rate_since = None, order = None, near_misses = 3, graph = None))]
+#[pyo3(signature = (catalog, demand, as_of, *, evaluator = None, reference_rate = None, reference_rate_since = None, order = None, near_misses = 3, offers = None, graph = None))]
 #[allow(clippy::too_many_arguments)] // keyword arguments mirror Matcher(...) and its options
 pub(crate) fn match_demand(
     catalog: &Bound<'_, Catalog>,
@@ -565,9 +568,17 @@ pub(crate) fn match_demand(
     reference_rate_since: Option<&Bound<'_, PyAny>>,
     order: Option<Vec<String>>,
     near_misses: usize,
+    offers: Option<usize>,
     graph: Option<&Bound<'_, Graph>>,
 ) -> PyResult<MatchResult> {
-    let matcher =
-        Matcher::new(evaluator, catalog, reference_rate, reference_rate_since, order, near_misses)?;
+    let matcher = Matcher::new(
+        evaluator,
+        catalog,
+        reference_rate,
+        reference_rate_since,
+        order,
+        near_misses,
+        offers,
+    )?;
     matcher.match_one(demand, as_of, graph)
 }

@@ -48,7 +48,8 @@ struct Entry<'a> {
 impl Matcher {
     /// Reads `catalogJson` and checks it against the model (`modelJson`, or the embedded
     /// default). `options` may set any of `reference_rate` (`{percent, since}`), `order` (of
-    /// `"coverage"`, `"rate"`, `"term_fit"`) and `near_misses`; the rest keep their defaults.
+    /// `"coverage"`, `"rate"`, `"term_fit"`), `near_misses` and `offers` (the best N eligible
+    /// offers; absent or null: every eligible product); the rest keep their defaults.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = catalogJson)] catalog_json: &str,

@@ -165,6 +165,8 @@ export interface MatchOptions {
   reference_rate?: { percent: DecimalString | number; since: DateString };
   order?: RankKey[];
   near_misses?: number;
+  /** Report only the best N eligible offers; null or absent: every eligible product. */
+  offers?: number | null;
 }
 /** A financing demand (see docs/finance.md): the enterprise and what it asks for. */
 export interface Demand {

@@ -43,6 +43,19 @@ def test_the_reference_rate_moves_every_rate(run):
         assert Decimal(b["rate_percent"]) - Decimal(a["rate_percent"]) == Decimal("0.5")
 
 
+def test_offers_keeps_the_best_ranked_of_each_demand(run):
+    demands = "\n".join(nonblank_lines(DEMANDS.read_text(encoding="utf-8"))) + "\n"
+    every = json_lines(run("match", "--catalog", CATALOG, "--as-of", AS_OF, input=demands).stdout)
+    proc = run("match", "--catalog", CATALOG, "--as-of", AS_OF, "--offers", "1", input=demands)
+    assert proc.returncode == 0, describe(proc)
+    best = json_lines(proc.stdout)
+    assert len(best) == len(every)
+    assert any(len(r["eligible"]) > 1 for r in every), "some demand has several offers"
+    for full, one in zip(every, best):
+        assert one["eligible"] == full["eligible"][:1]
+        assert one["near_misses"] == full["near_misses"]
+
+
 def test_a_bad_demand_is_reported_and_the_rest_go_on(run):
     first = nonblank_lines(DEMANDS.read_text(encoding="utf-8"))[0]
     proc = run("match", "--catalog", CATALOG, "--as-of", AS_OF, input=f"{{bad\n{first}\n")

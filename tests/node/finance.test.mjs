@@ -47,6 +47,19 @@ test('options change only the members given', () => {
   assert.equal(e.path, 'options');
 });
 
+test('offers keeps the best ranked offers and every near miss', () => {
+  const demand = demands[0];
+  const every = matcher.matchDemand(demand, AS_OF);
+  assert.ok(every.eligible.length >= 2, 'the first demand has several offers');
+  for (const n of [0, 1, 2, 50]) {
+    const best = new Matcher(sampleCatalogJson(), { offers: n }).matchDemand(demand, AS_OF);
+    assert.deepEqual(best.eligible, every.eligible.slice(0, n));
+    assert.deepEqual(best.near_misses, every.near_misses);
+  }
+  const unset = new Matcher(sampleCatalogJson(), { offers: null }).matchDemand(demand, AS_OF);
+  assert.deepEqual(unset, every);
+});
+
 test('a catalog is checked against the model', () => {
   throwsKind(() => new Matcher('{"products": ['), 'malformed_json');
   throwsKind(() => new Matcher(sampleCatalogJson(), undefined, '{"id": 1}'), 'invalid_field');

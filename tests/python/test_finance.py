@@ -88,6 +88,18 @@ def test_options_are_keywords() -> None:
         xinyong.Matcher(None, catalog, order=["cheapest"])
 
 
+def test_offers_keeps_the_best_ranked(matcher: xinyong.Matcher) -> None:
+    catalog = xinyong.Catalog.from_json(FINANCE / "catalog.json")
+    every = matcher.match(DEMAND_LINES[0], AS_OF).to_dict()
+    assert len(every["eligible"]) == 4
+    for n in (0, 1, 2, 10):
+        best = xinyong.Matcher(None, catalog, offers=n).match(DEMAND_LINES[0], AS_OF).to_dict()
+        assert best["eligible"] == every["eligible"][:n]
+        assert best["near_misses"] == every["near_misses"]
+    one = xinyong.match_demand(catalog, DEMAND_LINES[0], AS_OF, offers=1)
+    assert [o["product"] for o in one.eligible] == ["ccb-tax-cloud"]
+
+
 def test_batch_errors_keep_their_place_and_index(matcher: xinyong.Matcher) -> None:
     future = json.loads(DEMAND_LINES[3])
     future["enterprise"]["established_on"] = "2027-01-01"

@@ -318,6 +318,7 @@ class Matcher:
         reference_rate_since: Optional[_Date] = None,
         order: Optional[list[_RankKey]] = None,
         near_misses: int = 3,
+        offers: Optional[int] = None,
     ) -> Matcher: ...
     def match(
         self, demand: Union[Demand, _Record], as_of: _Date, *, graph: Optional[Graph] = None
@@ -349,6 +350,7 @@ def match_demand(
     reference_rate_since: Optional[_Date] = None,
     order: Optional[list[_RankKey]] = None,
     near_misses: int = 3,
+    offers: Optional[int] = None,
     graph: Optional[Graph] = None,
 ) -> MatchResult:
     """Matches one demand against a catalog in one call."""

@@ -37,6 +37,10 @@ pub struct Args {
     /// Date the LPR was set.
     #[arg(long, value_parser = date_arg, requires = "lpr")]
     lpr_date: Option<Date>,
+    /// Report only the best N eligible offers of each demand (every eligible product when
+    /// absent); near misses are reported as before.
+    #[arg(long, value_name = "N")]
+    offers: Option<usize>,
     /// Evaluation and matching date; today when absent.
     #[arg(long, value_parser = date_arg)]
     as_of: Option<Date>,
@@ -124,7 +128,7 @@ fn load_graph(path: &Path) -> io::Result<RelationGraph> {
 pub fn run(args: Args) -> io::Result<Outcome> {
     let evaluator = load_evaluator(args.model.as_deref())?;
     let catalog = load_catalog(&args.catalog, &evaluator)?;
-    let mut options = MatchOptions::default();
+    let mut options = MatchOptions { offers: args.offers, ..MatchOptions::default() };
     if let Some(percent) = args.lpr {
         let since = args.lpr_date.unwrap_or(options.reference_rate.since);
         options.reference_rate = ReferenceRate { percent, since };
