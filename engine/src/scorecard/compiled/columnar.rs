@@ -38,8 +38,11 @@ use rust_decimal::Decimal;
 use super::numeric::{Input, NumericCard};
 use steps::{Range, Steps};
 
-/// Rows per chunk: one chunk of a column (8 KiB) and the per-row buffers stay in L1 cache.
-pub(super) const CHUNK: usize = 1024;
+/// Rows per chunk: a chunk of a column is 32 KiB and the totals as much, within L2 cache. A
+/// lane reads its column's chunk in one sequential run, and longer runs let the hardware
+/// prefetcher keep up with twenty columns read one after the other: 4096 rows scored the
+/// twenty-characteristic benchmark 10 to 20 % faster than 1024 did.
+pub(super) const CHUNK: usize = 4096;
 
 /// A table entry's mark for "score this row through the row path"; above every decimal scale,
 /// so that the per-row maximum of scales keeps it.
