@@ -609,7 +609,7 @@ impl Scorecard {
 
 /// Rows per part when `score_array` splits rows over threads come in multiples of this: the
 /// engine's chunk of rows, so that no part ends in a short chunk but the last.
-const ALIGN: usize = 1024;
+const ALIGN: usize = 4096;
 
 /// Rows `start..start + len` of `columns` (a column shorter than that reads as missing beyond
 /// its end, as it does in the whole batch).

@@ -400,6 +400,9 @@ impl CompiledScorecard {
             let start = n * columnar::CHUNK;
             kernel.chunk(&floats, start, out.len(), &mut buffers, false);
             kernel.scores_f64(&buffers, out);
+            if !columnar::Kernel::any_falls_back(&buffers) {
+                continue;
+            }
             for (r, slot) in out.iter_mut().enumerate() {
                 if columnar::Kernel::falls_back(&buffers, r) {
                     row_path(start + r, slot, &mut path);
@@ -1036,11 +1039,14 @@ mod tests {
     }
 
     /// A card of one characteristic over `cuts` (`lessThan` each, then a catch-all), with
-    /// whole points and one with a fraction, and a missing bin.
-    fn cut_card(cuts: &[i32], fraction: bool) -> Scorecard {
-        let mut attributes = String::from(
-            r#"<Attribute partialScore="-3"><SimplePredicate field="x" operator="isMissing"/></Attribute>"#,
-        );
+    /// whole points and one with a fraction, and a missing bin of `missing` points (without
+    /// one, a missing input takes the catch-all).
+    fn cut_card(cuts: &[i32], fraction: bool, missing: Option<i32>) -> Scorecard {
+        let mut attributes = missing.map_or_else(String::new, |points| {
+            format!(
+                r#"<Attribute partialScore="{points}"><SimplePredicate field="x" operator="isMissing"/></Attribute>"#
+            )
+        });
         for (i, cut) in cuts.iter().enumerate() {
             let points =
                 if fraction && i == 1 { "2.25".to_owned() } else { (i * 7 % 5).to_string() };
@@ -1065,7 +1071,8 @@ mod tests {
     }
 
     /// The scores alone, for every count of cuts the kernel unrolls and beyond it, with points
-    /// in steps (one scale) and in tables (a point of a finer scale than the initial score's):
+    /// in steps (one scale) and in tables (a point of a finer scale than the initial score's),
+    /// a missing input scored as its own bin, as the first bin (0 points) or as the last:
     /// every row's float is the row scorer's exact score, rounded once.
     #[test]
     fn scores_alone_match_the_row_scorer_for_any_count_of_cuts() {
@@ -1074,10 +1081,15 @@ mod tests {
             .map(|i| if i % 37 == 0 { f64::NAN } else { f64::from(i as u32 % 61) / 2.0 - 3.0 })
             .collect();
         let y: Vec<f64> = (0..rows).map(|i| f64::from(i as u32 % 3) - 1.0).collect();
-        for count in [1, 2, 3, 5, 8, 9, 14] {
+        let cases = [1, 2, 3, 5, 8, 9, 14].into_iter().flat_map(|count| {
+            [false, true].into_iter().flat_map(move |fraction| {
+                [Some(-3), Some(0), None].map(|missing| (count, fraction, missing))
+            })
+        });
+        for (count, fraction, missing_bin) in cases {
             let cuts: Vec<i32> = (0..count).map(|i| i * 3 - 2).collect();
-            for fraction in [false, true] {
-                let card = cut_card(&cuts, fraction);
+            {
+                let card = cut_card(&cuts, fraction, missing_bin);
                 let compiled = CompiledScorecard::new(&card);
                 let stepped = compiled.kernel.as_ref().map(columnar::Kernel::stepped_lanes);
                 // The second characteristic always steps; the first unless a point is finer.

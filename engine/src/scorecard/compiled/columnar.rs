@@ -18,7 +18,8 @@
 //!   of `x >= f_1, x > f_1, x >= f_2, …`, so its points are the first piece's plus one step per
 //!   comparison that holds (the difference between consecutive pieces' points), and a missing
 //!   input adds the step from the first piece to the missing entry. Compare, mask and add, with
-//!   no lookup: the whole lane is one vectorised pass over the chunk;
+//!   no lookup: the whole lane is one vectorised pass over the chunk, with one comparison per
+//!   step that is not zero (see the `steps` module), which also checks its inputs' range;
 //! - points are added as integers scaled by `10^s`, `s` the largest scale among the card's
 //!   points: exact, as long as the largest possible total stays within `2^53` (checked at
 //!   compile time; larger cards keep the row path). The total's decimal scale is the largest
@@ -26,14 +27,22 @@
 //!
 //! A row the tables cannot score (an input outside the fast path's range, a fraction in an
 //! integer field, a missing input that is replaced or refused, or a piece where no bin applies)
-//! is marked and scored again through the row path, which gives its exact result or error.
+//! is marked and scored again through the row path, which gives its exact result or error. The
+//! range of a plain input (no integer field, a missing value stays missing) is checked for a
+//! whole chunk at once, and its rows are marked one by one only when some value is out of it.
+
+mod steps;
 
 use rust_decimal::Decimal;
 
 use super::numeric::{Input, NumericCard};
+use steps::{Range, Steps};
 
-/// Rows per chunk: one chunk of a column (8 KiB) and the per-row buffers stay in L1 cache.
-pub(super) const CHUNK: usize = 1024;
+/// Rows per chunk: a chunk of a column is 32 KiB and the totals as much, within L2 cache. A
+/// lane reads its column's chunk in one sequential run, and longer runs let the hardware
+/// prefetcher keep up with twenty columns read one after the other: 4096 rows scored the
+/// twenty-characteristic benchmark 10 to 20 % faster than 1024 did.
+pub(super) const CHUNK: usize = 4096;
 
 /// A table entry's mark for "score this row through the row path"; above every decimal scale,
 /// so that the per-row maximum of scales keeps it.
@@ -68,19 +77,6 @@ struct Lane {
     steps: Option<Steps>,
 }
 
-/// A lane's points as steps (see the module documentation): scaled like `Lane::points`.
-#[derive(Debug, Clone)]
-struct Steps {
-    /// The points of the first piece (below every cut).
-    first: i64,
-    /// Per cut, the step taken when a float is at or above it (onto the cut itself).
-    at: Vec<i64>,
-    /// Per cut, the step taken when a float is above it (off the cut).
-    above: Vec<i64>,
-    /// From the first piece to the missing entry.
-    missing: i64,
-}
-
 /// How an input is checked before the tables are trusted with it.
 #[derive(Debug, Clone, Copy)]
 struct Check {
@@ -88,10 +84,20 @@ struct Check {
     missing_stays: bool,
 }
 
+impl Check {
+    /// Whether the range of the values is all there is to check (see [`Range`]).
+    fn plain(self) -> bool {
+        self.missing_stays && !self.integer
+    }
+}
+
 /// The columnar kernel of a card in threshold form.
 #[derive(Debug, Clone)]
 pub(super) struct Kernel {
     checks: Vec<Check>,
+    /// Per input slot, whether a lane with steps reads it (and so checks its range as it
+    /// goes, when the scores alone are asked for).
+    stepped: Vec<bool>,
     lanes: Vec<Lane>,
     /// `10^(s - t)` for every scale `t <= s`, `s` the common scale of the scaled points (the
     /// first entry is `10^s`).
@@ -118,6 +124,8 @@ pub(super) struct Buffers {
     /// Non-zero for a row whose inputs the tables cannot stand for (wide, like `counts`, so
     /// that the checks vectorise; narrowed into `meta` once per chunk).
     unreadable: Vec<u64>,
+    /// Whether some row of the last chunk needs the row path.
+    fallbacks: bool,
 }
 
 impl Kernel {
@@ -174,15 +182,22 @@ impl Kernel {
             let initial_scale = u8::try_from(initial.scale()).ok()?;
             lane.meta_needed = lane.meta.iter().take(entries.len()).any(|&m| m > initial_scale);
             if !lane.meta_needed {
-                lane.steps = steps(&lane.points[..entries.len()]);
+                lane.steps = Steps::new(&lane.cuts, &lane.points[..entries.len()]);
             }
             built.push(lane);
         }
         let firsts = built.iter().filter_map(|lane| lane.steps.as_ref().map(|s| s.first));
         // Within the bound: each first piece's points are at most the lane's largest.
         let stepped_initial = firsts.fold(initial_scaled, i64::wrapping_add);
+        let mut stepped = vec![false; card.input_rules().count()];
+        for lane in built.iter().filter(|lane| lane.steps.is_some()) {
+            if let Some(read) = lane.slot.and_then(|s| stepped.get_mut(s)) {
+                *read = true;
+            }
+        }
         Some(Kernel {
             checks,
+            stepped,
             lanes: built,
             divisors,
             initial: initial_scaled,
@@ -207,6 +222,7 @@ impl Kernel {
             pieces: vec![0; CHUNK * lanes],
             counts: vec![0; CHUNK],
             unreadable: vec![0; CHUNK],
+            fallbacks: false,
         }
     }
 
@@ -224,36 +240,36 @@ impl Kernel {
     ) {
         let totals = &mut buffers.totals[..len];
         let meta = &mut buffers.meta[..len];
-        let unreadable = &mut buffers.unreadable[..len];
         totals.fill(if with_reasons { self.initial } else { self.stepped_initial });
         meta.fill(self.initial_scale);
-        unreadable.fill(0);
-        for (check, column) in self.checks.iter().zip(columns) {
-            match column {
-                None if !check.missing_stays => unreadable.fill(1),
-                None => {}
-                Some(xs) => validate(*check, &xs[start..start + len], unreadable),
-            }
-        }
+        // The magnitudes of the plain inputs, checked once for the whole chunk.
+        let mut range = Range::EMPTY;
+        // Whether some row's `meta` may hold FALLBACK.
+        let mut marked = false;
         let counts = &mut buffers.counts[..len];
         for (l, lane) in self.lanes.iter().enumerate() {
             let xs = lane.slot.and_then(|s| columns.get(s).copied().flatten());
+            let xs = xs.map(|xs| &xs[start..start + len]);
             if let (false, Some(steps)) = (with_reasons, &lane.steps) {
                 match xs {
-                    Some(xs) => step(&lane.cuts, steps, &xs[start..start + len], totals),
-                    None => totals.iter_mut().for_each(|t| *t = t.wrapping_add(steps.missing)),
+                    Some(xs) => steps.add(xs, totals, &mut range),
+                    None => {
+                        let missing = steps.missing();
+                        totals.iter_mut().for_each(|t| *t = t.wrapping_add(missing));
+                    }
                 }
                 continue;
             }
             let (points, metas) = (&*lane.points, &*lane.meta);
             match xs {
-                Some(xs) => locate(lane, &xs[start..start + len], counts),
+                Some(xs) => locate(lane, xs, counts),
                 None => counts.fill(u64::from(lane.missing)),
             }
             for (total, &piece) in totals.iter_mut().zip(counts.iter()) {
                 *total = total.wrapping_add(points[(piece & 0xFF) as usize]);
             }
             if lane.meta_needed {
+                marked = true;
                 for (m, &piece) in meta.iter_mut().zip(counts.iter()) {
                     *m = (*m).max(metas[(piece & 0xFF) as usize]);
                 }
@@ -265,9 +281,36 @@ impl Kernel {
                 }
             }
         }
-        for (m, &bad) in meta.iter_mut().zip(unreadable.iter()) {
-            *m = if bad != 0 { FALLBACK } else { *m };
+        // The inputs no pass above checked: plain ones by their range, others row by row.
+        let mut strict = false;
+        for ((check, column), &stepped) in self.checks.iter().zip(columns).zip(&self.stepped) {
+            match column {
+                None => strict |= !check.missing_stays,
+                Some(xs) if check.plain() => {
+                    if with_reasons || !stepped {
+                        range.widen(&xs[start..start + len]);
+                    }
+                }
+                Some(_) => strict = true,
+            }
         }
+        if strict || !range.readable() {
+            // Some rows may not read on the fast path: find them.
+            let unreadable = &mut buffers.unreadable[..len];
+            unreadable.fill(0);
+            for (check, column) in self.checks.iter().zip(columns) {
+                match column {
+                    None if !check.missing_stays => unreadable.fill(1),
+                    None => {}
+                    Some(xs) => validate(*check, &xs[start..start + len], unreadable),
+                }
+            }
+            for (m, &bad) in meta.iter_mut().zip(unreadable.iter()) {
+                *m = if bad != 0 { FALLBACK } else { *m };
+            }
+            marked = true;
+        }
+        buffers.fallbacks = marked && meta.contains(&FALLBACK);
     }
 
     /// The scores of the first `len` rows of the last chunk as the floats nearest to them,
@@ -288,6 +331,11 @@ impl Kernel {
     /// Whether row `r` of the last chunk needs the row path.
     pub(super) fn falls_back(buffers: &Buffers, r: usize) -> bool {
         buffers.meta[r] == FALLBACK
+    }
+
+    /// Whether some row of the last chunk needs the row path.
+    pub(super) fn any_falls_back(buffers: &Buffers) -> bool {
+        buffers.fallbacks
     }
 
     /// The exact score of row `r` of the last chunk (not a fallback row).
@@ -409,69 +457,6 @@ fn validate(check: Check, xs: &[f64], unreadable: &mut [u64]) {
         for (bad, &x) in unreadable.iter_mut().zip(xs) {
             *bad |= u64::from(!x.is_nan() & (x.fract() != 0.0));
         }
-    }
-}
-
-/// A lane's [`Steps`] from the points of its pieces (the missing entry last), when every step
-/// fits (it does within the kernel's bound: two points of at most `2^53` each).
-fn steps(points: &[i64]) -> Option<Steps> {
-    let (&missing, pieces) = points.split_last()?;
-    let first = *pieces.first()?;
-    let diffs: Vec<i64> =
-        pieces.windows(2).map(|w| w[1].checked_sub(w[0])).collect::<Option<_>>()?;
-    // Pieces alternate: below a cut, on it, between it and the next, ...
-    let at = diffs.iter().step_by(2).copied().collect();
-    let above = diffs.iter().skip(1).step_by(2).copied().collect();
-    Some(Steps { first, at, above, missing: missing.checked_sub(first)? })
-}
-
-/// Adds each row's points of a lane with `steps` over `cuts` (beyond the first piece's, which
-/// the chunk starts with) to `totals`.
-fn step(cuts: &[f64], steps: &Steps, xs: &[f64], totals: &mut [i64]) {
-    match cuts.len() {
-        1 => step_few::<1>(cuts, steps, xs, totals),
-        2 => step_few::<2>(cuts, steps, xs, totals),
-        3 => step_few::<3>(cuts, steps, xs, totals),
-        4 => step_few::<4>(cuts, steps, xs, totals),
-        5 => step_few::<5>(cuts, steps, xs, totals),
-        6 => step_few::<6>(cuts, steps, xs, totals),
-        7 => step_few::<7>(cuts, steps, xs, totals),
-        8 => step_few::<8>(cuts, steps, xs, totals),
-        _ => step_many(cuts, steps, xs, totals),
-    }
-}
-
-/// [`step`] for exactly `K` cuts: one pass, each comparison a mask on its step.
-fn step_few<const K: usize>(cuts: &[f64], steps: &Steps, xs: &[f64], totals: &mut [i64]) {
-    let (Ok(cuts), Ok(at), Ok(above)) = (
-        <&[f64; K]>::try_from(cuts),
-        <&[i64; K]>::try_from(steps.at.as_slice()),
-        <&[i64; K]>::try_from(steps.above.as_slice()),
-    ) else {
-        return step_many(cuts, steps, xs, totals);
-    };
-    let missing = steps.missing;
-    for (total, &x) in totals.iter_mut().zip(xs) {
-        let mut points = if x.is_nan() { missing } else { 0 };
-        for ((&cut, &on), &off) in cuts.iter().zip(at).zip(above) {
-            points = points.wrapping_add(if x >= cut { on } else { 0 });
-            points = points.wrapping_add(if x > cut { off } else { 0 });
-        }
-        *total = total.wrapping_add(points);
-    }
-}
-
-/// [`step`] for any number of cuts, one pass per cut.
-fn step_many(cuts: &[f64], steps: &Steps, xs: &[f64], totals: &mut [i64]) {
-    for ((&cut, &on), &off) in cuts.iter().zip(&steps.at).zip(&steps.above) {
-        for (total, &x) in totals.iter_mut().zip(xs) {
-            let points =
-                (if x >= cut { on } else { 0 }).wrapping_add(if x > cut { off } else { 0 });
-            *total = total.wrapping_add(points);
-        }
-    }
-    for (total, &x) in totals.iter_mut().zip(xs) {
-        *total = total.wrapping_add(if x.is_nan() { steps.missing } else { 0 });
     }
 }
 
