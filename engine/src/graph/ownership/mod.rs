@@ -15,6 +15,9 @@
 mod chains;
 mod control;
 mod owners;
+mod person_shares;
+mod registry;
+mod registry_control;
 
 use std::collections::HashMap;
 
@@ -29,6 +32,7 @@ use super::scc::{Components, strongly_connected};
 use crate::error::{Error, Result};
 
 pub use owners::{BeneficialOwner, BeneficialOwners, Chain, OwnerBasis};
+pub use registry::{FirmOwners, RegistryOwners};
 
 /// Tolerance for "this cycle keeps all of its equity inside".
 const CLOSED_EPSILON: f64 = 1e-12;
