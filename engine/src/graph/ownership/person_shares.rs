@@ -66,7 +66,9 @@ impl Ownership<'_> {
         for c in 0..self.components.count() as u32 {
             let members = self.components.members(c);
             self.record_cycles(c, members, &mut out);
-            match self.cycles.get(&c) {
+            // A single node is never a cycle (self-holdings are removed when building).
+            let solution = if members.len() > 1 { self.cycles.get(&c) } else { None };
+            match solution {
                 None => {
                     for &t in members {
                         if self.graph.is_person(t) {
@@ -181,7 +183,8 @@ impl Ownership<'_> {
                 }
             }
         }
-        let own = matches!(self.cycles.get(&c), Some(CycleSolution::Unresolvable(_)));
+        let own = members.len() > 1
+            && matches!(self.cycles.get(&c), Some(CycleSolution::Unresolvable(_)));
         let set = match (sets.as_slice(), own) {
             ([], false) => return,
             ([one], false) => *one,

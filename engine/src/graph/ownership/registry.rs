@@ -110,11 +110,19 @@ impl<'g> Ownership<'g> {
             found: u32::MAX as usize,
         })?;
         let mut tainted_by: HashMap<u32, Vec<u32>> = HashMap::new();
+        // round6(x) ≤ x + 5e-7: below this floor no rounding reaches the threshold.
+        let floor = self.config.threshold.to_f64().unwrap_or(f64::INFINITY) - 1e-6;
+        // The lists of the previous firm, emptied and reused.
+        let mut spare = (Vec::new(), Vec::new());
         for t in firms {
             let fast = if control.crowded(t) {
                 None
             } else {
-                self.select_from_pass(t, &shares, &control, &mut tainted_by)
+                let (mut owners, mut controllers) = std::mem::take(&mut spare);
+                owners.clear();
+                controllers.clear();
+                let pass = Pass { floor, shares: &shares, control: &control };
+                self.select_from_pass(t, &pass, &mut tainted_by, owners, controllers)
             };
             let decided = match fast {
                 Some(selection) => Ok(selection),
@@ -123,20 +131,25 @@ impl<'g> Ownership<'g> {
                     self.measure_and_select(t).map(|(selection, ..)| selection)
                 }
             };
-            out.push(t, decided);
+            if let Some(selection) = out.push(t, decided) {
+                spare = (selection.owners, selection.controllers);
+            }
         }
         Ok(out)
     }
 
     /// One firm's owners from the shared vectors, or `None` when a share lies too close to a
-    /// rounding step to be sure of its sixth decimal.
+    /// rounding step to be sure of its sixth decimal. `by_share` and `controllers` are empty
+    /// lists to fill.
     fn select_from_pass(
         &self,
         t: u32,
-        shares: &PersonShares,
-        control: &RegistryControl,
+        pass: &Pass<'_>,
         tainted_by: &mut HashMap<u32, Vec<u32>>,
+        mut by_share: Vec<(u32, Decimal)>,
+        mut controllers: Vec<u32>,
     ) -> Option<OwnerSelection> {
+        let Pass { floor, shares, control } = *pass;
         let cycles = shares.unresolvable(t);
         // Persons whose stake runs through an unsolvable cycle above the firm are left out,
         // as the per-firm query leaves them out.
@@ -148,10 +161,7 @@ impl<'g> Ownership<'g> {
         tainted.sort_unstable();
         let is_tainted = |p: u32| !tainted.is_empty() && tainted.binary_search(&p).is_ok();
         let vector = shares.of(t);
-        let floor = self.config.threshold.to_f64().unwrap_or(f64::INFINITY) - 1e-6;
-        let mut by_share = Vec::new();
         for &(p, x) in vector {
-            // round6(x) ≤ x + 5e-7: below `floor` no rounding reaches the threshold.
             if x < floor || is_tainted(p) {
                 continue;
             }
@@ -176,10 +186,21 @@ impl<'g> Ownership<'g> {
                 Err(_) => Decimal::ZERO,
             }
         };
-        let controllers = control.ultimate(t)?;
+        if !control.ultimate(t, &mut controllers) {
+            return None;
+        }
         let selection = self.select_owners(t, by_share, controllers, cycles.to_vec(), share_of);
         sure.then_some(selection)
     }
+}
+
+/// What the pass computed once for every firm.
+#[derive(Clone, Copy)]
+struct Pass<'p> {
+    /// Shares below this cannot round up to the threshold.
+    floor: f64,
+    shares: &'p PersonShares,
+    control: &'p RegistryControl,
 }
 
 /// `round6(x)` computed without formatting, or `None` when `x` lies within
@@ -193,22 +214,29 @@ fn rounded(x: f64) -> Option<Decimal> {
     if (fraction - 0.5).abs() < ROUNDING_GUARD * 1e6 {
         return None;
     }
-    let units = scaled.round().to_i64()?;
-    Some(Decimal::new(units, 6).normalize())
+    let mut units = scaled.round().to_i64()?;
+    // Without trailing zeros, as `round6` gives them.
+    let mut scale = 6;
+    while scale > 0 && units % 10 == 0 {
+        units /= 10;
+        scale -= 1;
+    }
+    Some(Decimal::new(units, scale))
 }
 
 impl<'a, 'g> RegistryOwners<'a, 'g> {
-    fn push(&mut self, firm: u32, decided: Result<OwnerSelection>) {
-        let basis = match decided {
+    /// Records one firm's answer; gives back the selection, whose lists may be reused.
+    fn push(&mut self, firm: u32, decided: Result<OwnerSelection>) -> Option<OwnerSelection> {
+        let (basis, selection) = match decided {
             Ok(selection) => {
                 self.owners.extend_from_slice(&selection.owners);
                 self.controllers.extend_from_slice(&selection.controllers);
                 self.unresolvable.extend_from_slice(&selection.unresolvable);
-                selection.basis
+                (selection.basis, Some(selection))
             }
             Err(error) => {
                 self.errors.insert(self.firms.len(), error);
-                OwnerBasis::None
+                (OwnerBasis::None, None)
             }
         };
         self.firms.push(FirmRecord {
@@ -218,6 +246,7 @@ impl<'a, 'g> RegistryOwners<'a, 'g> {
             controllers_end: self.controllers.len(),
             unresolvable_end: self.unresolvable.len(),
         });
+        selection
     }
 
     /// Number of enterprises.
@@ -309,8 +338,11 @@ mod tests {
             state ^= state << 17;
             let x = (state >> 11) as f64 / (1u64 << 53) as f64 * 1.2;
             if let Some(fast) = rounded(x) {
-                assert_eq!(fast, round6(x), "{x}");
+                assert_eq!(fast.to_string(), round6(x).to_string(), "{x}");
             }
+        }
+        for x in [1e-7, 4e-7, 0.1, 0.000_01, 1.0, 0.120_000_2] {
+            assert_eq!(rounded(x).unwrap().to_string(), round6(x).to_string(), "{x}");
         }
         assert_eq!(rounded(0.638_297_872_340_425_5), Some(Decimal::new(638_298, 6)));
         assert_eq!(rounded(0.25), Some(Decimal::new(25, 2)));

@@ -40,15 +40,16 @@ impl RegistryControl {
         self.arena.get(start as usize..start as usize + len as usize).unwrap_or(&[])
     }
 
-    /// The ultimate controllers of `v`: those controlling it that nobody controls, sorted;
-    /// `None` for a node whose controllers were not kept.
-    pub(crate) fn ultimate(&self, v: u32) -> Option<Vec<u32>> {
+    /// Fills `into` with the ultimate controllers of `v`: those controlling it that nobody
+    /// controls, sorted; false for a node whose controllers were not kept.
+    pub(crate) fn ultimate(&self, v: u32, into: &mut Vec<u32>) -> bool {
         if self.deep.get(v as usize).copied().unwrap_or(true) {
-            return None;
+            return false;
         }
         // A node controlling `v` is above it, so it is not deep either (deep spreads down).
         let found = self.controlling(v).iter().copied();
-        Some(found.filter(|&x| self.controlling(x).is_empty()).collect())
+        into.extend(found.filter(|&x| self.controlling(x).is_empty()));
+        true
     }
 
     /// Whether `v` may have more holders than the per-firm query accepts.
@@ -64,8 +65,16 @@ impl Ownership<'_> {
         let n = self.graph.node_count();
         let holdings = self.graph.shareholdings().edges();
         let agreements = self.graph.control_agreements();
+        // The holdings' components serve when every agreement runs from an earlier component
+        // (or within one) or from a person: persons have no holders, so their place in the
+        // order does not matter. Otherwise the agreements may close new cycles.
+        let in_order = (0..agreements.len() as u32).all(|e| {
+            agreements.endpoints(e).is_none_or(|(from, to)| {
+                self.graph.is_person(from) || self.components.of(from) <= self.components.of(to)
+            })
+        });
         let union;
-        let components: &Components = if agreements.is_empty() {
+        let components: &Components = if in_order {
             &self.components
         } else {
             let from: Vec<u32> = holdings.from.iter().chain(&agreements.from).copied().collect();
@@ -83,6 +92,7 @@ impl Ownership<'_> {
         // An upper bound of each node's holders, saturated past the limit.
         let mut holders_bound = vec![0usize; n];
         let mut stakes: Vec<(u32, Decimal)> = Vec::new();
+        let mut found: Vec<u32> = Vec::new();
         for c in 0..components.count() as u32 {
             let members = components.members(c);
             let mut bound = members.len() - 1;
@@ -109,9 +119,10 @@ impl Ownership<'_> {
                 if self.graph.is_person(*t) {
                     continue;
                 }
-                match self.control_step(*t, &out, &[], &[], &mut stakes) {
-                    Some(found) => push_range(&mut out, *t, &found)?,
-                    None => out.deep[*t as usize] = true,
+                if self.control_step(*t, &out, &[], &[], &mut stakes, &mut found) {
+                    push_range(&mut out, *t, &found)?;
+                } else {
+                    out.deep[*t as usize] = true;
                 }
                 continue;
             }
@@ -121,13 +132,12 @@ impl Ownership<'_> {
             'fixpoint: loop {
                 let mut changed = false;
                 for (i, &t) in members.iter().enumerate() {
-                    let Some(found) = self.control_step(t, &out, members, &inside, &mut stakes)
-                    else {
+                    if !self.control_step(t, &out, members, &inside, &mut stakes, &mut found) {
                         deep = true;
                         break 'fixpoint;
-                    };
+                    }
                     if found != inside[i] {
-                        inside[i] = found;
+                        inside[i].clone_from(&found);
                         changed = true;
                     }
                 }
@@ -147,8 +157,8 @@ impl Ownership<'_> {
     }
 
     /// The nodes controlling `t` given its holders' controllers: those already recorded, or
-    /// for holders among `members` (sorted) the current `inside` sets. `None` when a holder's
-    /// set was not kept or this one grows past [`MAX_CONTROLLING`].
+    /// for holders among `members` (sorted) the current `inside` sets, written to `found`.
+    /// False when a holder's set was not kept or this one grows past [`MAX_CONTROLLING`].
     fn control_step(
         &self,
         t: u32,
@@ -156,7 +166,8 @@ impl Ownership<'_> {
         members: &[u32],
         inside: &[Vec<u32>],
         stakes: &mut Vec<(u32, Decimal)>,
-    ) -> Option<Vec<u32>> {
+        found: &mut Vec<u32>,
+    ) -> bool {
         let holdings = self.graph.shareholdings();
         let agreements = self.graph.control_agreements();
         stakes.clear();
@@ -165,7 +176,7 @@ impl Ownership<'_> {
         for (h, stake) in shares.chain(deals) {
             let above = match members.binary_search(&h) {
                 Ok(i) => inside.get(i).map_or(&[][..], Vec::as_slice),
-                Err(_) if out.deep.get(h as usize).copied().unwrap_or(false) => return None,
+                Err(_) if out.deep.get(h as usize).copied().unwrap_or(false) => return false,
                 Err(_) => out.controlling(h),
             };
             stakes.push((h, stake));
@@ -173,7 +184,7 @@ impl Ownership<'_> {
         }
         stakes.sort_by_key(|&(x, _)| x);
         let half = Decimal::new(5, 1);
-        let mut found = Vec::new();
+        found.clear();
         let mut i = 0;
         while let Some(&(x, _)) = stakes.get(i) {
             let mut total = Decimal::ZERO;
@@ -188,7 +199,7 @@ impl Ownership<'_> {
                 found.push(x);
             }
         }
-        (found.len() <= MAX_CONTROLLING).then_some(found)
+        found.len() <= MAX_CONTROLLING
     }
 }
 
