@@ -206,6 +206,7 @@ fn owners(firms: usize, seed: u64, prefix: Option<&str>, per_firm: bool) -> io::
     let (graph, parse, freeze) = synth_graph(firms, seed)?;
     let clock = Clock::start();
     let ownership = Ownership::new(&graph, OwnershipConfig::default());
+    let analysis = clock.stop();
     let (mut found, mut with_owner) = (0usize, 0usize);
     let mut by_share: Vec<(u32, u32, f64)> = Vec::new();
     let mut note = |firm: u32, basis: OwnerBasis, owners: &mut dyn Iterator<Item = (u32, f64)>| {
@@ -267,7 +268,8 @@ fn owners(firms: usize, seed: u64, prefix: Option<&str>, per_firm: bool) -> io::
             "firms": firms, "nodes": graph.node_count(), "parse_s": parse.0,
             "parse_cpu_s": parse.1, "freeze_s": freeze.0, "freeze_cpu_s": freeze.1,
             "parse_and_build_s": parse.0 + freeze.0, "owners_s": owners_s,
-            "owners_cpu_s": owners_cpu_s, "per_firm": per_firm,
+            "owners_cpu_s": owners_cpu_s, "analysis_s": analysis.0,
+            "analysis_cpu_s": analysis.1, "per_firm": per_firm,
             "answered_per_firm": answered_per_firm, "reports_with_chains_s": reports_s,
             "reports_with_chains_cpu_s": reports_cpu_s, "chains": chains,
             "owners": found, "firms_with_owner": with_owner, "edges": graph.edge_count(),

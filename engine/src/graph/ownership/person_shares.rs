@@ -71,7 +71,7 @@ impl Ownership<'_> {
             match solution {
                 None => {
                     for &t in members {
-                        if self.graph.is_person(t) {
+                        if self.person(t) {
                             continue;
                         }
                         scratch.clear();
@@ -103,7 +103,7 @@ impl Ownership<'_> {
             if w <= 0.0 {
                 continue;
             }
-            if self.graph.is_person(h) {
+            if self.person(h) {
                 push(h, w);
             } else {
                 for &(p, x) in out.of(h) {
@@ -120,7 +120,7 @@ impl Ownership<'_> {
             if w <= 0.0 || self.components.of(h) == c {
                 continue;
             }
-            if self.graph.is_person(h) {
+            if self.person(h) {
                 push(h, w);
             } else {
                 for &(p, x) in out.of(h) {
@@ -224,7 +224,7 @@ impl Ownership<'_> {
         reach(c, &mut queue, &mut seen);
         let mut persons = Vec::new();
         while let Some(k) = queue.pop() {
-            if self.graph.is_person(k) {
+            if self.person(k) {
                 persons.push(k);
             }
             let ck = self.components.of(k);

@@ -92,7 +92,7 @@ impl<'g> Ownership<'g> {
             errors: HashMap::new(),
             per_firm: 0,
         };
-        let firms = (0..self.graph.node_count() as u32).filter(|&v| !self.graph.is_person(v));
+        let firms = (0..self.graph.node_count() as u32).filter(|&v| !self.person(v));
         let shared =
             self.config.method == OwnershipMethod::Matrix && self.config.threshold > Decimal::ZERO;
         if !shared {

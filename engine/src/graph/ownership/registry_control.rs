@@ -22,28 +22,43 @@ const MAX_CONTROLLING: usize = 64;
 
 /// Who controls whom across the registry.
 pub(crate) struct RegistryControl {
-    /// Per node, `[start, length]` of the sorted nodes controlling it in `arena`.
-    ranges: Vec<[u32; 2]>,
+    /// Per node, what a firm below it reads, together in one cache line.
+    nodes: Vec<NodeControl>,
     arena: Vec<u32>,
-    /// Nodes with more than [`MAX_CONTROLLING`] controllers, or below one: their sets are not
-    /// kept, and the per-firm query answers them.
-    deep: Vec<bool>,
-    /// Nodes whose holders may exceed [`OwnershipConfig::max_ancestors`](super::OwnershipConfig)
-    /// (an upper bound passed it): the per-firm query decides them, error included.
-    crowded: Vec<bool>,
+}
+
+/// One node's controllers and holder count.
+#[derive(Clone, Copy, Default)]
+struct NodeControl {
+    /// `[start, length]` of the sorted nodes controlling it in `arena`.
+    start: u32,
+    len: u32,
+    /// An upper bound of its holders, saturated past the limit (and the node count).
+    bound: u32,
+    /// More than [`MAX_CONTROLLING`] controllers, or below such a node: the set is not kept,
+    /// and the per-firm query answers the node.
+    deep: bool,
+    /// Its holders may exceed [`OwnershipConfig::max_ancestors`](super::OwnershipConfig) (the
+    /// bound passed it): the per-firm query decides it, error included.
+    crowded: bool,
 }
 
 impl RegistryControl {
     /// Every node controlling `v` (directly or through firms it controls), sorted.
     fn controlling(&self, v: u32) -> &[u32] {
-        let Some(&[start, len]) = self.ranges.get(v as usize) else { return &[] };
-        self.arena.get(start as usize..start as usize + len as usize).unwrap_or(&[])
+        let Some(node) = self.nodes.get(v as usize) else { return &[] };
+        let start = node.start as usize;
+        self.arena.get(start..start + node.len as usize).unwrap_or(&[])
+    }
+
+    fn deep(&self, v: u32) -> bool {
+        self.nodes.get(v as usize).is_none_or(|node| node.deep)
     }
 
     /// Fills `into` with the ultimate controllers of `v`: those controlling it that nobody
     /// controls, sorted; false for a node whose controllers were not kept.
     pub(crate) fn ultimate(&self, v: u32, into: &mut Vec<u32>) -> bool {
-        if self.deep.get(v as usize).copied().unwrap_or(true) {
+        if self.deep(v) {
             return false;
         }
         // A node controlling `v` is above it, so it is not deep either (deep spreads down).
@@ -54,7 +69,7 @@ impl RegistryControl {
 
     /// Whether `v` may have more holders than the per-firm query accepts.
     pub(crate) fn crowded(&self, v: u32) -> bool {
-        self.crowded.get(v as usize).copied().unwrap_or(true)
+        self.nodes.get(v as usize).is_none_or(|node| node.crowded)
     }
 }
 
@@ -70,7 +85,7 @@ impl Ownership<'_> {
         // order does not matter. Otherwise the agreements may close new cycles.
         let in_order = (0..agreements.len() as u32).all(|e| {
             agreements.endpoints(e).is_none_or(|(from, to)| {
-                self.graph.is_person(from) || self.components.of(from) <= self.components.of(to)
+                self.person(from) || self.components.of(from) <= self.components.of(to)
             })
         });
         let union;
@@ -83,46 +98,39 @@ impl Ownership<'_> {
             &union
         };
         let limit = self.config.max_ancestors;
-        let mut out = RegistryControl {
-            ranges: vec![[0, 0]; n],
-            arena: Vec::new(),
-            crowded: vec![false; n],
-            deep: vec![false; n],
-        };
-        // An upper bound of each node's holders, saturated past the limit.
-        let mut holders_bound = vec![0usize; n];
+        let mut out = RegistryControl { nodes: vec![NodeControl::default(); n], arena: Vec::new() };
+        // Holders number fewer than the nodes: the bound saturates there too, so it fits u32.
+        let cap = limit.saturating_add(1).min(n);
         let mut stakes: Vec<(u32, Decimal)> = Vec::new();
         let mut found: Vec<u32> = Vec::new();
         for c in 0..components.count() as u32 {
             let members = components.members(c);
             let mut bound = members.len() - 1;
+            let single = members.len() == 1;
             for &s in members {
-                for &h in holdings
-                    .reverse()
-                    .neighbours(s)
-                    .iter()
-                    .chain(agreements.reverse().neighbours(s))
-                {
-                    if components.of(h) != c {
-                        let above = holders_bound.get(h as usize).copied().unwrap_or(limit);
-                        bound = bound
-                            .saturating_add(above.saturating_add(1))
-                            .min(limit.saturating_add(1));
+                let reverse = holdings.reverse().neighbours(s);
+                for &h in reverse.iter().chain(agreements.reverse().neighbours(s)) {
+                    if if single { h != s } else { components.of(h) != c } {
+                        let above =
+                            out.nodes.get(h as usize).map_or(cap, |node| node.bound as usize);
+                        bound = bound.saturating_add(above + 1).min(cap);
                     }
                 }
             }
             for &s in members {
-                holders_bound[s as usize] = bound;
-                out.crowded[s as usize] = bound > limit;
+                if let Some(node) = out.nodes.get_mut(s as usize) {
+                    node.bound = bound as u32;
+                    node.crowded = bound > limit;
+                }
             }
             if let [t] = members {
-                if self.graph.is_person(*t) {
+                if self.person(*t) {
                     continue;
                 }
                 if self.control_step(*t, &out, &[], &[], &mut stakes, &mut found) {
                     push_range(&mut out, *t, &found)?;
-                } else {
-                    out.deep[*t as usize] = true;
+                } else if let Some(node) = out.nodes.get_mut(*t as usize) {
+                    node.deep = true;
                 }
                 continue;
             }
@@ -147,7 +155,9 @@ impl Ownership<'_> {
             }
             for (&t, found) in members.iter().zip(&inside) {
                 if deep {
-                    out.deep[t as usize] = true;
+                    if let Some(node) = out.nodes.get_mut(t as usize) {
+                        node.deep = true;
+                    }
                 } else {
                     push_range(&mut out, t, found)?;
                 }
@@ -176,7 +186,7 @@ impl Ownership<'_> {
         for (h, stake) in shares.chain(deals) {
             let above = match members.binary_search(&h) {
                 Ok(i) => inside.get(i).map_or(&[][..], Vec::as_slice),
-                Err(_) if out.deep.get(h as usize).copied().unwrap_or(false) => return false,
+                Err(_) if out.deep(h) => return false,
                 Err(_) => out.controlling(h),
             };
             stakes.push((h, stake));
@@ -209,8 +219,9 @@ fn push_range(out: &mut RegistryControl, v: u32, found: &[u32]) -> Option<()> {
     let len = u32::try_from(found.len()).ok()?;
     out.arena.extend_from_slice(found);
     u32::try_from(out.arena.len()).ok()?;
-    if let Some(slot) = out.ranges.get_mut(v as usize) {
-        *slot = [start, len];
+    if let Some(node) = out.nodes.get_mut(v as usize) {
+        node.start = start;
+        node.len = len;
     }
     Some(())
 }
