@@ -504,10 +504,16 @@ impl Graph {
         let results = py
             .detach(|| {
                 let analysis = Ownership::new(&self.graph, config);
-                firms
-                    .iter()
-                    .map(|f| analysis.beneficial_owners(f))
-                    .collect::<xinyong::Result<Vec<_>>>()
+                match firm {
+                    // Every enterprise: the whole-registry pass, equal firm for firm.
+                    None => analysis
+                        .registry_owners()
+                        .and_then(|all| all.reports(true).collect::<xinyong::Result<Vec<_>>>()),
+                    Some(_) => firms
+                        .iter()
+                        .map(|f| analysis.beneficial_owners(f))
+                        .collect::<xinyong::Result<Vec<_>>>(),
+                }
             })
             .py()?;
         let _pause = GcPause::new(py)?;
@@ -566,10 +572,16 @@ impl Graph {
         let results = py
             .detach(|| {
                 let analysis = Ownership::new(&self.graph, config);
-                firms
-                    .iter()
-                    .map(|f| analysis.beneficial_owners(f))
-                    .collect::<xinyong::Result<Vec<_>>>()
+                match firm {
+                    // Every enterprise: the whole-registry pass, equal firm for firm.
+                    None => analysis
+                        .registry_owners()
+                        .and_then(|all| all.reports(true).collect::<xinyong::Result<Vec<_>>>()),
+                    Some(_) => firms
+                        .iter()
+                        .map(|f| analysis.beneficial_owners(f))
+                        .collect::<xinyong::Result<Vec<_>>>(),
+                }
             })
             .py()?;
         match (firm, results.first()) {

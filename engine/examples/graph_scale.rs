@@ -8,7 +8,13 @@
 //! cargo run --release --example graph_scale -- synth FIRMS SEED FILE          # write the synthetic registry graph
 //! cargo run --release --example graph_scale -- run FILE TOLERANCE [SCORES]    # time build + SCC + PageRank
 //! cargo run --release --example graph_scale -- owners FIRMS SEED [PREFIX]     # time beneficial owners of every firm
+//! cargo run --release --example graph_scale -- owners-per-firm FIRMS SEED [PREFIX]
 //! ```
+//!
+//! `owners` times the whole-registry pass (`Ownership::registry_owners`: owners, shares, bases
+//! and controllers of every firm), then, apart, every firm's full report with its chains found
+//! on demand. `owners-per-firm` times the same answers asked firm by firm
+//! (`Ownership::beneficial_owners`, chains included), for comparison.
 //!
 //! Given a `PREFIX`, `owners` also writes what `bench/python/graph_owners_registry.py` needs to
 //! redo the analysis: `PREFIX.holdings` (little-endian: `u32` node count and shareholding
@@ -43,7 +49,8 @@ fn main() -> io::Result<()> {
         "random" => write_random(num(1) as usize, num(2) as usize, num(3), &arg(4)),
         "synth" => write_synth(num(1) as usize, num(2), &arg(3)),
         "run" => run(&arg(1), arg(2).parse().unwrap_or(1e-6), args.get(3).map(String::as_str)),
-        "owners" => owners(num(1) as usize, num(2), args.get(3).map(String::as_str)),
+        "owners" => owners(num(1) as usize, num(2), args.get(3).map(String::as_str), false),
+        "owners-per-firm" => owners(num(1) as usize, num(2), args.get(3).map(String::as_str), true),
         _ => {
             Err(io::Error::new(io::ErrorKind::InvalidInput, "see the usage at the top of the file"))
         }
@@ -195,24 +202,55 @@ fn write_holdings(graph: &RelationGraph, path: &str) -> io::Result<()> {
     out.flush()
 }
 
-fn owners(firms: usize, seed: u64, prefix: Option<&str>) -> io::Result<()> {
+fn owners(firms: usize, seed: u64, prefix: Option<&str>, per_firm: bool) -> io::Result<()> {
     let (graph, parse, freeze) = synth_graph(firms, seed)?;
     let clock = Clock::start();
     let ownership = Ownership::new(&graph, OwnershipConfig::default());
+    let analysis = clock.stop();
     let (mut found, mut with_owner) = (0usize, 0usize);
     let mut by_share: Vec<(u32, u32, f64)> = Vec::new();
-    for v in (0..graph.node_count() as u32).filter(|&v| !graph.is_person(v)) {
-        let owners = ownership.beneficial_owners(graph.key_str(v)).map_err(io::Error::other)?;
-        found += owners.owners.len();
-        with_owner += usize::from(!owners.owners.is_empty());
-        if owners.basis == OwnerBasis::Ownership {
-            for o in &owners.owners {
-                let p = graph.index_of(&o.person).unwrap_or(u32::MAX);
-                by_share.push((v, p, o.share.to_f64().unwrap_or(0.0)));
+    let mut note = |firm: u32, basis: OwnerBasis, owners: &mut dyn Iterator<Item = (u32, f64)>| {
+        let before = found;
+        for (person, share) in owners {
+            found += 1;
+            if basis == OwnerBasis::Ownership {
+                by_share.push((firm, person, share));
             }
         }
+        with_owner += usize::from(found > before);
+    };
+    let mut answered_per_firm = 0;
+    let mut reports = None;
+    if per_firm {
+        for v in (0..graph.node_count() as u32).filter(|&v| !graph.is_person(v)) {
+            let owners = ownership.beneficial_owners(graph.key_str(v)).map_err(io::Error::other)?;
+            let mut shares = owners.owners.iter().map(|o| {
+                (graph.index_of(&o.person).unwrap_or(u32::MAX), o.share.to_f64().unwrap_or(0.0))
+            });
+            note(v, owners.basis, &mut shares);
+            answered_per_firm += 1;
+        }
+    } else {
+        let registry = ownership.registry_owners().map_err(io::Error::other)?;
+        for i in 0..registry.len() {
+            let firm = registry.owners(i).map_err(io::Error::other)?;
+            let mut shares = firm.owners.iter().map(|&(p, s)| (p, s.to_f64().unwrap_or(0.0)));
+            note(firm.firm, firm.basis, &mut shares);
+        }
+        answered_per_firm = registry.answered_per_firm();
+        // Chains on demand: every firm's full report, as `xinyong graph owners` prints it.
+        let clock = Clock::start();
+        let mut chains = 0usize;
+        for report in registry.reports(true) {
+            let report = report.map_err(io::Error::other)?;
+            chains += report.owners.iter().map(|o| o.chains.len()).sum::<usize>();
+        }
+        reports = Some((clock.stop(), chains));
     }
-    let (owners_s, owners_cpu_s) = clock.stop();
+    let (mut owners_s, mut owners_cpu_s) = clock.stop();
+    let ((reports_s, reports_cpu_s), chains) = reports.unwrap_or(((0.0, 0.0), 0));
+    owners_s -= reports_s;
+    owners_cpu_s -= reports_cpu_s;
     if let Some(prefix) = prefix {
         write_holdings(&graph, &format!("{prefix}.holdings"))?;
         let mut out = io::BufWriter::new(std::fs::File::create(format!("{prefix}.owners"))?);
@@ -230,7 +268,10 @@ fn owners(firms: usize, seed: u64, prefix: Option<&str>) -> io::Result<()> {
             "firms": firms, "nodes": graph.node_count(), "parse_s": parse.0,
             "parse_cpu_s": parse.1, "freeze_s": freeze.0, "freeze_cpu_s": freeze.1,
             "parse_and_build_s": parse.0 + freeze.0, "owners_s": owners_s,
-            "owners_cpu_s": owners_cpu_s,
+            "owners_cpu_s": owners_cpu_s, "analysis_s": analysis.0,
+            "analysis_cpu_s": analysis.1, "per_firm": per_firm,
+            "answered_per_firm": answered_per_firm, "reports_with_chains_s": reports_s,
+            "reports_with_chains_cpu_s": reports_cpu_s, "chains": chains,
             "owners": found, "firms_with_owner": with_owner, "edges": graph.edge_count(),
             "edge_bytes_per_edge": graph.edge_bytes() as f64 / graph.edge_count().max(1) as f64,
         })

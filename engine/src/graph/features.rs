@@ -108,16 +108,18 @@ pub fn firm_features(graph: &RelationGraph, input: &FeatureInput) -> Result<Vec<
     };
 
     let ownership = Ownership::new(graph, OwnershipConfig::default());
+    // Owners and controllers of every firm in one pass; chains are not needed here.
+    let registry = ownership.registry_owners()?;
     let mut out = Vec::new();
-    for v in (0..graph.node_count() as u32).filter(|&v| !graph.is_person(v)) {
+    for at in 0..registry.len() {
+        let owners = registry.owners(at)?;
+        let v = owners.firm;
         let firm = graph.key_str(v);
-        let owners = ownership.beneficial_owners(firm)?;
         let flagged: BTreeSet<u32> = owners
             .owners
             .iter()
-            .map(|o| o.person.as_str())
-            .chain(owners.controllers.iter().map(String::as_str))
-            .filter_map(|key| graph.index_of(key))
+            .map(|&(p, _)| p)
+            .chain(owners.controllers.iter().copied())
             .filter(|u| dishonest.contains(u) && *u != v)
             .collect();
         let mut related: Vec<(u32, u32)> = hops.get(&v).cloned().unwrap_or_default();

@@ -281,9 +281,20 @@ fn owners(args: OwnersArgs, beneficial: bool) -> io::Result<()> {
     if matches!(args.common.format, Format::Table) {
         writeln!(out, "{} {} {:>10}", cell("firm", 20), cell("owner", 36), "share")?;
     }
-    for firm in firms(&graph, args.common.firm.as_deref())? {
+    let only = args.common.firm.as_deref();
+    // Every firm at once: the whole-registry pass answers each firm as the per-firm query
+    // would, chains found per firm as printed.
+    let registry = match (beneficial, only) {
+        (true, None) => Some(ownership.registry_owners().map_err(engine_error)?),
+        _ => None,
+    };
+    for (position, firm) in firms(&graph, only)?.into_iter().enumerate() {
         if beneficial {
-            let found = ownership.beneficial_owners(&firm).map_err(engine_error)?;
+            let found = match &registry {
+                Some(registry) => registry.report(position, true),
+                None => ownership.beneficial_owners(&firm),
+            }
+            .map_err(engine_error)?;
             match args.common.format {
                 Format::Jsonl => line(&mut out, &found)?,
                 Format::Table if found.owners.is_empty() => {

@@ -15,6 +15,9 @@
 mod chains;
 mod control;
 mod owners;
+mod person_shares;
+mod registry;
+mod registry_control;
 
 use std::collections::HashMap;
 
@@ -29,6 +32,7 @@ use super::scc::{Components, strongly_connected};
 use crate::error::{Error, Result};
 
 pub use owners::{BeneficialOwner, BeneficialOwners, Chain, OwnerBasis};
+pub use registry::{FirmOwners, RegistryOwners};
 
 /// Tolerance for "this cycle keeps all of its equity inside".
 const CLOSED_EPSILON: f64 = 1e-12;
@@ -170,6 +174,9 @@ pub struct Ownership<'g> {
     weight: Vec<f64>,
     components: Components,
     cycles: HashMap<u32, CycleSolution>,
+    /// Whether each node is a person: one byte per node, where the keys take tens, so that
+    /// passes over the whole registry read it from cache.
+    persons: Vec<bool>,
 }
 
 impl<'g> Ownership<'g> {
@@ -178,13 +185,20 @@ impl<'g> Ownership<'g> {
         let holdings = graph.shareholdings();
         let weight: Vec<f64> = holdings.share.iter().map(|s| s.to_f64().unwrap_or(0.0)).collect();
         let components = strongly_connected(holdings.edges().forward());
-        let mut analysis = Ownership { graph, config, weight, components, cycles: HashMap::new() };
+        let persons = (0..graph.node_count() as u32).map(|v| graph.is_person(v)).collect();
+        let mut analysis =
+            Ownership { graph, config, weight, components, cycles: HashMap::new(), persons };
         let cycles: Vec<u32> = analysis.components.nontrivial().collect();
         for c in cycles {
             let solution = analysis.solve_cycle(c);
             analysis.cycles.insert(c, solution);
         }
         analysis
+    }
+
+    /// Whether node `v` is a person (false for an unknown node).
+    fn person(&self, v: u32) -> bool {
+        self.persons.get(v as usize).copied().unwrap_or(false)
     }
 
     /// The settings in use.
