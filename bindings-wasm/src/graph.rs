@@ -272,12 +272,16 @@ impl Graph {
     pub fn analysis(&self) -> Result<JsValue, JsValue> {
         let ownership = self.analysis_of_ownership();
         let g = &self.graph;
-        let mut firms = Vec::new();
-        for v in (0..g.node_count() as u32).filter(|&v| !g.is_person(v)) {
-            let key = g.key_str(v);
+        // Every enterprise in node order: the whole-registry pass, equal firm for firm to the
+        // per-firm query.
+        let registry = ownership.registry_owners().or_throw()?;
+        let mut firms = Vec::with_capacity(registry.len());
+        let reports = (0..registry.len())
+            .filter_map(|p| registry.firm(p).map(|v| (v, registry.report(p, true))));
+        for (v, owners) in reports {
             firms.push(json!({
-                "ownership": ownership.of(key).or_throw()?,
-                "beneficial_owners": ownership.beneficial_owners(key).or_throw()?,
+                "ownership": ownership.of(g.key_str(v)).or_throw()?,
+                "beneficial_owners": owners.or_throw()?,
             }));
         }
         let document = json!({
