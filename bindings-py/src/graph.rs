@@ -20,7 +20,7 @@ use xinyong::graph::close_links::close_links;
 use xinyong::graph::contagion::{ContagionConfig, debt_rank};
 use xinyong::graph::groups::{GroupConfig, groups};
 use xinyong::graph::guarantee::{GuaranteeConfig, analyse};
-use xinyong::graph::ownership::{Ownership, OwnershipConfig, OwnershipMethod};
+use xinyong::graph::ownership::{BeneficialOwners, Ownership, OwnershipConfig, OwnershipMethod};
 use xinyong::graph::{
     BuildPolicy, BuildReport, DuplicatePolicy, GraphBuilder, OversubscribedPolicy, RelationGraph,
     Role,
@@ -332,6 +332,25 @@ impl Graph {
             None => self.enterprise_keys().into_iter().map(str::to_owned).collect(),
         }
     }
+
+    /// The beneficial-owner reports (with chains) of one firm, or of every enterprise in node
+    /// order by the whole-registry pass (equal firm for firm), computed without the GIL.
+    fn owner_reports(
+        &self,
+        py: Python<'_>,
+        firm: Option<&str>,
+        config: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Vec<BeneficialOwners>> {
+        let config = ownership_config(config)?;
+        py.detach(|| {
+            let analysis = Ownership::new(&self.graph, config);
+            match firm {
+                None => analysis.registry_owners().and_then(|all| all.reports(true).collect()),
+                Some(firm) => analysis.beneficial_owners(firm).map(|one| vec![one]),
+            }
+        })
+        .py()
+    }
 }
 
 /// Node rows (`{"person": ...}` or `{"enterprise": ..., "name": ...}`) as JSON Lines.
@@ -499,23 +518,7 @@ impl Graph {
         firm: Option<&str>,
         config: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let config = ownership_config(config)?;
-        let firms = self.firms(firm);
-        let results = py
-            .detach(|| {
-                let analysis = Ownership::new(&self.graph, config);
-                match firm {
-                    // Every enterprise: the whole-registry pass, equal firm for firm.
-                    None => analysis
-                        .registry_owners()
-                        .and_then(|all| all.reports(true).collect::<xinyong::Result<Vec<_>>>()),
-                    Some(_) => firms
-                        .iter()
-                        .map(|f| analysis.beneficial_owners(f))
-                        .collect::<xinyong::Result<Vec<_>>>(),
-                }
-            })
-            .py()?;
+        let results = self.owner_reports(py, firm, config)?;
         let _pause = GcPause::new(py)?;
         let mut rows = Vec::new();
         for result in results {
@@ -567,23 +570,7 @@ impl Graph {
         firm: Option<&str>,
         config: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let config = ownership_config(config)?;
-        let firms = self.firms(firm);
-        let results = py
-            .detach(|| {
-                let analysis = Ownership::new(&self.graph, config);
-                match firm {
-                    // Every enterprise: the whole-registry pass, equal firm for firm.
-                    None => analysis
-                        .registry_owners()
-                        .and_then(|all| all.reports(true).collect::<xinyong::Result<Vec<_>>>()),
-                    Some(_) => firms
-                        .iter()
-                        .map(|f| analysis.beneficial_owners(f))
-                        .collect::<xinyong::Result<Vec<_>>>(),
-                }
-            })
-            .py()?;
+        let results = self.owner_reports(py, firm, config)?;
         match (firm, results.first()) {
             (Some(_), Some(one)) => document(py, one),
             _ => document(py, &results),

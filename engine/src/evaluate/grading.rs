@@ -76,13 +76,8 @@ impl Evaluator {
         decay: Option<&DecayOn>,
         buffers: &mut TallyBuffers,
     ) -> Result<Grading> {
-        self.check(enterprise, as_of, related)?;
-        let tally = self.tally(enterprise, as_of, related, decay, buffers)?;
-        let mut contributions = std::mem::take(&mut buffers.contributions);
-        let mut dimensions = std::mem::take(&mut buffers.dimensions);
-        let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
         let c = &*self.inner;
-        let grading = Grading {
+        self.scored(enterprise, as_of, related, decay, buffers, |tally, now, _, _| Grading {
             score: fixed::to_decimal(now.score),
             grade: c.grade_after_vetoes(now.grade).code.clone(),
             grade_by_score: c.grade_code(now.grade_by_score),
@@ -90,8 +85,6 @@ impl Evaluator {
                 .filter(|&v| tally.veto_applies(v, &|_| false))
                 .map(|v| c.vetoes[v].id.clone())
                 .collect(),
-        };
-        buffers.keep(tally, contributions, dimensions);
-        Ok(grading)
+        })
     }
 }

@@ -198,16 +198,39 @@ impl Evaluator {
         decay: Option<&DecayOn>,
         buffers: &mut TallyBuffers,
     ) -> Result<Evaluation> {
+        self.scored(
+            enterprise,
+            as_of,
+            related,
+            decay,
+            buffers,
+            |tally, now, contributions, dims| {
+                let plan = plan::plan(tally, now, contributions, enterprise, as_of);
+                self.assemble(enterprise, as_of, tally, now, contributions, dims, plan)
+            },
+        )
+    }
+
+    /// The steps every evaluation shares: checks, tally and the outcome with every record
+    /// counted; `finish` reads them (the full evaluation builds its explanation, the score-only
+    /// path stops at the grade), then the buffers go back to the scratch.
+    fn scored<T>(
+        &self,
+        enterprise: &Enterprise,
+        as_of: Date,
+        related: Option<&RelatedParty>,
+        decay: Option<&DecayOn>,
+        buffers: &mut TallyBuffers,
+        finish: impl FnOnce(&Tally<'_>, &Outcome, &[Points], &[Points]) -> T,
+    ) -> Result<T> {
         self.check(enterprise, as_of, related)?;
         let tally = self.tally(enterprise, as_of, related, decay, buffers)?;
         let mut contributions = std::mem::take(&mut buffers.contributions);
         let mut dimensions = std::mem::take(&mut buffers.dimensions);
         let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
-        let plan = plan::plan(&tally, &now, &contributions, enterprise, as_of);
-        let evaluation =
-            self.assemble(enterprise, as_of, &tally, &now, &contributions, &dimensions, plan);
+        let out = finish(&tally, &now, &contributions, &dimensions);
         buffers.keep(tally, contributions, dimensions);
-        Ok(evaluation)
+        Ok(out)
     }
 
     /// What every evaluation checks before the tally: the related-party context, the number of
