@@ -4,6 +4,8 @@
 //! report must be the per-firm report exactly.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
@@ -13,6 +15,8 @@ use xinyong::graph::model::{Relation, Role};
 use xinyong::graph::ownership::{OwnerBasis, Ownership, OwnershipConfig, OwnershipMethod};
 use xinyong::graph::{BuildPolicy, Edge, GraphBuilder, Node, RelationGraph};
 use xinyong::synth::graph::{GraphSynthConfig, graph_lines};
+
+use common::code;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/graph")
@@ -154,28 +158,6 @@ fn a_long_majority_chain_is_left_to_the_per_firm_query_below_64_controllers() {
     // The firm at depth k has k + 1 controllers: from depth 64 on, 36 firms go per firm.
     assert_eq!(registry.answered_per_firm(), N - 64);
     assert_eq!(assert_same(&graph, OwnershipConfig::default()), 64);
-}
-
-/// A valid USCC numbered `i`.
-fn code(i: usize) -> String {
-    const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    let value = |c: u8| ALPHABET.iter().position(|&a| a == c).unwrap() as u32;
-    let mut code = format!("91350000{:08}", i).into_bytes();
-    let org: u32 =
-        code[8..16].iter().zip([3, 7, 9, 10, 5, 8, 4, 2]).map(|(&c, w)| value(c) * w).sum();
-    code.push(match 11 - org % 11 {
-        10 => b'X',
-        11 => b'0',
-        d => b'0' + d as u8,
-    });
-    let mut weight = 1;
-    let mut sum = 0;
-    for &c in &code {
-        sum += value(c) * weight;
-        weight = weight * 3 % 31;
-    }
-    code.push(ALPHABET[((31 - sum % 31) % 31) as usize]);
-    String::from_utf8(code).unwrap()
 }
 
 /// A random small graph: persons `p0..`, firms with valid codes; holdings (capping each firm's

@@ -75,7 +75,7 @@ impl Ownership<'_> {
                             continue;
                         }
                         scratch.clear();
-                        self.gather(t, &out, |p, x| scratch.push((p, x)));
+                        self.gather(t, &out, |_| true, |p, x| scratch.push((p, x)));
                         let start = out.entries.len();
                         merge_sorted(&mut scratch, &mut out.entries);
                         set_range(&mut out, t, start)?;
@@ -84,7 +84,8 @@ impl Ownership<'_> {
                 Some(CycleSolution::Inverse(inv)) => {
                     inflow.clear();
                     for (j, &s) in members.iter().enumerate() {
-                        self.gather_outside(s, c, &out, |p, x| inflow.push((p, j, x)));
+                        let outside = |h| self.components.of(h) != c;
+                        self.gather(s, &out, outside, |p, x| inflow.push((p, j, x)));
                     }
                     self.solve_inflow(members, inv, &mut inflow, &mut out)?;
                 }
@@ -96,28 +97,18 @@ impl Ownership<'_> {
     }
 
     /// Calls `push(person, share)` for every contribution of `t`'s holders with a positive
-    /// stake: a person holder directly, a firm holder through its vector scaled by the stake.
-    fn gather(&self, t: u32, out: &PersonShares, mut push: impl FnMut(u32, f64)) {
+    /// stake that `counts`: a person holder directly, a firm holder through its vector scaled by
+    /// the stake.
+    fn gather(
+        &self,
+        t: u32,
+        out: &PersonShares,
+        counts: impl Fn(u32) -> bool,
+        mut push: impl FnMut(u32, f64),
+    ) {
         for (h, e) in self.graph.shareholdings().edges().reverse().arcs(t) {
             let w = self.weight.get(e as usize).copied().unwrap_or(0.0);
-            if w <= 0.0 {
-                continue;
-            }
-            if self.person(h) {
-                push(h, w);
-            } else {
-                for &(p, x) in out.of(h) {
-                    push(p, w * x);
-                }
-            }
-        }
-    }
-
-    /// As [`Ownership::gather`], counting only holders outside component `c`.
-    fn gather_outside(&self, s: u32, c: u32, out: &PersonShares, mut push: impl FnMut(u32, f64)) {
-        for (h, e) in self.graph.shareholdings().edges().reverse().arcs(s) {
-            let w = self.weight.get(e as usize).copied().unwrap_or(0.0);
-            if w <= 0.0 || self.components.of(h) == c {
+            if w <= 0.0 || !counts(h) {
                 continue;
             }
             if self.person(h) {
