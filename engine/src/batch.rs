@@ -198,8 +198,7 @@ impl Evaluator {
         enterprises: &[Enterprise],
         as_of: Date,
     ) -> Vec<Result<Evaluation>> {
-        let mut scratch = EvaluationScratch::new();
-        enterprises.iter().map(|e| self.evaluate_reusing(e, as_of, None, &mut scratch)).collect()
+        self.evaluate_batch_with(enterprises, as_of, &RelatedParties::new())
     }
 
     /// Evaluates enterprises already in memory, each with its related-party context from
@@ -219,7 +218,7 @@ impl Evaluator {
 
     /// Evaluates one line of JSON (an enterprise).
     pub fn evaluate_json(&self, line: &str, as_of: Date) -> Result<Evaluation> {
-        self.evaluate(&Enterprise::from_json(line)?, as_of)
+        self.evaluate_json_with(line, as_of, &RelatedParties::new())
     }
 
     /// Evaluates one line of JSON (an enterprise) with its related-party context from
@@ -243,15 +242,9 @@ impl Evaluator {
         reader: R,
         as_of: Date,
         limits: LineLimits,
-        mut emit: impl FnMut(BatchItem) -> std::io::Result<()>,
+        emit: impl FnMut(BatchItem) -> std::io::Result<()>,
     ) -> Result<BatchSummary> {
-        let mut scratch = EvaluationScratch::new();
-        for_each_line(
-            reader,
-            limits,
-            |text| self.evaluate_reusing(&Enterprise::from_json(text)?, as_of, None, &mut scratch),
-            |index, line, result| emit(BatchItem { index, line, result }),
-        )
+        self.evaluate_jsonl_with(reader, as_of, limits, &RelatedParties::new(), emit)
     }
 
     /// As [`Evaluator::evaluate_jsonl`], each enterprise with its related-party context from
