@@ -9,7 +9,7 @@ use std::io::BufRead;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::evaluate::{Evaluation, EvaluationScratch, Evaluator, RelatedParty};
+use crate::evaluate::{Evaluation, EvaluationScratch, Evaluator, Grading, RelatedParty};
 use crate::graph::features::FirmFeatures;
 use crate::record::Enterprise;
 use crate::uscc::Uscc;
@@ -148,15 +148,30 @@ impl<R: BufRead> JsonLines<R> {
     }
 }
 
-/// One entry of a batch: its position and its evaluation or error.
+/// One entry of a batch: its position and its evaluation (or, for a score-only batch, its
+/// [`Grading`]) or error.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchItem {
+pub struct BatchItem<T = Evaluation> {
     /// 0-based position among the records of the batch.
     pub index: usize,
     /// 1-based line number in the input (equal to `index + 1` for in-memory batches).
     pub line: usize,
-    /// The evaluation, or why this entry could not be evaluated.
-    pub result: Result<Evaluation>,
+    /// The result, or why this entry could not be evaluated.
+    pub result: Result<T>,
+}
+
+impl<T> BatchItem<T> {
+    /// The JSON line of a failed entry, `{"index", "line", "error"}`.
+    fn failure_json(&self, error: &Error) -> String {
+        #[derive(serde::Serialize)]
+        struct Failed<'a> {
+            index: usize,
+            line: usize,
+            error: &'a Error,
+        }
+        let failed = Failed { index: self.index, line: self.line, error };
+        serde_json::to_string(&failed).unwrap_or_default()
+    }
 }
 
 impl BatchItem {
@@ -166,16 +181,18 @@ impl BatchItem {
         match &self.result {
             Ok(evaluation) if full => evaluation.to_json(),
             Ok(evaluation) => serde_json::to_string(&evaluation.summary()).unwrap_or_default(),
-            Err(error) => {
-                #[derive(serde::Serialize)]
-                struct Failed<'a> {
-                    index: usize,
-                    line: usize,
-                    error: &'a Error,
-                }
-                let failed = Failed { index: self.index, line: self.line, error };
-                serde_json::to_string(&failed).unwrap_or_default()
-            }
+            Err(error) => self.failure_json(error),
+        }
+    }
+}
+
+impl BatchItem<Grading> {
+    /// One JSON line: the grading (`uscc`, `score`, `grade`, `grade_by_score`, `vetoes`), or
+    /// `{"index", "line", "error"}`.
+    pub fn to_json(&self) -> String {
+        match &self.result {
+            Ok(grading) => serde_json::to_string(grading).unwrap_or_default(),
+            Err(error) => self.failure_json(error),
         }
     }
 }
@@ -265,6 +282,30 @@ impl Evaluator {
                 let enterprise = Enterprise::from_json(text)?;
                 let context = related.get(&enterprise.uscc);
                 self.evaluate_reusing(&enterprise, as_of, context, &mut scratch)
+            },
+            |index, line, result| emit(BatchItem { index, line, result }),
+        )
+    }
+
+    /// Score-only counterpart of [`Evaluator::evaluate_jsonl_with`], for re-grading a registry:
+    /// each line's [`Grading`] (what [`Evaluator::grade_reusing`] gives, equal to the full
+    /// evaluation's [`Evaluation::grading`]) in input order, errors included. Memory stays flat.
+    pub fn grade_jsonl_with<R: BufRead>(
+        &self,
+        reader: R,
+        as_of: Date,
+        limits: LineLimits,
+        related: &RelatedParties,
+        mut emit: impl FnMut(BatchItem<Grading>) -> std::io::Result<()>,
+    ) -> Result<BatchSummary> {
+        let mut scratch = EvaluationScratch::new();
+        for_each_line(
+            reader,
+            limits,
+            |text| {
+                let enterprise = Enterprise::from_json(text)?;
+                let context = related.get(&enterprise.uscc);
+                self.grade_reusing(&enterprise, as_of, context, &mut scratch)
             },
             |index, line, result| emit(BatchItem { index, line, result }),
         )

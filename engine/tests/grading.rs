@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use serde_json::Value;
+use xinyong::batch::{LineLimits, RelatedParties};
 use xinyong::date::{Date, parse_date};
 use xinyong::evaluate::EvaluationScratch;
 use xinyong::synth::{SynthConfig, enterprise};
@@ -60,6 +61,7 @@ fn golden_cases_grade_as_they_evaluate() {
         let expected: Value =
             serde_json::from_str(&read(case["expected"].as_str().unwrap())).unwrap();
         let grading = evaluator.grade(&firm, as_of).unwrap();
+        assert_eq!(grading.uscc.as_str(), expected["uscc"].as_str().unwrap());
         assert_eq!(grading.score.to_string(), expected["score"].as_str().unwrap());
         assert_eq!(&*grading.grade, expected["grade"].as_str().unwrap());
         let vetoes: Vec<&str> = expected["vetoes"]
@@ -112,6 +114,76 @@ fn registry_firms_grade_as_they_evaluate() {
     }
     // The early date exercises the error path, not only the scores.
     assert!(failures > 0);
+}
+
+/// The score-only stream: one line per non-blank input line, in order, each equal to the full
+/// stream's grading, bad lines as error entries with their index and line, and the related-party
+/// context of each firm applied as in the full stream.
+#[test]
+fn graded_json_lines_follow_the_full_stream() {
+    let evaluator = Evaluator::default_model();
+    let mut input = read("registry/registry.jsonl");
+    input.push_str("\n{\"uscc\": \"not a code\"}\nnot json\n");
+    input.push_str(&read("registry/registry.jsonl"));
+    let mut related = RelatedParties::new();
+    let mut firms = Vec::new();
+    for case in &cases("related_party/cases.json") {
+        let firm = Enterprise::from_json(&read(case["enterprise"].as_str().unwrap())).unwrap();
+        let context =
+            RelatedParty::from_json(&read(case["related_party"].as_str().unwrap())).unwrap();
+        input.push_str(&firm.to_json());
+        input.push('\n');
+        related.insert(firm.uscc, context);
+        firms.push(firm);
+    }
+    let as_of = date("2026-06-30");
+    let limits = LineLimits::default();
+    let mut full = Vec::new();
+    let full_summary = evaluator
+        .evaluate_jsonl_with(input.as_bytes(), as_of, limits, &related, |item| {
+            full.push(item);
+            Ok(())
+        })
+        .unwrap();
+    let mut graded = Vec::new();
+    let summary = evaluator
+        .grade_jsonl_with(input.as_bytes(), as_of, limits, &related, |item| {
+            graded.push(item);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(summary, full_summary);
+    assert_eq!(summary.failed, 2);
+    assert_eq!(graded.len(), full.len());
+    assert_eq!(graded.len(), summary.records);
+    for (g, f) in graded.iter().zip(&full) {
+        assert_eq!((g.index, g.line), (f.index, f.line));
+        assert_eq!(g.result, f.result.as_ref().map(|e| e.grading()).map_err(Clone::clone));
+        if let Err(error) = &g.result {
+            let line: Value = serde_json::from_str(&g.to_json()).unwrap();
+            assert_eq!(line["index"], g.index);
+            assert_eq!(line["line"], g.line);
+            assert_eq!(line["error"]["kind"], error.kind());
+        } else {
+            let line: Value = serde_json::from_str(&g.to_json()).unwrap();
+            let summary: Value = serde_json::from_str(&f.to_json(false)).unwrap();
+            for key in ["uscc", "score", "grade", "grade_by_score"] {
+                assert_eq!(line[key], summary[key], "{key}");
+            }
+        }
+    }
+    // The contexts were applied: some related-party firms grade lower than without one.
+    let tail = &graded[graded.len() - firms.len()..];
+    let lowered = firms
+        .iter()
+        .zip(tail)
+        .filter(|(firm, g)| {
+            let with = g.result.as_ref().unwrap();
+            assert_eq!(with.uscc, firm.uscc);
+            with.score < evaluator.grade(firm, as_of).unwrap().score
+        })
+        .count();
+    assert!(lowered > 0);
 }
 
 proptest! {

@@ -71,6 +71,34 @@ def test_bad_lines_fail_alone_and_keep_their_line_numbers(run) -> None:
             assert result["uscc"] == json.loads(line)["uscc"]
 
 
+def test_score_only_lines_carry_the_summary_grading(run) -> None:
+    """`--score-only`: one grading per input line, equal to the full summary's score, grades and
+    vetoes; bad lines keep their error entries; `--explain` cannot be combined with it."""
+    good = synth_lines(run, 40, seed=7) + synth_lines(run, 20, seed=3)
+    lines = good[:5] + ["{not json"] + good[5:]
+    text = "".join(line + "\n" for line in lines)
+    full = run("evaluate", "--as-of", AS_OF, input=text)
+    graded = run("evaluate", "--as-of", AS_OF, "--score-only", input=text)
+    assert full.returncode == graded.returncode == 1, describe(graded)
+    summaries, gradings = json_lines(full.stdout), json_lines(graded.stdout)
+    assert len(gradings) == len(summaries) == len(lines), describe(graded)
+    vetoed = 0
+    for number, (grading, summary) in enumerate(zip(gradings, summaries), start=1):
+        if number == 6:
+            assert_error(grading, number, "malformed_json")
+            assert grading == summary
+            continue
+        assert set(grading) == {"uscc", "score", "grade", "grade_by_score", "vetoes"}, grading
+        for key in ("uscc", "score", "grade", "grade_by_score"):
+            assert grading[key] == summary[key], (key, grading, summary)
+        assert grading["vetoes"] == [v["id"] for v in summary["vetoes"]]
+        vetoed += bool(grading["vetoes"])
+    assert vetoed > 0, "the sample should exercise the vetoes"
+    both = run("evaluate", "--as-of", AS_OF, "--score-only", "--explain", input=text)
+    assert both.returncode == 2, describe(both)
+    assert "cannot be used with" in both.stderr, describe(both)
+
+
 def test_line_numbers_count_blank_lines(run) -> None:
     good = synth_lines(run, 2, seed=9)
     lines = ["", good[0], "", "{not json", good[1]]

@@ -18,10 +18,14 @@ use crate::date::Date;
 use crate::decay::DecayOn;
 use crate::error::Result;
 use crate::record::Enterprise;
+use crate::uscc::Uscc;
 
 /// The score-only view of an evaluation: what [`Evaluator::grade`] returns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Grading {
+    /// The enterprise's Unified Social Credit Code, so a batch of gradings joins back to the
+    /// registry.
+    pub uscc: Uscc,
     /// Total score.
     #[serde(with = "crate::num::decimal")]
     pub score: Decimal,
@@ -38,6 +42,7 @@ impl Evaluation {
     /// same enterprise and date.
     pub fn grading(&self) -> Grading {
         Grading {
+            uscc: self.uscc,
             score: self.score,
             grade: self.grade.clone(),
             grade_by_score: self.grade_by_score.clone(),
@@ -78,6 +83,7 @@ impl Evaluator {
     ) -> Result<Grading> {
         let c = &*self.inner;
         self.scored(enterprise, as_of, related, decay, buffers, |tally, now, _, _| Grading {
+            uscc: enterprise.uscc,
             score: fixed::to_decimal(now.score),
             grade: c.grade_after_vetoes(now.grade).code.clone(),
             grade_by_score: c.grade_code(now.grade_by_score),

@@ -24,6 +24,11 @@ pub struct Args {
     /// compact summary.
     #[arg(long)]
     explain: bool,
+    /// Write only each firm's grading (`uscc`, `score`, `grade`, `grade_by_score`, `vetoes`),
+    /// without contributions, reasons or plan: the same score and grade as a full evaluation at
+    /// a fraction of the cost, for re-grading a whole registry.
+    #[arg(long, conflicts_with = "explain")]
+    score_only: bool,
     /// Input file of JSON Lines; stdin when absent or `-`.
     #[arg(long, short, default_value = "-")]
     input: PathBuf,
@@ -96,12 +101,22 @@ pub fn run(args: Args) -> io::Result<Outcome> {
     let limits = LineLimits { max_line_bytes: args.max_line_bytes };
     let bar = progress();
     let mut failure = WriteFailure::default();
-    let summary = evaluator.evaluate_jsonl_with(input, as_of, limits, &related, |item| {
-        if item.index % 4096 == 0 {
-            bar.set_position(item.index as u64);
+    let tick = |index: usize| {
+        if index.is_multiple_of(4096) {
+            bar.set_position(index as u64);
         }
-        failure.keep(writeln!(out, "{}", item.to_json(args.explain)))
-    });
+    };
+    let summary = if args.score_only {
+        evaluator.grade_jsonl_with(input, as_of, limits, &related, |item| {
+            tick(item.index);
+            failure.keep(writeln!(out, "{}", item.to_json()))
+        })
+    } else {
+        evaluator.evaluate_jsonl_with(input, as_of, limits, &related, |item| {
+            tick(item.index);
+            failure.keep(writeln!(out, "{}", item.to_json(args.explain)))
+        })
+    };
     bar.finish_and_clear();
     finish_lines(summary, failure, out, "records could not be evaluated (see their error lines)")
 }
