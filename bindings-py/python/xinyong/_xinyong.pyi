@@ -128,6 +128,22 @@ class Evaluator:
         *,
         related_parties: Optional[Mapping[str, _RelatedParty]] = None,
     ) -> list[Union[Evaluation, XinyongError]]: ...
+    def grade(
+        self,
+        record: _Record,
+        as_of: _Date,
+        *,
+        related_party: Optional[_RelatedParty] = None,
+    ) -> dict[str, Any]: ...
+    def grade_many(
+        self,
+        records: Iterable[_Record],
+        as_of: _Date,
+        errors: Literal["collect", "raise"] = "collect",
+        threads: Optional[int] = None,
+        *,
+        related_parties: Optional[Mapping[str, _RelatedParty]] = None,
+    ) -> list[Union[dict[str, Any], XinyongError]]: ...
     def evaluate_jsonl(
         self,
         source: _Source,
