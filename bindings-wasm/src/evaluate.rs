@@ -3,8 +3,9 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use xinyong::batch::{BatchItem, LineLimits, RelatedParties};
-use xinyong::evaluate::Lang;
-use xinyong::{Evaluation, Model, RelatedParty};
+use xinyong::date::Date;
+use xinyong::evaluate::{EvaluationScratch, Grading, Lang};
+use xinyong::{Enterprise, Evaluation, Model, RelatedParty};
 
 use crate::convert::{IntoJs, date, invalid, json_text, to_js};
 use crate::error::{OrThrow, type_error};
@@ -32,6 +33,16 @@ struct LineEntry<'a> {
     line: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     evaluation: Option<&'a Evaluation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a xinyong::Error>,
+}
+
+/// One entry of [`Evaluator::grade_many`]: the grading or the error, with its position.
+#[derive(Serialize)]
+struct GradingEntry<'a> {
+    index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grading: Option<&'a Grading>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a xinyong::Error>,
 }
@@ -188,23 +199,88 @@ impl Evaluator {
         self.inner.stamp().hash.to_string()
     }
 
+    /// The score-only evaluation of one enterprise (arguments as for `evaluate`): `{uscc, score,
+    /// grade, grade_by_score, vetoes}`, the full evaluation's score, grades and veto ids without
+    /// dimensions, reasons or plan, at about a third of the cost; for re-grading a registry.
+    #[wasm_bindgen(unchecked_return_type = "Grading")]
+    pub fn grade(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Enterprise | string")] enterprise: &JsValue,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+        #[wasm_bindgen(js_name = relatedParty, unchecked_optional_param_type = "RelatedParty | string")]
+        related_party: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let (enterprise, as_of, context) = arguments(enterprise, as_of, related_party)?;
+        to_js(
+            &self
+                .inner
+                .grade_reusing(&enterprise, as_of, context.as_ref(), &mut EvaluationScratch::new())
+                .or_throw()?,
+        )
+    }
+
+    /// `grade` for every item (objects or JSON texts); one entry per item, in order: `{index,
+    /// grading}` or `{index, error}`, as `evaluateMany` gives them. `relatedParties` as for
+    /// `evaluateMany`.
+    #[wasm_bindgen(js_name = gradeMany, unchecked_return_type = "GradingEntry[]")]
+    pub fn grade_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Array<Enterprise | string>")] items: &js_sys::Array,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+        #[wasm_bindgen(
+            js_name = relatedParties,
+            unchecked_optional_param_type = "Record<string, RelatedParty | string>"
+        )]
+        related_parties: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = date(as_of, "as_of")?;
+        let related = related_parties_arg(related_parties)?;
+        let mut scratch = EvaluationScratch::new();
+        let mut results = Vec::with_capacity(items.length() as usize);
+        for (i, item) in items.iter().enumerate() {
+            let text = json_text(&item, &format!("items[{i}]"))?;
+            results.push(Enterprise::from_json(&text).and_then(|firm| {
+                self.inner.grade_reusing(&firm, as_of, related.get(&firm.uscc), &mut scratch)
+            }));
+        }
+        let entries: Vec<GradingEntry<'_>> = results
+            .iter()
+            .enumerate()
+            .map(|(index, r)| GradingEntry {
+                index,
+                grading: r.as_ref().ok(),
+                error: r.as_ref().err(),
+            })
+            .collect();
+        to_js(&entries)
+    }
+
     fn run(
         &self,
         enterprise: &JsValue,
         as_of: &str,
         related_party: Option<JsValue>,
     ) -> Result<Evaluation, JsValue> {
-        let text = json_text(enterprise, "enterprise")?;
-        let as_of = date(as_of, "as_of")?;
-        let context = match related_party.filter(|v| !v.is_null() && !v.is_undefined()) {
-            None => None,
-            Some(value) => {
-                Some(RelatedParty::from_json(&json_text(&value, "relatedParty")?).or_throw()?)
-            }
-        };
-        let enterprise = xinyong::Enterprise::from_json(&text).or_throw()?;
+        let (enterprise, as_of, context) = arguments(enterprise, as_of, related_party)?;
         self.inner.evaluate_with(&enterprise, as_of, context.as_ref()).or_throw()
     }
+}
+
+/// The enterprise, date and optional related-party context of a one-firm call.
+fn arguments(
+    enterprise: &JsValue,
+    as_of: &str,
+    related_party: Option<JsValue>,
+) -> Result<(Enterprise, Date, Option<RelatedParty>), JsValue> {
+    let text = json_text(enterprise, "enterprise")?;
+    let as_of = date(as_of, "as_of")?;
+    let context = match related_party.filter(|v| !v.is_null() && !v.is_undefined()) {
+        None => None,
+        Some(value) => {
+            Some(RelatedParty::from_json(&json_text(&value, "relatedParty")?).or_throw()?)
+        }
+    };
+    Ok((Enterprise::from_json(&text).or_throw()?, as_of, context))
 }
 
 /// Related-party contexts from a plain object of USCC (any accepted spelling) to context;

@@ -156,6 +156,21 @@ export type EvaluationEntry =
 /** One entry of `evaluateJsonl`, with the 1-based line number. */
 export type EvaluationLine = EvaluationEntry & { line: number };
 
+/** The score-only evaluation (`grade`): the full evaluation's score, grades and veto ids. */
+export interface Grading {
+  uscc: string;
+  score: DecimalString;
+  grade: string;
+  grade_by_score: string;
+  /** Ids of the vetoes applied, in model order. */
+  vetoes: string[];
+}
+
+/** One entry of `gradeMany`: the grading or the error of the item at `index`. */
+export type GradingEntry =
+  | { index: number; grading: Grading; error?: never }
+  | { index: number; error: EngineErrorInfo; grading?: never };
+
 // ---- Financing --------------------------------------------------------------------------------
 
 export type RankKey = "coverage" | "rate" | "term_fit";

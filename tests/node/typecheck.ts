@@ -5,7 +5,7 @@
 import * as node from 'xinyong';
 import * as web from 'xinyong/web';
 import type {
-  BeneficialOwners, Demand, DemandMatch, Enterprise, ErrorKind, Evaluation, EvaluationEntry, GraphAnalysis,
+  BeneficialOwners, Demand, DemandMatch, Enterprise, ErrorKind, Evaluation, EvaluationEntry, GraphAnalysis, Grading, GradingEntry,
   Groups, GuaranteeAnalysis, IvTable, Ks, RelatedParty, RelatedPartyCause, UsccCheck,
 } from 'xinyong/web';
 
@@ -24,8 +24,11 @@ export async function browser(): Promise<string> {
   const many: EvaluationEntry[] = evaluator.evaluateMany([enterprise, JSON.stringify(enterprise)], '2026-06-30');
   const withContexts: EvaluationEntry[] = evaluator.evaluateMany([enterprise], '2026-06-30', { [enterprise.uscc]: { dishonest_within_1: 0 } });
   const failed = many.flatMap((m) => (m.error ? [m.error.kind] : []));
+  const grading: Grading = evaluator.grade(enterprise, '2026-06-30');
+  const gradings: GradingEntry[] = evaluator.gradeMany([enterprise], '2026-06-30', { [enterprise.uscc]: { dishonest_within_1: 0 } });
+  const vetoes: string[] = [...grading.vetoes, ...gradings.flatMap((g) => (g.grading ? [g.grading.score] : []))];
   const kinds: ErrorKind[] = web.errorKinds();
-  return useEvaluation(one) + failed.join() + kinds.join() + withContexts.length;
+  return useEvaluation(one) + failed.join() + kinds.join() + withContexts.length + vetoes.join();
 }
 
 export function nodeApi(): unknown[] {
