@@ -263,7 +263,7 @@ impl Csr {
     }
 
     /// The edge ids leaving `v`, parallel to [`Csr::neighbours`].
-    #[inline]
+    #[inline(always)]
     pub fn edge_ids(&self, v: u32) -> EdgeIds<'_> {
         let range = self.range(v);
         if self.ids_are_positions() {
@@ -274,7 +274,7 @@ impl Csr {
     }
 
     /// `(neighbour, edge id)` pairs of `v`.
-    #[inline]
+    #[inline(always)]
     pub fn arcs(&self, v: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
         self.neighbours(v).iter().copied().zip(self.edge_ids(v))
     }
@@ -298,7 +298,7 @@ pub enum EdgeIds<'a> {
 impl Iterator for EdgeIds<'_> {
     type Item = u32;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<u32> {
         match self {
             EdgeIds::Listed(ids) => ids.next().copied(),
