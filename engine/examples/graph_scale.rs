@@ -274,6 +274,13 @@ fn owners(firms: usize, seed: u64, prefix: Option<&str>, per_firm: bool) -> io::
             "reports_with_chains_cpu_s": reports_cpu_s, "chains": chains,
             "owners": found, "firms_with_owner": with_owner, "edges": graph.edge_count(),
             "edge_bytes_per_edge": graph.edge_bytes() as f64 / graph.edge_count().max(1) as f64,
+            "edge_bytes": graph.edge_bytes(), "edge_bytes_by_kind": {
+                "shareholding": [graph.shareholdings().edges().len(), graph.shareholdings().heap_bytes()],
+                "key_role": [graph.key_roles().edges().len(), graph.key_roles().heap_bytes()],
+                "guarantee": [graph.guarantees().edges().len(), graph.guarantees().heap_bytes()],
+                "control_agreement": [graph.control_agreements().len(), graph.control_agreements().heap_bytes()],
+                "supply_chain": [graph.supply_chain().len(), graph.supply_chain().heap_bytes()],
+            },
         })
     );
     Ok(())

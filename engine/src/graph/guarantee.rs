@@ -270,16 +270,17 @@ pub fn analyse(
     let mut firms = Vec::new();
     for v in 0..graph.node_count() as u32 {
         let (given, received) = (active.forward.edge_ids(v), active.reverse.edge_ids(v));
-        if given.is_empty() && received.is_empty() {
+        let (given_count, received_count) = (given.len(), received.len());
+        if given_count == 0 && received_count == 0 {
             continue;
         }
         let path = graph.key_str(v);
         let mut given_amount = Decimal::ZERO;
-        for &e in given {
+        for e in given {
             given_amount = add(given_amount, active.amount(graph, e), path)?;
         }
         let mut received_amount = Decimal::ZERO;
-        for &e in received {
+        for e in received {
             received_amount = add(received_amount, active.amount(graph, e), path)?;
         }
         let net = assets.get(&v).copied();
@@ -291,9 +292,9 @@ pub fn analyse(
         let (circle, circle_size) = circle_of.get(&v).map_or((None, 0), |&(id, s)| (Some(id), s));
         firms.push(FirmGuarantees {
             firm: path.to_owned(),
-            given: given.len(),
+            given: given_count,
             given_amount: given_amount.normalize(),
-            received: received.len(),
+            received: received_count,
             received_amount: received_amount.normalize(),
             circle,
             circle_size,

@@ -33,6 +33,7 @@
 
 pub mod build;
 pub mod close_links;
+mod column;
 pub mod contagion;
 pub mod csr;
 pub mod features;

@@ -143,7 +143,7 @@ struct Bins {
 impl Bins {
     fn of(forward: &Csr) -> Bins {
         let blocks = forward.node_count().div_ceil(BLOCK).max(1);
-        let (_, targets) = forward.raw();
+        let targets = forward.targets();
         let mut starts = vec![0usize; blocks + 1];
         for &t in targets {
             starts[(t >> BLOCK_BITS) as usize + 1] += 1;
@@ -163,7 +163,9 @@ impl Bins {
 
     /// Writes `x[u] · inverse_degree[u]` for every arc leaving `u`, into its target's bin.
     fn spread(&mut self, forward: &Csr, x: &[f64], inverse_degree: &[f64]) {
-        let (offsets, targets) = forward.raw();
+        let Some((offsets, targets)) = forward.dense() else {
+            return self.spread_sparse(forward, x, inverse_degree);
+        };
         let Bins { starts, values, cursor, .. } = self;
         let blocks = cursor.len();
         cursor.copy_from_slice(&starts[..blocks]);
@@ -172,6 +174,23 @@ impl Bins {
         for ((bounds, &xu), &inv) in offsets.windows(2).zip(x).zip(inverse_degree) {
             let share = xu * inv;
             for &t in targets.get(bounds[0] as usize..bounds[1] as usize).unwrap_or(&[]) {
+                let next = &mut cursor[(t >> BLOCK_BITS) as usize];
+                values[*next] = share;
+                *next += 1;
+            }
+        }
+    }
+
+    /// [`Bins::spread`] over sparse rows (an edge table of the relationship graph), node by
+    /// node.
+    #[inline(never)]
+    fn spread_sparse(&mut self, forward: &Csr, x: &[f64], inverse_degree: &[f64]) {
+        let Bins { starts, values, cursor, .. } = self;
+        let blocks = cursor.len();
+        cursor.copy_from_slice(&starts[..blocks]);
+        for (u, (&xu, &inv)) in x.iter().zip(inverse_degree).enumerate() {
+            let share = xu * inv;
+            for &t in forward.neighbours(u as u32) {
                 let next = &mut cursor[(t >> BLOCK_BITS) as usize];
                 values[*next] = share;
                 *next += 1;

@@ -4,42 +4,57 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::csr::Csr;
+use super::column::SparseColumn;
+use super::csr::{self, Csr};
 use super::model::{GuaranteeStatus, NodeKey, Role};
 use crate::date::Date;
 use crate::num::Amount;
 use crate::uscc::Uscc;
 
-/// Edges of one kind as two endpoint columns, with forward (`from` → `to`) and reverse
-/// (`to` → `from`) adjacency whose edge ids index the attribute columns of the table.
+/// Edges of one kind as forward (`from` → `to`) and reverse (`to` → `from`) adjacency whose
+/// edge ids index the attribute columns of the table.
+///
+/// The builder stores every table sorted by one endpoint, so one of the two adjacencies lists
+/// the arcs in edge order: the endpoints of an edge are read from it (the other end by a binary
+/// search over its offsets) and no endpoint column is kept. Only a table built from unsorted
+/// columns keeps them.
 #[derive(Debug, Clone, Default)]
 pub struct EdgeTable {
-    pub(crate) from: Vec<u32>,
-    pub(crate) to: Vec<u32>,
     pub(crate) forward: Csr,
     pub(crate) reverse: Csr,
+    /// `(from, to)` of every edge, kept only when neither adjacency is in edge order.
+    unsorted_ends: Vec<(u32, u32)>,
 }
 
 impl EdgeTable {
     pub(crate) fn new(n: usize, from: Vec<u32>, to: Vec<u32>) -> EdgeTable {
-        let forward = Csr::from_edges(n, &from, &to);
-        let reverse = Csr::from_edges(n, &to, &from);
-        EdgeTable { from, to, forward, reverse }
+        let forward = Csr::from_edges(n, &from, &to).compact();
+        let reverse = Csr::from_edges(n, &to, &from).compact();
+        let unsorted_ends = if csr::has_edge_order(&forward, &reverse) {
+            Vec::new()
+        } else {
+            from.into_iter().zip(to).collect()
+        };
+        EdgeTable { forward, reverse, unsorted_ends }
     }
 
     /// Number of edges.
     pub fn len(&self) -> usize {
-        self.from.len()
+        self.forward.edge_count()
     }
 
     /// Whether the table has no edges.
     pub fn is_empty(&self) -> bool {
-        self.from.is_empty()
+        self.len() == 0
     }
 
     /// The `(from, to)` node indices of edge `e`.
     pub fn endpoints(&self, e: u32) -> Option<(u32, u32)> {
-        Some((*self.from.get(e as usize)?, *self.to.get(e as usize)?))
+        if self.unsorted_ends.is_empty() {
+            csr::endpoints_from(&self.forward, &self.reverse, e)
+        } else {
+            self.unsorted_ends.get(e as usize).copied()
+        }
     }
 
     /// The edges `v → w` with `w` in `among` (sorted), as `(w, edge id)`, read from the smaller
@@ -58,11 +73,11 @@ impl EdgeTable {
         }
     }
 
-    /// Bytes of the endpoint columns and both adjacencies.
+    /// Bytes of both adjacencies (and of the endpoint columns of an unsorted table).
     pub fn heap_bytes(&self) -> usize {
-        size_of::<u32>() * (self.from.len() + self.to.len())
-            + self.forward.heap_bytes()
+        self.forward.heap_bytes()
             + self.reverse.heap_bytes()
+            + self.unsorted_ends.len() * size_of::<(u32, u32)>()
     }
 
     /// Adjacency from `from` to `to`.
@@ -82,8 +97,10 @@ impl EdgeTable {
 pub struct Shareholdings {
     pub(crate) edges: EdgeTable,
     pub(crate) share: Vec<Decimal>,
-    pub(crate) vote_share: Vec<Option<Decimal>>,
-    pub(crate) subscribed: Vec<Option<Amount>>,
+    /// Stated vote shares, only for the edges that state one.
+    pub(crate) vote_share: SparseColumn<Decimal>,
+    /// Subscribed capital, only for the edges that state it.
+    pub(crate) subscribed: SparseColumn<Amount>,
 }
 
 impl Shareholdings {
@@ -99,12 +116,20 @@ impl Shareholdings {
 
     /// Vote share of edge `e`: the stated vote share, else the capital share.
     pub fn votes(&self, e: u32) -> Decimal {
-        self.vote_share.get(e as usize).copied().flatten().unwrap_or_else(|| self.share(e))
+        self.vote_share.get(e).unwrap_or_else(|| self.share(e))
     }
 
     /// Subscribed capital of edge `e`, if known.
     pub fn subscribed(&self, e: u32) -> Option<Amount> {
-        self.subscribed.get(e as usize).copied().flatten()
+        self.subscribed.get(e)
+    }
+
+    /// Bytes of the adjacency and the attribute columns.
+    pub fn heap_bytes(&self) -> usize {
+        self.edges.heap_bytes()
+            + self.share.len() * size_of::<Decimal>()
+            + self.vote_share.heap_bytes()
+            + self.subscribed.heap_bytes()
     }
 }
 
@@ -129,6 +154,15 @@ impl Guarantees {
         let i = e as usize;
         Some((*self.amount.get(i)?, *self.start.get(i)?, *self.end.get(i)?, *self.status.get(i)?))
     }
+
+    /// Bytes of the adjacency and the attribute columns.
+    pub fn heap_bytes(&self) -> usize {
+        self.edges.heap_bytes()
+            + self.amount.len() * size_of::<Amount>()
+            + self.start.len() * size_of::<Date>()
+            + self.end.len() * size_of::<Option<Date>>()
+            + self.status.len() * size_of::<GuaranteeStatus>()
+    }
 }
 
 /// Key-role edges (person → firm).
@@ -147,6 +181,11 @@ impl KeyRoles {
     /// The role of edge `e`.
     pub fn role(&self, e: u32) -> Option<Role> {
         self.role.get(e as usize).copied()
+    }
+
+    /// Bytes of the adjacency and the role column.
+    pub fn heap_bytes(&self) -> usize {
+        self.edges.heap_bytes() + self.role.len() * size_of::<Role>()
     }
 }
 
@@ -233,24 +272,72 @@ impl RelationGraph {
             + self.supply_chain.len()
     }
 
-    /// Bytes the frozen edges hold: endpoint columns, forward and reverse adjacency and the
-    /// attribute columns of every kind (lengths, not spare capacity). Node keys and the key
-    /// index are not counted.
+    /// Bytes the frozen edges hold: forward and reverse adjacency (sparse row indexes
+    /// included) and the attribute columns of every kind, sparse ones included (lengths, not
+    /// spare capacity). Node keys and the key index are not counted.
     pub fn edge_bytes(&self) -> usize {
-        let h = &self.shareholdings;
-        let g = &self.guarantees;
-        h.edges.heap_bytes()
-            + h.share.len() * size_of::<Decimal>()
-            + h.vote_share.len() * size_of::<Option<Decimal>>()
-            + h.subscribed.len() * size_of::<Option<Amount>>()
+        self.shareholdings.heap_bytes()
             + self.control_agreements.heap_bytes()
-            + self.key_roles.edges.heap_bytes()
-            + self.key_roles.role.len() * size_of::<Role>()
-            + g.edges.heap_bytes()
-            + g.amount.len() * size_of::<Amount>()
-            + g.start.len() * size_of::<Date>()
-            + g.end.len() * size_of::<Option<Date>>()
-            + g.status.len() * size_of::<GuaranteeStatus>()
+            + self.key_roles.heap_bytes()
+            + self.guarantees.heap_bytes()
             + self.supply_chain.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ends(table: &EdgeTable) -> Vec<Option<(u32, u32)>> {
+        (0..table.len() as u32 + 1).map(|e| table.endpoints(e)).collect()
+    }
+
+    #[test]
+    fn endpoints_of_tables_sorted_either_way_or_not_at_all() {
+        let (from, to) = (vec![0, 0, 3, 4], vec![2, 1, 4, 0]);
+        let expected: Vec<_> =
+            from.iter().zip(&to).map(|(&f, &t)| Some((f, t))).chain([None]).collect();
+        let by_source = EdgeTable::new(5, from.clone(), to.clone());
+        assert_eq!(ends(&by_source), expected);
+        assert!(by_source.unsorted_ends.is_empty());
+        // Sorted by target, as shareholdings are: the same edges turned round.
+        let by_target = EdgeTable::new(5, to.clone(), from.clone());
+        let turned: Vec<_> = expected.iter().map(|e| e.map(|(f, t)| (t, f))).collect();
+        assert_eq!(ends(&by_target), turned);
+        assert!(by_target.unsorted_ends.is_empty());
+        // Neither: the endpoint columns are kept, and counted.
+        let (from, to) = (vec![3, 0, 4], vec![0, 2, 1]);
+        let unsorted = EdgeTable::new(5, from, to);
+        assert_eq!(ends(&unsorted), [Some((3, 0)), Some((0, 2)), Some((4, 1)), None]);
+        assert_eq!(
+            unsorted.heap_bytes(),
+            unsorted.forward.heap_bytes() + unsorted.reverse.heap_bytes() + 3 * 8
+        );
+    }
+
+    #[test]
+    fn an_empty_table_costs_almost_nothing_whatever_the_node_count() {
+        let table = EdgeTable::new(1_000_000, Vec::new(), Vec::new());
+        assert_eq!((table.len(), table.is_empty()), (0, true));
+        assert_eq!(table.endpoints(0), None);
+        assert_eq!(table.forward().node_count(), 1_000_000);
+        assert_eq!(table.forward().neighbours(999_999), &[] as &[u32]);
+        assert!(table.heap_bytes() <= 8, "{}", table.heap_bytes());
+    }
+
+    #[test]
+    fn sparse_columns_answer_for_every_edge() {
+        let mut holdings = Shareholdings {
+            edges: EdgeTable::new(3, vec![0, 1], vec![2, 2]),
+            share: vec![Decimal::new(3, 1), Decimal::new(4, 1)],
+            ..Shareholdings::default()
+        };
+        holdings.vote_share.push(1, Some(Decimal::new(6, 1)));
+        assert_eq!(holdings.votes(0), Decimal::new(3, 1));
+        assert_eq!(holdings.votes(1), Decimal::new(6, 1));
+        assert_eq!(holdings.votes(2), Decimal::ZERO);
+        assert_eq!(holdings.subscribed(1), None);
+        let columns = 2 * 16 + (4 + 16);
+        assert_eq!(holdings.heap_bytes(), holdings.edges.heap_bytes() + columns);
     }
 }

@@ -57,7 +57,9 @@ pub fn strongly_connected(graph: &Csr) -> Components {
     let n = graph.node_count();
     let mut state = vec![[UNVISITED, 0u32]; n];
     let mut stack: Vec<u32> = Vec::new();
-    let mut calls: Vec<(u32, usize)> = Vec::new();
+    // Each frame keeps the arcs its node has left to follow, so the adjacency is looked up
+    // once per node rather than once per arc.
+    let mut calls: Vec<(u32, std::slice::Iter<'_, u32>)> = Vec::new();
     let mut emitted_count = 0u32;
     let mut next = 0u32;
     for root in 0..n as u32 {
@@ -65,14 +67,14 @@ pub fn strongly_connected(graph: &Csr) -> Components {
             continue;
         }
         enter(root, &mut next, &mut state, &mut stack);
-        calls.push((root, 0));
-        while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
-            if let Some(&w) = graph.neighbours(v).get(*pos) {
-                *pos += 1;
+        calls.push((root, graph.neighbours(root).iter()));
+        while let Some((v, arcs)) = calls.last_mut() {
+            let v = *v;
+            if let Some(&w) = arcs.next() {
                 match state[w as usize][0] {
                     UNVISITED => {
                         enter(w, &mut next, &mut state, &mut stack);
-                        calls.push((w, 0));
+                        calls.push((w, graph.neighbours(w).iter()));
                     }
                     DONE => {}
                     visit => {

@@ -55,9 +55,11 @@ pub(crate) fn normalise(
         for r in fixed.as_deref().unwrap_or(firm) {
             from.push(r.from);
             to.push(r.to);
+            // Rows are pushed in edge order, as the sparse columns require.
+            let e = out.share.len() as u32;
             out.share.push(r.share);
-            out.vote_share.push(r.vote);
-            out.subscribed.push(r.subscribed);
+            out.vote_share.push(e, r.vote);
+            out.subscribed.push(e, r.subscribed);
         }
     }
     out.edges = EdgeTable::new(graph.node_count(), from, to);

@@ -171,7 +171,8 @@ fn csv_edge_tables_are_read_with_their_header() {
     let (a, b) = (graph.index_of(A).unwrap(), graph.index_of(B).unwrap());
     assert_eq!(g.edges().forward().neighbours(a), &[b]);
     assert_eq!(g.edges().reverse().neighbours(a), &[b]);
-    let (amount, _, end, status) = g.terms(g.edges().forward().edge_ids(b)[0]).unwrap();
+    let (amount, _, end, status) =
+        g.terms(g.edges().forward().edge_ids(b).next().unwrap()).unwrap();
     assert_eq!(
         (amount.to_string(), end.is_some(), status),
         ("500000".to_owned(), true, GuaranteeStatus::Released)

@@ -214,7 +214,7 @@ impl<'g> Ownership<'g> {
         let reverse = holdings.edges().reverse();
         (0..self.graph.node_count() as u32)
             .filter_map(|v| {
-                let total: Decimal = reverse.edge_ids(v).iter().map(|&e| holdings.share(e)).sum();
+                let total: Decimal = reverse.edge_ids(v).map(|e| holdings.share(e)).sum();
                 (total > limit).then(|| ColumnSum { firm: self.graph.key_str(v).to_owned(), total })
             })
             .collect()

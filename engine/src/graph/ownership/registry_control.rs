@@ -92,8 +92,13 @@ impl Ownership<'_> {
         let components: &Components = if in_order {
             &self.components
         } else {
-            let from: Vec<u32> = holdings.from.iter().chain(&agreements.from).copied().collect();
-            let to: Vec<u32> = holdings.to.iter().chain(&agreements.to).copied().collect();
+            let (mut from, mut to) = (Vec::new(), Vec::new());
+            for table in [holdings.forward(), agreements.forward()] {
+                for v in 0..n as u32 {
+                    from.extend(table.neighbours(v).iter().map(|_| v));
+                    to.extend_from_slice(table.neighbours(v));
+                }
+            }
             union = strongly_connected(&Csr::from_edges(n, &from, &to));
             &union
         };
