@@ -40,7 +40,6 @@ impl Visitor<'_> for DecimalVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
-        crate::record::note_float();
         if !v.is_finite() {
             return Err(E::custom("a decimal must be finite"));
         }

@@ -7,10 +7,8 @@
 //! `docs/records.md`.
 
 mod kinds;
-mod simd;
 mod wire;
 
-pub(crate) use simd::note_float;
 pub(crate) use wire::{from_json_text, syntax_error};
 
 use std::collections::BTreeMap;

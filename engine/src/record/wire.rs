@@ -477,7 +477,6 @@ impl<'de> Deserialize<'de> for FeatureText {
                 Ok(FeatureText(Some(v.to_string())))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<FeatureText, E> {
-                super::simd::note_float();
                 Ok(FeatureText(Some(v.to_string())))
             }
             fn visit_bool<E: serde::de::Error>(
@@ -595,20 +594,7 @@ impl<'a> From<&'a Enterprise> for EnterpriseOut<'a> {
 }
 
 /// Parses an enterprise, mapping serde's errors to typed ones.
-///
-/// The SIMD reader tries first where it exists; serde_json reads every line it declines, and so
-/// gives every syntax and type error.
 pub(crate) fn parse(text: &str) -> Result<Enterprise> {
-    let wire = match super::simd::read::<EnterpriseWire>(text) {
-        Some(wire) => wire,
-        None => from_json_text::<EnterpriseWire>(text)?,
-    };
-    wire.into_enterprise()
-}
-
-/// [`parse`] with serde_json alone: the reference the SIMD reader is tested against.
-#[cfg(test)]
-pub(super) fn parse_with_serde_json(text: &str) -> Result<Enterprise> {
     from_json_text::<EnterpriseWire>(text)?.into_enterprise()
 }
 
