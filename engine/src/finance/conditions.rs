@@ -73,9 +73,11 @@ pub struct Gap {
     /// The first date on which the plan's steps needed could all have taken effect.
     #[serde(with = "crate::date::opt_iso", skip_serializing_if = "Option::is_none")]
     pub closable_from: Option<Date>,
-    /// `short` relative to `required` (1 when not numeric): orders near misses.
+    /// What `short` is measured against (zero when not numeric): `short / measure` orders
+    /// near misses. Kept rather than divided here, since only the ranking of misses reads
+    /// the ratio, not the worded gaps of the misses reported.
     #[serde(skip)]
-    pub(crate) relative: Decimal,
+    pub(crate) measure: Decimal,
 }
 
 /// What the checks read besides the product.
@@ -104,11 +106,7 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
     if value.is_sign_negative() && !value.is_zero() {
         return push_yuan_signed(out, value);
     }
-    let (mut digits, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
-    while scale > 0 && digits % 10 == 0 {
-        digits /= 10;
-        scale -= 1;
-    }
+    let (digits, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
     // At most 29 digits (a 96-bit mantissa); the scale is at most 28.
     let mut text = [b'0'; 40];
     let mut end = text.len();
@@ -117,8 +115,13 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
         text[end] = b'0' + digit;
     };
     match u64::try_from(digits) {
-        // Every amount in practice: divisions by ten in 64 bits are multiplications.
+        // Every amount in practice: divisions by ten in 64 bits are multiplications, where
+        // 128 bits call the library.
         Ok(mut rest) => {
+            while scale > 0 && rest % 10 == 0 {
+                rest /= 10;
+                scale -= 1;
+            }
             while rest > 0 {
                 put((rest % 10) as u8);
                 rest /= 10;
@@ -126,27 +129,43 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
         }
         Err(_) => {
             let mut rest = digits;
+            while scale > 0 && rest % 10 == 0 {
+                rest /= 10;
+                scale -= 1;
+            }
             while rest > 0 {
                 put((rest % 10) as u8);
                 rest /= 10;
             }
         }
     }
-    // As a decimal shows it: at least one digit before the point.
+    // As a decimal shows it: at least one digit before the point. The text is laid out in
+    // a buffer and appended at once: a character at a time, each push checks the capacity.
     let start = end.min(text.len() - scale as usize - 1);
     let point = text.len() - scale as usize;
-    out.push('¥');
     let whole = &text[start..point];
+    // '¥' (two bytes), the digits with a separator every three, the point and the fraction.
+    let mut shown = [0_u8; 2 + 29 + 9 + 1 + 28];
+    shown[..2].copy_from_slice("¥".as_bytes());
+    let mut len = 2;
+    let mut put = |byte: u8| {
+        if let Some(slot) = shown.get_mut(len) {
+            *slot = byte;
+            len += 1;
+        }
+    };
     for (i, &c) in whole.iter().enumerate() {
         if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            out.push(',');
+            put(b',');
         }
-        out.push(char::from(c));
+        put(c);
     }
     if scale > 0 {
-        out.push('.');
-        text[point..].iter().for_each(|&c| out.push(char::from(c)));
+        put(b'.');
+        text[point..].iter().for_each(|&c| put(c));
     }
+    // Only '¥' and ASCII were written, so the bytes are always text.
+    out.push_str(std::str::from_utf8(&shown[..len]).unwrap_or_default());
 }
 
 /// [`yuan`] of a value below zero: no figure in matching is, and the text keeps the grouping
@@ -213,7 +232,7 @@ pub(super) fn gap(
         text,
         closable_by_plan: false,
         closable_from: None,
-        relative: Decimal::ONE,
+        measure: Decimal::ZERO,
     }
 }
 
@@ -227,12 +246,20 @@ pub(super) fn unworded(condition: ConditionId) -> Gap {
 /// A numeric gap: `short` in the unit of `required`, its share of `required` for ordering.
 pub(super) fn measured(mut g: Gap, short: Decimal, required: Decimal) -> Gap {
     g.short = Some(short);
-    g.relative = if required.is_zero() {
-        Decimal::ONE
-    } else {
-        short.checked_div(required).unwrap_or(Decimal::ONE)
-    };
+    g.measure = required;
     g
+}
+
+impl Gap {
+    /// `short` relative to what is required (1 when not numeric): orders near misses.
+    pub(super) fn relative(&self) -> Decimal {
+        match self.short {
+            Some(short) if !self.measure.is_zero() => {
+                short.checked_div(self.measure).unwrap_or(Decimal::ONE)
+            }
+            _ => Decimal::ONE,
+        }
+    }
 }
 
 /// A money floor (`actual >= required`); `what` names the quantity in zh and en.

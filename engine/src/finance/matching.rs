@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::conditions::{self, Firm, Gap};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
-use super::limit::{self, Bound, BoundKind};
+use super::limit::{self, Bound, BoundKind, Bounds};
 use super::product::{Catalog, Product};
 use crate::date::Date;
 use crate::evaluate::{Evaluation, Label};
@@ -88,7 +88,7 @@ pub struct Offer {
     /// The bound that sets the limit.
     pub binding: BoundKind,
     /// Every bound with its value.
-    pub bounds: Vec<Bound>,
+    pub bounds: Bounds,
     /// Which bound sets the limit, and how it is computed.
     pub explanation: Label,
     /// Rate, percent per year: reference rate plus the grade's spread.
@@ -211,7 +211,7 @@ pub(super) fn measure(
     conditions::check_into(product, firm, failed);
     let binding = limit::binding_of(product, e, &firm.evaluation.grade);
     failed.extend(conditions::limit_gap(false, product, binding.value));
-    let add = |sum: Decimal, g: &Gap| sum.checked_add(g.relative).unwrap_or(Decimal::MAX);
+    let add = |sum: Decimal, g: &Gap| sum.checked_add(g.relative()).unwrap_or(Decimal::MAX);
     (failed.len(), failed.iter().fold(Decimal::ZERO, add))
 }
 
@@ -287,7 +287,7 @@ impl Names {
 /// What an eligible product offers the firm: its limit's bounds, the binding one explained,
 /// and the rate spread.
 pub(super) struct Priced {
-    pub bounds: Vec<Bound>,
+    pub bounds: Bounds,
     pub binding: Bound,
     pub explanation: Label,
     pub spread: Decimal,
@@ -441,7 +441,7 @@ mod tests {
             name: text.clone(),
             limit: Decimal::ZERO,
             binding: BoundKind::ProductCap,
-            bounds: Vec::new(),
+            bounds: Bounds::new(),
             explanation: Label { zh: text.clone(), en: text },
             rate_percent: Decimal::new(rate.0, rate.1),
             coverage: Decimal::new(coverage.0, coverage.1),
