@@ -178,7 +178,8 @@ pub(super) fn match_candidates(
                 let binding = limit::binding_of(product, e, &evaluation.grade);
                 let explanation = limit::explain(binding, product, e, &evaluation.grade);
                 let names = Names::of(product);
-                let priced = Priced { bounds, binding, explanation, spread, coverage: None };
+                let priced =
+                    Priced { bounds, binding, explanation, spread, coverage: None, rate: None };
                 eligible.push(offer(product, names, demand, options, priced));
             }
             _ => misses.push((count, sum, product)),
@@ -293,6 +294,8 @@ pub(super) struct Priced {
     pub spread: Decimal,
     /// The coverage, when the ranking already told it exactly as [`coverage`] would.
     pub coverage: Option<Decimal>,
+    /// The rate, when the compiled catalog already added it as [`rate`] would.
+    pub rate: Option<Decimal>,
 }
 
 pub(super) fn offer(
@@ -302,11 +305,11 @@ pub(super) fn offer(
     options: &MatchOptions,
     priced: Priced,
 ) -> Offer {
-    let Priced { bounds, binding, explanation, spread, coverage: known } = priced;
+    let Priced { bounds, binding, explanation, spread, coverage: known, rate } = priced;
     let requested = demand.amount.value();
     let coverage = known.unwrap_or_else(|| coverage(binding.value, requested));
     let term_gap_months = term_gap(product, demand);
-    let rate = options.reference_rate.percent.checked_add(spread).unwrap_or(Decimal::MAX);
+    let rate = rate.unwrap_or_else(|| self::rate(options.reference_rate.percent, spread));
     Offer {
         product: names.id,
         bank: names.bank,
@@ -319,6 +322,11 @@ pub(super) fn offer(
         coverage,
         term_gap_months,
     }
+}
+
+/// The rate of an offer, percent per year: the reference rate plus the grade's spread.
+pub(super) fn rate(reference: Decimal, spread: Decimal) -> Decimal {
+    reference.checked_add(spread).unwrap_or(Decimal::MAX)
 }
 
 /// Months between the requested term and the product's range (0 inside it).

@@ -193,6 +193,7 @@ fn offers(
         let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
         let mut priced = price((product, compiled, screen_of), (firm, figures), spread, words);
         priced.coverage = coverage;
+        priced.rate = compiled.rate.get(figures.grade).copied().flatten();
         Some(offer(product, compiled, firm.demand, options, priced))
     };
     if !all_keyed {
@@ -429,7 +430,7 @@ fn price(
         }
     }
     .unwrap_or_else(|| limit::explain(binding, product, e, grade));
-    Priced { bounds, binding, explanation, spread, coverage: None }
+    Priced { bounds, binding, explanation, spread, coverage: None, rate: None }
 }
 
 /// What a limit explanation's words depend on besides the firm: the bound's kind and the
