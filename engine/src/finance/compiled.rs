@@ -49,8 +49,9 @@ impl CompiledCatalog {
         let columns = (index.chains().iter())
             .map(|chain| ChainColumns::new(chain, &screens, grades.len()))
             .collect();
-        let products: Vec<CompiledProduct> =
-            catalog.products().iter().map(|p| CompiledProduct::new(p, grades)).collect();
+        let products: Vec<CompiledProduct> = (catalog.products().iter())
+            .map(|p| CompiledProduct::new(p, grades, reference))
+            .collect();
         let rate_keys = rate_keys(&products, reference);
         let mut by_id: Vec<usize> = (0..products.len()).collect();
         by_id.sort_unstable_by(|&a, &b| products[a].id.cmp(&products[b].id));
@@ -90,6 +91,9 @@ pub(super) struct CompiledProduct {
     pub name: Arc<str>,
     /// The rate spread by grade rank, if the product prices that grade.
     pub spread: Vec<Option<Decimal>>,
+    /// By grade rank, the rate an offer shows (the reference rate plus the spread, as
+    /// [`matching::offer`](super::matching::offer) adds them), added once for all demands.
+    pub rate: Vec<Option<Decimal>>,
     /// The explanation of an offer whose limit is the product cap.
     pub cap_explanation: Label,
     /// By grade rank, the explanation of an offer whose limit is that grade's cap.
@@ -104,7 +108,7 @@ pub(super) struct CompiledProduct {
 }
 
 impl CompiledProduct {
-    fn new(p: &Product, grades: &[String]) -> CompiledProduct {
+    fn new(p: &Product, grades: &[String], reference: Decimal) -> CompiledProduct {
         let cap = Bound { bound: BoundKind::ProductCap, value: p.amount.max.value() };
         let grade_cap = |g: &String| {
             let value = p.limit.grade_caps.get(g).map_or(Decimal::ZERO, |a| a.value());
@@ -115,6 +119,9 @@ impl CompiledProduct {
             bank: Arc::from(p.bank.as_str()),
             name: Arc::from(p.name.as_str()),
             spread: grades.iter().map(|g| p.rate.spread_for(g)).collect(),
+            rate: (grades.iter())
+                .map(|g| p.rate.spread_for(g).map(|s| super::matching::rate(reference, s)))
+                .collect(),
             cap_explanation: limit::explain_cap(cap, ""),
             bound_figures: [
                 Arc::from(factor_text(p.limit.k_tax)),

@@ -73,9 +73,11 @@ pub struct Gap {
     /// The first date on which the plan's steps needed could all have taken effect.
     #[serde(with = "crate::date::opt_iso", skip_serializing_if = "Option::is_none")]
     pub closable_from: Option<Date>,
-    /// `short` relative to `required` (1 when not numeric): orders near misses.
+    /// What `short` is measured against (zero when not numeric): `short / measure` orders
+    /// near misses. Kept rather than divided here, since only the ranking of misses reads
+    /// the ratio, not the worded gaps of the misses reported.
     #[serde(skip)]
-    pub(crate) relative: Decimal,
+    pub(crate) measure: Decimal,
 }
 
 /// What the checks read besides the product.
@@ -104,48 +106,105 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
     if value.is_sign_negative() && !value.is_zero() {
         return push_yuan_signed(out, value);
     }
-    let (mut digits, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
-    while scale > 0 && digits % 10 == 0 {
-        digits /= 10;
-        scale -= 1;
-    }
-    // At most 29 digits (a 96-bit mantissa); the scale is at most 28.
-    let mut text = [b'0'; 40];
-    let mut end = text.len();
-    let mut put = |digit: u8| {
-        end -= 1;
-        text[end] = b'0' + digit;
+    let d = Digits::of(value);
+    let whole = d.whole();
+    // '¥' (two bytes), the digits with a separator every three, the point and the fraction,
+    // laid out in a buffer and appended at once: a character at a time, each push checks
+    // the capacity.
+    let mut shown = [0_u8; 2 + 29 + 9 + 1 + 28];
+    shown[..2].copy_from_slice("¥".as_bytes());
+    let mut len = 2;
+    let mut put = |byte: u8| {
+        if let Some(slot) = shown.get_mut(len) {
+            *slot = byte;
+            len += 1;
+        }
     };
-    match u64::try_from(digits) {
-        // Every amount in practice: divisions by ten in 64 bits are multiplications.
-        Ok(mut rest) => {
-            while rest > 0 {
-                put((rest % 10) as u8);
-                rest /= 10;
-            }
-        }
-        Err(_) => {
-            let mut rest = digits;
-            while rest > 0 {
-                put((rest % 10) as u8);
-                rest /= 10;
-            }
-        }
-    }
-    // As a decimal shows it: at least one digit before the point.
-    let start = end.min(text.len() - scale as usize - 1);
-    let point = text.len() - scale as usize;
-    out.push('¥');
-    let whole = &text[start..point];
     for (i, &c) in whole.iter().enumerate() {
         if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            out.push(',');
+            put(b',');
         }
-        out.push(char::from(c));
+        put(c);
     }
-    if scale > 0 {
+    if !d.fraction().is_empty() {
+        put(b'.');
+        d.fraction().iter().for_each(|&c| put(c));
+    }
+    // Only '¥' and ASCII were written, so the bytes are always text.
+    out.push_str(std::str::from_utf8(&shown[..len]).unwrap_or_default());
+}
+
+/// The text of `value.normalize().to_string()` (`20000`, `1.5`), read from the mantissa as
+/// [`yuan`] is: a worded gap shows what is required and what the firm has this way.
+pub(super) fn plain(value: Decimal) -> String {
+    if value.is_sign_negative() && !value.is_zero() {
+        return value.normalize().to_string();
+    }
+    let d = Digits::of(value);
+    let (whole, fraction) = (d.whole(), d.fraction());
+    let mut out = String::with_capacity(whole.len() + 1 + fraction.len());
+    whole.iter().for_each(|&c| out.push(char::from(c)));
+    if !fraction.is_empty() {
         out.push('.');
-        text[point..].iter().for_each(|&c| out.push(char::from(c)));
+        fraction.iter().for_each(|&c| out.push(char::from(c)));
+    }
+    out
+}
+
+/// The decimal digits of a value at or above zero, trailing zeros of its fraction dropped.
+struct Digits {
+    /// At most 29 digits (a 96-bit mantissa), right-aligned; the scale is at most 28.
+    text: [u8; 40],
+    /// Where the whole part starts (at least one digit) and where the fraction starts.
+    start: usize,
+    point: usize,
+}
+
+impl Digits {
+    fn of(value: Decimal) -> Digits {
+        let (digits, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
+        let mut text = [b'0'; 40];
+        let mut end = text.len();
+        let mut put = |digit: u8| {
+            end -= 1;
+            text[end] = b'0' + digit;
+        };
+        match u64::try_from(digits) {
+            // Every amount in practice: divisions by ten in 64 bits are multiplications,
+            // where 128 bits call the library.
+            Ok(mut rest) => {
+                while scale > 0 && rest % 10 == 0 {
+                    rest /= 10;
+                    scale -= 1;
+                }
+                while rest > 0 {
+                    put((rest % 10) as u8);
+                    rest /= 10;
+                }
+            }
+            Err(_) => {
+                let mut rest = digits;
+                while scale > 0 && rest % 10 == 0 {
+                    rest /= 10;
+                    scale -= 1;
+                }
+                while rest > 0 {
+                    put((rest % 10) as u8);
+                    rest /= 10;
+                }
+            }
+        }
+        // As a decimal shows it: at least one digit before the point.
+        let point = text.len() - scale as usize;
+        Digits { text, start: end.min(point - 1), point }
+    }
+
+    fn whole(&self) -> &[u8] {
+        self.text.get(self.start..self.point).unwrap_or(&[])
+    }
+
+    fn fraction(&self) -> &[u8] {
+        self.text.get(self.point..).unwrap_or(&[])
     }
 }
 
@@ -213,7 +272,7 @@ pub(super) fn gap(
         text,
         closable_by_plan: false,
         closable_from: None,
-        relative: Decimal::ONE,
+        measure: Decimal::ZERO,
     }
 }
 
@@ -227,12 +286,20 @@ pub(super) fn unworded(condition: ConditionId) -> Gap {
 /// A numeric gap: `short` in the unit of `required`, its share of `required` for ordering.
 pub(super) fn measured(mut g: Gap, short: Decimal, required: Decimal) -> Gap {
     g.short = Some(short);
-    g.relative = if required.is_zero() {
-        Decimal::ONE
-    } else {
-        short.checked_div(required).unwrap_or(Decimal::ONE)
-    };
+    g.measure = required;
     g
+}
+
+impl Gap {
+    /// `short` relative to what is required (1 when not numeric): orders near misses.
+    pub(super) fn relative(&self) -> Decimal {
+        match self.short {
+            Some(short) if !self.measure.is_zero() => {
+                short.checked_div(self.measure).unwrap_or(Decimal::ONE)
+            }
+            _ => Decimal::ONE,
+        }
+    }
 }
 
 /// A money floor (`actual >= required`); `what` names the quantity in zh and en.
@@ -255,7 +322,7 @@ fn at_least(
                     zh: joined(&[zh, " ", &have, "，低于要求的 ", &need, "，差 ", &gap_text]),
                     en: joined(&[en, " ", &have, " < ", &need, " required: short ", &gap_text]),
                 };
-                gap(id, required.normalize().to_string(), Some(a.normalize().to_string()), text)
+                gap(id, plain(required), Some(plain(a)), text)
             } else {
                 unworded(id)
             };
@@ -263,7 +330,7 @@ fn at_least(
         }
         None => Some(unknown(explain, id, what, || {
             let need = [format!("至少 {}", yuan(required)), format!("{} required", yuan(required))];
-            (required.normalize().to_string(), need)
+            (plain(required), need)
         })),
     }
 }
@@ -278,7 +345,7 @@ fn at_most(
     money: bool,
 ) -> Option<Gap> {
     let [zh, en] = what;
-    let show = |v: Decimal| if money { yuan(v) } else { v.normalize().to_string() };
+    let show = |v: Decimal| if money { yuan(v) } else { plain(v) };
     match actual {
         Some(a) if a <= allowed => None,
         Some(a) => {
@@ -290,7 +357,7 @@ fn at_most(
                     zh: joined(&[zh, " ", &have, "，超过上限 ", &limit, "，超出 ", &over_text]),
                     en: joined(&[en, " ", &have, " > ", &limit, " allowed: over by ", &over_text]),
                 };
-                gap(id, allowed.normalize().to_string(), Some(a.normalize().to_string()), text)
+                gap(id, plain(allowed), Some(plain(a)), text)
             } else {
                 unworded(id)
             };
@@ -298,7 +365,7 @@ fn at_most(
         }
         None => Some(unknown(explain, id, what, || {
             let need = [format!("不超过 {}", show(allowed)), format!("at most {}", show(allowed))];
-            (allowed.normalize().to_string(), need)
+            (plain(allowed), need)
         })),
     }
 }
@@ -620,6 +687,7 @@ mod tests {
                 Decimal::from_parts(lo, mid, hi, negative, scale)
             };
             proptest::prop_assert_eq!(yuan(value), yuan_from_display(value));
+            proptest::prop_assert_eq!(plain(value), value.normalize().to_string());
         }
     }
 

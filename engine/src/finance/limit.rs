@@ -42,13 +42,95 @@ pub struct Bound {
     pub value: Decimal,
 }
 
+/// How many kinds of bound there are: a product sets each at most once.
+const BOUND_KINDS: usize = 5;
+
+/// Every bound a product sets, in [`BoundKind`] order: at most one of each kind, held in
+/// place rather than on the heap, since a batch keeps one list per offer and an allocation
+/// (and its release) would cost more than the bounds themselves. Reads as a slice of
+/// [`Bound`] and serializes as a list.
+#[derive(Clone, Copy)]
+pub struct Bounds {
+    len: u8,
+    items: [Bound; BOUND_KINDS],
+}
+
+impl Bounds {
+    /// No bounds.
+    pub const fn new() -> Bounds {
+        let none = Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO };
+        Bounds { len: 0, items: [none; BOUND_KINDS] }
+    }
+
+    /// The bounds, in [`BoundKind`] order.
+    pub fn as_slice(&self) -> &[Bound] {
+        self.items.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+
+    /// Adds a bound; one beyond [`BOUND_KINDS`] (never: each kind comes once) is dropped.
+    fn push(&mut self, bound: Bound) {
+        if let Some(slot) = self.items.get_mut(usize::from(self.len)) {
+            *slot = bound;
+            self.len += 1;
+        }
+    }
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds::new()
+    }
+}
+
+impl std::ops::Deref for Bounds {
+    type Target = [Bound];
+
+    fn deref(&self) -> &[Bound] {
+        self.as_slice()
+    }
+}
+
+impl<'a> IntoIterator for &'a Bounds {
+    type Item = &'a Bound;
+    type IntoIter = std::slice::Iter<'a, Bound>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl PartialEq for Bounds {
+    fn eq(&self, other: &Bounds) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Bounds {}
+
+impl std::fmt::Debug for Bounds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl Serialize for Bounds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.as_slice())
+    }
+}
+
+impl FromIterator<Bound> for Bounds {
+    /// The first [`BOUND_KINDS`] bounds (a product sets no more).
+    fn from_iter<I: IntoIterator<Item = Bound>>(iter: I) -> Bounds {
+        let mut out = Bounds::new();
+        iter.into_iter().for_each(|b| out.push(b));
+        out
+    }
+}
+
 /// Every bound the product sets, in [`BoundKind`] order.
-pub(super) fn bounds(product: &Product, firm: &Enterprise, grade: &str) -> Vec<Bound> {
-    // Exactly as many as the product sets: a batch keeps one list per offer.
-    let rule = &product.limit;
-    let set = [!rule.grade_caps.is_empty(), rule.k_tax.is_some(), rule.k_sales.is_some()];
-    let count = 1 + set.iter().filter(|&&s| s).count() + usize::from(rule.max_total_debt.is_some());
-    let mut out = Vec::with_capacity(count);
+pub(super) fn bounds(product: &Product, firm: &Enterprise, grade: &str) -> Bounds {
+    let mut out = Bounds::new();
     each_bound(product, firm, grade, |b| out.push(b));
     out
 }

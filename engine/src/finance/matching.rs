@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::conditions::{self, Firm, Gap};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
-use super::limit::{self, Bound, BoundKind};
+use super::limit::{self, Bound, BoundKind, Bounds};
 use super::product::{Catalog, Product};
 use crate::date::Date;
 use crate::evaluate::{Evaluation, Label};
@@ -88,7 +88,7 @@ pub struct Offer {
     /// The bound that sets the limit.
     pub binding: BoundKind,
     /// Every bound with its value.
-    pub bounds: Vec<Bound>,
+    pub bounds: Bounds,
     /// Which bound sets the limit, and how it is computed.
     pub explanation: Label,
     /// Rate, percent per year: reference rate plus the grade's spread.
@@ -178,7 +178,8 @@ pub(super) fn match_candidates(
                 let binding = limit::binding_of(product, e, &evaluation.grade);
                 let explanation = limit::explain(binding, product, e, &evaluation.grade);
                 let names = Names::of(product);
-                let priced = Priced { bounds, binding, explanation, spread, coverage: None };
+                let priced =
+                    Priced { bounds, binding, explanation, spread, coverage: None, rate: None };
                 eligible.push(offer(product, names, demand, options, priced));
             }
             _ => misses.push((count, sum, product)),
@@ -211,7 +212,7 @@ pub(super) fn measure(
     conditions::check_into(product, firm, failed);
     let binding = limit::binding_of(product, e, &firm.evaluation.grade);
     failed.extend(conditions::limit_gap(false, product, binding.value));
-    let add = |sum: Decimal, g: &Gap| sum.checked_add(g.relative).unwrap_or(Decimal::MAX);
+    let add = |sum: Decimal, g: &Gap| sum.checked_add(g.relative()).unwrap_or(Decimal::MAX);
     (failed.len(), failed.iter().fold(Decimal::ZERO, add))
 }
 
@@ -287,12 +288,14 @@ impl Names {
 /// What an eligible product offers the firm: its limit's bounds, the binding one explained,
 /// and the rate spread.
 pub(super) struct Priced {
-    pub bounds: Vec<Bound>,
+    pub bounds: Bounds,
     pub binding: Bound,
     pub explanation: Label,
     pub spread: Decimal,
     /// The coverage, when the ranking already told it exactly as [`coverage`] would.
     pub coverage: Option<Decimal>,
+    /// The rate, when the compiled catalog already added it as [`rate`] would.
+    pub rate: Option<Decimal>,
 }
 
 pub(super) fn offer(
@@ -302,11 +305,11 @@ pub(super) fn offer(
     options: &MatchOptions,
     priced: Priced,
 ) -> Offer {
-    let Priced { bounds, binding, explanation, spread, coverage: known } = priced;
+    let Priced { bounds, binding, explanation, spread, coverage: known, rate } = priced;
     let requested = demand.amount.value();
     let coverage = known.unwrap_or_else(|| coverage(binding.value, requested));
     let term_gap_months = term_gap(product, demand);
-    let rate = options.reference_rate.percent.checked_add(spread).unwrap_or(Decimal::MAX);
+    let rate = rate.unwrap_or_else(|| self::rate(options.reference_rate.percent, spread));
     Offer {
         product: names.id,
         bank: names.bank,
@@ -319,6 +322,11 @@ pub(super) fn offer(
         coverage,
         term_gap_months,
     }
+}
+
+/// The rate of an offer, percent per year: the reference rate plus the grade's spread.
+pub(super) fn rate(reference: Decimal, spread: Decimal) -> Decimal {
+    reference.checked_add(spread).unwrap_or(Decimal::MAX)
 }
 
 /// Months between the requested term and the product's range (0 inside it).
@@ -441,7 +449,7 @@ mod tests {
             name: text.clone(),
             limit: Decimal::ZERO,
             binding: BoundKind::ProductCap,
-            bounds: Vec::new(),
+            bounds: Bounds::new(),
             explanation: Label { zh: text.clone(), en: text },
             rate_percent: Decimal::new(rate.0, rate.1),
             coverage: Decimal::new(coverage.0, coverage.1),

@@ -40,7 +40,7 @@ pub use conditions::{ConditionId, Gap, yuan};
 pub use demand::Demand;
 pub use graph_facts::{GraphFacts, GraphSource};
 pub use index::CatalogIndex;
-pub use limit::{Bound, BoundKind};
+pub use limit::{Bound, BoundKind, Bounds};
 pub use matching::{DemandMatch, MatchOptions, NearMiss, Offer, RankKey, ReferenceRate};
 pub use product::{
     AmountRange, Catalog, Collateral, Conditions, Industries, LimitRule, Product, RateRule,
@@ -52,9 +52,9 @@ use std::io::BufRead;
 use crate::batch::{BatchSummary, LineLimits};
 use crate::date::Date;
 use crate::error::Result;
-use crate::evaluate::{Evaluation, Evaluator};
+use crate::evaluate::{Evaluation, EvaluationScratch, Evaluator};
 use compiled::CompiledCatalog;
-use screened::Compiled;
+use screened::{Compiled, MatchBuffers};
 
 /// A catalog indexed for matching, with an evaluator and the ranking options.
 #[derive(Debug, Clone)]
@@ -90,24 +90,47 @@ impl<'a> Matcher<'a> {
     /// candidates, screened through the compiled catalog. Fails only when the evaluation fails
     /// (a date after `as_of`).
     pub fn match_demand(&self, demand: &Demand, as_of: Date) -> Result<DemandMatch> {
-        let (evaluation, facts) = self.firm(demand, as_of)?;
+        self.match_reusing(demand, as_of, &mut MatchScratch::default())
+    }
+
+    /// [`match_demand`](Self::match_demand), reusing `scratch` from one call to the next: a
+    /// batch keeps the evaluation's cut-offs of its date and the working vectors of
+    /// matching rather than allocating them for every demand. Gives exactly what
+    /// `match_demand` gives.
+    pub fn match_reusing(
+        &self,
+        demand: &Demand,
+        as_of: Date,
+        scratch: &mut MatchScratch,
+    ) -> Result<DemandMatch> {
+        let (evaluation, facts) = self.firm(demand, as_of, Some(&mut scratch.evaluation))?;
         let c = Compiled { catalog: self.catalog, compiled: &self.compiled, index: &self.index };
         let firm = (&evaluation, facts);
-        Ok(screened::match_indexed(&c, &self.options, demand, firm, as_of))
+        Ok(screened::match_indexed(&c, &self.options, demand, firm, as_of, &mut scratch.matching))
     }
 
     /// As [`Matcher::match_demand`], but testing every product, condition by condition in
     /// `Decimal`: the naive reference that the index and the screen are checked against.
     pub fn match_demand_full_scan(&self, demand: &Demand, as_of: Date) -> Result<DemandMatch> {
-        let (evaluation, facts) = self.firm(demand, as_of)?;
+        let (evaluation, facts) = self.firm(demand, as_of, None)?;
         let all = 0..self.catalog.products().len();
         let (c, firm) = (self.catalog, (&evaluation, facts));
         Ok(matching::match_candidates(c, &self.options, demand, firm, as_of, all))
     }
 
-    /// The evaluation of the demand's enterprise and its graph facts.
-    fn firm(&self, demand: &Demand, as_of: Date) -> Result<(Evaluation, GraphFacts)> {
-        let evaluation = self.evaluator.evaluate(&demand.enterprise, as_of)?;
+    /// The evaluation of the demand's enterprise and its graph facts; a batch hands its
+    /// evaluation scratch.
+    fn firm(
+        &self,
+        demand: &Demand,
+        as_of: Date,
+        scratch: Option<&mut EvaluationScratch>,
+    ) -> Result<(Evaluation, GraphFacts)> {
+        let e = &demand.enterprise;
+        let evaluation = match scratch {
+            Some(scratch) => self.evaluator.evaluate_reusing(e, as_of, None, scratch)?,
+            None => self.evaluator.evaluate(e, as_of)?,
+        };
         let facts = match self.graph {
             Some(source) => {
                 let backed = demand.collateral == Collateral::Guarantee;
@@ -121,7 +144,8 @@ impl<'a> Matcher<'a> {
 
     /// Matches many demands; one result per demand, in order, errors included.
     pub fn match_all(&self, demands: &[Demand], as_of: Date) -> Vec<Result<DemandMatch>> {
-        demands.iter().map(|d| self.match_demand(d, as_of)).collect()
+        let mut scratch = MatchScratch::default();
+        demands.iter().map(|d| self.match_reusing(d, as_of, &mut scratch)).collect()
     }
 
     /// Reads and matches demands given as JSON texts (one per item, e.g. JSON Lines); a text
@@ -132,10 +156,9 @@ impl<'a> Matcher<'a> {
         texts: impl IntoIterator<Item = &'t str>,
         as_of: Date,
     ) -> Vec<Result<DemandMatch>> {
-        texts
-            .into_iter()
-            .map(|t| Demand::from_json(t).and_then(|d| self.match_demand(&d, as_of)))
-            .collect()
+        let mut scratch = MatchScratch::default();
+        let one = |t: &str| self.match_reusing(&Demand::from_json(t)?, as_of, &mut scratch);
+        texts.into_iter().map(one).collect()
     }
 
     /// Streams demands as JSON Lines from `reader`, handing `(index, line number, result)` to `emit` in
@@ -149,8 +172,26 @@ impl<'a> Matcher<'a> {
         limits: LineLimits,
         emit: impl FnMut(usize, usize, Result<DemandMatch>) -> std::io::Result<()>,
     ) -> Result<BatchSummary> {
-        let work = |text: &str| self.match_demand(&Demand::from_json(text)?, as_of);
+        let mut scratch = MatchScratch::default();
+        let work = |text: &str| self.match_reusing(&Demand::from_json(text)?, as_of, &mut scratch);
         crate::batch::for_each_line(reader, limits, work, emit)
+    }
+}
+
+/// What a batch of matches reuses from one demand to the next (see
+/// [`Matcher::match_reusing`]): the evaluation's scratch and the working vectors of
+/// matching. One per thread; it holds nothing of a demand between calls that could change a
+/// result, and may be used with any matcher and any date.
+#[derive(Debug, Default)]
+pub struct MatchScratch {
+    evaluation: EvaluationScratch,
+    matching: MatchBuffers,
+}
+
+impl MatchScratch {
+    /// A fresh scratch.
+    pub fn new() -> MatchScratch {
+        MatchScratch::default()
     }
 }
 

@@ -8,7 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::columns::{ROW, RULE};
 use super::compiled::{CompiledCatalog, CompiledProduct, Screen};
-use super::conditions::{Firm, Gap, yuan};
+use super::conditions::{Firm, Gap, push_yuan};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
 use super::index::CatalogIndex;
@@ -52,6 +52,26 @@ struct Found {
     words: Words,
 }
 
+/// The working vectors of matching, kept (empty) from one demand to the next so that a batch
+/// allocates them once rather than per demand; nothing of a demand survives its match.
+#[derive(Default)]
+pub(super) struct MatchBuffers {
+    eligible: Vec<usize>,
+    misses: Vec<Miss>,
+    buffer: Vec<Gap>,
+    words: Words,
+    /// Per candidate of a chain: failed conditions, and the limit's mark.
+    failed: Vec<u8>,
+    limit: Vec<u8>,
+    ranked: Vec<RankedOffer>,
+}
+
+impl std::fmt::Debug for MatchBuffers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MatchBuffers").finish_non_exhaustive()
+    }
+}
+
 /// Matches a demand against its candidates from the catalog index: each is in the firm's
 /// region by construction, so only its industry rule is checked here. The candidates'
 /// failures are counted by the columns of their chain; a product or a firm the columns do
@@ -62,6 +82,7 @@ pub(super) fn match_indexed(
     demand: &Demand,
     (evaluation, facts): (&Evaluation, GraphFacts),
     as_of: Date,
+    scratch: &mut MatchBuffers,
 ) -> DemandMatch {
     let grades = c.catalog.grades();
     let e = &demand.enterprise;
@@ -71,18 +92,21 @@ pub(super) fn match_indexed(
     };
     let firm = Firm { demand, evaluation, as_of, grades, facts, explain: false };
     let mut found = Found {
-        eligible: Vec::new(),
-        misses: Vec::with_capacity(256),
-        buffer: Vec::new(),
-        words: Words::default(),
+        eligible: std::mem::take(&mut scratch.eligible),
+        misses: std::mem::take(&mut scratch.misses),
+        buffer: std::mem::take(&mut scratch.buffer),
+        words: std::mem::take(&mut scratch.words),
     };
+    found.eligible.clear();
+    found.misses.clear();
+    found.words.clear();
     let by_row = |found: &mut Found, index: usize| {
         screen_row(c, (&firm, &figures), index, found);
     };
     let columns = c.index.chain(e).and_then(|k| c.compiled.columns.get(k));
-    let (mut failed, mut limit) = (Vec::new(), Vec::new());
+    let (failed, limit) = (&mut scratch.failed, &mut scratch.limit);
     match columns {
-        Some(columns) if columns.count_failures(&figures, &mut failed, &mut limit) => {
+        Some(columns) if columns.count_failures(&figures, failed, limit) => {
             let wanted = CatalogIndex::wanted_sections(e);
             let priced = |p: u64| figures.grade < 64 && p & (1 << figures.grade) != 0;
             for (i, &index) in columns.index.iter().enumerate() {
@@ -115,14 +139,18 @@ pub(super) fn match_indexed(
         _ => c.index.candidates_iter(e).for_each(|index| by_row(&mut found, index)),
     }
     let Found { eligible, misses, mut buffer, mut words } = found;
-    let eligible = offers(c, options, (&firm, &figures), &eligible, &mut words);
-    let misses = contenders(c, (&firm, &figures), misses, options.near_misses, &mut buffer);
-    let near_misses = closest(c, (&firm, &figures), misses, options.near_misses)
+    let ranked = &mut scratch.ranked;
+    let offers = offers(c, options, (&firm, &figures), &eligible, (&mut words, ranked));
+    let mut misses = misses;
+    contenders(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer);
+    let near_misses = closest(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer)
         .into_iter()
         .filter_map(|i| Some((c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
         .map(|(product, compiled)| worded_near_miss(product, names(compiled), &firm))
         .collect();
-    match eligible {
+    (scratch.eligible, scratch.misses) = (eligible, misses);
+    (scratch.buffer, scratch.words) = (buffer, words);
+    match offers {
         Ranked::Ranked(offers) => {
             matching::result_ranked(options, demand, evaluation, as_of, offers, near_misses)
         }
@@ -148,10 +176,11 @@ fn offers(
     options: &MatchOptions,
     (firm, figures): (&Firm<'_>, &FirmFacts),
     eligible: &[usize],
-    words: &mut Words,
+    (words, ranked): (&mut Words, &mut Vec<RankedOffer>),
 ) -> Ranked {
     let keys = matching::distinct_keys(&options.order);
-    let mut ranked: Vec<RankedOffer> = Vec::with_capacity(eligible.len());
+    ranked.clear();
+    ranked.reserve(eligible.len());
     let all_keyed = eligible.iter().all(|&index| {
         let key = rank_key(c, &keys, (firm, figures), index);
         key.map(|key| ranked.push(key)).is_some()
@@ -164,6 +193,7 @@ fn offers(
         let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
         let mut priced = price((product, compiled, screen_of), (firm, figures), spread, words);
         priced.coverage = coverage;
+        priced.rate = compiled.rate.get(figures.grade).copied().flatten();
         Some(offer(product, compiled, firm.demand, options, priced))
     };
     if !all_keyed {
@@ -292,11 +322,11 @@ fn take(c: &Compiled<'_>, figures: &FirmFacts, index: usize, verdict: Verdict, f
 fn contenders(
     c: &Compiled<'_>,
     (firm, figures): (&Firm<'_>, &FirmFacts),
-    mut misses: Vec<Miss>,
+    misses: &mut Vec<Miss>,
     keep: usize,
     buffer: &mut Vec<Gap>,
-) -> Vec<Miss> {
-    let bound = fewest_failed(&misses, keep);
+) {
+    let bound = fewest_failed(misses, keep);
     misses.retain(|m| m.verdict.failed <= bound);
     for m in misses.iter_mut().filter(|m| !m.measured) {
         let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
@@ -314,7 +344,6 @@ fn contenders(
         };
         m.measured = true;
     }
-    misses
 }
 
 /// The failed count of the `keep`-th miss by failed count (`u32::MAX` when there are no
@@ -401,7 +430,7 @@ fn price(
         }
     }
     .unwrap_or_else(|| limit::explain(binding, product, e, grade));
-    Priced { bounds, binding, explanation, spread, coverage: None }
+    Priced { bounds, binding, explanation, spread, coverage: None, rate: None }
 }
 
 /// What a limit explanation's words depend on besides the firm: the bound's kind and the
@@ -409,25 +438,41 @@ fn price(
 type WordsKey = (BoundKind, (i128, u32));
 
 /// Explanations of a demand's bounds already worded, by bound kind and product parameter, and
-/// the firm's figures they show, each worded once.
+/// the firm's figures they show, each worded once. Kept by a batch from one demand to the
+/// next, cleared in between.
 #[derive(Default)]
 struct Words {
     known: Vec<(WordsKey, Label)>,
     /// Tax paid, revenue, existing loans: by [`BoundKind`] order from the tax multiple.
-    figures: [Option<String>; 3],
+    figures: [String; 3],
+    /// Whether each of `figures` is worded for the current demand.
+    worded: [bool; 3],
     /// Where explanations are written before they are shared.
     scratch: String,
 }
 
 impl Words {
+    /// Forgets the demand's words, keeping the space.
+    fn clear(&mut self) {
+        self.known.clear();
+        self.worded = [false; 3];
+    }
+
     /// The firm's figure in the explanation of the bound at `slot`, as [`limit::explain`]
     /// words it.
     fn figure(&mut self, slot: usize, e: &crate::record::Enterprise) -> &str {
         let f = &e.finance;
         let amount = [f.tax_paid_12m, f.revenue_12m, f.existing_loans].get(slot).copied().flatten();
-        match self.figures.get_mut(slot) {
-            Some(w) => w.get_or_insert_with(|| yuan(amount.map_or(Decimal::ZERO, |a| a.value()))),
-            None => "",
+        match (self.figures.get_mut(slot), self.worded.get_mut(slot)) {
+            (Some(text), Some(worded)) => {
+                if !*worded {
+                    text.clear();
+                    push_yuan(text, amount.map_or(Decimal::ZERO, |a| a.value()));
+                    *worded = true;
+                }
+                text
+            }
+            _ => "",
         }
     }
 }
@@ -448,16 +493,31 @@ fn kth_closest(
         return (pivot.verdict.failed, pivot.verdict.closeness);
     }
     // The closest `keep` so far, closest first: one comparison for most misses.
-    let mut best: Vec<Miss> = Vec::with_capacity(keep + 1);
+    let none = Miss {
+        index: 0,
+        verdict: Verdict { failed: 0, closeness: 0.0, exact: false },
+        measured: false,
+    };
+    let mut best = [none; FEW + 1];
+    let mut len = 0;
     for m in misses.iter() {
-        if best.len() == keep && best.last().is_some_and(|last| approx(m, last).is_ge()) {
+        let kept = best.get(..len).unwrap_or(&[]);
+        if len == keep && kept.last().is_some_and(|last| approx(m, last).is_ge()) {
             continue;
         }
-        let at = best.partition_point(|b| approx(b, m).is_le());
-        best.insert(at, *m);
-        best.truncate(keep);
+        let at = kept.partition_point(|b| approx(b, m).is_le());
+        // Shift the farther ones one place (the last falls off when `keep` are held).
+        if let Some(tail) = best.get_mut(at..=len) {
+            tail.rotate_right(1);
+            if let Some(first) = tail.first_mut() {
+                *first = *m;
+            }
+        }
+        len = (len + 1).min(keep);
     }
-    best.last().map_or((0, 0.0), |m| (m.verdict.failed, m.verdict.closeness))
+    best.get(..len)
+        .and_then(<[Miss]>::last)
+        .map_or((0, 0.0), |m| (m.verdict.failed, m.verdict.closeness))
 }
 
 /// The indices of the `keep` closest misses, closest first: fewest failed conditions, then
@@ -469,8 +529,9 @@ fn kth_closest(
 fn closest(
     c: &Compiled<'_>,
     (firm, figures): (&Firm<'_>, &FirmFacts),
-    mut misses: Vec<Miss>,
+    misses: &mut Vec<Miss>,
     keep: usize,
+    buffer: &mut Vec<Gap>,
 ) -> Vec<usize> {
     let keep = keep.min(misses.len());
     if keep == 0 {
@@ -481,7 +542,7 @@ fn closest(
             .then(a.verdict.closeness.total_cmp(&b.verdict.closeness))
     };
     let trusted = misses.iter().all(|m| m.verdict.closeness < TRUSTED_CLOSENESS);
-    let (failed, sum) = kth_closest(&mut misses, keep, approx);
+    let (failed, sum) = kth_closest(misses, keep, approx);
     let margin = sum + 1e-9 * sum.abs().max(1.0);
     misses.retain(|m| {
         let v = m.verdict;
@@ -489,7 +550,7 @@ fn closest(
     });
     let id = |m: &Miss| c.compiled.products.get(m.index).map(|p| &*p.id);
     // The screen again, now telling whether each contender's closeness is exact.
-    for m in &mut misses {
+    for m in misses.iter_mut() {
         let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
         if let Some(v) = screen_of.and_then(|s| screen(s, figures, true)) {
             m.verdict = v;
@@ -499,12 +560,17 @@ fn closest(
         misses.sort_unstable_by(|a, b| approx(a, b).then_with(|| id(a).cmp(&id(b))));
         return misses.iter().take(keep).map(|m| m.index).collect();
     }
-    let mut buffer = Vec::new();
+    // The reference measures of the contenders whose closeness is not exact; an exact
+    // closeness is already the reference sum, and its count the reference count.
     let mut measured: Vec<(usize, Decimal, &Product, usize)> = misses
         .iter()
         .filter_map(|m| {
             let product = c.catalog.products().get(m.index)?;
-            let (count, sum) = measure(product, firm, &mut buffer);
+            let exact = m.verdict.exact.then(|| exact_sum(m.verdict.closeness)).flatten();
+            let (count, sum) = match (exact, usize::try_from(m.verdict.failed)) {
+                (Some(sum), Ok(count)) => (count, sum),
+                _ => measure(product, firm, buffer),
+            };
             Some((count, sum, product, m.index))
         })
         .collect();
@@ -515,10 +581,33 @@ fn closest(
     measured.iter().take(keep).map(|m| m.3).collect()
 }
 
+/// The `Decimal` value of an exact closeness: a multiple of 2^-16 (see [`Verdict::exact`]),
+/// `n / 2^16 = n · 5^16 / 10^16`, which a decimal holds exactly.
+#[allow(clippy::cast_possible_truncation)]
+fn exact_sum(closeness: f64) -> Option<Decimal> {
+    let units = closeness * 65_536.0;
+    // Whole and well inside `i64`, so the conversion below is exact.
+    if units.fract() != 0.0 || units.abs() >= 9.0e15 {
+        return None;
+    }
+    let n = i128::from(units as i64).checked_mul(152_587_890_625)?;
+    Decimal::try_from_i128_with_scale(n, 16).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn an_exact_closeness_is_its_decimal_value(n in -(1_i64 << 52)..(1_i64 << 52)) {
+            #[allow(clippy::cast_precision_loss)]
+            let closeness = n as f64 / 65_536.0;
+            let expected = Decimal::from(n) / Decimal::from(65_536);
+            prop_assert_eq!(exact_sum(closeness), Some(expected));
+        }
+    }
 
     proptest! {
         #[test]
