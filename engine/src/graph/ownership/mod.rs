@@ -14,6 +14,7 @@
 
 mod chains;
 mod control;
+mod float;
 mod owners;
 mod person_shares;
 mod registry;
@@ -22,7 +23,6 @@ mod registry_control;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
 use super::linalg::invert;
@@ -183,7 +183,7 @@ impl<'g> Ownership<'g> {
     /// Prepares the analysis: finds the cycles and inverts each leaking one.
     pub fn new(graph: &'g RelationGraph, config: OwnershipConfig) -> Ownership<'g> {
         let holdings = graph.shareholdings();
-        let weight: Vec<f64> = holdings.share.iter().map(|s| s.to_f64().unwrap_or(0.0)).collect();
+        let weight: Vec<f64> = holdings.share.iter().map(|&s| float::decimal_to_f64(s)).collect();
         let components = strongly_connected(holdings.edges().forward());
         let persons = (0..graph.node_count() as u32).map(|v| graph.is_person(v)).collect();
         let mut analysis =
