@@ -103,12 +103,7 @@ impl<'g> Ownership<'g> {
             }
             return Ok(out);
         }
-        let shares = self.person_shares()?;
-        let control = self.registry_control().ok_or_else(|| Error::LimitExceeded {
-            what: "control links of a registry".to_owned(),
-            limit: u32::MAX as usize,
-            found: u32::MAX as usize,
-        })?;
+        let (shares, control) = self.shares_and_control()?;
         let mut tainted_by: HashMap<u32, Vec<u32>> = HashMap::new();
         // round6(x) ≤ x + 5e-7: below this floor no rounding reaches the threshold.
         let floor = self.config.threshold.to_f64().unwrap_or(f64::INFINITY) - 1e-6;
@@ -136,6 +131,40 @@ impl<'g> Ownership<'g> {
             }
         }
         Ok(out)
+    }
+
+    /// Every node's person shares and controllers. Both walk the components holders first;
+    /// when control runs over the same components (no agreement closes a new cycle), one walk
+    /// does both, so that each component's holders, read for its person shares, are still in
+    /// cache when its controllers are found.
+    fn shares_and_control(&self) -> Result<(PersonShares, RegistryControl)> {
+        let too_many = || Error::LimitExceeded {
+            what: "control links of a registry".to_owned(),
+            limit: u32::MAX as usize,
+            found: u32::MAX as usize,
+        };
+        let union = self.control_components();
+        let mut shares = self.person_pass();
+        let mut control = self.control_pass();
+        let count = self.components.count() as u32;
+        match &union {
+            None => {
+                for c in 0..count {
+                    self.person_component(c, &mut shares)?;
+                    self.control_component(&self.components, c, &mut control)
+                        .ok_or_else(too_many)?;
+                }
+            }
+            Some(union) => {
+                for c in 0..count {
+                    self.person_component(c, &mut shares)?;
+                }
+                for c in 0..union.count() as u32 {
+                    self.control_component(union, c, &mut control).ok_or_else(too_many)?;
+                }
+            }
+        }
+        Ok((shares.finish(), control.finish()))
     }
 
     /// One firm's owners from the shared vectors, or `None` when a share lies too close to a
