@@ -30,8 +30,8 @@ use super::linalg::invert;
 use super::model::NodeKind;
 use super::relation::RelationGraph;
 use super::scc::{Components, strongly_connected};
-use node_bits::NodeBits;
 use crate::error::{Error, Result};
+use node_bits::NodeBits;
 
 pub use owners::{BeneficialOwner, BeneficialOwners, Chain, OwnerBasis};
 pub use registry::{FirmOwners, RegistryOwners};

@@ -64,6 +64,11 @@ pub(crate) struct PersonPass {
 }
 
 impl PersonPass {
+    /// The vectors made so far: those of every component visited.
+    pub(crate) fn so_far(&self) -> &PersonShares {
+        &self.out
+    }
+
     /// Every node's vector, once every component has been visited.
     pub(crate) fn finish(self) -> PersonShares {
         self.out

@@ -91,6 +91,11 @@ pub(crate) struct ControlPass {
 }
 
 impl ControlPass {
+    /// The controllers found so far: those of every component visited.
+    pub(crate) fn so_far(&self) -> &RegistryControl {
+        &self.out
+    }
+
     /// The controllers of every node, once every component has been visited.
     pub(crate) fn finish(self) -> RegistryControl {
         self.out
