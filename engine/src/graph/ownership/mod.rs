@@ -14,6 +14,8 @@
 
 mod chains;
 mod control;
+mod float;
+mod node_bits;
 mod owners;
 mod person_shares;
 mod registry;
@@ -22,7 +24,6 @@ mod registry_control;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
 use super::linalg::invert;
@@ -30,6 +31,7 @@ use super::model::NodeKind;
 use super::relation::RelationGraph;
 use super::scc::{Components, strongly_connected};
 use crate::error::{Error, Result};
+use node_bits::NodeBits;
 
 pub use owners::{BeneficialOwner, BeneficialOwners, Chain, OwnerBasis};
 pub use registry::{FirmOwners, RegistryOwners};
@@ -174,18 +176,21 @@ pub struct Ownership<'g> {
     weight: Vec<f64>,
     components: Components,
     cycles: HashMap<u32, CycleSolution>,
-    /// Whether each node is a person: one byte per node, where the keys take tens, so that
-    /// passes over the whole registry read it from cache.
-    persons: Vec<bool>,
+    /// Whether each node is a person: one bit per node, where the keys take tens of bytes, so
+    /// that passes over the whole registry read it from cache.
+    persons: NodeBits,
 }
 
 impl<'g> Ownership<'g> {
     /// Prepares the analysis: finds the cycles and inverts each leaking one.
     pub fn new(graph: &'g RelationGraph, config: OwnershipConfig) -> Ownership<'g> {
         let holdings = graph.shareholdings();
-        let weight: Vec<f64> = holdings.share.iter().map(|s| s.to_f64().unwrap_or(0.0)).collect();
+        let weight: Vec<f64> = holdings.share.iter().map(|&s| float::decimal_to_f64(s)).collect();
         let components = strongly_connected(holdings.edges().forward());
-        let persons = (0..graph.node_count() as u32).map(|v| graph.is_person(v)).collect();
+        let mut persons = NodeBits::new(graph.node_count());
+        for v in (0..graph.node_count() as u32).filter(|&v| graph.is_person(v)) {
+            persons.insert(v);
+        }
         let mut analysis =
             Ownership { graph, config, weight, components, cycles: HashMap::new(), persons };
         let cycles: Vec<u32> = analysis.components.nontrivial().collect();
@@ -198,7 +203,7 @@ impl<'g> Ownership<'g> {
 
     /// Whether node `v` is a person (false for an unknown node).
     fn person(&self, v: u32) -> bool {
-        self.persons.get(v as usize).copied().unwrap_or(false)
+        self.persons.contains(v)
     }
 
     /// The settings in use.

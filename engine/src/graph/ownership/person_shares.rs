@@ -14,6 +14,7 @@
 
 use std::collections::HashSet;
 
+use super::node_bits::NodeBits;
 use super::{CycleSolution, Ownership};
 use crate::error::{Error, Result};
 
@@ -28,6 +29,9 @@ pub(crate) struct PersonShares {
     entries: Vec<(u32, f64)>,
     /// Per node, an index into `cycle_sets`, or [`NO_CYCLES`].
     cycles_of: Vec<u32>,
+    /// The nodes whose `cycles_of` is set: most have no unsolvable cycle above them, and this
+    /// says so from cache where `cycles_of` would cost a miss per holder.
+    below_cycles: NodeBits,
     /// Sorted component numbers of unsolvable cycles; shared by every node below the same ones.
     cycle_sets: Vec<Vec<u32>>,
 }
@@ -51,49 +55,76 @@ impl PersonShares {
     }
 }
 
+/// The person-share pass between two components: the vectors made so far and the buffers
+/// reused.
+pub(crate) struct PersonPass {
+    out: PersonShares,
+    scratch: Vec<(u32, f64)>,
+    inflow: Vec<(u32, usize, f64)>,
+}
+
+impl PersonPass {
+    /// The vectors made so far: those of every component visited.
+    pub(crate) fn so_far(&self) -> &PersonShares {
+        &self.out
+    }
+
+    /// Every node's vector, once every component has been visited.
+    pub(crate) fn finish(self) -> PersonShares {
+        self.out
+    }
+}
+
 impl Ownership<'_> {
-    /// Computes every node's person-share vector, holders before the firms they hold.
-    pub(crate) fn person_shares(&self) -> Result<PersonShares> {
+    /// A person-share pass before any component.
+    pub(crate) fn person_pass(&self) -> PersonPass {
         let n = self.graph.node_count();
-        let mut out = PersonShares {
-            ranges: vec![[0, 0]; n],
-            entries: Vec::new(),
-            cycles_of: vec![NO_CYCLES; n],
-            cycle_sets: Vec::new(),
-        };
-        let mut scratch: Vec<(u32, f64)> = Vec::new();
-        let mut inflow: Vec<(u32, usize, f64)> = Vec::new();
-        for c in 0..self.components.count() as u32 {
-            let members = self.components.members(c);
-            self.record_cycles(c, members, &mut out);
-            // A single node is never a cycle (self-holdings are removed when building).
-            let solution = if members.len() > 1 { self.cycles.get(&c) } else { None };
-            match solution {
-                None => {
-                    for &t in members {
-                        if self.person(t) {
-                            continue;
-                        }
-                        scratch.clear();
-                        self.gather(t, &out, |_| true, |p, x| scratch.push((p, x)));
-                        let start = out.entries.len();
-                        merge_sorted(&mut scratch, &mut out.entries);
-                        set_range(&mut out, t, start)?;
-                    }
-                }
-                Some(CycleSolution::Inverse(inv)) => {
-                    inflow.clear();
-                    for (j, &s) in members.iter().enumerate() {
-                        let outside = |h| self.components.of(h) != c;
-                        self.gather(s, &out, outside, |p, x| inflow.push((p, j, x)));
-                    }
-                    self.solve_inflow(members, inv, &mut inflow, &mut out)?;
-                }
-                // No vector: every firm below records the cycle instead.
-                Some(CycleSolution::Unresolvable(_)) => {}
-            }
+        PersonPass {
+            out: PersonShares {
+                ranges: vec![[0, 0]; n],
+                entries: Vec::new(),
+                cycles_of: vec![NO_CYCLES; n],
+                below_cycles: NodeBits::new(n),
+                cycle_sets: Vec::new(),
+            },
+            scratch: Vec::new(),
+            inflow: Vec::new(),
         }
-        Ok(out)
+    }
+
+    /// Computes the vectors of the members of component `c`, every earlier component (its
+    /// holders) being done.
+    pub(crate) fn person_component(&self, c: u32, pass: &mut PersonPass) -> Result<()> {
+        let PersonPass { out, scratch, inflow } = pass;
+        let members = self.components.members(c);
+        self.record_cycles(c, members, out);
+        // A single node is never a cycle (self-holdings are removed when building).
+        let solution = if members.len() > 1 { self.cycles.get(&c) } else { None };
+        match solution {
+            None => {
+                for &t in members {
+                    if self.person(t) {
+                        continue;
+                    }
+                    scratch.clear();
+                    self.gather(t, out, |_| true, |p, x| scratch.push((p, x)));
+                    let start = out.entries.len();
+                    merge_sorted(scratch, &mut out.entries);
+                    set_range(out, t, start)?;
+                }
+            }
+            Some(CycleSolution::Inverse(inv)) => {
+                inflow.clear();
+                for (j, &s) in members.iter().enumerate() {
+                    let outside = |h| self.components.of(h) != c;
+                    self.gather(s, out, outside, |p, x| inflow.push((p, j, x)));
+                }
+                self.solve_inflow(members, inv, inflow, out)?;
+            }
+            // No vector: every firm below records the cycle instead.
+            Some(CycleSolution::Unresolvable(_)) => {}
+        }
+        Ok(())
     }
 
     /// Calls `push(person, share)` for every contribution of `t`'s holders with a positive
@@ -168,6 +199,9 @@ impl Ownership<'_> {
         let mut sets: Vec<u32> = Vec::new();
         for &s in members {
             for &h in reverse.neighbours(s) {
+                if !out.below_cycles.contains(h) {
+                    continue;
+                }
                 let set = out.cycles_of.get(h as usize).copied().unwrap_or(NO_CYCLES);
                 if set != NO_CYCLES && self.components.of(h) != c && !sets.contains(&set) {
                     sets.push(set);
@@ -196,6 +230,7 @@ impl Ownership<'_> {
         for &s in members {
             if let Some(slot) = out.cycles_of.get_mut(s as usize) {
                 *slot = set;
+                out.below_cycles.insert(s);
             }
         }
     }

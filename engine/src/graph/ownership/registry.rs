@@ -51,14 +51,16 @@ pub struct RegistryOwners<'a, 'g> {
     per_firm: usize,
 }
 
-/// Where one firm's answer lies in the shared columns (each end is exclusive, the start being
-/// the previous firm's end).
+/// Where one firm's answer lies in the shared columns: `[start, end)` of its owners,
+/// controllers and unsolvable cycles. Firms are answered in component order and recorded by
+/// position, so each run is given by both ends.
+#[derive(Clone, Copy)]
 struct FirmRecord {
     firm: u32,
     basis: OwnerBasis,
-    owners_end: usize,
-    controllers_end: usize,
-    unresolvable_end: usize,
+    owners: [u32; 2],
+    controllers: [u32; 2],
+    unresolvable: [u32; 2],
 }
 
 /// One firm's beneficial owners as node indices, without keys or chains.
@@ -83,59 +85,132 @@ impl<'g> Ownership<'g> {
     /// [`RegistryOwners::owners`]); the pass itself fails only when the registry's share
     /// vectors outgrow `u32` positions.
     pub fn registry_owners(&self) -> Result<RegistryOwners<'_, 'g>> {
+        let n = self.graph.node_count() as u32;
+        // Each enterprise's position, in node order.
+        let mut position = vec![u32::MAX; n as usize];
+        let mut firms = Vec::new();
+        for t in (0..n).filter(|&v| !self.person(v)) {
+            position[t as usize] = firms.len() as u32;
+            let empty = [0, 0];
+            let basis = OwnerBasis::None;
+            firms.push(FirmRecord {
+                firm: t,
+                basis,
+                owners: empty,
+                controllers: empty,
+                unresolvable: empty,
+            });
+        }
         let mut out = RegistryOwners {
             ownership: self,
-            firms: Vec::new(),
+            firms,
             owners: Vec::new(),
             controllers: Vec::new(),
             unresolvable: Vec::new(),
             errors: HashMap::new(),
             per_firm: 0,
         };
-        let firms = (0..self.graph.node_count() as u32).filter(|&v| !self.person(v));
         let shared =
             self.config.method == OwnershipMethod::Matrix && self.config.threshold > Decimal::ZERO;
         if !shared {
-            for t in firms {
+            for i in 0..out.firms.len() {
+                let t = out.firms[i].firm;
                 out.per_firm += 1;
                 let decided = self.measure_and_select(t).map(|(selection, ..)| selection);
-                out.push(t, decided);
+                out.push(i, decided)?;
             }
             return Ok(out);
         }
-        let shares = self.person_shares()?;
-        let control = self.registry_control().ok_or_else(|| Error::LimitExceeded {
+        let mut decider = Decider {
+            // round6(x) ≤ x + 5e-7: below this floor no rounding reaches the threshold.
+            floor: self.config.threshold.to_f64().unwrap_or(f64::INFINITY) - 1e-6,
+            tainted_by: HashMap::new(),
+            spare: (Vec::new(), Vec::new()),
+        };
+        let mut decide = |members: &[u32], pass: &Pass<'_>, out: &mut RegistryOwners<'_, 'g>| {
+            for &t in members {
+                if let Some(&i) = position.get(t as usize).filter(|&&i| i != u32::MAX) {
+                    self.decide(t, i as usize, pass, &mut decider, out)?;
+                }
+            }
+            Ok(())
+        };
+        let walked = self.shares_and_control(|members, shares, control| {
+            decide(members, &Pass { shares, control }, &mut out)
+        })?;
+        if let Walked::Apart(shares, control) = walked {
+            let pass = Pass { shares: &shares, control: &control };
+            let firms: Vec<u32> = out.firms.iter().map(|r| r.firm).collect();
+            decide(&firms, &pass, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// Decides firm `t` at `position` from the pass, or by the per-firm query when the pass
+    /// cannot be sure of it, and records the answer.
+    fn decide(
+        &self,
+        t: u32,
+        position: usize,
+        pass: &Pass<'_>,
+        decider: &mut Decider,
+        out: &mut RegistryOwners<'_, '_>,
+    ) -> Result<()> {
+        let fast = if pass.control.crowded(t) {
+            None
+        } else {
+            let (mut owners, mut controllers) = std::mem::take(&mut decider.spare);
+            owners.clear();
+            controllers.clear();
+            self.select_from_pass(t, pass, decider, owners, controllers)
+        };
+        let decided = match fast {
+            Some(selection) => Ok(selection),
+            None => {
+                out.per_firm += 1;
+                self.measure_and_select(t).map(|(selection, ..)| selection)
+            }
+        };
+        if let Some(selection) = out.push(position, decided)? {
+            decider.spare = (selection.owners, selection.controllers);
+        }
+        Ok(())
+    }
+
+    /// Every node's person shares and controllers, calling `done` with the members of each
+    /// component as soon as both are known for them. Both walk the components holders first;
+    /// when control runs over the same components (no agreement closes a new cycle), one walk
+    /// does both and `done` follows each component, so that what it reads of the members, just
+    /// written, is still in cache. Otherwise the two are walked apart, `done` is not called and
+    /// both are returned.
+    fn shares_and_control(
+        &self,
+        mut done: impl FnMut(&[u32], &PersonShares, &RegistryControl) -> Result<()>,
+    ) -> Result<Walked> {
+        let too_many = || Error::LimitExceeded {
             what: "control links of a registry".to_owned(),
             limit: u32::MAX as usize,
             found: u32::MAX as usize,
-        })?;
-        let mut tainted_by: HashMap<u32, Vec<u32>> = HashMap::new();
-        // round6(x) ≤ x + 5e-7: below this floor no rounding reaches the threshold.
-        let floor = self.config.threshold.to_f64().unwrap_or(f64::INFINITY) - 1e-6;
-        // The lists of the previous firm, emptied and reused.
-        let mut spare = (Vec::new(), Vec::new());
-        for t in firms {
-            let fast = if control.crowded(t) {
-                None
-            } else {
-                let (mut owners, mut controllers) = std::mem::take(&mut spare);
-                owners.clear();
-                controllers.clear();
-                let pass = Pass { floor, shares: &shares, control: &control };
-                self.select_from_pass(t, &pass, &mut tainted_by, owners, controllers)
-            };
-            let decided = match fast {
-                Some(selection) => Ok(selection),
-                None => {
-                    out.per_firm += 1;
-                    self.measure_and_select(t).map(|(selection, ..)| selection)
-                }
-            };
-            if let Some(selection) = out.push(t, decided) {
-                spare = (selection.owners, selection.controllers);
+        };
+        let union = self.control_components();
+        let mut shares = self.person_pass();
+        let mut control = self.control_pass();
+        let count = self.components.count() as u32;
+        let Some(union) = union else {
+            for c in 0..count {
+                self.person_component(c, &mut shares)?;
+                self.control_component(&self.components, c, &mut control).ok_or_else(too_many)?;
+                done(self.components.members(c), shares.so_far(), control.so_far())?;
             }
+            return Ok(Walked::Together);
+        };
+        for c in 0..count {
+            self.person_component(c, &mut shares)?;
         }
-        Ok(out)
+        for c in 0..union.count() as u32 {
+            self.control_component(&union, c, &mut control).ok_or_else(too_many)?;
+        }
+        Ok(Walked::Apart(shares.finish(), control.finish()))
     }
 
     /// One firm's owners from the shared vectors, or `None` when a share lies too close to a
@@ -145,11 +220,13 @@ impl<'g> Ownership<'g> {
         &self,
         t: u32,
         pass: &Pass<'_>,
-        tainted_by: &mut HashMap<u32, Vec<u32>>,
+        decider: &mut Decider,
         mut by_share: Vec<(u32, Decimal)>,
         mut controllers: Vec<u32>,
     ) -> Option<OwnerSelection> {
-        let Pass { floor, shares, control } = *pass;
+        let Pass { shares, control } = *pass;
+        let Decider { floor, tainted_by, .. } = decider;
+        let floor = *floor;
         let cycles = shares.unresolvable(t);
         // Persons whose stake runs through an unsolvable cycle above the firm are left out,
         // as the per-firm query leaves them out.
@@ -197,10 +274,26 @@ impl<'g> Ownership<'g> {
 /// What the pass computed once for every firm.
 #[derive(Clone, Copy)]
 struct Pass<'p> {
-    /// Shares below this cannot round up to the threshold.
-    floor: f64,
     shares: &'p PersonShares,
     control: &'p RegistryControl,
+}
+
+/// What deciding one firm from the pass carries from firm to firm.
+struct Decider {
+    /// Shares below this cannot round up to the threshold.
+    floor: f64,
+    /// The persons whose stake runs through each unsolvable cycle met so far.
+    tainted_by: HashMap<u32, Vec<u32>>,
+    /// The lists of the previous firm, emptied and reused.
+    spare: (Vec<(u32, Decimal)>, Vec<u32>),
+}
+
+/// How the person shares and the controllers were walked.
+enum Walked {
+    /// In one walk, each component decided as it was done.
+    Together,
+    /// Apart, over different components: nothing decided yet.
+    Apart(PersonShares, RegistryControl),
 }
 
 /// `round6(x)` computed without formatting, or `None` when `x` lies within
@@ -225,28 +318,35 @@ fn rounded(x: f64) -> Option<Decimal> {
 }
 
 impl<'a, 'g> RegistryOwners<'a, 'g> {
-    /// Records one firm's answer; gives back the selection, whose lists may be reused.
-    fn push(&mut self, firm: u32, decided: Result<OwnerSelection>) -> Option<OwnerSelection> {
+    /// Records the answer of the firm at `position`; gives back the selection, whose lists
+    /// may be reused. Fails when the shared columns outgrow `u32` positions.
+    fn push(
+        &mut self,
+        position: usize,
+        decided: Result<OwnerSelection>,
+    ) -> Result<Option<OwnerSelection>> {
         let (basis, selection) = match decided {
-            Ok(selection) => {
-                self.owners.extend_from_slice(&selection.owners);
-                self.controllers.extend_from_slice(&selection.controllers);
-                self.unresolvable.extend_from_slice(&selection.unresolvable);
-                (selection.basis, Some(selection))
-            }
+            Ok(selection) => (selection.basis, Some(selection)),
             Err(error) => {
-                self.errors.insert(self.firms.len(), error);
+                self.errors.insert(position, error);
                 (OwnerBasis::None, None)
             }
         };
-        self.firms.push(FirmRecord {
-            firm,
-            basis,
-            owners_end: self.owners.len(),
-            controllers_end: self.controllers.len(),
-            unresolvable_end: self.unresolvable.len(),
-        });
-        selection
+        let (owners, controllers, unresolvable) = match &selection {
+            Some(s) => (
+                append(&mut self.owners, &s.owners)?,
+                append(&mut self.controllers, &s.controllers)?,
+                append(&mut self.unresolvable, &s.unresolvable)?,
+            ),
+            None => ([0, 0], [0, 0], [0, 0]),
+        };
+        if let Some(record) = self.firms.get_mut(position) {
+            record.basis = basis;
+            record.owners = owners;
+            record.controllers = controllers;
+            record.unresolvable = unresolvable;
+        }
+        Ok(selection)
     }
 
     /// Number of enterprises.
@@ -271,12 +371,12 @@ impl<'a, 'g> RegistryOwners<'a, 'g> {
 
     /// The owners of the enterprise at `position`, or the error the per-firm query gives it.
     pub fn owners(&self, position: usize) -> Result<FirmOwners<'_>> {
-        let (record, start) = self.record(position)?;
+        let record = self.record(position)?;
         Ok(FirmOwners {
             firm: record.firm,
             basis: record.basis,
-            owners: self.owners.get(start.0..record.owners_end).unwrap_or(&[]),
-            controllers: self.controllers.get(start.1..record.controllers_end).unwrap_or(&[]),
+            owners: run(&self.owners, record.owners),
+            controllers: run(&self.controllers, record.controllers),
         })
     }
 
@@ -284,20 +384,12 @@ impl<'a, 'g> RegistryOwners<'a, 'g> {
     /// of that firm when `chains` is set, and without chains (empty lists, not truncated)
     /// otherwise.
     pub fn report(&self, position: usize, chains: bool) -> Result<BeneficialOwners> {
-        let (record, start) = self.record(position)?;
+        let record = self.record(position)?;
         let selection = OwnerSelection {
             basis: record.basis,
-            owners: self.owners.get(start.0..record.owners_end).unwrap_or(&[]).to_vec(),
-            controllers: self
-                .controllers
-                .get(start.1..record.controllers_end)
-                .unwrap_or(&[])
-                .to_vec(),
-            unresolvable: self
-                .unresolvable
-                .get(start.2..record.unresolvable_end)
-                .unwrap_or(&[])
-                .to_vec(),
+            owners: run(&self.owners, record.owners).to_vec(),
+            controllers: run(&self.controllers, record.controllers).to_vec(),
+            unresolvable: run(&self.unresolvable, record.unresolvable).to_vec(),
         };
         self.ownership.report_owners(record.firm, &selection, chains, None, |_| None)
     }
@@ -307,21 +399,33 @@ impl<'a, 'g> RegistryOwners<'a, 'g> {
         (0..self.len()).map(move |i| self.report(i, chains))
     }
 
-    /// The record at `position` and the starts of its runs (owners, controllers, cycles).
-    fn record(&self, position: usize) -> Result<(&FirmRecord, (usize, usize, usize))> {
+    /// The record at `position`.
+    fn record(&self, position: usize) -> Result<&FirmRecord> {
         if let Some(error) = self.errors.get(&position) {
             return Err(error.clone());
         }
-        let record = self
-            .firms
+        self.firms
             .get(position)
-            .ok_or_else(|| Error::field("firm", format!("no enterprise at position {position}")))?;
-        let start = match position.checked_sub(1).and_then(|p| self.firms.get(p)) {
-            Some(before) => (before.owners_end, before.controllers_end, before.unresolvable_end),
-            None => (0, 0, 0),
-        };
-        Ok((record, start))
+            .ok_or_else(|| Error::field("firm", format!("no enterprise at position {position}")))
     }
+}
+
+/// Appends `items` to a shared column and gives their `[start, end)`.
+fn append<T: Copy>(column: &mut Vec<T>, items: &[T]) -> Result<[u32; 2]> {
+    let too_many = || Error::LimitExceeded {
+        what: "owners of a registry".to_owned(),
+        limit: u32::MAX as usize,
+        found: column.len().saturating_add(items.len()),
+    };
+    let start = u32::try_from(column.len()).map_err(|_| too_many())?;
+    let end = u32::try_from(column.len() + items.len()).map_err(|_| too_many())?;
+    column.extend_from_slice(items);
+    Ok([start, end])
+}
+
+/// The items of a shared column in `[start, end)`.
+fn run<T>(column: &[T], [start, end]: [u32; 2]) -> &[T] {
+    column.get(start as usize..end as usize).unwrap_or(&[])
 }
 
 #[cfg(test)]
