@@ -222,6 +222,7 @@ fn owners(firms: usize, seed: u64, prefix: Option<&str>, per_firm: bool) -> io::
     let mut answered_per_firm = 0;
     let mut reports = None;
     let mut timed = None;
+    let mut gathered = None;
     if per_firm {
         for v in (0..graph.node_count() as u32).filter(|&v| !graph.is_person(v)) {
             let owners = ownership.beneficial_owners(graph.key_str(v)).map_err(io::Error::other)?;
@@ -241,12 +242,14 @@ fn owners(firms: usize, seed: u64, prefix: Option<&str>, per_firm: bool) -> io::
                 std::hint::black_box(registry.owners(i).map_err(io::Error::other)?).owners.len();
         }
         let (owners_s, owners_cpu_s) = clock.stop();
+        let gather = Clock::start();
         for i in 0..registry.len() {
             let firm = registry.owners(i).map_err(io::Error::other)?;
             let mut shares = firm.owners.iter().map(|&(p, s)| (p, s.to_f64().unwrap_or(0.0)));
             note(firm.firm, firm.basis, &mut shares);
         }
         debug_assert_eq!(answered, found);
+        gathered = Some(gather.stop().1);
         timed = Some((owners_s, owners_cpu_s));
         answered_per_firm = registry.answered_per_firm();
         // Chains on demand: every firm's full report, as `xinyong graph owners` prints it.
@@ -285,6 +288,7 @@ fn owners(firms: usize, seed: u64, prefix: Option<&str>, per_firm: bool) -> io::
             "analysis_cpu_s": analysis.1, "per_firm": per_firm,
             "answered_per_firm": answered_per_firm, "reports_with_chains_s": reports_s,
             "reports_with_chains_cpu_s": reports_cpu_s, "chains": chains,
+            "gathered_for_file_cpu_s": gathered,
             "owners": found, "firms_with_owner": with_owner, "edges": graph.edge_count(),
             "edge_bytes_per_edge": graph.edge_bytes() as f64 / graph.edge_count().max(1) as f64,
             "edge_bytes": graph.edge_bytes(), "edge_bytes_by_kind": {
