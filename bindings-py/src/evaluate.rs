@@ -85,6 +85,33 @@ fn grading_dict<'py>(py: Python<'py>, grading: &Grading) -> PyResult<Bound<'py, 
     Ok(dict.into_any())
 }
 
+/// The arguments of a batch call over an iterable of records, converted once the call begins.
+struct BatchArgs {
+    raise_first: bool,
+    threads: usize,
+    as_of: Date,
+    related: RelatedParties,
+    texts: Vec<String>,
+}
+
+impl BatchArgs {
+    fn read<'py>(
+        records: &Bound<'py, PyAny>,
+        as_of: &Bound<'py, PyAny>,
+        errors: &str,
+        threads: Option<usize>,
+        related_parties: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<BatchArgs> {
+        Ok(BatchArgs {
+            raise_first: raise_first(errors)?,
+            threads: thread_count(threads)?,
+            as_of: date_arg(as_of)?,
+            related: related_parties.map(related_parties_arg).transpose()?.unwrap_or_default(),
+            texts: records.try_iter()?.map(|r| json_text(&r?)).collect::<PyResult<Vec<_>>>()?,
+        })
+    }
+}
+
 /// `errors="raise"` or `errors="collect"` as a flag.
 fn raise_first(errors: &str) -> PyResult<bool> {
     match errors {
@@ -153,13 +180,10 @@ impl Evaluator {
         related_parties: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let py = records.py();
-        let raise_first = raise_first(errors)?;
-        let threads = thread_count(threads)?;
-        let as_of = date_arg(as_of)?;
-        let related = related_parties.map(related_parties_arg).transpose()?.unwrap_or_default();
-        let texts = records.try_iter()?.map(|r| json_text(&r?)).collect::<PyResult<Vec<_>>>()?;
-        let items = py.detach(|| evaluate_texts(&self.inner, &texts, as_of, &related, threads))?;
-        self.batch_output(py, items, raise_first)
+        let a = BatchArgs::read(records, as_of, errors, threads, related_parties)?;
+        let items =
+            py.detach(|| evaluate_texts(&self.inner, &a.texts, a.as_of, &a.related, a.threads))?;
+        self.batch_output(py, items, a.raise_first)
     }
 
     /// The score-only evaluation of one enterprise (a dict, or JSON text) on `as_of`: a dict
@@ -201,17 +225,13 @@ impl Evaluator {
         related_parties: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let py = records.py();
-        let raise_first = raise_first(errors)?;
-        let threads = thread_count(threads)?;
-        let as_of = date_arg(as_of)?;
-        let related = related_parties.map(related_parties_arg).transpose()?.unwrap_or_default();
-        let texts = records.try_iter()?.map(|r| json_text(&r?)).collect::<PyResult<Vec<_>>>()?;
+        let a = BatchArgs::read(records, as_of, errors, threads, related_parties)?;
         let items = py.detach(|| {
-            texts_in_parallel(&texts, &related, threads, |firm, context, scratch| {
-                self.inner.grade_reusing(firm, as_of, context, scratch)
+            texts_in_parallel(&a.texts, &a.related, a.threads, |firm, context, scratch| {
+                self.inner.grade_reusing(firm, a.as_of, context, scratch)
             })
         })?;
-        batch_values(py, items, raise_first, |grading| grading_dict(py, &grading))
+        batch_values(py, items, a.raise_first, |grading| grading_dict(py, &grading))
     }
 
     /// Evaluates JSON Lines, given as text (`str`) or as a file path (`os.PathLike`), one entry

@@ -165,34 +165,15 @@ impl Digits {
         let (digits, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
         let mut text = [b'0'; 40];
         let mut end = text.len();
-        let mut put = |digit: u8| {
+        let put = |digit: u8| {
             end -= 1;
             text[end] = b'0' + digit;
         };
         match u64::try_from(digits) {
             // Every amount in practice: divisions by ten in 64 bits are multiplications,
             // where 128 bits call the library.
-            Ok(mut rest) => {
-                while scale > 0 && rest % 10 == 0 {
-                    rest /= 10;
-                    scale -= 1;
-                }
-                while rest > 0 {
-                    put((rest % 10) as u8);
-                    rest /= 10;
-                }
-            }
-            Err(_) => {
-                let mut rest = digits;
-                while scale > 0 && rest % 10 == 0 {
-                    rest /= 10;
-                    scale -= 1;
-                }
-                while rest > 0 {
-                    put((rest % 10) as u8);
-                    rest /= 10;
-                }
-            }
+            Ok(small) => spell(small, &mut scale, put),
+            Err(_) => spell(digits, &mut scale, put),
         }
         // As a decimal shows it: at least one digit before the point.
         let point = text.len() - scale as usize;
@@ -205,6 +186,24 @@ impl Digits {
 
     fn fraction(&self) -> &[u8] {
         self.text.get(self.point..).unwrap_or(&[])
+    }
+}
+
+/// Hands the digits of `rest` to `put` from the right, first dropping the trailing zeros of the
+/// fraction (`scale` falls by one with each).
+fn spell<T>(mut rest: T, scale: &mut u32, mut put: impl FnMut(u8))
+where
+    T: Copy + PartialEq + From<u8> + std::ops::Rem<Output = T> + std::ops::Div<Output = T>,
+    u8: TryFrom<T>,
+{
+    let (zero, ten) = (T::from(0), T::from(10));
+    while *scale > 0 && rest % ten == zero {
+        rest = rest / ten;
+        *scale -= 1;
+    }
+    while rest != zero {
+        put(u8::try_from(rest % ten).unwrap_or(0));
+        rest = rest / ten;
     }
 }
 
