@@ -189,7 +189,8 @@ impl Evaluator {
     /// The score-only evaluation of one enterprise (a dict, or JSON text) on `as_of`: a dict
     /// with `uscc`, `score` (a `decimal.Decimal`), `grade`, `grade_by_score` and `vetoes` (the
     /// ids of the vetoes applied), equal to the full evaluation's, without contributions,
-    /// reasons or plan, at about a third of the cost. Raises as `evaluate` does.
+    /// reasons or plan, at about a third of the full evaluation's cost (reading the record
+    /// costs the same). Raises as `evaluate` does.
     /// `related_party` as for `evaluate`.
     #[pyo3(signature = (record, as_of, *, related_party = None))]
     fn grade<'py>(

@@ -201,7 +201,8 @@ impl Evaluator {
 
     /// The score-only evaluation of one enterprise (arguments as for `evaluate`): `{uscc, score,
     /// grade, grade_by_score, vetoes}`, the full evaluation's score, grades and veto ids without
-    /// dimensions, reasons or plan, at about a third of the cost; for re-grading a registry.
+    /// dimensions, reasons or plan, at about a third of the full evaluation's cost (reading the
+    /// record costs the same); for re-grading a registry.
     #[wasm_bindgen(unchecked_return_type = "Grading")]
     pub fn grade(
         &self,
