@@ -206,8 +206,7 @@ impl Evaluator {
         let grading = py
             .detach(|| {
                 let enterprise = Enterprise::from_json(&text)?;
-                let mut scratch = EvaluationScratch::new();
-                self.inner.grade_reusing(&enterprise, as_of, context.as_ref(), &mut scratch)
+                self.inner.grade_with(&enterprise, as_of, context.as_ref())
             })
             .py()?;
         grading_dict(py, &grading)

@@ -42,6 +42,7 @@ fn agree(
     let full = evaluator.evaluate_with(firm, as_of, related).map(|e| e.grading());
     let reused = evaluator.grade_reusing(firm, as_of, related, scratch);
     assert_eq!(reused, full, "{} on {as_of}", firm.uscc);
+    assert_eq!(evaluator.grade_with(firm, as_of, related), full, "{} on {as_of}", firm.uscc);
     if related.is_none() {
         assert_eq!(evaluator.grade(firm, as_of), full, "{} on {as_of}", firm.uscc);
     }

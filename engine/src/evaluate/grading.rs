@@ -56,7 +56,19 @@ impl Evaluator {
     /// plan: equal to `evaluate(enterprise, as_of).map(|e| e.grading())`, at a fraction of the
     /// cost. For batches, [`Evaluator::grade_reusing`] keeps a scratch from one call to the next.
     pub fn grade(&self, enterprise: &Enterprise, as_of: Date) -> Result<Grading> {
-        self.grade_in(enterprise, as_of, None, None, &mut TallyBuffers::default())
+        self.grade_with(enterprise, as_of, None)
+    }
+
+    /// [`grade`](Self::grade) with a related-party context, as
+    /// [`evaluate_with`](Self::evaluate_with) takes it: one firm, no scratch (a fresh scratch
+    /// would compute every decay cut-off of the date for a single firm).
+    pub fn grade_with(
+        &self,
+        enterprise: &Enterprise,
+        as_of: Date,
+        related: Option<&RelatedParty>,
+    ) -> Result<Grading> {
+        self.grade_in(enterprise, as_of, related, None, &mut TallyBuffers::default())
     }
 
     /// [`grade`](Self::grade) with a related-party context (as
