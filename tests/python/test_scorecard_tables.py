@@ -11,7 +11,8 @@ the suite rather than skipping it.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -33,10 +34,21 @@ CATEGORICAL = ["status_of_existing_checking_account", "credit_history", "purpose
 VARIABLES = NUMERIC + CATEGORICAL
 
 
+@contextmanager
+def without_string_inference() -> Iterator[None]:
+    """pandas with string inference off, as scorecardpy 0.1.9.7 (older than pandas 3) needs. The
+    option is deprecated since pandas 3; its deprecation warning, and only that one, is expected
+    here and silenced."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The 'future.infer_string' option is deprecated")
+        with pd.option_context("future.infer_string", False):
+            yield
+
+
 @pytest.fixture(scope="module")
 def german() -> pd.DataFrame:
     """The seven variables (categories as plain strings) and the 0/1 target, 1,000 rows."""
-    with pd.option_context("future.infer_string", False):
+    with without_string_inference():
         data = sc.germancredit()
     frame = data[VARIABLES].copy()
     for name in CATEGORICAL:
@@ -84,7 +96,7 @@ def scorecardpy_card(german: pd.DataFrame) -> dict[str, pd.DataFrame]:
     # scorecardpy 0.1.9.7 predates pandas 3: it bins only with string inference off and with the
     # numeric breaks given (its automatic numeric binning assigns a categorical column in place).
     breaks = {n: sorted(set(np.quantile(german[n], [0.25, 0.5, 0.75]).tolist())) for n in NUMERIC}
-    with pd.option_context("future.infer_string", False):
+    with without_string_inference():
         bins = quiet(sc.woebin, german, TARGET, breaks_list=breaks, ignore_datetime_cols=False, print_info=False)
         woe = quiet(sc.woebin_ply, german, bins, print_info=False)
         x = woe.drop(columns=TARGET)
@@ -93,7 +105,7 @@ def scorecardpy_card(german: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def scorecardpy_scores(card: dict[str, pd.DataFrame], frame: pd.DataFrame) -> np.ndarray:
-    with pd.option_context("future.infer_string", False):
+    with without_string_inference():
         return quiet(sc.scorecard_ply, frame, card, only_total_score=True)["score"].to_numpy()
 
 
