@@ -87,14 +87,23 @@ pub(super) fn record_points(per_record: RecordPoints, factors: [Factor; 3]) -> P
 ///
 /// Scores are mostly whole numbers below 2^64 at scale 10^16 (1,844 points); those take a 64-bit
 /// path, as 128-bit division and `Decimal::normalize` cost more than the rest of an evaluation.
+#[inline]
 pub(super) fn to_decimal(v: Points) -> Decimal {
     const ONE: u64 = 10u64.pow(SCALE);
     let magnitude = v.unsigned_abs();
-    if let Ok(m) = u64::try_from(magnitude) {
-        if m % ONE == 0 {
-            let whole = Decimal::from(m / ONE);
-            return if v < 0 { -whole } else { whole };
-        }
+    if let Ok(m) = u64::try_from(magnitude)
+        && m % ONE == 0
+    {
+        let whole = Decimal::from(m / ONE);
+        return if v < 0 { -whole } else { whole };
+    }
+    fraction_to_decimal(v)
+}
+
+/// [`to_decimal`] of a value that is not a whole number below 2^64 at scale 10^16.
+#[inline(never)]
+fn fraction_to_decimal(v: Points) -> Decimal {
+    if let Ok(m) = u64::try_from(v.unsigned_abs()) {
         // A fraction (a residual's points, a bin of half points): its trailing zeros stripped
         // in 64 bits give what `normalize` gives, without its 96-bit divisions.
         let (mut m, mut scale) = (m, SCALE);
