@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use serde_json::Value;
+use xinyong::batch::{LineLimits, RelatedParties};
 use xinyong::date::{Date, parse_date};
 use xinyong::evaluate::EvaluationScratch;
 use xinyong::synth::{SynthConfig, enterprise};
@@ -121,6 +122,47 @@ fn registry_firms_refill_as_they_evaluate() {
     }
     assert!(evaluated > 600);
     assert!(failed > 0);
+}
+
+/// The lending stream prints, line for line, what the owning stream prints: full and summary
+/// lines, error lines, related-party contexts applied.
+#[test]
+fn a_lending_stream_prints_what_the_owning_stream_prints() {
+    let evaluator = Evaluator::default_model();
+    let mut input = read("registry/registry.jsonl");
+    input.push_str("\n{\"uscc\": \"not a code\"}\nnot json\n");
+    input.push_str(&read("synth/registry.jsonl"));
+    let mut related = RelatedParties::new();
+    for case in &cases("related_party/cases.json") {
+        let firm = Enterprise::from_json(&read(case["enterprise"].as_str().unwrap())).unwrap();
+        let context =
+            RelatedParty::from_json(&read(case["related_party"].as_str().unwrap())).unwrap();
+        input.push_str(&firm.to_json());
+        input.push('\n');
+        related.insert(firm.uscc, context);
+    }
+    let (as_of, limits) = (date("2026-06-30"), LineLimits::default());
+    let mut owned = Vec::new();
+    let owned_summary = evaluator
+        .evaluate_jsonl_with(input.as_bytes(), as_of, limits, &related, |item| {
+            owned.push((item.to_json(true), item.to_json(false)));
+            Ok(())
+        })
+        .unwrap();
+    let mut lent = Vec::new();
+    let summary = evaluator
+        .evaluate_jsonl_lending(input.as_bytes(), as_of, limits, &related, |item| {
+            lent.push((item.to_json(true), item.to_json(false)));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(summary, owned_summary);
+    assert_eq!(summary.failed, 2);
+    assert!(summary.evaluated > 300);
+    assert_eq!(lent.len(), summary.records);
+    for (k, (lent, owned)) in lent.iter().zip(&owned).enumerate() {
+        assert_eq!(lent, owned, "line {k}");
+    }
 }
 
 proptest! {
