@@ -42,7 +42,8 @@ fn main() {
         return;
     }
     if std::env::var_os("THROUGHPUT_ONLY_EVALUATE").is_some() {
-        // One-shot calls (`evaluate`) or the batch path (`evaluate_with` and one scratch).
+        // One-shot calls (`evaluate`) or the batch path (`evaluate_reusing`, one scratch, each
+        // result recycled).
         let evaluator = Evaluator::default_model();
         let one_shot = std::env::var_os("THROUGHPUT_ONE_SHOT").is_some();
         // The score-only path (`grade_reusing`) instead of the full evaluation.
@@ -56,7 +57,9 @@ fn main() {
                 } else if one_shot {
                     evaluator.evaluate(f, as_of).is_ok()
                 } else {
-                    evaluator.evaluate_reusing(f, as_of, None, &mut scratch).is_ok()
+                    // The batch path, each result handed back once read.
+                    let result = evaluator.evaluate_reusing(f, as_of, None, &mut scratch);
+                    result.map(|evaluation| scratch.recycle(evaluation)).is_ok()
                 }
             })
             .count();

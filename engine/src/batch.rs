@@ -287,6 +287,42 @@ impl Evaluator {
         )
     }
 
+    /// As [`Evaluator::evaluate_jsonl_with`], lending each result to `emit` instead of giving
+    /// it away: once `emit` returns, the evaluation goes back to the scratch
+    /// ([`EvaluationScratch::recycle`]) and the next line's result is written into its vectors,
+    /// so a stream that writes each result and moves on allocates no result per line. The items
+    /// are the same as `evaluate_jsonl_with` gives.
+    pub fn evaluate_jsonl_lending<R: BufRead>(
+        &self,
+        reader: R,
+        as_of: Date,
+        limits: LineLimits,
+        related: &RelatedParties,
+        mut emit: impl FnMut(&BatchItem) -> std::io::Result<()>,
+    ) -> Result<BatchSummary> {
+        let mut scratch = EvaluationScratch::new();
+        // The result last lent, on its way back to the scratch.
+        let returned: std::cell::Cell<Option<Evaluation>> = std::cell::Cell::new(None);
+        for_each_line(
+            reader,
+            limits,
+            |text| {
+                let enterprise = Enterprise::from_json(text)?;
+                if let Some(evaluation) = returned.take() {
+                    scratch.recycle(evaluation);
+                }
+                let context = related.get(&enterprise.uscc);
+                self.evaluate_reusing(&enterprise, as_of, context, &mut scratch)
+            },
+            |index, line, result| {
+                let item = BatchItem { index, line, result };
+                let written = emit(&item);
+                returned.set(item.result.ok());
+                written
+            },
+        )
+    }
+
     /// Score-only counterpart of [`Evaluator::evaluate_jsonl_with`], for re-grading a registry:
     /// each line's [`Grading`] (what [`Evaluator::grade_reusing`] gives, equal to the full
     /// evaluation's [`Evaluation::grading`]) in input order, errors included. Memory stays flat.

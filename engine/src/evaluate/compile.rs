@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::fixed::{self, Factor, Points, RecordPoints};
+use super::fixed::{self, Factor, Points, RecordPoints, Threshold};
 
 use super::output::{Label, ModelStamp};
 use crate::decay::DecayRules;
@@ -15,7 +15,8 @@ use crate::record::{Domain, RecordClass};
 
 pub(super) struct Compiled {
     pub stamp: ModelStamp,
-    pub max_points: Points,
+    /// The model's highest score, as printed.
+    pub max_score: Decimal,
     pub max_reasons: usize,
     pub dimensions: Vec<Dim>,
     pub indicators: Vec<Ind>,
@@ -26,11 +27,15 @@ pub(super) struct Compiled {
     /// For each record class: how it can be repaired, if at all.
     pub repairs: [Option<Repair>; RecordClass::COUNT],
     pub decay: DecayRules,
+    /// An empty text, standing in for a grade code out of range and in a result not yet filled.
+    pub blank: Arc<str>,
 }
 
 pub(super) struct Dim {
     pub id: Arc<str>,
     pub max: Points,
+    /// `max` as printed.
+    pub max_decimal: Decimal,
     pub base: Points,
 }
 
@@ -46,7 +51,8 @@ pub(super) struct Ind {
 pub(super) enum Rule {
     Bins {
         feature: NumericFeature,
-        bins: Vec<(Option<Decimal>, Points)>,
+        /// Upper bounds (exclusive; `None` for the last, unbounded bin) and points.
+        bins: Vec<(Option<Threshold>, Points)>,
         missing: Points,
     },
     Category {
@@ -57,7 +63,8 @@ pub(super) enum Rule {
     Records {
         bonus: bool,
         cap: Option<Points>,
-        amount: Vec<(Decimal, Factor)>,
+        /// Amount tiers, ascending: from this amount on, this factor.
+        amount: Vec<(Threshold, Factor)>,
         domain: Vec<Factor>,
     },
     Scorecard(Box<super::card::CardRule>),
@@ -104,8 +111,12 @@ fn rule_of(ind: &Indicator, dim_max: Points) -> (Rule, Points) {
             (Rule::RelatedParty(Box::new(rule)), 0)
         }
         IndicatorKind::Bins => {
-            let bins: Vec<_> =
-                ind.bins.iter().flatten().map(|b| (b.to, fixed::points(b.points))).collect();
+            let bins: Vec<_> = ind
+                .bins
+                .iter()
+                .flatten()
+                .map(|b| (b.to.map(Threshold::new), fixed::points(b.points)))
+                .collect();
             let best = bins.iter().map(|b| b.1).chain([missing]).max().unwrap_or_default();
             let feature = ind
                 .feature
@@ -140,7 +151,7 @@ fn rule_of(ind: &Indicator, dim_max: Points) -> (Rule, Points) {
                 .amount_factors
                 .iter()
                 .flatten()
-                .map(|f| (f.from, fixed::factor(f.factor)))
+                .map(|f| (Threshold::new(f.from), fixed::factor(f.factor)))
                 .collect();
             let rule = Rule::Records {
                 bonus: ind.kind == IndicatorKind::Bonus,
@@ -162,6 +173,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
         dimensions.push(Dim {
             id: Arc::from(dim.id.as_str()),
             max: fixed::points(dim.max_points),
+            max_decimal: fixed::to_decimal(fixed::points(dim.max_points)),
             base: fixed::points(dim.base_points),
         });
         for ind in &dim.indicators {
@@ -228,7 +240,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
             version: Arc::from(model.version.as_str()),
             hash: Arc::from(model.content_hash()),
         },
-        max_points: fixed::points(model.max_points()),
+        max_score: fixed::to_decimal(fixed::points(model.max_points())),
         max_reasons: model.max_reasons,
         dimensions,
         indicators,
@@ -237,6 +249,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
         vetoes,
         repairs,
         decay: model.decay.clone(),
+        blank: Arc::from(""),
     }
 }
 

@@ -94,7 +94,7 @@ impl Evaluator {
         buffers: &mut TallyBuffers,
     ) -> Result<Grading> {
         let c = &*self.inner;
-        self.scored(enterprise, as_of, related, decay, buffers, |tally, now, _, _| Grading {
+        self.scored(enterprise, as_of, related, decay, buffers, |tally, now, _, _, _| Grading {
             uscc: enterprise.uscc,
             score: fixed::to_decimal(now.score),
             grade: c.grade_after_vetoes(now.grade).code.clone(),

@@ -13,6 +13,7 @@
 //! # Ok::<(), xinyong::Error>(())
 //! ```
 
+mod assemble;
 mod card;
 mod compile;
 mod explain;
@@ -41,6 +42,7 @@ use crate::decay::DecayOn;
 use crate::error::Result;
 use crate::model::Model;
 use crate::record::Enterprise;
+use assemble::AssemblyBuffers;
 use compile::{Compiled, Rule};
 use fixed::Points;
 use scratch::TallyBuffers;
@@ -172,13 +174,25 @@ impl Evaluator {
         as_of: Date,
         related: Option<&RelatedParty>,
     ) -> Result<Evaluation> {
-        self.evaluate_in(enterprise, as_of, related, None, &mut TallyBuffers::default())
+        let mut out = assemble::blank(&self.inner, enterprise, as_of);
+        self.fill_evaluation(
+            enterprise,
+            as_of,
+            related,
+            None,
+            &mut TallyBuffers::default(),
+            &mut out,
+        )?;
+        Ok(out)
     }
 
     /// [`evaluate_with`](Self::evaluate_with), reusing `scratch` from one call to the next: a
     /// batch (all its enterprises on one date) computes the decay cut-offs of its date once and
     /// keeps its working buffers. Gives exactly what `evaluate_with` gives; a scratch may be
     /// used with any evaluator and any date (it recomputes what it holds when either changes).
+    ///
+    /// A result handed back with [`EvaluationScratch::recycle`] once read is refilled by the
+    /// next call instead of allocating a new one: what it returns is the same.
     pub fn evaluate_reusing(
         &self,
         enterprise: &Enterprise,
@@ -186,27 +200,45 @@ impl Evaluator {
         related: Option<&RelatedParty>,
         scratch: &mut EvaluationScratch,
     ) -> Result<Evaluation> {
+        let spare = scratch.spare.take();
+        let mut out = spare.unwrap_or_else(|| assemble::blank(&self.inner, enterprise, as_of));
         let (decay, buffers) = scratch.prepare(&self.inner, as_of);
-        self.evaluate_in(enterprise, as_of, related, decay, buffers)
+        match self.fill_evaluation(enterprise, as_of, related, decay, buffers, &mut out) {
+            Ok(()) => Ok(out),
+            Err(error) => {
+                scratch.spare = Some(out);
+                Err(error)
+            }
+        }
     }
 
-    fn evaluate_in(
+    /// Writes the evaluation into `out`; on an error `out` is left as it was.
+    fn fill_evaluation(
         &self,
         enterprise: &Enterprise,
         as_of: Date,
         related: Option<&RelatedParty>,
         decay: Option<&DecayOn>,
         buffers: &mut TallyBuffers,
-    ) -> Result<Evaluation> {
+        out: &mut Evaluation,
+    ) -> Result<()> {
         self.scored(
             enterprise,
             as_of,
             related,
             decay,
             buffers,
-            |tally, now, contributions, dims| {
-                let plan = plan::plan(tally, now, contributions, enterprise, as_of);
-                self.assemble(enterprise, as_of, tally, now, contributions, dims, plan)
+            |tally, now, contributions, dims, assembly| {
+                plan::plan(
+                    tally,
+                    now,
+                    contributions,
+                    enterprise,
+                    as_of,
+                    &mut assembly.plan,
+                    &mut out.plan,
+                );
+                assemble::fill(tally, now, contributions, dims, enterprise, as_of, assembly, out);
             },
         )
     }
@@ -221,14 +253,14 @@ impl Evaluator {
         related: Option<&RelatedParty>,
         decay: Option<&DecayOn>,
         buffers: &mut TallyBuffers,
-        finish: impl FnOnce(&Tally<'_>, &Outcome, &[Points], &[Points]) -> T,
+        finish: impl FnOnce(&Tally<'_>, &Outcome, &[Points], &[Points], &mut AssemblyBuffers) -> T,
     ) -> Result<T> {
         self.check(enterprise, as_of, related)?;
         let tally = self.tally(enterprise, as_of, related, decay, buffers)?;
         let mut contributions = std::mem::take(&mut buffers.contributions);
         let mut dimensions = std::mem::take(&mut buffers.dimensions);
         let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
-        let out = finish(&tally, &now, &contributions, &dimensions);
+        let out = finish(&tally, &now, &contributions, &dimensions, &mut buffers.assembly);
         buffers.keep(tally, contributions, dimensions);
         Ok(out)
     }
@@ -272,10 +304,12 @@ impl Evaluator {
             raw.push(match &ind.rule {
                 Rule::Bins { feature, bins, missing } => match feature.value(e, as_of) {
                     None => *missing,
-                    Some(v) => bins
-                        .iter()
-                        .find(|(to, _)| to.is_none_or(|to| v < to))
-                        .map_or(*missing, |b| b.1),
+                    Some(v) => {
+                        let exact = fixed::exact_value(v);
+                        bins.iter()
+                            .find(|(to, _)| to.is_none_or(|to| to.compare(v, exact).is_lt()))
+                            .map_or(*missing, |b| b.1)
+                    }
                 },
                 Rule::Category { feature, table, missing } => {
                     feature.value(e).and_then(|i| table.get(i)).copied().unwrap_or(*missing)
@@ -323,7 +357,11 @@ impl Evaluator {
                 continue;
             };
             let amount_factor = record_amount(record)
-                .and_then(|value| amount.iter().rev().find(|(from, _)| value >= *from))
+                .filter(|_| !amount.is_empty())
+                .and_then(|value| {
+                    let exact = fixed::exact_value(value);
+                    amount.iter().rev().find(|(from, _)| from.compare(value, exact).is_ge())
+                })
                 .map_or(fixed::FACTOR_ONE, |&(_, f)| f);
             let domain_factor = match &record.detail {
                 crate::record::RecordDetail::Penalty(p) => {
@@ -357,146 +395,6 @@ impl Evaluator {
             related_causes,
         })
     }
-
-    #[allow(clippy::too_many_arguments)]
-    fn assemble(
-        &self,
-        e: &Enterprise,
-        as_of: Date,
-        tally: &Tally<'_>,
-        now: &Outcome,
-        contributions: &[Points],
-        dimensions: &[Points],
-        plan: Plan,
-    ) -> Evaluation {
-        let c = &*self.inner;
-        // Each indicator's records, in record order, gathered in one pass over the hits; most
-        // indicators have none (no allocation).
-        let mut by_indicator: Vec<Vec<u32>> = vec![Vec::new(); c.indicators.len()];
-        work::step(tally.hits.len());
-        for hit in &tally.hits {
-            if let Some(records) = by_indicator.get_mut(hit.indicator) {
-                records.push(hit.record);
-            }
-        }
-        let records_of = |i: usize| by_indicator.get(i).cloned().unwrap_or_default();
-        let applied: Vec<usize> =
-            (0..c.vetoes.len()).filter(|&v| tally.veto_applies(v, &|_| false)).collect();
-        let vetoes = applied
-            .iter()
-            .map(|&v| AppliedVeto {
-                id: c.vetoes[v].id.clone(),
-                cap: c.vetoes[v].cap_code.clone(),
-                records: {
-                    work::step(tally.veto_records[v].len());
-                    tally.veto_records[v].clone()
-                },
-            })
-            .collect();
-        let mut reasons: Vec<Reason> = Vec::with_capacity(c.max_reasons.max(applied.len()));
-        reasons.extend(applied.iter().map(|&v| Reason {
-            code: c.vetoes[v].id.clone(),
-            points_lost: None,
-            text: c.vetoes[v].reason.clone(),
-            records: {
-                work::step(tally.veto_records[v].len());
-                tally.veto_records[v].clone()
-            },
-        }));
-        // (points lost, indicator, which of its card's codes when itemised).
-        let mut lost: Vec<(Points, usize, Option<usize>)> = Vec::with_capacity(c.indicators.len());
-        let headroom =
-            |d: usize| c.dimensions[d].max - dimensions.get(d).copied().unwrap_or_default();
-        for (i, (ind, &points)) in c.indicators.iter().zip(contributions).enumerate() {
-            // What the indicator could still give, or what it took away; never more than its
-            // dimension could still gain (a full dimension costs nothing).
-            let whole = match &ind.rule {
-                Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
-                Rule::Records { bonus: false, .. } => -points,
-                // A card that explains its points lost gives one reason per code.
-                Rule::Scorecard(card) if card.itemised() => {
-                    let codes = tally.card_reasons.iter().enumerate().filter(|(_, r)| r.0 == i);
-                    for (k, &(_, _, points)) in codes {
-                        lost.push((points.min(headroom(ind.dimension)), i, Some(k)));
-                    }
-                    continue;
-                }
-                _ => ind.best - points,
-            };
-            lost.push((whole.min(headroom(ind.dimension)), i, None));
-        }
-        lost.retain(|&(points, _, _)| points > 0);
-        // Most points lost first; ties keep model order (the sort is stable).
-        lost.sort_by_key(|&(lost, _, _)| std::cmp::Reverse(lost));
-        let room = c.max_reasons.saturating_sub(reasons.len());
-        reasons.extend(lost.into_iter().take(room).map(|(points, i, code)| {
-            let ind = &c.indicators[i];
-            match (code.and_then(|k| tally.card_reasons.get(k)), &ind.rule) {
-                (Some((_, code, _)), Rule::Scorecard(card)) => Reason {
-                    code: Arc::from(format!("{}.{code}", ind.id)),
-                    points_lost: Some(fixed::to_decimal(points)),
-                    text: card.text(code),
-                    records: Vec::new(),
-                },
-                _ => Reason {
-                    code: ind.id.clone(),
-                    points_lost: Some(fixed::to_decimal(points)),
-                    text: ind.reason.clone(),
-                    records: records_of(i),
-                },
-            }
-        }));
-        reasons.truncate(c.max_reasons);
-        // Without a context, a related-party indicator was not evaluated: no contribution.
-        let evaluated = |ind: &compile::Ind| {
-            tally.related_context || !matches!(ind.rule, Rule::RelatedParty(_))
-        };
-        let contributions = c
-            .indicators
-            .iter()
-            .zip(contributions)
-            .enumerate()
-            .filter(|(_, (ind, _))| evaluated(ind))
-            .map(|(i, (ind, &points))| Contribution {
-                indicator: ind.id.clone(),
-                dimension: c.dimensions[ind.dimension].id.clone(),
-                points: fixed::to_decimal(points),
-                records: by_indicator.get_mut(i).map(std::mem::take).unwrap_or_default(),
-                related: tally
-                    .related_causes
-                    .iter()
-                    .find(|(j, _)| *j == i)
-                    .map(|(_, causes)| causes.clone())
-                    .unwrap_or_default(),
-            })
-            .collect();
-        let grade = c.grade_after_vetoes(now.grade);
-        Evaluation {
-            uscc: e.uscc,
-            name: e.name.clone(),
-            as_of,
-            score: fixed::to_decimal(now.score),
-            max_score: fixed::to_decimal(c.max_points),
-            grade: grade.code.clone(),
-            grade_label: grade.label.clone(),
-            grade_by_score: c.grade_code(now.grade_by_score),
-            dimensions: c
-                .dimensions
-                .iter()
-                .zip(dimensions)
-                .map(|(d, &points)| DimensionScore {
-                    id: d.id.clone(),
-                    points: fixed::to_decimal(points),
-                    max_points: fixed::to_decimal(d.max),
-                })
-                .collect(),
-            vetoes,
-            reasons,
-            plan,
-            contributions,
-            model: c.stamp.clone(),
-        }
-    }
 }
 
 fn record_amount(record: &crate::record::Record) -> Option<Decimal> {
@@ -523,12 +421,17 @@ impl Compiled {
     }
 
     fn grade_code(&self, index: usize) -> Arc<str> {
-        self.grades.get(index).map_or_else(|| Arc::from(""), |g| g.code.clone())
+        self.grade_code_ref(index).clone()
+    }
+
+    /// The code of a grade by index, empty when out of range.
+    fn grade_code_ref(&self, index: usize) -> &Arc<str> {
+        self.grades.get(index).map_or(&self.blank, |g| &g.code)
     }
 }
 
 impl Tally<'_> {
-    fn veto_applies(&self, v: usize, removed: &dyn Fn(u32) -> bool) -> bool {
+    fn veto_applies(&self, v: usize, removed: &impl Fn(u32) -> bool) -> bool {
         self.veto_feature[v]
             || self.veto_records[v].iter().inspect(|_| work::step(1)).any(|&r| !removed(r))
     }
@@ -537,7 +440,7 @@ impl Tally<'_> {
     /// `contributions` (per indicator, after caps) and `dimensions` (clamped subtotals).
     pub(crate) fn outcome(
         &self,
-        removed: &dyn Fn(u32) -> bool,
+        removed: &impl Fn(u32) -> bool,
         contributions: &mut Vec<Points>,
         dimensions: &mut Vec<Points>,
     ) -> Outcome {

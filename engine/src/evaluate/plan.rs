@@ -3,11 +3,51 @@
 //! included): for one record, by updating its indicator and dimension; for all steps together, by
 //! recomputing the tally without them.
 
+use rust_decimal::Decimal;
+
+use super::assemble::{share, share_label, slot};
 use super::compile::Rule;
 use super::fixed::{self, Points};
 use super::{Outcome, Plan, PlanStep, Tally, work};
 use crate::date::{Date, add_months};
 use crate::record::{Enterprise, RecordDetail};
+
+/// The plan's working lists, kept by the scratch between evaluations.
+#[derive(Default)]
+pub(super) struct PlanBuffers {
+    candidates: Vec<u32>,
+    repairable: Vec<u32>,
+    ranked: Vec<Ranked>,
+    unclamped: Vec<Points>,
+    contributions: Vec<Points>,
+    dimensions: Vec<Points>,
+    /// Strings of record ids no longer in use by the plan, to hold the next ids.
+    spare_ids: Vec<String>,
+}
+
+/// Sets `slot` to a copy of `id`, reusing a string from `spare` (and putting one back) rather
+/// than allocating and freeing one as steps with and without ids change places.
+fn set_id(slot: &mut Option<String>, id: &Option<String>, spare: &mut Vec<String>) {
+    match (slot.as_mut(), id) {
+        (Some(to), Some(from)) => to.clone_from(from),
+        (Some(_), None) => spare.extend(slot.take()),
+        (None, Some(from)) => {
+            let mut to = spare.pop().unwrap_or_default();
+            to.clone_from(from);
+            *slot = Some(to);
+        }
+        (None, None) => {}
+    }
+}
+
+/// A step before it is written out: what ranks it, and its outcome.
+#[derive(Clone, Copy)]
+struct Ranked {
+    gain: Points,
+    from: Date,
+    index: u32,
+    after: Outcome,
+}
 
 /// Score and grade once a single record is removed: only its indicator and dimension change.
 struct Single<'t, 'a> {
@@ -15,7 +55,7 @@ struct Single<'t, 'a> {
     /// Per indicator, its contribution now (after caps).
     contributions: &'t [Points],
     /// Per dimension, its subtotal now before clamping to `[0, max]`.
-    unclamped: Vec<Points>,
+    unclamped: &'t [Points],
     now: Outcome,
 }
 
@@ -53,18 +93,30 @@ impl Single<'_, '_> {
     }
 }
 
+/// Writes the improvement plan into `out`, reusing its steps' storage.
 pub(super) fn plan(
     tally: &Tally<'_>,
     now: &Outcome,
     contributions: &[Points],
     e: &Enterprise,
     as_of: Date,
-) -> Plan {
+    buffers: &mut PlanBuffers,
+    out: &mut Plan,
+) {
     let c = tally.c;
+    let PlanBuffers {
+        candidates,
+        repairable,
+        ranked,
+        unclamped,
+        contributions: all,
+        dimensions,
+        spare_ids,
+    } = buffers;
     let costly = tally.hits.iter().filter(|h| {
         h.in_force && matches!(c.indicators[h.indicator].rule, Rule::Records { bonus: false, .. })
     });
-    let mut candidates: Vec<u32> = Vec::with_capacity(tally.hits.len());
+    candidates.clear();
     candidates.extend(costly.map(|h| h.record).chain(tally.veto_records.iter().flatten().copied()));
     work::step(candidates.len());
     candidates.sort_unstable_by(|a, b| {
@@ -73,15 +125,15 @@ pub(super) fn plan(
     });
     candidates.dedup();
 
-    let mut steps = Vec::with_capacity(candidates.len());
-    let mut repairable = Vec::with_capacity(candidates.len());
-    let mut unclamped: Vec<Points> = c.dimensions.iter().map(|d| d.base).collect();
+    repairable.clear();
+    unclamped.clear();
+    unclamped.extend(c.dimensions.iter().map(|d| d.base));
     for (ind, &points) in c.indicators.iter().zip(contributions) {
         unclamped[ind.dimension] += points;
     }
-    let unclamped_len = unclamped.len();
     let single = Single { tally, contributions, unclamped, now: *now };
-    for &index in &candidates {
+    ranked.clear();
+    for &index in candidates.iter() {
         work::step(1);
         let Some(record) = e.records.get(index as usize) else { continue };
         let class = record.class();
@@ -97,22 +149,43 @@ pub(super) fn plan(
         };
         repairable.push(index);
         let after = single.without(index);
-        steps.push(PlanStep {
-            record: index,
-            record_id: record.id.clone(),
+        ranked.push(Ranked { gain: after.score - now.score, from: from.max(as_of), index, after });
+    }
+    // Most valuable first, then earliest, then record order (stable sort), on the exact
+    // fixed-point gains (the order of their decimals).
+    ranked.sort_by(|a, b| {
+        work::step(1);
+        b.gain.cmp(&a.gain).then(a.from.cmp(&b.from))
+    });
+    let mut k = 0;
+    for step in ranked.iter() {
+        let Some(record) = e.records.get(step.index as usize) else { continue };
+        let class = record.class();
+        let Some(repair) = &c.repairs[class.index()] else { continue };
+        let grade_after = c.grade_code_ref(step.after.grade);
+        let item = slot(&mut out.steps, k, || PlanStep {
+            record: step.index,
+            record_id: None,
             class,
             action: repair.action.clone(),
-            possible_from: from.max(as_of),
-            gain: fixed::to_decimal(after.score - now.score),
-            score_after: fixed::to_decimal(after.score),
-            grade_after: c.grade_code(after.grade),
+            possible_from: step.from,
+            gain: Decimal::ZERO,
+            score_after: Decimal::ZERO,
+            grade_after: grade_after.clone(),
         });
+        item.record = step.index;
+        set_id(&mut item.record_id, &record.id, spare_ids);
+        item.class = class;
+        share_label(&mut item.action, &repair.action);
+        item.possible_from = step.from;
+        item.gain = fixed::to_decimal(step.gain);
+        item.score_after = fixed::to_decimal(step.after.score);
+        share(&mut item.grade_after, grade_after);
+        k += 1;
     }
-    // Most valuable first, then earliest, then record order (stable sort).
-    steps.sort_by(|a, b| {
-        work::step(1);
-        b.gain.cmp(&a.gain).then(a.possible_from.cmp(&b.possible_from))
-    });
+    // The ids of steps dropped stay for the next plan.
+    spare_ids.extend(out.steps.iter_mut().skip(k).filter_map(|step| step.record_id.take()));
+    out.steps.truncate(k);
     let all = if repairable.is_empty() {
         *now
     } else {
@@ -120,17 +193,14 @@ pub(super) fn plan(
             work::step(repairable.len().max(1).ilog2() as usize + 1);
             repairable.binary_search(&r).is_ok()
         };
-        let mut buffers =
-            (Vec::with_capacity(c.indicators.len()), Vec::with_capacity(unclamped_len));
-        tally.outcome(&removed, &mut buffers.0, &mut buffers.1)
+        tally.outcome(&removed, all, dimensions)
     };
-    Plan { steps, score_after: fixed::to_decimal(all.score), grade_after: c.grade_code(all.grade) }
+    out.score_after = fixed::to_decimal(all.score);
+    share(&mut out.grade_after, c.grade_code_ref(all.grade));
 }
 
 #[cfg(test)]
 mod tests {
-    use rust_decimal::Decimal;
-
     use super::*;
     use crate::date::parse_date;
     use crate::evaluate::Evaluator;

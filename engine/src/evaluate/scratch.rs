@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
+use super::assemble::AssemblyBuffers;
 use super::compile::Compiled;
 use super::fixed::Points;
-use super::{Hit, Tally};
+use super::{Evaluation, Hit, Tally};
 use crate::date::Date;
 use crate::decay::DecayOn;
 
@@ -17,6 +18,8 @@ pub struct EvaluationScratch {
     /// the far end of the calendar and the rules apply directly).
     decay: Option<(Arc<Compiled>, Date, Option<DecayOn>)>,
     buffers: TallyBuffers,
+    /// A result handed back by the caller, whose vectors the next evaluation refills.
+    pub(super) spare: Option<Evaluation>,
 }
 
 impl std::fmt::Debug for EvaluationScratch {
@@ -31,6 +34,14 @@ impl EvaluationScratch {
     /// A fresh scratch.
     pub fn new() -> EvaluationScratch {
         EvaluationScratch::default()
+    }
+
+    /// Hands back a result the caller has finished reading: the next
+    /// [`evaluate_reusing`](super::Evaluator::evaluate_reusing) writes into its vectors
+    /// (contributions and their records, vetoes, reasons, plan steps) instead of allocating new
+    /// ones. Every field is overwritten; the result returned is the same either way.
+    pub fn recycle(&mut self, evaluation: Evaluation) {
+        self.spare = Some(evaluation);
     }
 
     /// The cut-offs for `compiled` on `as_of` (computed when either changed) and the buffers.
@@ -62,6 +73,8 @@ pub(super) struct TallyBuffers {
     pub(super) card_reasons: Vec<(usize, Arc<str>, Points)>,
     pub(super) contributions: Vec<Points>,
     pub(super) dimensions: Vec<Points>,
+    /// The lists of the full evaluation's assembly and plan.
+    pub(super) assembly: AssemblyBuffers,
 }
 
 impl TallyBuffers {
@@ -99,14 +112,12 @@ impl TallyBuffers {
     ) {
         let Tally { raw, hits, veto_records, veto_feature, mut card_reasons, .. } = tally;
         card_reasons.clear();
-        *self = TallyBuffers {
-            raw,
-            hits,
-            veto_records,
-            veto_feature,
-            card_reasons,
-            contributions,
-            dimensions,
-        };
+        self.raw = raw;
+        self.hits = hits;
+        self.veto_records = veto_records;
+        self.veto_feature = veto_feature;
+        self.card_reasons = card_reasons;
+        self.contributions = contributions;
+        self.dimensions = dimensions;
     }
 }

@@ -112,7 +112,8 @@ pub fn run(args: Args) -> io::Result<Outcome> {
             failure.keep(writeln!(out, "{}", item.to_json()))
         })
     } else {
-        evaluator.evaluate_jsonl_with(input, as_of, limits, &related, |item| {
+        // Each result is written, then its vectors hold the next line's.
+        evaluator.evaluate_jsonl_lending(input, as_of, limits, &related, |item| {
             tick(item.index);
             failure.keep(writeln!(out, "{}", item.to_json(args.explain)))
         })

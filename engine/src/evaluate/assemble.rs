@@ -1,0 +1,289 @@
+//! Writing the full [`Evaluation`] of a tally: score, grade, dimensions, contributions with
+//! their records, vetoes, ranked reasons (the improvement plan is [`super::plan`]'s).
+//!
+//! The result is written into an existing `Evaluation`, element by element: a batch that hands
+//! its previous result back ([`EvaluationScratch::recycle`](super::EvaluationScratch::recycle))
+//! refills that result's vectors instead of allocating a fresh set per firm, and a label or id
+//! that already points at the model's text is left alone (no reference count touched). Every
+//! field is overwritten, so nothing of the previous firm survives.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::compile::{Compiled, Rule};
+use super::fixed::{self, Points};
+use super::output::{AppliedVeto, Contribution, DimensionScore, Evaluation, Label, Plan, Reason};
+use super::{Outcome, Tally, work};
+use crate::date::Date;
+use crate::record::Enterprise;
+
+/// The assembly's working lists, kept by the scratch between evaluations.
+#[derive(Default)]
+pub(super) struct AssemblyBuffers {
+    /// Vetoes applied, by index in the model.
+    applied: Vec<usize>,
+    /// Per indicator: the index of its contribution (`usize::MAX` when it has none).
+    slot_of: Vec<usize>,
+    /// (points lost, indicator, which of its card's codes when itemised).
+    lost: Vec<(Points, usize, Option<usize>)>,
+    /// The plan's lists.
+    pub(super) plan: super::plan::PlanBuffers,
+}
+
+/// An evaluation to be filled: the enterprise's identity and the model's stamp, nothing else.
+pub(super) fn blank(c: &Compiled, e: &Enterprise, as_of: Date) -> Evaluation {
+    let label = || Label { zh: c.blank.clone(), en: c.blank.clone() };
+    Evaluation {
+        uscc: e.uscc,
+        name: String::new(),
+        as_of,
+        score: Decimal::ZERO,
+        max_score: Decimal::ZERO,
+        grade: c.blank.clone(),
+        grade_label: label(),
+        grade_by_score: c.blank.clone(),
+        dimensions: Vec::new(),
+        vetoes: Vec::new(),
+        reasons: Vec::new(),
+        plan: Plan { steps: Vec::new(), score_after: Decimal::ZERO, grade_after: c.blank.clone() },
+        contributions: Vec::new(),
+        model: c.stamp.clone(),
+    }
+}
+
+/// Points `slot` at `value`, leaving it untouched when it already does.
+pub(super) fn share(slot: &mut Arc<str>, value: &Arc<str>) {
+    if !Arc::ptr_eq(slot, value) {
+        slot.clone_from(value);
+    }
+}
+
+/// [`share`] for both texts of a label.
+pub(super) fn share_label(slot: &mut Label, value: &Label) {
+    share(&mut slot.zh, &value.zh);
+    share(&mut slot.en, &value.en);
+}
+
+/// Element `k` of `items`, which holds at least `k` elements: the existing one, or `new()`
+/// pushed when there are exactly `k`. Callers fill elements in order from 0, then truncate.
+pub(super) fn slot<T>(items: &mut Vec<T>, k: usize, new: impl FnOnce() -> T) -> &mut T {
+    if k >= items.len() {
+        items.push(new());
+    }
+    let last = items.len() - 1;
+    &mut items[k.min(last)]
+}
+
+/// Writes everything but the plan into `out`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn fill(
+    tally: &Tally<'_>,
+    now: &Outcome,
+    contributions: &[Points],
+    dimensions: &[Points],
+    e: &Enterprise,
+    as_of: Date,
+    buffers: &mut AssemblyBuffers,
+    out: &mut Evaluation,
+) {
+    let c = tally.c;
+    out.uscc = e.uscc;
+    out.name.clone_from(&e.name);
+    out.as_of = as_of;
+    out.score = fixed::to_decimal(now.score);
+    out.max_score = c.max_score;
+    let grade = c.grade_after_vetoes(now.grade);
+    share(&mut out.grade, &grade.code);
+    share_label(&mut out.grade_label, &grade.label);
+    share(&mut out.grade_by_score, c.grade_code_ref(now.grade_by_score));
+    share(&mut out.model.id, &c.stamp.id);
+    share(&mut out.model.version, &c.stamp.version);
+    share(&mut out.model.hash, &c.stamp.hash);
+    fill_dimensions(c, dimensions, out);
+    fill_contributions(tally, contributions, &mut buffers.slot_of, out);
+    fill_vetoes(tally, &mut buffers.applied, out);
+    fill_reasons(tally, contributions, dimensions, buffers, out);
+}
+
+fn fill_dimensions(c: &Compiled, dimensions: &[Points], out: &mut Evaluation) {
+    let mut k = 0;
+    for (d, &points) in c.dimensions.iter().zip(dimensions) {
+        let item = slot(&mut out.dimensions, k, || DimensionScore {
+            id: d.id.clone(),
+            points: Decimal::ZERO,
+            max_points: Decimal::ZERO,
+        });
+        share(&mut item.id, &d.id);
+        item.points = fixed::to_decimal(points);
+        item.max_points = d.max_decimal;
+        k += 1;
+    }
+    out.dimensions.truncate(k);
+}
+
+/// Every evaluated indicator's contribution, in model order, each with its records in record
+/// order; `slot_of` maps each indicator to its contribution.
+fn fill_contributions(
+    tally: &Tally<'_>,
+    contributions: &[Points],
+    slot_of: &mut Vec<usize>,
+    out: &mut Evaluation,
+) {
+    let c = tally.c;
+    slot_of.clear();
+    let mut k = 0;
+    for (i, (ind, &points)) in c.indicators.iter().zip(contributions).enumerate() {
+        // Without a context, a related-party indicator was not evaluated: no contribution.
+        if !tally.related_context && matches!(ind.rule, Rule::RelatedParty(_)) {
+            slot_of.push(usize::MAX);
+            continue;
+        }
+        let dimension = &c.dimensions[ind.dimension].id;
+        let item = slot(&mut out.contributions, k, || Contribution {
+            indicator: ind.id.clone(),
+            dimension: dimension.clone(),
+            points: Decimal::ZERO,
+            records: Vec::new(),
+            related: Vec::new(),
+        });
+        share(&mut item.indicator, &ind.id);
+        share(&mut item.dimension, dimension);
+        item.points = fixed::to_decimal(points);
+        item.records.clear();
+        match tally.related_causes.iter().find(|(j, _)| *j == i) {
+            Some((_, causes)) => item.related.clone_from(causes),
+            None => item.related.clear(),
+        }
+        slot_of.push(k);
+        k += 1;
+    }
+    out.contributions.truncate(k);
+    // Each indicator's records, in record order, in one pass over the hits.
+    work::step(tally.hits.len());
+    for hit in &tally.hits {
+        if let Some(item) = slot_of.get(hit.indicator).and_then(|&k| out.contributions.get_mut(k)) {
+            item.records.push(hit.record);
+        }
+    }
+}
+
+fn fill_vetoes(tally: &Tally<'_>, applied: &mut Vec<usize>, out: &mut Evaluation) {
+    let c = tally.c;
+    applied.clear();
+    applied.extend((0..c.vetoes.len()).filter(|&v| tally.veto_applies(v, &|_| false)));
+    for (k, &v) in applied.iter().enumerate() {
+        let rule = &c.vetoes[v];
+        let item = slot(&mut out.vetoes, k, || AppliedVeto {
+            id: rule.id.clone(),
+            cap: rule.cap_code.clone(),
+            records: Vec::new(),
+        });
+        share(&mut item.id, &rule.id);
+        share(&mut item.cap, &rule.cap_code);
+        work::step(tally.veto_records[v].len());
+        item.records.clear();
+        item.records.extend_from_slice(&tally.veto_records[v]);
+    }
+    out.vetoes.truncate(applied.len());
+}
+
+/// The vetoes applied, then the indicators by points lost (most first, ties in model order),
+/// at most the model's `max_reasons`. Reads the contributions' records, so runs after them.
+fn fill_reasons(
+    tally: &Tally<'_>,
+    contributions: &[Points],
+    dimensions: &[Points],
+    buffers: &mut AssemblyBuffers,
+    out: &mut Evaluation,
+) {
+    let c = tally.c;
+    let mut k = 0;
+    for &v in &buffers.applied {
+        let rule = &c.vetoes[v];
+        let item = slot(&mut out.reasons, k, || Reason {
+            code: rule.id.clone(),
+            points_lost: None,
+            text: rule.reason.clone(),
+            records: Vec::new(),
+        });
+        share(&mut item.code, &rule.id);
+        item.points_lost = None;
+        share_label(&mut item.text, &rule.reason);
+        work::step(tally.veto_records[v].len());
+        item.records.clear();
+        item.records.extend_from_slice(&tally.veto_records[v]);
+        k += 1;
+    }
+    let lost = &mut buffers.lost;
+    lost.clear();
+    let headroom = |d: usize| c.dimensions[d].max - dimensions.get(d).copied().unwrap_or_default();
+    for (i, (ind, &points)) in c.indicators.iter().zip(contributions).enumerate() {
+        // What the indicator could still give, or what it took away; never more than its
+        // dimension could still gain (a full dimension costs nothing).
+        let whole = match &ind.rule {
+            Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
+            Rule::Records { bonus: false, .. } => -points,
+            // A card that explains its points lost gives one reason per code.
+            Rule::Scorecard(card) if card.itemised() => {
+                let codes = tally.card_reasons.iter().enumerate().filter(|(_, r)| r.0 == i);
+                for (k, &(_, _, points)) in codes {
+                    let points = points.min(headroom(ind.dimension));
+                    if points > 0 {
+                        lost.push((points, i, Some(k)));
+                    }
+                }
+                continue;
+            }
+            _ => ind.best - points,
+        };
+        let whole = whole.min(headroom(ind.dimension));
+        if whole > 0 {
+            lost.push((whole, i, None));
+        }
+    }
+    // Most points lost first, ties in the order pushed (model order, then a card's code
+    // order): the first `room` picked one by one, each rotated into place so the rest keep
+    // their order, as a stable sort would leave them, without sorting the rest.
+    let room = c.max_reasons.saturating_sub(k).min(lost.len());
+    for r in 0..room {
+        let mut best = r;
+        for j in r + 1..lost.len() {
+            if lost[j].0 > lost[best].0 {
+                best = j;
+            }
+        }
+        let chosen = lost[best];
+        for j in (r..best).rev() {
+            lost[j + 1] = lost[j];
+        }
+        lost[r] = chosen;
+    }
+    for &(points, i, code) in lost.iter().take(room) {
+        let ind = &c.indicators[i];
+        let item = slot(&mut out.reasons, k, || Reason {
+            code: ind.id.clone(),
+            points_lost: None,
+            text: ind.reason.clone(),
+            records: Vec::new(),
+        });
+        item.points_lost = Some(fixed::to_decimal(points));
+        item.records.clear();
+        match (code.and_then(|k| tally.card_reasons.get(k)), &ind.rule) {
+            (Some((_, code, _)), Rule::Scorecard(card)) => {
+                item.code = Arc::from(format!("{}.{code}", ind.id));
+                item.text = card.text(code);
+            }
+            _ => {
+                share(&mut item.code, &ind.id);
+                share_label(&mut item.text, &ind.reason);
+                let slot = buffers.slot_of.get(i).and_then(|&s| out.contributions.get(s));
+                if let Some(contribution) = slot {
+                    item.records.extend_from_slice(&contribution.records);
+                }
+            }
+        }
+        k += 1;
+    }
+    out.reasons.truncate(k.min(c.max_reasons));
+}
