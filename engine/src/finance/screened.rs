@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::columns::{ROW, RULE};
+use super::columns::{ChainColumns, ROW, RULE};
 use super::compiled::{CompiledCatalog, CompiledProduct, Screen};
 use super::conditions::{Firm, Gap, push_yuan};
 use super::demand::Demand;
@@ -63,6 +63,8 @@ pub(super) struct MatchBuffers {
     /// Per candidate of a chain: failed conditions, and the limit's mark.
     failed: Vec<u8>,
     limit: Vec<u8>,
+    /// The chain's misses before the near misses are picked: index and failed count.
+    pending: Vec<(u32, u8)>,
     ranked: Vec<RankedOffer>,
 }
 
@@ -105,44 +107,39 @@ pub(super) fn match_indexed(
     };
     let columns = c.index.chain(e).and_then(|k| c.compiled.columns.get(k));
     let (failed, limit) = (&mut scratch.failed, &mut scratch.limit);
-    match columns {
+    let bound = match columns {
         Some(columns) if columns.count_failures(&figures, failed, limit) => {
-            let wanted = CatalogIndex::wanted_sections(e);
-            let priced = |p: u64| figures.grade < 64 && p & (1 << figures.grade) != 0;
-            for (i, &index) in columns.index.iter().enumerate() {
-                let sections = columns.sections[i];
-                let Ok(index) = usize::try_from(index) else { continue };
-                if sections != 0 && sections & wanted == 0 {
-                    continue;
-                }
-                let kind = columns.kind[i];
-                if kind & ROW != 0 {
-                    by_row(&mut found, index);
-                    continue;
-                }
-                let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
-                if kind & RULE != 0
-                    && !screen_of.is_some_and(|s| s.industries.admits(figures.industry))
-                {
-                    continue;
-                }
-                let failed = u32::from(failed[i]);
-                if failed == 0 && priced(columns.priced[i]) {
-                    let verdict = Verdict { failed, closeness: 0.0, exact: false };
-                    take(c, &figures, index, verdict, &mut found);
-                } else {
-                    let verdict = Verdict { failed, closeness: 0.0, exact: false };
-                    found.misses.push(Miss { index, verdict, measured: false });
-                }
-            }
+            let pending = &mut scratch.pending;
+            let mut histogram = [0_u32; COUNTS];
+            file_chain(
+                c,
+                (&firm, &figures),
+                columns,
+                failed,
+                (&mut found, pending, &mut histogram),
+            );
+            // The misses screened product by product count too.
+            found.misses.iter().for_each(|m| histogram[bucket(m.verdict.failed)] += 1);
+            let bound = fewest_in(&histogram, options.near_misses);
+            // Only the misses that may be among the closest are kept, still unmeasured.
+            let contending = pending.iter().filter(|m| u32::from(m.1) <= bound);
+            found.misses.extend(contending.map(|&(index, failed)| Miss {
+                index: usize::try_from(index).unwrap_or(usize::MAX),
+                verdict: Verdict { failed: u32::from(failed), closeness: 0.0, exact: false },
+                measured: false,
+            }));
+            bound
         }
-        _ => c.index.candidates_iter(e).for_each(|index| by_row(&mut found, index)),
-    }
+        _ => {
+            c.index.candidates_iter(e).for_each(|index| by_row(&mut found, index));
+            fewest_failed(&found.misses, options.near_misses)
+        }
+    };
     let Found { eligible, misses, mut buffer, mut words } = found;
     let ranked = &mut scratch.ranked;
     let offers = offers(c, options, (&firm, &figures), &eligible, (&mut words, ranked));
     let mut misses = misses;
-    contenders(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer);
+    contenders(c, (&firm, &figures), &mut misses, bound, &mut buffer);
     let near_misses = closest(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer)
         .into_iter()
         .filter_map(|i| Some((c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
@@ -316,17 +313,16 @@ fn take(c: &Compiled<'_>, figures: &FirmFacts, index: usize, verdict: Verdict, f
     }
 }
 
-/// The misses that may be among the `keep` closest: those with no more failed conditions
-/// than the `keep`-th fewest, each with its closeness measured by its screen (the columns
-/// only counted). A miss with more failures than that is never among them.
+/// The misses that may be among the closest: those with no more failed conditions than
+/// `bound` (the `keep`-th fewest, see [`fewest_failed`]), each with its closeness measured by
+/// its screen (the columns only counted). A miss with more failures is never among them.
 fn contenders(
     c: &Compiled<'_>,
     (firm, figures): (&Firm<'_>, &FirmFacts),
     misses: &mut Vec<Miss>,
-    keep: usize,
+    bound: u32,
     buffer: &mut Vec<Gap>,
 ) {
-    let bound = fewest_failed(misses, keep);
     misses.retain(|m| m.verdict.failed <= bound);
     for m in misses.iter_mut().filter(|m| !m.measured) {
         let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
@@ -349,23 +345,78 @@ fn contenders(
 /// The failed count of the `keep`-th miss by failed count (`u32::MAX` when there are no
 /// more than `keep` misses, or counts beyond those the histogram holds).
 fn fewest_failed(misses: &[Miss], keep: usize) -> u32 {
-    const COUNTS: usize = 24;
+    let mut histogram = [0_u32; COUNTS];
+    misses.iter().for_each(|m| histogram[bucket(m.verdict.failed)] += 1);
+    fewest_in(&histogram, keep)
+}
+
+/// Failed counts a histogram of misses tells apart; the last bucket holds every count from
+/// there on.
+const COUNTS: usize = 24;
+
+/// The bucket of a failed count.
+fn bucket(failed: u32) -> usize {
+    usize::try_from(failed).map_or(COUNTS - 1, |f| f.min(COUNTS - 1))
+}
+
+/// [`fewest_failed`] from the histogram of the misses' failed counts.
+fn fewest_in(histogram: &[u32; COUNTS], keep: usize) -> u32 {
     if keep == 0 {
         return 0;
     }
-    let mut histogram = [0_usize; COUNTS];
-    for m in misses {
-        let at = usize::try_from(m.verdict.failed).map_or(COUNTS - 1, |f| f.min(COUNTS - 1));
-        histogram[at] += 1;
-    }
-    let mut seen = 0;
+    let mut seen = 0_usize;
     for (failed, &n) in histogram.iter().enumerate().take(COUNTS - 1) {
-        seen += n;
+        seen += usize::try_from(n).unwrap_or(usize::MAX);
         if seen >= keep {
             return u32::try_from(failed).unwrap_or(u32::MAX);
         }
     }
     u32::MAX
+}
+
+/// Files the candidates of a chain whose failures the columns counted: an eligible product
+/// by index; a miss, unmeasured, as its index and failed count in `pending`, counted in
+/// `histogram` (far more misses than the few that can be reported); a candidate the columns
+/// do not hold, screened product by product into `found`. Out-of-scope candidates (another
+/// industry section, or excluded by the product's industry rule) are skipped.
+fn file_chain(
+    c: &Compiled<'_>,
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    columns: &ChainColumns,
+    failed: &[u8],
+    (found, pending, histogram): (&mut Found, &mut Vec<(u32, u8)>, &mut [u32; COUNTS]),
+) {
+    pending.clear();
+    let wanted = CatalogIndex::wanted_sections(&firm.demand.enterprise);
+    let grade_bit = if figures.grade < 64 { 1_u64 << figures.grade } else { 0 };
+    let rows = columns.index.iter().zip(&columns.sections).zip(&columns.kind);
+    for (((&index, &sections), &kind), (&priced, &failed)) in
+        rows.zip(columns.priced.iter().zip(failed))
+    {
+        if sections != 0 && sections & wanted == 0 {
+            continue;
+        }
+        if kind != 0 {
+            let Ok(at) = usize::try_from(index) else { continue };
+            if kind & ROW != 0 {
+                screen_row(c, (firm, figures), at, found);
+                continue;
+            }
+            let screen_of = c.compiled.screens.get(at).and_then(Option::as_ref);
+            if kind & RULE != 0 && !screen_of.is_some_and(|s| s.industries.admits(figures.industry))
+            {
+                continue;
+            }
+        }
+        if failed == 0 && priced & grade_bit != 0 {
+            let Ok(at) = usize::try_from(index) else { continue };
+            let verdict = Verdict { failed: 0, closeness: 0.0, exact: false };
+            take(c, figures, at, verdict, found);
+        } else {
+            pending.push((index, failed));
+            histogram[bucket(u32::from(failed))] += 1;
+        }
+    }
 }
 
 fn names(compiled: &CompiledProduct) -> Names {
