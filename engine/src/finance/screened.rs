@@ -66,6 +66,8 @@ pub(super) struct MatchBuffers {
     /// The chain's misses before the near misses are picked: index and failed count.
     pending: Vec<(u32, u8)>,
     ranked: Vec<RankedOffer>,
+    /// The offers' packed ranking keys.
+    order: Vec<u64>,
 }
 
 impl std::fmt::Debug for MatchBuffers {
@@ -136,8 +138,8 @@ pub(super) fn match_indexed(
         }
     };
     let Found { eligible, misses, mut buffer, mut words } = found;
-    let ranked = &mut scratch.ranked;
-    let offers = offers(c, options, (&firm, &figures), &eligible, (&mut words, ranked));
+    let (ranked, order) = (&mut scratch.ranked, &mut scratch.order);
+    let offers = offers(c, options, (&firm, &figures), &eligible, (&mut words, ranked, order));
     let mut misses = misses;
     contenders(c, (&firm, &figures), &mut misses, bound, &mut buffer);
     let near_misses = closest(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer)
@@ -173,7 +175,7 @@ fn offers(
     options: &MatchOptions,
     (firm, figures): (&Firm<'_>, &FirmFacts),
     eligible: &[usize],
-    (words, ranked): (&mut Words, &mut Vec<RankedOffer>),
+    (words, ranked, order): (&mut Words, &mut Vec<RankedOffer>, &mut Vec<u64>),
 ) -> Ranked {
     let keys = matching::distinct_keys(&options.order);
     ranked.clear();
@@ -196,6 +198,20 @@ fn offers(
     if !all_keyed {
         return Ranked::Unranked(eligible.iter().filter_map(|&i| build(i, None, words)).collect());
     }
+    if let Some(packing) = Packing::of(ranked) {
+        // The keys packed into one integer each: the sort compares and moves 8 bytes.
+        let packed = &mut scratch_order(order);
+        packed.extend(ranked.iter().enumerate().map(|(at, r)| packing.pack(r, at)));
+        if take < packed.len() {
+            packed.select_nth_unstable(take);
+            packed.truncate(take);
+        }
+        packed.sort_unstable();
+        let mut offers = Vec::with_capacity(packed.len());
+        let in_order = packed.iter().filter_map(|&p| ranked.get(packing.place(p)));
+        offers.extend(in_order.filter_map(|r| build(r.index, r.coverage, words)));
+        return Ranked::Ranked(offers);
+    }
     if take < ranked.len() {
         ranked.select_nth_unstable_by_key(take, |r| (r.key, r.id_rank));
         ranked.truncate(take);
@@ -204,6 +220,67 @@ fn offers(
     let mut offers = Vec::with_capacity(ranked.len());
     offers.extend(ranked.iter().filter_map(|r| build(r.index, r.coverage, words)));
     Ranked::Ranked(offers)
+}
+
+/// The order vector, emptied for a demand.
+fn scratch_order(order: &mut Vec<u64>) -> &mut Vec<u64> {
+    order.clear();
+    order
+}
+
+/// How a demand's ranking keys pack into one `u64` that orders as `(key, id_rank)` does: each
+/// key less its smallest value among the offers, in as many bits as its span needs, then the
+/// id's place, then the offer's place in the list (never deciding: id places are unique).
+#[derive(Debug, Clone, Copy)]
+struct Packing {
+    least: [i64; 3],
+    /// Bits below each key, below the id's place and below the offer's place.
+    shift: [u32; 3],
+    id_shift: u32,
+    place_bits: u32,
+}
+
+impl Packing {
+    /// The packing of these offers, if their keys fit in 64 bits together.
+    fn of(ranked: &[RankedOffer]) -> Option<Packing> {
+        let bits = |span: u64| u64::BITS - span.leading_zeros();
+        let mut least = [i64::MAX; 3];
+        let mut most = [i64::MIN; 3];
+        let mut ids = 0_u32;
+        for r in ranked {
+            for (slot, &k) in r.key.iter().enumerate() {
+                least[slot] = least[slot].min(k);
+                most[slot] = most[slot].max(k);
+            }
+            ids = ids.max(r.id_rank);
+        }
+        let place_bits = bits(u64::try_from(ranked.len()).ok()?);
+        let id_shift = place_bits;
+        let mut used = place_bits + bits(u64::from(ids));
+        let mut shift = [0; 3];
+        for slot in (0..3).rev() {
+            let span = i128::from(most[slot]) - i128::from(least[slot]);
+            shift[slot] = used;
+            used += bits(u64::try_from(span.max(0)).ok()?);
+        }
+        (used <= u64::BITS).then_some(Packing { least, shift, id_shift, place_bits })
+    }
+
+    fn pack(&self, r: &RankedOffer, place: usize) -> u64 {
+        let mut packed = u64::try_from(place).unwrap_or(0);
+        packed |= u64::from(r.id_rank) << self.id_shift;
+        for ((&k, &least), &shift) in r.key.iter().zip(&self.least).zip(&self.shift) {
+            let offset = u64::try_from(i128::from(k) - i128::from(least)).unwrap_or(0);
+            packed |= offset.checked_shl(shift).unwrap_or(0);
+        }
+        packed
+    }
+
+    /// The offer's place in the list, from its packed keys.
+    fn place(&self, packed: u64) -> usize {
+        let mask = (1_u64 << self.place_bits) - 1;
+        usize::try_from(packed & mask).unwrap_or(usize::MAX)
+    }
 }
 
 /// An eligible product's place in the ranking, before it is priced.
@@ -675,6 +752,42 @@ mod tests {
                 // The decimal the offer then shows without dividing: same value, same scale.
                 let given = Decimal::from_i128_with_scale(i128::from(share), 6);
                 prop_assert_eq!(shown.to_string(), given.to_string());
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn packed_keys_order_as_the_keys_and_id_places(
+            drawn in proptest::collection::vec(
+                (prop_oneof![-3_i64..3, Just(i64::MIN), Just(i64::MAX)], -1_000_000_i64..0, 0_i64..40),
+                0..60),
+            wide in any::<bool>(),
+        ) {
+            let ranked: Vec<RankedOffer> = drawn
+                .iter()
+                .enumerate()
+                .map(|(i, &(a, b, t))| RankedOffer {
+                    key: if wide { [a, b, t] } else { [b, t, 0] },
+                    id_rank: u32::try_from(drawn.len() - i).unwrap(),
+                    index: i,
+                    coverage: None,
+                })
+                .collect();
+            let mut expected: Vec<usize> = (0..ranked.len()).collect();
+            expected.sort_by_key(|&i| (ranked[i].key, ranked[i].id_rank));
+            match Packing::of(&ranked) {
+                Some(packing) => {
+                    let mut packed: Vec<u64> =
+                        ranked.iter().enumerate().map(|(at, r)| packing.pack(r, at)).collect();
+                    packed.sort_unstable();
+                    let found: Vec<usize> = packed.iter().map(|&p| packing.place(p)).collect();
+                    prop_assert_eq!(found, expected);
+                }
+                // Only a key spanning about the whole of `i64` leaves no room.
+                None => prop_assert!(
+                    wide && drawn.iter().any(|d| d.0 == i64::MIN || d.0 == i64::MAX)
+                ),
             }
         }
     }
