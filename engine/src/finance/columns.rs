@@ -10,6 +10,8 @@
 //! with; a condition a product does not set holds a threshold no figure fails. The limit
 //! condition, a minimum of several bounds, becomes one threshold per bound on the firm's
 //! figure (for `k · tax paid < floor`: `tax paid < ⌈floor / k⌉`), failed when any is.
+//! A column of amounts is held as the ranks of its thresholds among the column's distinct
+//! values: the firm's figure is ranked once, and the pass compares 16-bit ranks.
 //!
 //! A product the columns cannot hold exactly (no screen, a negative limit factor, a grade
 //! rank beyond the masks) is marked [`ROW`] and screened product by product as before.

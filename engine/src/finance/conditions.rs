@@ -688,7 +688,7 @@ fn grade(min: Option<&str>, firm: &Firm<'_>) -> Option<Gap> {
     }
     let mut g = if firm.explain {
         use Piece::Words as W;
-        let (grade, need) = (W(&*ev.grade), W(min));
+        let (grade, need) = (W(&ev.grade), W(min));
         let text = Pieces::new().label(
             &[W("信用等级 "), grade, W("，要求 "), need, W(" 或更好")],
             &[W("credit grade "), grade, W(", "), need, W(" or better required")],
