@@ -317,7 +317,7 @@ impl Thresholds {
             }
         }
         let mut multiple = |k: Option<super::compiled::Factor>| -> Option<i64> {
-            match k.map(|k| k.scaled) {
+            match k.map(|k| i128::from(k.scaled)) {
                 None => Some(i64::MIN),
                 Some(k) if k > 0 => Some(least_figure(s.floor, k)),
                 Some(0) => {
@@ -331,8 +331,8 @@ impl Thresholds {
             }
         };
         let (tax_floor, sales_floor) = (multiple(s.k_tax)?, multiple(s.k_sales)?);
-        let loans_ceiling = match s.max_debt {
-            Some(max) if s.amount_min > 0 => i64::try_from(max - s.amount_min).ok()?,
+        let loans_ceiling = match s.max_debt.get() {
+            Some(max) if s.amount_min > 0 => i64::try_from(max - i128::from(s.amount_min)).ok()?,
             _ => i64::MAX,
         };
         let tax_grades = s.tax_grades.unwrap_or(u32::MAX);
@@ -357,18 +357,18 @@ impl Thresholds {
         Some(Thresholds {
             kind: if plain { 0 } else { RULE },
             priced: s.priced_grades,
-            amount_min: i64::try_from(s.amount_min).ok()?,
+            amount_min: s.amount_min,
             collateral: collateral_rank(s.collateral),
             min_grade,
             tax_grades,
             min_years: s.min_years.unwrap_or(0),
-            min_tax_paid: money(s.min_tax_paid, i64::MIN)?,
+            min_tax_paid: money(s.min_tax_paid.get(), i64::MIN)?,
             payment_within: s.payment_within_months.map_or(i64::MAX, |m| i64::from(m) - 1),
             flags,
-            max_loans: money(s.max_loans, i64::MAX)?,
-            max_capital: money(s.max_capital, i64::MAX)?,
+            max_loans: money(s.max_loans.get(), i64::MAX)?,
+            max_capital: money(s.max_capital.get(), i64::MAX)?,
             max_staff: s.max_staff.map_or(i64::MAX, i64::from),
-            max_revenue: money(s.max_revenue, i64::MAX)?,
+            max_revenue: money(s.max_revenue.get(), i64::MAX)?,
             max_circle: s.max_circle.map_or(i64::MAX, i64::from),
             limit_grades,
             tax_floor,
@@ -525,7 +525,7 @@ impl Figures {
 
 #[cfg(test)]
 mod tests {
-    use super::super::compiled::{Factor, IndustryRule};
+    use super::super::compiled::{Factor, Fen, IndustryRule};
     use super::super::screen::screen;
     use super::*;
     use proptest::prelude::*;
@@ -559,30 +559,30 @@ mod tests {
             let (tax, loans, capital, revenue, debt) = money;
             let caps = if caps.is_empty() { Vec::new() } else { (0..4).map(|r| (caps[0] + r) * 700 * unit).collect() };
             Screen {
-                amount_min: min,
+                amount_min: i64::try_from(min).unwrap(),
                 collateral: [Collateral::None, Collateral::Guarantee, Collateral::Mortgage][usize::from(collateral)],
                 industries: IndustryRule::default(),
                 priced_grades: grades.0,
                 min_grade: grades.1,
                 tax_grades,
                 min_years: years,
-                min_tax_paid: tax,
+                min_tax_paid: Fen::new(tax).unwrap(),
                 payment_within_months: months,
                 no_tax_arrears: flags.0,
                 no_dishonest_listing: flags.1,
-                max_loans: loans,
-                max_capital: capital,
+                max_loans: Fen::new(loans).unwrap(),
+                max_capital: Fen::new(capital).unwrap(),
                 max_staff: staff,
-                max_revenue: revenue,
+                max_revenue: Fen::new(revenue).unwrap(),
                 max_circle: circle,
                 unlinked_guarantor: flags.2,
                 unit,
                 cap: max * unit,
                 floor: min * unit,
                 grade_caps: caps,
-                k_tax: factors.0.map(|k| Factor { scaled: k * unit / 10 }),
-                k_sales: factors.1.map(|k| Factor { scaled: k * unit / 10 }),
-                max_debt: debt,
+                k_tax: factors.0.map(|k| Factor { scaled: i64::try_from(k * unit / 10).unwrap() }),
+                k_sales: factors.1.map(|k| Factor { scaled: i64::try_from(k * unit / 10).unwrap() }),
+                max_debt: Fen::new(debt).unwrap(),
             }
         }
     }
