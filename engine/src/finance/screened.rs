@@ -486,9 +486,10 @@ fn file_chain(
             }
         }
         if failed == 0 && priced & grade_bit != 0 {
+            // Eligible: the grade's bit is set exactly when the product has a spread for it,
+            // so its compiled product is not read until its offer is built.
             let Ok(at) = usize::try_from(index) else { continue };
-            let verdict = Verdict { failed: 0, closeness: 0.0, exact: false };
-            take(c, figures, at, verdict, found);
+            found.eligible.push(at);
         } else {
             pending.push((index, failed));
             histogram[bucket(u32::from(failed))] += 1;
