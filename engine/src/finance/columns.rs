@@ -10,6 +10,8 @@
 //! with; a condition a product does not set holds a threshold no figure fails. The limit
 //! condition, a minimum of several bounds, becomes one threshold per bound on the firm's
 //! figure (for `k · tax paid < floor`: `tax paid < ⌈floor / k⌉`), failed when any is.
+//! A column of amounts is held as the ranks of its thresholds among the column's distinct
+//! values: the firm's figure is ranked once, and the pass compares 16-bit ranks.
 //!
 //! A product the columns cannot hold exactly (no screen, a negative limit factor, a grade
 //! rank beyond the masks) is marked [`ROW`] and screened product by product as before.
@@ -35,74 +37,160 @@ const NO_TAX_GRADE: u32 = 1 << 31;
 /// Grade ranks the masks hold; a catalog with more grades is screened product by product.
 const GRADES: usize = 64;
 
+/// A column of thresholds held as their ranks among the column's distinct values, so that a
+/// demand compares small integers that the baseline x86-64 target compares many at a time
+/// (it has no vector comparison of `i64`): the firm's figure is ranked once per column by a
+/// binary search, and `figure < threshold` becomes `rank(figure) < rank(threshold)`.
+#[derive(Debug, Clone)]
+struct Ranked<T> {
+    /// The distinct thresholds, ascending.
+    values: Vec<T>,
+    ranks: Ranks,
+}
+
+/// Ranks of a column: 16 bits while the column has fewer distinct thresholds than that holds
+/// (every chain in practice), 32 bits beyond.
+#[derive(Debug, Clone)]
+enum Ranks {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl<T: Copy + Ord> Ranked<T> {
+    /// `rank(t)` is the place of `t` among the distinct values plus `offset`.
+    fn new(thresholds: &[T], offset: usize) -> Ranked<T> {
+        Ranked::of_width(thresholds, offset, false)
+    }
+
+    /// [`Ranked::new`], in 32 bits when `wide` or when 16 do not hold every rank.
+    fn of_width(thresholds: &[T], offset: usize, wide: bool) -> Ranked<T> {
+        let mut values = thresholds.to_vec();
+        values.sort_unstable();
+        values.dedup();
+        let place = |t: &T| values.partition_point(|v| v < t) + offset;
+        let ranks = if !wide && values.len() < usize::from(u16::MAX) {
+            Ranks::Narrow(
+                thresholds.iter().map(|t| u16::try_from(place(t)).unwrap_or(u16::MAX)).collect(),
+            )
+        } else {
+            Ranks::Wide(
+                thresholds.iter().map(|t| u32::try_from(place(t)).unwrap_or(u32::MAX)).collect(),
+            )
+        };
+        Ranked { values, ranks }
+    }
+
+    /// The number of distinct values.
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Adds (or, with `mark`, ors) one for every candidate whose rank is below `rank`.
+    fn below(&self, rank: usize, out: &mut [u8], mark: bool) {
+        match &self.ranks {
+            Ranks::Narrow(ranks) => {
+                let rank = u16::try_from(rank).unwrap_or(u16::MAX);
+                tally(out, ranks, |r| r < rank, mark);
+            }
+            Ranks::Wide(ranks) => {
+                let rank = u32::try_from(rank).unwrap_or(u32::MAX);
+                tally(out, ranks, |r| r < rank, mark);
+            }
+        }
+    }
+
+    /// Adds (or, with `mark`, ors) one for every candidate whose rank is above `rank`.
+    fn above(&self, rank: usize, out: &mut [u8], mark: bool) {
+        match &self.ranks {
+            Ranks::Narrow(ranks) => {
+                let rank = u16::try_from(rank).unwrap_or(u16::MAX);
+                tally(out, ranks, |r| r > rank, mark);
+            }
+            Ranks::Wide(ranks) => {
+                let rank = u32::try_from(rank).unwrap_or(u32::MAX);
+                tally(out, ranks, |r| r > rank, mark);
+            }
+        }
+    }
+}
+
+/// One pass over a column: `out[i] += test(ranks[i])`, or `|=` when `mark`; two loops so that
+/// each is a plain vector loop.
+#[inline(always)]
+fn tally<R: Copy>(out: &mut [u8], ranks: &[R], test: impl Fn(R) -> bool, mark: bool) {
+    if mark {
+        for (o, &r) in out.iter_mut().zip(ranks) {
+            *o |= u8::from(test(r));
+        }
+    } else {
+        for (o, &r) in out.iter_mut().zip(ranks) {
+            *o += u8::from(test(r));
+        }
+    }
+}
+
 /// A condition failed when the firm's figure is below the product's threshold.
 #[derive(Debug, Clone)]
-struct Floor<T> {
-    values: Vec<T>,
-    /// The largest threshold: a firm at or above it fails no candidate.
-    highest: T,
-}
+struct Floor<T>(Ranked<T>);
 
 /// A condition failed when the firm's figure is above the product's threshold.
 #[derive(Debug, Clone)]
-struct Ceiling<T> {
-    values: Vec<T>,
-    /// The smallest threshold: a firm at or below it fails no candidate.
-    lowest: T,
-}
+struct Ceiling<T>(Ranked<T>);
 
-impl<T: Copy + PartialOrd> Floor<T> {
-    fn new(values: Vec<T>, none: T) -> Floor<T> {
-        let highest = values.iter().copied().fold(none, |m, v| if v > m { v } else { m });
-        Floor { values, highest }
+impl<T: Copy + Ord> Floor<T> {
+    /// Ranks from 1: `figure < t` exactly when fewer than `rank(t)` values are at most
+    /// `figure`.
+    fn new(values: &[T]) -> Floor<T> {
+        Floor(Ranked::new(values, 1))
+    }
+
+    /// The figure's rank: how many distinct thresholds are at most it; `None` when it is at
+    /// or above them all, and fails no candidate.
+    fn rank(&self, figure: T) -> Option<usize> {
+        let r = self.0.values.partition_point(|&v| v <= figure);
+        (r < self.0.len()).then_some(r)
     }
 
     /// Adds one to the count of every candidate whose threshold `figure` is below.
     fn count(&self, figure: T, failed: &mut [u8]) {
-        if figure >= self.highest {
-            return;
+        if let Some(r) = self.rank(figure) {
+            self.0.above(r, failed, false);
         }
-        for (f, &t) in failed.iter_mut().zip(&self.values) {
-            *f += u8::from(figure < t);
+    }
+
+    /// Marks every candidate whose threshold `figure` is below.
+    fn mark(&self, figure: T, marked: &mut [u8]) {
+        if let Some(r) = self.rank(figure) {
+            self.0.above(r, marked, true);
         }
     }
 }
 
-impl<T: Copy + PartialOrd> Ceiling<T> {
-    fn new(values: Vec<T>, none: T) -> Ceiling<T> {
-        let lowest = values.iter().copied().fold(none, |m, v| if v < m { v } else { m });
-        Ceiling { values, lowest }
+impl<T: Copy + Ord> Ceiling<T> {
+    /// Ranks from 0: `figure > t` exactly when more than `rank(t)` values are below
+    /// `figure`.
+    fn new(values: &[T]) -> Ceiling<T> {
+        Ceiling(Ranked::new(values, 0))
+    }
+
+    /// The figure's rank: how many distinct thresholds are below it; `None` when none is,
+    /// and it fails no candidate.
+    fn rank(&self, figure: T) -> Option<usize> {
+        let r = self.0.values.partition_point(|&v| v < figure);
+        (r > 0).then_some(r)
     }
 
     /// Adds one to the count of every candidate whose threshold `figure` is above.
     fn count(&self, figure: T, failed: &mut [u8]) {
-        if figure <= self.lowest {
-            return;
-        }
-        for (f, &t) in failed.iter_mut().zip(&self.values) {
-            *f += u8::from(figure > t);
+        if let Some(r) = self.rank(figure) {
+            self.0.below(r, failed, false);
         }
     }
 
     /// Marks every candidate whose threshold `figure` is above.
     fn mark(&self, figure: T, marked: &mut [u8]) {
-        if figure <= self.lowest {
-            return;
-        }
-        for (m, &t) in marked.iter_mut().zip(&self.values) {
-            *m |= u8::from(figure > t);
-        }
-    }
-}
-
-impl<T: Copy + PartialOrd> Floor<T> {
-    /// Marks every candidate whose threshold `figure` is below.
-    fn mark(&self, figure: T, marked: &mut [u8]) {
-        if figure >= self.highest {
-            return;
-        }
-        for (m, &t) in marked.iter_mut().zip(&self.values) {
-            *m |= u8::from(figure < t);
+        if let Some(r) = self.rank(figure) {
+            self.0.below(r, marked, true);
         }
     }
 }
@@ -229,7 +317,7 @@ impl Thresholds {
             }
         }
         let mut multiple = |k: Option<super::compiled::Factor>| -> Option<i64> {
-            match k.map(|k| k.scaled) {
+            match k.map(|k| i128::from(k.scaled)) {
                 None => Some(i64::MIN),
                 Some(k) if k > 0 => Some(least_figure(s.floor, k)),
                 Some(0) => {
@@ -243,8 +331,8 @@ impl Thresholds {
             }
         };
         let (tax_floor, sales_floor) = (multiple(s.k_tax)?, multiple(s.k_sales)?);
-        let loans_ceiling = match s.max_debt {
-            Some(max) if s.amount_min > 0 => i64::try_from(max - s.amount_min).ok()?,
+        let loans_ceiling = match s.max_debt.get() {
+            Some(max) if s.amount_min > 0 => i64::try_from(max - i128::from(s.amount_min)).ok()?,
             _ => i64::MAX,
         };
         let tax_grades = s.tax_grades.unwrap_or(u32::MAX);
@@ -269,18 +357,18 @@ impl Thresholds {
         Some(Thresholds {
             kind: if plain { 0 } else { RULE },
             priced: s.priced_grades,
-            amount_min: i64::try_from(s.amount_min).ok()?,
+            amount_min: s.amount_min,
             collateral: collateral_rank(s.collateral),
             min_grade,
             tax_grades,
             min_years: s.min_years.unwrap_or(0),
-            min_tax_paid: money(s.min_tax_paid, i64::MIN)?,
+            min_tax_paid: money(s.min_tax_paid.get(), i64::MIN)?,
             payment_within: s.payment_within_months.map_or(i64::MAX, |m| i64::from(m) - 1),
             flags,
-            max_loans: money(s.max_loans, i64::MAX)?,
-            max_capital: money(s.max_capital, i64::MAX)?,
+            max_loans: money(s.max_loans.get(), i64::MAX)?,
+            max_capital: money(s.max_capital.get(), i64::MAX)?,
             max_staff: s.max_staff.map_or(i64::MAX, i64::from),
-            max_revenue: money(s.max_revenue, i64::MAX)?,
+            max_revenue: money(s.max_revenue.get(), i64::MAX)?,
             max_circle: s.max_circle.map_or(i64::MAX, i64::from),
             limit_grades,
             tax_floor,
@@ -302,31 +390,32 @@ impl ChainColumns {
             .map(|t| t.unwrap_or(NEUTRAL))
             .collect();
         let col = |f: fn(&Thresholds) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
+        let narrow = |f: fn(&Thresholds) -> u8| rows.iter().map(f).collect::<Vec<u8>>();
         let flags: Vec<u8> = rows.iter().map(|t| t.flags).collect();
         ChainColumns {
             index: chain.iter().map(|c| c.index).collect(),
             sections: chain.iter().map(|c| c.sections).collect(),
             kind: rows.iter().map(|t| t.kind).collect(),
             priced: rows.iter().map(|t| t.priced).collect(),
-            amount_min: Floor::new(col(|t| t.amount_min), i64::MIN),
-            collateral: Floor::new(rows.iter().map(|t| t.collateral).collect(), 0),
-            min_grade: Ceiling::new(rows.iter().map(|t| t.min_grade).collect(), u8::MAX),
+            amount_min: Floor::new(&col(|t| t.amount_min)),
+            collateral: Floor::new(&narrow(|t| t.collateral)),
+            min_grade: Ceiling::new(&narrow(|t| t.min_grade)),
             any_tax_grades: rows.iter().any(|t| t.tax_grades != u32::MAX),
             tax_grades: rows.iter().map(|t| t.tax_grades).collect(),
-            min_years: Floor::new(rows.iter().map(|t| t.min_years).collect(), 0),
-            min_tax_paid: Floor::new(col(|t| t.min_tax_paid), i64::MIN),
-            payment_within: Ceiling::new(col(|t| t.payment_within), i64::MAX),
+            min_years: Floor::new(&rows.iter().map(|t| t.min_years).collect::<Vec<u32>>()),
+            min_tax_paid: Floor::new(&col(|t| t.min_tax_paid)),
+            payment_within: Ceiling::new(&col(|t| t.payment_within)),
             any_flags: flags.iter().fold(0, |m, &f| m | f),
             flags,
-            max_loans: Ceiling::new(col(|t| t.max_loans), i64::MAX),
-            max_capital: Ceiling::new(col(|t| t.max_capital), i64::MAX),
-            max_staff: Ceiling::new(col(|t| t.max_staff), i64::MAX),
-            max_revenue: Ceiling::new(col(|t| t.max_revenue), i64::MAX),
-            max_circle: Ceiling::new(col(|t| t.max_circle), i64::MAX),
+            max_loans: Ceiling::new(&col(|t| t.max_loans)),
+            max_capital: Ceiling::new(&col(|t| t.max_capital)),
+            max_staff: Ceiling::new(&col(|t| t.max_staff)),
+            max_revenue: Ceiling::new(&col(|t| t.max_revenue)),
+            max_circle: Ceiling::new(&col(|t| t.max_circle)),
             limit_grades: rows.iter().map(|t| t.limit_grades).collect(),
-            tax_floor: Floor::new(col(|t| t.tax_floor), i64::MIN),
-            sales_floor: Floor::new(col(|t| t.sales_floor), i64::MIN),
-            loans_ceiling: Ceiling::new(col(|t| t.loans_ceiling), i64::MAX),
+            tax_floor: Floor::new(&col(|t| t.tax_floor)),
+            sales_floor: Floor::new(&col(|t| t.sales_floor)),
+            loans_ceiling: Ceiling::new(&col(|t| t.loans_ceiling)),
         }
     }
 
@@ -436,7 +525,7 @@ impl Figures {
 
 #[cfg(test)]
 mod tests {
-    use super::super::compiled::{Factor, IndustryRule};
+    use super::super::compiled::{Factor, Fen, IndustryRule};
     use super::super::screen::screen;
     use super::*;
     use proptest::prelude::*;
@@ -470,30 +559,30 @@ mod tests {
             let (tax, loans, capital, revenue, debt) = money;
             let caps = if caps.is_empty() { Vec::new() } else { (0..4).map(|r| (caps[0] + r) * 700 * unit).collect() };
             Screen {
-                amount_min: min,
+                amount_min: i64::try_from(min).unwrap(),
                 collateral: [Collateral::None, Collateral::Guarantee, Collateral::Mortgage][usize::from(collateral)],
                 industries: IndustryRule::default(),
                 priced_grades: grades.0,
                 min_grade: grades.1,
                 tax_grades,
                 min_years: years,
-                min_tax_paid: tax,
+                min_tax_paid: Fen::new(tax).unwrap(),
                 payment_within_months: months,
                 no_tax_arrears: flags.0,
                 no_dishonest_listing: flags.1,
-                max_loans: loans,
-                max_capital: capital,
+                max_loans: Fen::new(loans).unwrap(),
+                max_capital: Fen::new(capital).unwrap(),
                 max_staff: staff,
-                max_revenue: revenue,
+                max_revenue: Fen::new(revenue).unwrap(),
                 max_circle: circle,
                 unlinked_guarantor: flags.2,
                 unit,
                 cap: max * unit,
                 floor: min * unit,
                 grade_caps: caps,
-                k_tax: factors.0.map(|k| Factor { scaled: k * unit / 10 }),
-                k_sales: factors.1.map(|k| Factor { scaled: k * unit / 10 }),
-                max_debt: debt,
+                k_tax: factors.0.map(|k| Factor { scaled: i64::try_from(k * unit / 10).unwrap() }),
+                k_sales: factors.1.map(|k| Factor { scaled: i64::try_from(k * unit / 10).unwrap() }),
+                max_debt: Fen::new(debt).unwrap(),
             }
         }
     }
@@ -528,6 +617,30 @@ mod tests {
                 circle,
                 guarantee_backed: guarantee.0,
                 guarantor_closely_linked: guarantee.1,
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn ranked_thresholds_compare_as_the_values(
+            thresholds in proptest::collection::vec(-6_i64..6, 1..40),
+            figure in -8_i64..8, wide in any::<bool>(),
+        ) {
+            let floor = Floor(Ranked::of_width(&thresholds, 1, wide));
+            let ceiling = Ceiling(Ranked::of_width(&thresholds, 0, wide));
+            let n = thresholds.len();
+            let (mut below, mut above) = (vec![0_u8; n], vec![0_u8; n]);
+            floor.count(figure, &mut below);
+            ceiling.count(figure, &mut above);
+            let (mut below_marked, mut above_marked) = (vec![1_u8; n], vec![0_u8; n]);
+            floor.mark(figure, &mut below_marked);
+            ceiling.mark(figure, &mut above_marked);
+            for (i, &t) in thresholds.iter().enumerate() {
+                prop_assert_eq!(below[i], u8::from(figure < t));
+                prop_assert_eq!(above[i], u8::from(figure > t));
+                prop_assert_eq!(below_marked[i], 1);
+                prop_assert_eq!(above_marked[i], u8::from(figure > t));
             }
         }
     }

@@ -227,11 +227,81 @@ fn push_yuan_signed(out: &mut String, value: Decimal) {
     }
 }
 
-/// Pieces joined into one shared text, allocated once at its length.
-fn joined(pieces: &[&str]) -> Arc<str> {
-    let mut text = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
-    pieces.iter().for_each(|p| text.push_str(p));
-    Arc::from(text)
+/// A piece of a worded text: words, or a figure written once in a [`Pieces`] buffer and
+/// shown in both languages.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Piece<'a> {
+    Words(&'a str),
+    Figure(usize, usize),
+}
+
+/// Texts joined from pieces in one buffer: the figures are written first, each once, then
+/// each text after them and copied once into its shared string. Matching words every near
+/// miss it reports this way rather than formatting each text into a string of its own.
+pub(super) struct Pieces {
+    buffer: String,
+    figures_end: usize,
+}
+
+impl Pieces {
+    pub(super) fn new() -> Pieces {
+        Pieces { buffer: String::with_capacity(256), figures_end: 0 }
+    }
+
+    /// Writes a figure (before any text) and gives its piece.
+    pub(super) fn figure(&mut self, write: impl FnOnce(&mut String)) -> Piece<'static> {
+        let start = self.buffer.len();
+        write(&mut self.buffer);
+        self.figures_end = self.buffer.len();
+        Piece::Figure(start, self.figures_end)
+    }
+
+    /// A whole number as a figure.
+    pub(super) fn count(&mut self, n: impl Into<u64>) -> Piece<'static> {
+        self.figure(|out| push_count(out, n.into()))
+    }
+
+    /// The text of a piece, as its own string (`required`, `actual`).
+    pub(super) fn string(&self, piece: Piece<'_>) -> String {
+        match piece {
+            Piece::Words(w) => w.to_owned(),
+            Piece::Figure(a, b) => self.buffer.get(a..b).unwrap_or_default().to_owned(),
+        }
+    }
+
+    /// One text joined from its pieces.
+    pub(super) fn text(&mut self, pieces: &[Piece<'_>]) -> Arc<str> {
+        self.buffer.truncate(self.figures_end);
+        let start = self.buffer.len();
+        for piece in pieces {
+            match *piece {
+                Piece::Words(w) => self.buffer.push_str(w),
+                Piece::Figure(a, b) => self.buffer.extend_from_within(a..b),
+            }
+        }
+        Arc::from(self.buffer.get(start..).unwrap_or_default())
+    }
+
+    /// The label of a gap, Chinese then English.
+    pub(super) fn label(&mut self, zh: &[Piece<'_>], en: &[Piece<'_>]) -> Label {
+        Label { zh: self.text(zh), en: self.text(en) }
+    }
+}
+
+/// Appends a whole number's digits, as `to_string` writes it.
+fn push_count(out: &mut String, mut n: u64) {
+    let mut digits = [0_u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        // A digit, below ten.
+        digits[at] = b'0' + u8::try_from(n % 10).unwrap_or(0);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 pub(super) fn label(zh: String, en: String) -> Label {
@@ -316,11 +386,31 @@ fn at_least(
             let short = required - a;
             let g = if explain {
                 // Each figure worded once for both texts.
-                let (have, need, gap_text) = (yuan(a), yuan(required), yuan(short));
-                let text = Label {
-                    zh: joined(&[zh, " ", &have, "，低于要求的 ", &need, "，差 ", &gap_text]),
-                    en: joined(&[en, " ", &have, " < ", &need, " required: short ", &gap_text]),
-                };
+                let mut p = Pieces::new();
+                let have = p.figure(|out| push_yuan(out, a));
+                let need = p.figure(|out| push_yuan(out, required));
+                let gap_text = p.figure(|out| push_yuan(out, short));
+                let (w_zh, w_en, sp) = (Piece::Words(zh), Piece::Words(en), Piece::Words(" "));
+                let text = p.label(
+                    &[
+                        w_zh,
+                        sp,
+                        have,
+                        Piece::Words("，低于要求的 "),
+                        need,
+                        Piece::Words("，差 "),
+                        gap_text,
+                    ],
+                    &[
+                        w_en,
+                        sp,
+                        have,
+                        Piece::Words(" < "),
+                        need,
+                        Piece::Words(" required: short "),
+                        gap_text,
+                    ],
+                );
                 gap(id, plain(required), Some(plain(a)), text)
             } else {
                 unworded(id)
@@ -344,18 +434,40 @@ fn at_most(
     money: bool,
 ) -> Option<Gap> {
     let [zh, en] = what;
-    let show = |v: Decimal| if money { yuan(v) } else { plain(v) };
+    let show = |out: &mut String, v: Decimal| {
+        if money { push_yuan(out, v) } else { out.push_str(&plain(v)) }
+    };
     match actual {
         Some(a) if a <= allowed => None,
         Some(a) => {
             let over = a - allowed;
             let g = if explain {
                 // Each figure worded once for both texts.
-                let (have, limit, over_text) = (show(a), show(allowed), show(over));
-                let text = Label {
-                    zh: joined(&[zh, " ", &have, "，超过上限 ", &limit, "，超出 ", &over_text]),
-                    en: joined(&[en, " ", &have, " > ", &limit, " allowed: over by ", &over_text]),
-                };
+                let mut p = Pieces::new();
+                let have = p.figure(|out| show(out, a));
+                let limit = p.figure(|out| show(out, allowed));
+                let over_text = p.figure(|out| show(out, over));
+                let (w_zh, w_en, sp) = (Piece::Words(zh), Piece::Words(en), Piece::Words(" "));
+                let text = p.label(
+                    &[
+                        w_zh,
+                        sp,
+                        have,
+                        Piece::Words("，超过上限 "),
+                        limit,
+                        Piece::Words("，超出 "),
+                        over_text,
+                    ],
+                    &[
+                        w_en,
+                        sp,
+                        have,
+                        Piece::Words(" > "),
+                        limit,
+                        Piece::Words(" allowed: over by "),
+                        over_text,
+                    ],
+                );
                 gap(id, plain(allowed), Some(plain(a)), text)
             } else {
                 unworded(id)
@@ -363,7 +475,9 @@ fn at_most(
             Some(measured(g, over, allowed))
         }
         None => Some(unknown(explain, id, what, || {
-            let need = [format!("不超过 {}", show(allowed)), format!("at most {}", show(allowed))];
+            let mut limit = String::new();
+            show(&mut limit, allowed);
+            let need = [format!("不超过 {limit}"), format!("at most {limit}")];
             (plain(allowed), need)
         })),
     }
@@ -409,14 +523,16 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
     if d.collateral < product.collateral {
         let (need, have) = (product.collateral.as_str(), d.collateral.as_str());
         let (need_zh, have_zh) = (product.collateral.name_zh(), d.collateral.name_zh());
-        gaps.push(worded!(
-            x,
-            ConditionId::Collateral,
-            need.to_owned(),
-            Some(have.to_owned()),
-            format!("需要担保方式：{need_zh}，企业提供：{have_zh}"),
-            format!("collateral {need} required, {have} offered"),
-        ));
+        gaps.push(if x {
+            use Piece::Words as W;
+            let text = Pieces::new().label(
+                &[W("需要担保方式："), W(need_zh), W("，企业提供："), W(have_zh)],
+                &[W("collateral "), W(need), W(" required, "), W(have), W(" offered")],
+            );
+            gap(ConditionId::Collateral, need.to_owned(), Some(have.to_owned()), text)
+        } else {
+            unworded(ConditionId::Collateral)
+        });
     }
     if let Some(g) = grade(c.min_grade.as_deref(), firm) {
         gaps.push(g);
@@ -430,17 +546,24 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
     if let Some(years) = c.min_years_established {
         let have = whole_years(e.established_on, firm.as_of);
         if have < years {
-            let g = worded!(
-                x,
-                ConditionId::YearsEstablished,
-                years.to_string(),
-                Some(have.to_string()),
-                format!("成立 {have} 年，要求至少 {years} 年，差 {} 年", years - have),
-                format!(
-                    "{have} whole years since establishment, {years} required: short {}",
-                    years - have
-                ),
-            );
+            let g = if x {
+                use Piece::Words as W;
+                let mut p = Pieces::new();
+                let (had, need, short) = (p.count(have), p.count(years), p.count(years - have));
+                let text = p.label(
+                    &[W("成立 "), had, W(" 年，要求至少 "), need, W(" 年，差 "), short, W(" 年")],
+                    &[
+                        had,
+                        W(" whole years since establishment, "),
+                        need,
+                        W(" required: short "),
+                        short,
+                    ],
+                );
+                gap(ConditionId::YearsEstablished, p.string(need), Some(p.string(had)), text)
+            } else {
+                unworded(ConditionId::YearsEstablished)
+            };
             gaps.push(measured(g, Decimal::from(years - have), Decimal::from(years)));
         }
     }
@@ -563,14 +686,17 @@ fn grade(min: Option<&str>, firm: &Firm<'_>) -> Option<Gap> {
     if have.is_some_and(|h| h <= need) {
         return None;
     }
-    let mut g = worded!(
-        firm.explain,
-        ConditionId::Grade,
-        min.to_owned(),
-        Some(ev.grade.to_string()),
-        format!("信用等级 {}，要求 {min} 或更好", ev.grade),
-        format!("credit grade {}, {min} or better required", ev.grade),
-    );
+    let mut g = if firm.explain {
+        use Piece::Words as W;
+        let (grade, need) = (W(&ev.grade), W(min));
+        let text = Pieces::new().label(
+            &[W("信用等级 "), grade, W("，要求 "), need, W(" 或更好")],
+            &[W("credit grade "), grade, W(", "), need, W(" or better required")],
+        );
+        gap(ConditionId::Grade, min.to_owned(), Some(ev.grade.to_string()), text)
+    } else {
+        unworded(ConditionId::Grade)
+    };
     if let Some(h) = have {
         g = measured(g, Decimal::from(h - need), Decimal::from(firm.grades.len().max(1)));
     }
@@ -596,16 +722,31 @@ fn recent_payment(explain: bool, months: u32, last: Option<Date>, as_of: Date) -
         return None;
     }
     let over = since + 1 - months;
-    let g = worded!(
-        explain,
-        ConditionId::RecentTaxPayment,
-        need(),
-        Some(last.to_string()),
-        format!("最近一次纳税在 {since} 个月前（{last}），要求 {months} 个月内"),
-        format!(
-            "last tax payment {since} months ago ({last}), one within {months} months required"
-        ),
-    );
+    let g = if explain {
+        use Piece::Words as W;
+        let mut p = Pieces::new();
+        let (ago, within) = (p.count(since), p.count(months));
+        let on = p.figure(|out| {
+            use std::fmt::Write;
+            // A date writes into a string without failing.
+            let _ = write!(out, "{last}");
+        });
+        let text = p.label(
+            &[W("最近一次纳税在 "), ago, W(" 个月前（"), on, W("），要求 "), within, W(" 个月内")],
+            &[
+                W("last tax payment "),
+                ago,
+                W(" months ago ("),
+                on,
+                W("), one within "),
+                within,
+                W(" months required"),
+            ],
+        );
+        gap(ConditionId::RecentTaxPayment, need(), Some(p.string(on)), text)
+    } else {
+        unworded(ConditionId::RecentTaxPayment)
+    };
     Some(measured(g, Decimal::from(over), Decimal::from(months)))
 }
 
@@ -624,14 +765,18 @@ fn records(
         return None;
     }
     let n = found.len();
-    let g = worded!(
-        firm.explain,
-        id,
-        "0".to_owned(),
-        Some(n.to_string()),
-        format!("{zh} {n} 条，要求无"),
-        format!("{en}: {n} found, none allowed"),
-    );
+    let g = if firm.explain {
+        use Piece::Words as W;
+        let mut p = Pieces::new();
+        let count = p.count(u64::try_from(n).unwrap_or(u64::MAX));
+        let text = p.label(
+            &[W(zh), W(" "), count, W(" 条，要求无")],
+            &[W(en), W(": "), count, W(" found, none allowed")],
+        );
+        gap(id, "0".to_owned(), Some(p.string(count)), text)
+    } else {
+        unworded(id)
+    };
     let mut g = measured(g, Decimal::from(n), Decimal::ONE);
     let steps = &firm.evaluation.plan.steps;
     let dates: Option<Vec<Date>> = found

@@ -161,8 +161,9 @@ fn wide_float(n: i128) -> f64 {
 pub(super) fn screen(s: &Screen, f: &FirmFacts, exactness: bool) -> Option<Verdict> {
     let mut v = Verdict { failed: 0, closeness: 0.0, exact: exactness };
     let x = exactness;
-    if f.amount < s.amount_min {
-        v.short(s.amount_min - f.amount, s.amount_min, x);
+    let amount_min = i128::from(s.amount_min);
+    if f.amount < amount_min {
+        v.short(amount_min - f.amount, amount_min, x);
     }
     if f.collateral < s.collateral {
         v.fail();
@@ -182,7 +183,7 @@ pub(super) fn screen(s: &Screen, f: &FirmFacts, exactness: bool) -> Option<Verdi
     {
         v.short(i128::from(years - f.years), i128::from(years), x);
     }
-    if let Some(min) = s.min_tax_paid {
+    if let Some(min) = s.min_tax_paid.get() {
         match f.tax_paid {
             Some(a) if a >= min => {}
             Some(a) => v.short(min - a, min, x),
@@ -210,10 +211,10 @@ pub(super) fn screen(s: &Screen, f: &FirmFacts, exactness: bool) -> Option<Verdi
             None => v.fail(),
         }
     };
-    at_most(s.max_loans, f.loans);
-    at_most(s.max_capital, f.capital);
+    at_most(s.max_loans.get(), f.loans);
+    at_most(s.max_capital.get(), f.capital);
     at_most(s.max_staff.map(i128::from), f.staff.map(i128::from));
-    at_most(s.max_revenue, f.revenue);
+    at_most(s.max_revenue.get(), f.revenue);
     at_most(s.max_circle.map(i128::from), f.circle.map(i128::from));
     if s.unlinked_guarantor && f.guarantee_backed && f.guarantor_closely_linked != Some(false) {
         v.fail();
@@ -233,12 +234,12 @@ pub(super) fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
         least = least.min(*s.grade_caps.get(f.grade)?);
     }
     if let Some(k) = s.k_tax {
-        least = least.min(k.scaled * f.tax_paid.unwrap_or(0));
+        least = least.min(i128::from(k.scaled) * f.tax_paid.unwrap_or(0));
     }
     if let Some(k) = s.k_sales {
-        least = least.min(k.scaled * f.revenue.unwrap_or(0));
+        least = least.min(i128::from(k.scaled) * f.revenue.unwrap_or(0));
     }
-    if let Some(max) = s.max_debt {
+    if let Some(max) = s.max_debt.get() {
         let headroom = f.loans.map_or(0, |loans| (max - loans).max(0));
         least = least.min(headroom * s.unit);
     }
@@ -261,12 +262,12 @@ pub(super) fn binding_kind(s: &Screen, f: &FirmFacts) -> Option<BoundKind> {
         consider(*s.grade_caps.get(f.grade)?, BoundKind::GradeCap);
     }
     if let Some(k) = s.k_tax {
-        consider(k.scaled * f.tax_paid.unwrap_or(0), BoundKind::TaxMultiple);
+        consider(i128::from(k.scaled) * f.tax_paid.unwrap_or(0), BoundKind::TaxMultiple);
     }
     if let Some(k) = s.k_sales {
-        consider(k.scaled * f.revenue.unwrap_or(0), BoundKind::SalesMultiple);
+        consider(i128::from(k.scaled) * f.revenue.unwrap_or(0), BoundKind::SalesMultiple);
     }
-    if let Some(max) = s.max_debt {
+    if let Some(max) = s.max_debt.get() {
         let headroom = f.loans.map_or(0, |loans| (max - loans).max(0));
         consider(headroom * s.unit, BoundKind::DebtHeadroom);
     }

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::columns::{ROW, RULE};
+use super::columns::{ChainColumns, ROW, RULE};
 use super::compiled::{CompiledCatalog, CompiledProduct, Screen};
 use super::conditions::{Firm, Gap, push_yuan};
 use super::demand::Demand;
@@ -63,7 +63,11 @@ pub(super) struct MatchBuffers {
     /// Per candidate of a chain: failed conditions, and the limit's mark.
     failed: Vec<u8>,
     limit: Vec<u8>,
+    /// The chain's misses before the near misses are picked: index and failed count.
+    pending: Vec<(u32, u8)>,
     ranked: Vec<RankedOffer>,
+    /// The offers' packed ranking keys.
+    order: Vec<u64>,
 }
 
 impl std::fmt::Debug for MatchBuffers {
@@ -105,44 +109,39 @@ pub(super) fn match_indexed(
     };
     let columns = c.index.chain(e).and_then(|k| c.compiled.columns.get(k));
     let (failed, limit) = (&mut scratch.failed, &mut scratch.limit);
-    match columns {
+    let bound = match columns {
         Some(columns) if columns.count_failures(&figures, failed, limit) => {
-            let wanted = CatalogIndex::wanted_sections(e);
-            let priced = |p: u64| figures.grade < 64 && p & (1 << figures.grade) != 0;
-            for (i, &index) in columns.index.iter().enumerate() {
-                let sections = columns.sections[i];
-                let Ok(index) = usize::try_from(index) else { continue };
-                if sections != 0 && sections & wanted == 0 {
-                    continue;
-                }
-                let kind = columns.kind[i];
-                if kind & ROW != 0 {
-                    by_row(&mut found, index);
-                    continue;
-                }
-                let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
-                if kind & RULE != 0
-                    && !screen_of.is_some_and(|s| s.industries.admits(figures.industry))
-                {
-                    continue;
-                }
-                let failed = u32::from(failed[i]);
-                if failed == 0 && priced(columns.priced[i]) {
-                    let verdict = Verdict { failed, closeness: 0.0, exact: false };
-                    take(c, &figures, index, verdict, &mut found);
-                } else {
-                    let verdict = Verdict { failed, closeness: 0.0, exact: false };
-                    found.misses.push(Miss { index, verdict, measured: false });
-                }
-            }
+            let pending = &mut scratch.pending;
+            let mut histogram = [0_u32; COUNTS];
+            file_chain(
+                c,
+                (&firm, &figures),
+                columns,
+                failed,
+                (&mut found, pending, &mut histogram),
+            );
+            // The misses screened product by product count too.
+            found.misses.iter().for_each(|m| histogram[bucket(m.verdict.failed)] += 1);
+            let bound = fewest_in(&histogram, options.near_misses);
+            // Only the misses that may be among the closest are kept, still unmeasured.
+            let contending = pending.iter().filter(|m| u32::from(m.1) <= bound);
+            found.misses.extend(contending.map(|&(index, failed)| Miss {
+                index: usize::try_from(index).unwrap_or(usize::MAX),
+                verdict: Verdict { failed: u32::from(failed), closeness: 0.0, exact: false },
+                measured: false,
+            }));
+            bound
         }
-        _ => c.index.candidates_iter(e).for_each(|index| by_row(&mut found, index)),
-    }
+        _ => {
+            c.index.candidates_iter(e).for_each(|index| by_row(&mut found, index));
+            fewest_failed(&found.misses, options.near_misses)
+        }
+    };
     let Found { eligible, misses, mut buffer, mut words } = found;
-    let ranked = &mut scratch.ranked;
-    let offers = offers(c, options, (&firm, &figures), &eligible, (&mut words, ranked));
+    let (ranked, order) = (&mut scratch.ranked, &mut scratch.order);
+    let offers = offers(c, options, (&firm, &figures), &eligible, (&mut words, ranked, order));
     let mut misses = misses;
-    contenders(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer);
+    contenders(c, (&firm, &figures), &mut misses, bound, &mut buffer);
     let near_misses = closest(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer)
         .into_iter()
         .filter_map(|i| Some((c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
@@ -176,7 +175,7 @@ fn offers(
     options: &MatchOptions,
     (firm, figures): (&Firm<'_>, &FirmFacts),
     eligible: &[usize],
-    (words, ranked): (&mut Words, &mut Vec<RankedOffer>),
+    (words, ranked, order): (&mut Words, &mut Vec<RankedOffer>, &mut Vec<u64>),
 ) -> Ranked {
     let keys = matching::distinct_keys(&options.order);
     ranked.clear();
@@ -199,6 +198,20 @@ fn offers(
     if !all_keyed {
         return Ranked::Unranked(eligible.iter().filter_map(|&i| build(i, None, words)).collect());
     }
+    if let Some(packing) = Packing::of(ranked) {
+        // The keys packed into one integer each: the sort compares and moves 8 bytes.
+        let packed = &mut scratch_order(order);
+        packed.extend(ranked.iter().enumerate().map(|(at, r)| packing.pack(r, at)));
+        if take < packed.len() {
+            packed.select_nth_unstable(take);
+            packed.truncate(take);
+        }
+        packed.sort_unstable();
+        let mut offers = Vec::with_capacity(packed.len());
+        let in_order = packed.iter().filter_map(|&p| ranked.get(packing.place(p)));
+        offers.extend(in_order.filter_map(|r| build(r.index, r.coverage, words)));
+        return Ranked::Ranked(offers);
+    }
     if take < ranked.len() {
         ranked.select_nth_unstable_by_key(take, |r| (r.key, r.id_rank));
         ranked.truncate(take);
@@ -207,6 +220,67 @@ fn offers(
     let mut offers = Vec::with_capacity(ranked.len());
     offers.extend(ranked.iter().filter_map(|r| build(r.index, r.coverage, words)));
     Ranked::Ranked(offers)
+}
+
+/// The order vector, emptied for a demand.
+fn scratch_order(order: &mut Vec<u64>) -> &mut Vec<u64> {
+    order.clear();
+    order
+}
+
+/// How a demand's ranking keys pack into one `u64` that orders as `(key, id_rank)` does: each
+/// key less its smallest value among the offers, in as many bits as its span needs, then the
+/// id's place, then the offer's place in the list (never deciding: id places are unique).
+#[derive(Debug, Clone, Copy)]
+struct Packing {
+    least: [i64; 3],
+    /// Bits below each key, below the id's place and below the offer's place.
+    shift: [u32; 3],
+    id_shift: u32,
+    place_bits: u32,
+}
+
+impl Packing {
+    /// The packing of these offers, if their keys fit in 64 bits together.
+    fn of(ranked: &[RankedOffer]) -> Option<Packing> {
+        let bits = |span: u64| u64::BITS - span.leading_zeros();
+        let mut least = [i64::MAX; 3];
+        let mut most = [i64::MIN; 3];
+        let mut ids = 0_u32;
+        for r in ranked {
+            for (slot, &k) in r.key.iter().enumerate() {
+                least[slot] = least[slot].min(k);
+                most[slot] = most[slot].max(k);
+            }
+            ids = ids.max(r.id_rank);
+        }
+        let place_bits = bits(u64::try_from(ranked.len()).ok()?);
+        let id_shift = place_bits;
+        let mut used = place_bits + bits(u64::from(ids));
+        let mut shift = [0; 3];
+        for slot in (0..3).rev() {
+            let span = i128::from(most[slot]) - i128::from(least[slot]);
+            shift[slot] = used;
+            used += bits(u64::try_from(span.max(0)).ok()?);
+        }
+        (used <= u64::BITS).then_some(Packing { least, shift, id_shift, place_bits })
+    }
+
+    fn pack(&self, r: &RankedOffer, place: usize) -> u64 {
+        let mut packed = u64::try_from(place).unwrap_or(0);
+        packed |= u64::from(r.id_rank) << self.id_shift;
+        for ((&k, &least), &shift) in r.key.iter().zip(&self.least).zip(&self.shift) {
+            let offset = u64::try_from(i128::from(k) - i128::from(least)).unwrap_or(0);
+            packed |= offset.checked_shl(shift).unwrap_or(0);
+        }
+        packed
+    }
+
+    /// The offer's place in the list, from its packed keys.
+    fn place(&self, packed: u64) -> usize {
+        let mask = (1_u64 << self.place_bits) - 1;
+        usize::try_from(packed & mask).unwrap_or(usize::MAX)
+    }
 }
 
 /// An eligible product's place in the ranking, before it is priced.
@@ -316,17 +390,16 @@ fn take(c: &Compiled<'_>, figures: &FirmFacts, index: usize, verdict: Verdict, f
     }
 }
 
-/// The misses that may be among the `keep` closest: those with no more failed conditions
-/// than the `keep`-th fewest, each with its closeness measured by its screen (the columns
-/// only counted). A miss with more failures than that is never among them.
+/// The misses that may be among the closest: those with no more failed conditions than
+/// `bound` (the `keep`-th fewest, see [`fewest_failed`]), each with its closeness measured by
+/// its screen (the columns only counted). A miss with more failures is never among them.
 fn contenders(
     c: &Compiled<'_>,
     (firm, figures): (&Firm<'_>, &FirmFacts),
     misses: &mut Vec<Miss>,
-    keep: usize,
+    bound: u32,
     buffer: &mut Vec<Gap>,
 ) {
-    let bound = fewest_failed(misses, keep);
     misses.retain(|m| m.verdict.failed <= bound);
     for m in misses.iter_mut().filter(|m| !m.measured) {
         let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
@@ -349,23 +422,79 @@ fn contenders(
 /// The failed count of the `keep`-th miss by failed count (`u32::MAX` when there are no
 /// more than `keep` misses, or counts beyond those the histogram holds).
 fn fewest_failed(misses: &[Miss], keep: usize) -> u32 {
-    const COUNTS: usize = 24;
+    let mut histogram = [0_u32; COUNTS];
+    misses.iter().for_each(|m| histogram[bucket(m.verdict.failed)] += 1);
+    fewest_in(&histogram, keep)
+}
+
+/// Failed counts a histogram of misses tells apart; the last bucket holds every count from
+/// there on.
+const COUNTS: usize = 24;
+
+/// The bucket of a failed count.
+fn bucket(failed: u32) -> usize {
+    usize::try_from(failed).map_or(COUNTS - 1, |f| f.min(COUNTS - 1))
+}
+
+/// [`fewest_failed`] from the histogram of the misses' failed counts.
+fn fewest_in(histogram: &[u32; COUNTS], keep: usize) -> u32 {
     if keep == 0 {
         return 0;
     }
-    let mut histogram = [0_usize; COUNTS];
-    for m in misses {
-        let at = usize::try_from(m.verdict.failed).map_or(COUNTS - 1, |f| f.min(COUNTS - 1));
-        histogram[at] += 1;
-    }
-    let mut seen = 0;
+    let mut seen = 0_usize;
     for (failed, &n) in histogram.iter().enumerate().take(COUNTS - 1) {
-        seen += n;
+        seen += usize::try_from(n).unwrap_or(usize::MAX);
         if seen >= keep {
             return u32::try_from(failed).unwrap_or(u32::MAX);
         }
     }
     u32::MAX
+}
+
+/// Files the candidates of a chain whose failures the columns counted: an eligible product
+/// by index; a miss, unmeasured, as its index and failed count in `pending`, counted in
+/// `histogram` (far more misses than the few that can be reported); a candidate the columns
+/// do not hold, screened product by product into `found`. Out-of-scope candidates (another
+/// industry section, or excluded by the product's industry rule) are skipped.
+fn file_chain(
+    c: &Compiled<'_>,
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    columns: &ChainColumns,
+    failed: &[u8],
+    (found, pending, histogram): (&mut Found, &mut Vec<(u32, u8)>, &mut [u32; COUNTS]),
+) {
+    pending.clear();
+    let wanted = CatalogIndex::wanted_sections(&firm.demand.enterprise);
+    let grade_bit = if figures.grade < 64 { 1_u64 << figures.grade } else { 0 };
+    let rows = columns.index.iter().zip(&columns.sections).zip(&columns.kind);
+    for (((&index, &sections), &kind), (&priced, &failed)) in
+        rows.zip(columns.priced.iter().zip(failed))
+    {
+        if sections != 0 && sections & wanted == 0 {
+            continue;
+        }
+        if kind != 0 {
+            let Ok(at) = usize::try_from(index) else { continue };
+            if kind & ROW != 0 {
+                screen_row(c, (firm, figures), at, found);
+                continue;
+            }
+            let screen_of = c.compiled.screens.get(at).and_then(Option::as_ref);
+            if kind & RULE != 0 && !screen_of.is_some_and(|s| s.industries.admits(figures.industry))
+            {
+                continue;
+            }
+        }
+        if failed == 0 && priced & grade_bit != 0 {
+            // Eligible: the grade's bit is set exactly when the product has a spread for it,
+            // so its compiled product is not read until its offer is built.
+            let Ok(at) = usize::try_from(index) else { continue };
+            found.eligible.push(at);
+        } else {
+            pending.push((index, failed));
+            histogram[bucket(u32::from(failed))] += 1;
+        }
+    }
 }
 
 fn names(compiled: &CompiledProduct) -> Names {
@@ -624,6 +753,42 @@ mod tests {
                 // The decimal the offer then shows without dividing: same value, same scale.
                 let given = Decimal::from_i128_with_scale(i128::from(share), 6);
                 prop_assert_eq!(shown.to_string(), given.to_string());
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn packed_keys_order_as_the_keys_and_id_places(
+            drawn in proptest::collection::vec(
+                (prop_oneof![-3_i64..3, Just(i64::MIN), Just(i64::MAX)], -1_000_000_i64..0, 0_i64..40),
+                0..60),
+            wide in any::<bool>(),
+        ) {
+            let ranked: Vec<RankedOffer> = drawn
+                .iter()
+                .enumerate()
+                .map(|(i, &(a, b, t))| RankedOffer {
+                    key: if wide { [a, b, t] } else { [b, t, 0] },
+                    id_rank: u32::try_from(drawn.len() - i).unwrap(),
+                    index: i,
+                    coverage: None,
+                })
+                .collect();
+            let mut expected: Vec<usize> = (0..ranked.len()).collect();
+            expected.sort_by_key(|&i| (ranked[i].key, ranked[i].id_rank));
+            match Packing::of(&ranked) {
+                Some(packing) => {
+                    let mut packed: Vec<u64> =
+                        ranked.iter().enumerate().map(|(at, r)| packing.pack(r, at)).collect();
+                    packed.sort_unstable();
+                    let found: Vec<usize> = packed.iter().map(|&p| packing.place(p)).collect();
+                    prop_assert_eq!(found, expected);
+                }
+                // Only a key spanning about the whole of `i64` leaves no room.
+                None => prop_assert!(
+                    wide && drawn.iter().any(|d| d.0 == i64::MIN || d.0 == i64::MAX)
+                ),
             }
         }
     }
