@@ -106,7 +106,12 @@ impl<'a> Matcher<'a> {
         let (evaluation, facts) = self.firm(demand, as_of, Some(&mut scratch.evaluation))?;
         let c = Compiled { catalog: self.catalog, compiled: &self.compiled, index: &self.index };
         let firm = (&evaluation, facts);
-        Ok(screened::match_indexed(&c, &self.options, demand, firm, as_of, &mut scratch.matching))
+        let matched =
+            screened::match_indexed(&c, &self.options, demand, firm, as_of, &mut scratch.matching);
+        // The result keeps what it needs of the evaluation; the next demand's is written into
+        // its vectors.
+        scratch.evaluation.recycle(evaluation);
+        Ok(matched)
     }
 
     /// As [`Matcher::match_demand`], but testing every product, condition by condition in
