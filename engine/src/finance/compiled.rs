@@ -15,8 +15,8 @@ use rust_decimal::Decimal;
 use super::columns::ChainColumns;
 use super::conditions::yuan;
 use super::index::CatalogIndex;
-use super::limit::{self, Bound, BoundKind};
-use super::product::{Catalog, Collateral, Industries, Product};
+use super::limit::{self, Bound, BoundKind, LimitTerms};
+use super::product::{Catalog, Collateral, Industries, Product, TermRange};
 use crate::evaluate::Label;
 use crate::num::Amount;
 use crate::record::{Industry, TaxGrade};
@@ -68,7 +68,7 @@ impl CompiledCatalog {
 /// exact decimal sum below 2^63 at that scale, and two rates compare as their spreads do.
 fn rate_keys(products: &[CompiledProduct], reference: Decimal) -> Option<Vec<Vec<Option<i64>>>> {
     const LARGEST_SCALE: u32 = 18;
-    let spreads = products.iter().flat_map(|p| p.spread.iter().flatten());
+    let spreads = products.iter().flat_map(|p| p.by_grade.iter().filter_map(|g| g.spread));
     let scale = spreads.map(|s| s.scale()).fold(reference.scale(), u32::max);
     if scale > LARGEST_SCALE {
         return None;
@@ -78,8 +78,8 @@ fn rate_keys(products: &[CompiledProduct], reference: Decimal) -> Option<Vec<Vec
         i64::try_from(m).ok().filter(|m| m.unsigned_abs() < 1 << 62)
     };
     at(reference)?;
-    let key = |s: &Option<Decimal>| s.map_or(Some(None), |s| at(s).map(Some));
-    let row = |p: &CompiledProduct| p.spread.iter().map(key).collect();
+    let key = |g: &GradeTerms| g.spread.map_or(Some(None), |s| at(s).map(Some));
+    let row = |p: &CompiledProduct| p.by_grade.iter().map(key).collect();
     products.iter().map(row).collect()
 }
 
@@ -89,11 +89,13 @@ pub(super) struct CompiledProduct {
     pub id: Arc<str>,
     pub bank: Arc<str>,
     pub name: Arc<str>,
-    /// The rate spread by grade rank, if the product prices that grade.
-    pub spread: Vec<Option<Decimal>>,
-    /// By grade rank, the rate an offer shows (the reference rate plus the spread, as
-    /// [`matching::offer`](super::matching::offer) adds them), added once for all demands.
-    pub rate: Vec<Option<Decimal>>,
+    /// By grade rank, what an offer to a firm of that grade reads: side by side, so that
+    /// pricing an offer reads one place rather than a map and two lists.
+    pub by_grade: Vec<GradeTerms>,
+    /// The limit's parameters, so that an offer's bounds are priced without reading the
+    /// product.
+    pub limit: LimitTerms,
+    pub term_months: TermRange,
     /// The explanation of an offer whose limit is the product cap.
     pub cap_explanation: Label,
     /// By grade rank, the explanation of an offer whose limit is that grade's cap.
@@ -118,10 +120,9 @@ impl CompiledProduct {
             id: Arc::from(p.id.as_str()),
             bank: Arc::from(p.bank.as_str()),
             name: Arc::from(p.name.as_str()),
-            spread: grades.iter().map(|g| p.rate.spread_for(g)).collect(),
-            rate: (grades.iter())
-                .map(|g| p.rate.spread_for(g).map(|s| super::matching::rate(reference, s)))
-                .collect(),
+            by_grade: grades.iter().map(|g| GradeTerms::new(p, g, reference)).collect(),
+            limit: LimitTerms::of(p),
+            term_months: p.term_months.clone(),
             cap_explanation: limit::explain_cap(cap, ""),
             bound_figures: [
                 Arc::from(factor_text(p.limit.k_tax)),
@@ -138,6 +139,29 @@ impl CompiledProduct {
             } else {
                 grades.iter().map(grade_cap).collect()
             },
+        }
+    }
+}
+
+/// What a product offers a firm of one grade.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct GradeTerms {
+    /// The rate spread, if the product prices the grade.
+    pub spread: Option<Decimal>,
+    /// The rate an offer shows (the reference rate plus the spread, as
+    /// [`matching::offer`](super::matching::offer) adds them), added once for all demands.
+    pub rate: Option<Decimal>,
+    /// The grade's cap, as [`limit::grade_cap`] tells it.
+    pub cap: Option<Decimal>,
+}
+
+impl GradeTerms {
+    fn new(p: &Product, grade: &str, reference: Decimal) -> GradeTerms {
+        let spread = p.rate.spread_for(grade);
+        GradeTerms {
+            spread,
+            rate: spread.map(|s| super::matching::rate(reference, s)),
+            cap: limit::grade_cap(p, grade),
         }
     }
 }
@@ -394,6 +418,31 @@ mod tests {
     fn what_the_screen_reads_per_contender_spans_four_cache_lines() {
         assert_eq!(align_of::<Option<Screen>>(), 64);
         assert!(std::mem::offset_of!(Screen, priced_grades) <= 4 * 64);
+    }
+
+    #[test]
+    fn compiled_terms_price_the_bounds_the_product_does() {
+        let as_of = crate::date::parse_date("2026-06-30").unwrap();
+        let firms = crate::synth::SynthConfig::new(40, 7, as_of);
+        let demands: Vec<_> = super::super::synthetic::demands(&firms).collect();
+        let reference = Decimal::new(300, 2);
+        let mut capped = 0;
+        for i in 0..300 {
+            let p = super::super::synthetic::product(11, i);
+            capped += usize::from(!p.limit.grade_caps.is_empty());
+            let terms = LimitTerms::of(&p);
+            for grade in ["A", "B", "C", "D", "not a grade"] {
+                let cap = GradeTerms::new(&p, grade, reference).cap;
+                for d in &demands {
+                    let e = &d.enterprise;
+                    let compiled = limit::bounds_of(&terms, cap, e);
+                    let from_product = limit::bounds(&p, e, grade);
+                    // As shown, scale included.
+                    assert_eq!(format!("{compiled:?}"), format!("{from_product:?}"));
+                }
+            }
+        }
+        assert!(capped > 0, "some products cap grades");
     }
 
     #[test]

@@ -130,8 +130,19 @@ impl FromIterator<Bound> for Bounds {
 
 /// Every bound the product sets, in [`BoundKind`] order.
 pub(super) fn bounds(product: &Product, firm: &Enterprise, grade: &str) -> Bounds {
+    bounds_of(&LimitTerms::of(product), grade_cap(product, grade), firm)
+}
+
+/// [`bounds`] from a product's terms and its cap for the firm's grade (`None` when the
+/// product caps no grade), which a compiled catalog keeps by grade rank: an offer is then
+/// priced without reading the product.
+pub(super) fn bounds_of(
+    terms: &LimitTerms,
+    grade_cap: Option<Decimal>,
+    firm: &Enterprise,
+) -> Bounds {
     let mut out = Bounds::new();
-    each_bound(product, firm, grade, |b| out.push(b));
+    each_bound(terms, grade_cap, firm, |b| out.push(b));
     out
 }
 
@@ -139,7 +150,7 @@ pub(super) fn bounds(product: &Product, firm: &Enterprise, grade: &str) -> Bound
 /// others: a product the firm fails needs only this for its limit condition.
 pub(super) fn binding_of(product: &Product, firm: &Enterprise, grade: &str) -> Bound {
     let mut min: Option<Bound> = None;
-    each_bound(product, firm, grade, |b| {
+    each_bound(&LimitTerms::of(product), grade_cap(product, grade), firm, |b| {
         if min.is_none_or(|m| b.value < m.value) {
             min = Some(b);
         }
@@ -147,27 +158,61 @@ pub(super) fn binding_of(product: &Product, firm: &Enterprise, grade: &str) -> B
     min.unwrap_or(Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO })
 }
 
-/// Hands every bound the product sets to `emit`, in [`BoundKind`] order.
-fn each_bound(product: &Product, firm: &Enterprise, grade: &str, mut emit: impl FnMut(Bound)) {
-    let rule = &product.limit;
+/// The parameters of a product's limit other than its grade caps, as the bounds read them.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LimitTerms {
+    /// The product's largest loan.
+    pub cap: Decimal,
+    pub k_tax: Option<Decimal>,
+    pub k_sales: Option<Decimal>,
+    /// Total debt allowed.
+    pub max_debt: Option<Decimal>,
+}
+
+impl LimitTerms {
+    /// The product's terms.
+    pub fn of(product: &Product) -> LimitTerms {
+        let rule = &product.limit;
+        LimitTerms {
+            cap: product.amount.max.value(),
+            k_tax: rule.k_tax,
+            k_sales: rule.k_sales,
+            max_debt: rule.max_total_debt.map(|a| a.value()),
+        }
+    }
+}
+
+/// The product's cap for `grade`: zero for a grade it does not name, `None` when it caps no
+/// grade at all.
+pub(super) fn grade_cap(product: &Product, grade: &str) -> Option<Decimal> {
+    let caps = &product.limit.grade_caps;
+    (!caps.is_empty()).then(|| caps.get(grade).map_or(Decimal::ZERO, |a| a.value()))
+}
+
+/// Hands every bound the terms set to `emit`, in [`BoundKind`] order.
+fn each_bound(
+    terms: &LimitTerms,
+    grade_cap: Option<Decimal>,
+    firm: &Enterprise,
+    mut emit: impl FnMut(Bound),
+) {
     let f = &firm.finance;
     let value = |a: Option<crate::num::Amount>| a.map_or(Decimal::ZERO, |a| a.value());
     // A product asking for a larger multiple than Decimal holds is capped by its other bounds.
     let times = |k: Decimal, v: Decimal| k.checked_mul(v).unwrap_or(Decimal::MAX);
-    emit(Bound { bound: BoundKind::ProductCap, value: product.amount.max.value() });
-    if !rule.grade_caps.is_empty() {
-        let cap = rule.grade_caps.get(grade).map_or(Decimal::ZERO, |a| a.value());
+    emit(Bound { bound: BoundKind::ProductCap, value: terms.cap });
+    if let Some(cap) = grade_cap {
         emit(Bound { bound: BoundKind::GradeCap, value: cap });
     }
-    if let Some(k) = rule.k_tax {
+    if let Some(k) = terms.k_tax {
         emit(Bound { bound: BoundKind::TaxMultiple, value: times(k, value(f.tax_paid_12m)) });
     }
-    if let Some(k) = rule.k_sales {
+    if let Some(k) = terms.k_sales {
         emit(Bound { bound: BoundKind::SalesMultiple, value: times(k, value(f.revenue_12m)) });
     }
-    if let Some(max) = rule.max_total_debt {
+    if let Some(max) = terms.max_debt {
         let headroom = match f.existing_loans {
-            Some(loans) => (max.value() - loans.value()).max(Decimal::ZERO),
+            Some(loans) => (max - loans.value()).max(Decimal::ZERO),
             None => Decimal::ZERO,
         };
         emit(Bound { bound: BoundKind::DebtHeadroom, value: headroom });

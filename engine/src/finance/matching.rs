@@ -10,7 +10,7 @@ use super::conditions::{self, Firm, Gap};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
 use super::limit::{self, Bound, BoundKind, Bounds};
-use super::product::{Catalog, Product};
+use super::product::{Catalog, Product, TermRange};
 use crate::date::Date;
 use crate::evaluate::{Evaluation, Label};
 use crate::uscc::Uscc;
@@ -180,7 +180,7 @@ pub(super) fn match_candidates(
                 let names = Names::of(product);
                 let priced =
                     Priced { bounds, binding, explanation, spread, coverage: None, rate: None };
-                eligible.push(offer(product, names, demand, options, priced));
+                eligible.push(offer(&product.term_months, names, demand, options, priced));
             }
             _ => misses.push((count, sum, product)),
         }
@@ -298,8 +298,9 @@ pub(super) struct Priced {
     pub rate: Option<Decimal>,
 }
 
+/// The offer of an eligible product whose loan terms are `term`.
 pub(super) fn offer(
-    product: &Product,
+    term: &TermRange,
     names: Names,
     demand: &Demand,
     options: &MatchOptions,
@@ -308,7 +309,7 @@ pub(super) fn offer(
     let Priced { bounds, binding, explanation, spread, coverage: known, rate } = priced;
     let requested = demand.amount.value();
     let coverage = known.unwrap_or_else(|| coverage(binding.value, requested));
-    let term_gap_months = term_gap(product, demand);
+    let term_gap_months = term_gap(term, demand);
     let rate = rate.unwrap_or_else(|| self::rate(options.reference_rate.percent, spread));
     Offer {
         product: names.id,
@@ -330,8 +331,7 @@ pub(super) fn rate(reference: Decimal, spread: Decimal) -> Decimal {
 }
 
 /// Months between the requested term and the product's range (0 inside it).
-pub(super) fn term_gap(product: &Product, demand: &Demand) -> u32 {
-    let term = &product.term_months;
+pub(super) fn term_gap(term: &TermRange, demand: &Demand) -> u32 {
     let t = demand.term_months;
     if t < term.min { term.min - t } else { t.saturating_sub(term.max) }
 }

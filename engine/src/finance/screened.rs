@@ -186,14 +186,14 @@ fn offers(
     });
     let take = options.offers.unwrap_or(usize::MAX);
     let build = |index: usize, coverage: Option<Decimal>, words: &mut Words| -> Option<Offer> {
-        let (product, compiled) =
-            (c.catalog.products().get(index)?, c.compiled.products.get(index)?);
-        let spread = compiled.spread.get(figures.grade).copied().flatten()?;
+        let compiled = c.compiled.products.get(index)?;
+        let terms = compiled.by_grade.get(figures.grade)?;
+        let spread = terms.spread?;
         let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
-        let mut priced = price((product, compiled, screen_of), (firm, figures), spread, words);
+        let mut priced = price(c, (index, compiled, screen_of), (firm, figures), spread, words);
         priced.coverage = coverage;
-        priced.rate = compiled.rate.get(figures.grade).copied().flatten();
-        Some(offer(product, compiled, firm.demand, options, priced))
+        priced.rate = terms.rate;
+        Some(offer(compiled, firm.demand, options, priced))
     };
     if !all_keyed {
         return Ranked::Unranked(eligible.iter().filter_map(|&i| build(i, None, words)).collect());
@@ -326,9 +326,10 @@ fn rank_key(
         *slot = match k {
             RankKey::Coverage => -share,
             RankKey::Rate => (*c.compiled.rate_keys.as_ref()?.get(index)?.get(figures.grade)?)?,
-            RankKey::TermFit => {
-                i64::from(matching::term_gap(c.catalog.products().get(index)?, firm.demand))
-            }
+            RankKey::TermFit => i64::from(matching::term_gap(
+                &c.compiled.products.get(index)?.term_months,
+                firm.demand,
+            )),
         };
     }
     Some(RankedOffer { key, id_rank: *c.compiled.id_rank.get(index)?, index, coverage })
@@ -384,7 +385,7 @@ fn screen_row(
 /// a miss otherwise.
 fn take(c: &Compiled<'_>, figures: &FirmFacts, index: usize, verdict: Verdict, found: &mut Found) {
     let Some(compiled) = c.compiled.products.get(index) else { return };
-    match compiled.spread.get(figures.grade).copied().flatten() {
+    match compiled.by_grade.get(figures.grade).and_then(|g| g.spread) {
         Some(_) if verdict.failed == 0 => found.eligible.push(index),
         _ => found.misses.push(Miss { index, verdict, measured: true }),
     }
@@ -502,19 +503,20 @@ fn names(compiled: &CompiledProduct) -> Names {
 }
 
 fn offer(
-    product: &Product,
     compiled: &CompiledProduct,
     demand: &Demand,
     options: &MatchOptions,
     priced: Priced,
 ) -> Offer {
-    matching::offer(product, names(compiled), demand, options, priced)
+    matching::offer(&compiled.term_months, names(compiled), demand, options, priced)
 }
 
-/// The limit's bounds of an eligible product; a cap is explained with the words compiled
-/// once, any other bound is worded with the firm's figures.
+/// The limit's bounds of an eligible product, from its compiled terms; a cap is explained
+/// with the words compiled once, any other bound is worded with the firm's figures. The
+/// product itself is read only in the (unreached) case where no words fit.
 fn price(
-    (product, compiled, screen_of): (&Product, &CompiledProduct, Option<&Screen>),
+    c: &Compiled<'_>,
+    (index, compiled, screen_of): (usize, &CompiledProduct, Option<&Screen>),
     (firm, figures): (&Firm<'_>, &FirmFacts),
     spread: Decimal,
     words: &mut Words,
@@ -522,7 +524,8 @@ fn price(
     let grade_rank = figures.grade;
     let e = &firm.demand.enterprise;
     let grade = &firm.evaluation.grade;
-    let bounds = limit::bounds(product, e, grade);
+    let grade_cap = compiled.by_grade.get(grade_rank).and_then(|g| g.cap);
+    let bounds = limit::bounds_of(&compiled.limit, grade_cap, e);
     // The smallest, the first in order winning a tie, as `limit::binding_of`: told by the
     // screen in integers when the product has one.
     let least = |m: Bound, b: Bound| if b.value < m.value { b } else { m };
@@ -558,7 +561,8 @@ fn price(
             })
         }
     }
-    .unwrap_or_else(|| limit::explain(binding, product, e, grade));
+    .or_else(|| Some(limit::explain(binding, c.catalog.products().get(index)?, e, grade)))
+    .unwrap_or_else(|| limit::explain_cap(binding, grade));
     Priced { bounds, binding, explanation, spread, coverage: None, rate: None }
 }
 
