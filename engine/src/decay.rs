@@ -327,7 +327,9 @@ impl DecayOn {
         })
     }
 
-    /// How the record stands on the date, as [`DecayRules::standing`] says.
+    /// How the record stands on the date, as [`DecayRules::standing`] says. Inlined: the
+    /// tally calls it once per record.
+    #[inline]
     pub(crate) fn standing(&self, rules: &DecayRules, record: &RecordDetail) -> Standing {
         let as_of = self.as_of;
         let full = |counts: bool| if counts { Standing::FULL } else { Standing::NONE };

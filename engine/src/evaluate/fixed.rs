@@ -74,6 +74,7 @@ pub(super) fn per_record(d: Decimal) -> RecordPoints {
 /// A validated model keeps points per record below 10^10 and factors below 10^6 at these
 /// scales, so the product of the factors fits 64 bits and one widening multiplication gives
 /// the result; anything larger takes the saturating 128-bit path.
+#[inline]
 pub(super) fn record_points(per_record: RecordPoints, factors: [Factor; 3]) -> Points {
     let small = |v: i128| i64::try_from(v).ok();
     let product = factors.iter().try_fold(1i64, |acc, &f| acc.checked_mul(small(f)?));
@@ -126,6 +127,7 @@ const VALUE_SCALE: u32 = 8;
 /// `d` as an integer at scale 10^8, when that is exact (at most 8 decimal places, which every
 /// amount in yuan and every whole count has). A `Decimal` mantissa is below 2^96, so the product
 /// stays far inside `i128`.
+#[inline]
 pub(super) fn exact_value(d: Decimal) -> Option<i128> {
     let up = VALUE_SCALE.checked_sub(d.scale())?;
     Some(d.mantissa() * pow10(up))
@@ -146,6 +148,7 @@ impl Threshold {
     }
 
     /// How `value` (with `exact`, its [`exact_value`]) compares with the threshold.
+    #[inline]
     pub(super) fn compare(&self, value: Decimal, exact: Option<i128>) -> std::cmp::Ordering {
         match (exact, self.exact) {
             (Some(v), Some(t)) => v.cmp(&t),

@@ -21,6 +21,8 @@ pub(super) struct PlanBuffers {
     unclamped: Vec<Points>,
     contributions: Vec<Points>,
     dimensions: Vec<Points>,
+    /// Per record, whether the plan takes it away: all false between uses.
+    taken: Vec<bool>,
     /// Strings of record ids no longer in use by the plan, to hold the next ids.
     spare_ids: Vec<String>,
 }
@@ -111,19 +113,36 @@ pub(super) fn plan(
         unclamped,
         contributions: all,
         dimensions,
+        taken,
         spare_ids,
     } = buffers;
-    let costly = tally.hits.iter().filter(|h| {
-        h.in_force && matches!(c.indicators[h.indicator].rule, Rule::Records { bonus: false, .. })
-    });
     candidates.clear();
-    candidates.extend(costly.map(|h| h.record).chain(tally.veto_records.iter().flatten().copied()));
-    work::step(candidates.len());
-    candidates.sort_unstable_by(|a, b| {
-        work::step(1);
-        a.cmp(b)
-    });
-    candidates.dedup();
+    work::step(tally.hits.len());
+    for h in &tally.hits {
+        if h.in_force
+            && matches!(c.indicators[h.indicator].rule, Rule::Records { bonus: false, .. })
+        {
+            candidates.push(h.record);
+        }
+    }
+    // Hits come in record order, one per record, so the list is sorted and without repeats. A
+    // veto's records are mostly counted by a costly indicator already: only the others are
+    // added, and only then is the list sorted again.
+    let counted = candidates.len();
+    for &record in tally.veto_records.iter().flatten() {
+        work::step(counted.max(1).ilog2() as usize + 1);
+        if candidates[..counted].binary_search(&record).is_err() {
+            candidates.push(record);
+        }
+    }
+    if candidates.len() > counted {
+        work::step(candidates.len());
+        candidates.sort_unstable_by(|a, b| {
+            work::step(1);
+            a.cmp(b)
+        });
+        candidates.dedup();
+    }
 
     repairable.clear();
     unclamped.clear();
@@ -189,11 +208,28 @@ pub(super) fn plan(
     let all = if repairable.is_empty() {
         *now
     } else {
+        // One flag per record, so each hit and veto record asks in one load instead of a
+        // search of the repairable list; the flags are all false again afterwards.
+        if taken.len() < e.records.len() {
+            taken.resize(e.records.len(), false);
+        }
+        for &r in repairable.iter() {
+            if let Some(flag) = taken.get_mut(r as usize) {
+                *flag = true;
+            }
+        }
         let removed = |r: u32| {
-            work::step(repairable.len().max(1).ilog2() as usize + 1);
-            repairable.binary_search(&r).is_ok()
+            work::step(1);
+            taken.get(r as usize).copied().unwrap_or(false)
         };
-        tally.outcome(&removed, all, dimensions)
+        let all = tally.outcome(&removed, all, dimensions);
+        work::step(repairable.len());
+        for &r in repairable.iter() {
+            if let Some(flag) = taken.get_mut(r as usize) {
+                *flag = false;
+            }
+        }
+        all
     };
     out.score_after = fixed::to_decimal(all.score);
     share(&mut out.grade_after, c.grade_code_ref(all.grade));

@@ -95,6 +95,7 @@ impl TallyBuffers {
     }
 
     /// One empty list of records per veto.
+    #[inline]
     pub(super) fn veto_records(&mut self, vetoes: usize) -> Vec<Vec<u32>> {
         let mut lists = std::mem::take(&mut self.veto_records);
         lists.truncate(vetoes);
@@ -104,6 +105,7 @@ impl TallyBuffers {
     }
 
     /// Takes the vectors back once an evaluation is assembled.
+    #[inline]
     pub(super) fn keep(
         &mut self,
         tally: Tally<'_>,
