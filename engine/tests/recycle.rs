@@ -3,32 +3,15 @@
 //! the previous firm, date or model was, and errors leave the next result intact.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::{cases, date, read};
 use proptest::prelude::*;
-use serde_json::Value;
 use xinyong::batch::{LineLimits, RelatedParties};
-use xinyong::date::{Date, parse_date};
+use xinyong::date::Date;
 use xinyong::evaluate::EvaluationScratch;
 use xinyong::synth::{SynthConfig, enterprise};
 use xinyong::{Enterprise, Evaluator, Model, RelatedParty};
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
-}
-
-fn read(path: &str) -> String {
-    std::fs::read_to_string(fixtures().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn cases(file: &str) -> Vec<Value> {
-    let doc: Value = serde_json::from_str(&read(file)).unwrap();
-    doc["cases"].as_array().unwrap().clone()
-}
-
-fn date(text: &str) -> Date {
-    parse_date(text).unwrap()
-}
 
 /// Evaluates `firm` through `scratch`, compares with a fresh evaluation, and hands the result
 /// back. Returns whether it evaluated (errors must be the same error).

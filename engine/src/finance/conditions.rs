@@ -286,6 +286,30 @@ impl Pieces {
     pub(super) fn label(&mut self, zh: &[Piece<'_>], en: &[Piece<'_>]) -> Label {
         Label { zh: self.text(zh), en: self.text(en) }
     }
+
+    /// The label of a figure against its limit: "`what` `have``between[0]``limit``between[1]``gap`"
+    /// in each language (`what` and `between` as `[zh, en]`), e.g. "tax paid ¥15,000 < ¥20,000
+    /// required: short ¥5,000".
+    pub(super) fn against(
+        &mut self,
+        what: [&str; 2],
+        [have, limit, gap]: [Piece<'_>; 3],
+        between: [[&str; 2]; 2],
+    ) -> Label {
+        let words = |lang: usize| {
+            [
+                Piece::Words(what[lang]),
+                Piece::Words(" "),
+                have,
+                Piece::Words(between[lang][0]),
+                limit,
+                Piece::Words(between[lang][1]),
+                gap,
+            ]
+        };
+        let (zh, en) = (words(0), words(1));
+        self.label(&zh, &en)
+    }
 }
 
 /// Appends a whole number's digits, as `to_string` writes it.
@@ -379,7 +403,6 @@ fn at_least(
     actual: Option<Decimal>,
     what: [&str; 2],
 ) -> Option<Gap> {
-    let [zh, en] = what;
     match actual {
         Some(a) if a >= required => None,
         Some(a) => {
@@ -390,26 +413,10 @@ fn at_least(
                 let have = p.figure(|out| push_yuan(out, a));
                 let need = p.figure(|out| push_yuan(out, required));
                 let gap_text = p.figure(|out| push_yuan(out, short));
-                let (w_zh, w_en, sp) = (Piece::Words(zh), Piece::Words(en), Piece::Words(" "));
-                let text = p.label(
-                    &[
-                        w_zh,
-                        sp,
-                        have,
-                        Piece::Words("，低于要求的 "),
-                        need,
-                        Piece::Words("，差 "),
-                        gap_text,
-                    ],
-                    &[
-                        w_en,
-                        sp,
-                        have,
-                        Piece::Words(" < "),
-                        need,
-                        Piece::Words(" required: short "),
-                        gap_text,
-                    ],
+                let text = p.against(
+                    what,
+                    [have, need, gap_text],
+                    [["，低于要求的 ", "，差 "], [" < ", " required: short "]],
                 );
                 gap(id, plain(required), Some(plain(a)), text)
             } else {
@@ -433,7 +440,6 @@ fn at_most(
     what: [&str; 2],
     money: bool,
 ) -> Option<Gap> {
-    let [zh, en] = what;
     let show = |out: &mut String, v: Decimal| {
         if money { push_yuan(out, v) } else { out.push_str(&plain(v)) }
     };
@@ -447,26 +453,10 @@ fn at_most(
                 let have = p.figure(|out| show(out, a));
                 let limit = p.figure(|out| show(out, allowed));
                 let over_text = p.figure(|out| show(out, over));
-                let (w_zh, w_en, sp) = (Piece::Words(zh), Piece::Words(en), Piece::Words(" "));
-                let text = p.label(
-                    &[
-                        w_zh,
-                        sp,
-                        have,
-                        Piece::Words("，超过上限 "),
-                        limit,
-                        Piece::Words("，超出 "),
-                        over_text,
-                    ],
-                    &[
-                        w_en,
-                        sp,
-                        have,
-                        Piece::Words(" > "),
-                        limit,
-                        Piece::Words(" allowed: over by "),
-                        over_text,
-                    ],
+                let text = p.against(
+                    what,
+                    [have, limit, over_text],
+                    [["，超过上限 ", "，超出 "], [" > ", " allowed: over by "]],
                 );
                 gap(id, plain(allowed), Some(plain(a)), text)
             } else {

@@ -1,5 +1,31 @@
-//! Helpers shared by the integration tests of the relationship graph.
-#![allow(clippy::unwrap_used, dead_code)]
+//! Helpers shared by integration tests: valid codes for the relationship graph, and the fixtures.
+#![allow(clippy::unwrap_used, clippy::panic, dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use xinyong::date::{Date, parse_date};
+
+/// The repository's `fixtures/` directory.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+/// A fixture file's text, by its path under `fixtures/`.
+pub fn read(path: &str) -> String {
+    std::fs::read_to_string(fixtures().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The `cases` array of a golden file.
+pub fn cases(file: &str) -> Vec<Value> {
+    let doc: Value = serde_json::from_str(&read(file)).unwrap();
+    doc["cases"].as_array().unwrap().clone()
+}
+
+/// A date written as the fixtures write it.
+pub fn date(text: &str) -> Date {
+    parse_date(text).unwrap()
+}
 
 /// The `i`-th of a family of valid codes (`i` below 10⁸): organisation code `MA` plus six
 /// digits, both check characters computed here because `Uscc::complete` is slow in debug builds.
