@@ -333,7 +333,7 @@ const PREFIXES: usize = 4;
 
 /// Industry prefixes packed into integers, so that "code starts with prefix" is a mask and
 /// a comparison, without reading the product's strings.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct IndustryRule {
     /// `(packed prefix, mask of its length)`; the first `included` are in use.
     include: [(u64, u64); PREFIXES],
@@ -343,7 +343,7 @@ pub(super) struct IndustryRule {
 }
 
 impl IndustryRule {
-    fn new(rule: &Industries) -> Option<IndustryRule> {
+    pub(super) fn new(rule: &Industries) -> Option<IndustryRule> {
         let pack_all = |codes: &[Industry]| -> Option<([(u64, u64); PREFIXES], u8)> {
             let mut out = [(0, 0); PREFIXES];
             if codes.len() > PREFIXES {

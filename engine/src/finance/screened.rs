@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::columns::{ChainColumns, ROW, RULE};
+use super::columns::{ChainColumns, ROW, RULE, SetCounts};
 use super::compiled::{CompiledCatalog, CompiledProduct, Screen};
 use super::conditions::{Firm, Gap, push_yuan};
 use super::demand::Demand;
@@ -68,6 +68,8 @@ pub(super) struct MatchBuffers {
     ranked: Vec<RankedOffer>,
     /// The offers' packed ranking keys.
     order: Vec<u64>,
+    /// The chain's candidates as sets, when its columns keep them.
+    sets: SetCounts,
 }
 
 impl std::fmt::Debug for MatchBuffers {
@@ -109,7 +111,18 @@ pub(super) fn match_indexed(
     };
     let columns = c.index.chain(e).and_then(|k| c.compiled.columns.get(k));
     let (failed, limit) = (&mut scratch.failed, &mut scratch.limit);
+    let wanted = CatalogIndex::wanted_sections(e);
     let bound = match columns {
+        Some(columns)
+            if columns.count_by_sets(
+                &figures,
+                (wanted, columns.admitting_rules(figures.industry)),
+                &mut scratch.sets,
+            ) =>
+        {
+            let counts = &mut scratch.sets;
+            file_by_sets(c, (&firm, &figures), columns, (&mut found, counts), options.near_misses)
+        }
         Some(columns) if columns.count_failures(&figures, failed, limit) => {
             let pending = &mut scratch.pending;
             let mut histogram = [0_u32; COUNTS];
@@ -452,6 +465,48 @@ fn fewest_in(histogram: &[u32; COUNTS], keep: usize) -> u32 {
     u32::MAX
 }
 
+/// Files the candidates of a chain whose failures its sets counted
+/// ([`ChainColumns::count_by_sets`]): those screened product by product into `found`, the
+/// eligible products by index, and, as unmeasured misses, only the misses that may be among
+/// the `keep` closest (no more failed conditions than the `keep`-th fewest), told apart a
+/// word of candidates at a time. Returns that bound, as [`fewest_failed`] would.
+fn file_by_sets(
+    c: &Compiled<'_>,
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    columns: &ChainColumns,
+    (found, counts): (&mut Found, &mut SetCounts),
+    keep: usize,
+) -> u32 {
+    let index_at = |position: usize| columns.index.get(position).map(|&i| i as usize);
+    for at in columns.rows_in_scope(counts).filter_map(index_at) {
+        screen_row(c, (firm, figures), at, found);
+    }
+    found.eligible.extend(counts.eligible().filter_map(index_at));
+    let mut screened = [0_u32; COUNTS];
+    found.misses.iter().for_each(|m| screened[bucket(m.verdict.failed)] += 1);
+    let mut seen = 0_usize;
+    let mut bound = u32::MAX;
+    for (failed, &apart) in screened.iter().enumerate().take(COUNTS - 1) {
+        let n = apart + counts.take_misses_failing(failed);
+        seen += usize::try_from(n).unwrap_or(usize::MAX);
+        if seen >= keep {
+            bound = u32::try_from(failed).unwrap_or(u32::MAX);
+            break;
+        }
+    }
+    if bound == u32::MAX {
+        counts.take_every_miss();
+    }
+    let contending = counts.contenders().filter_map(|position| {
+        let index = index_at(position)?;
+        let failed = u32::from(counts.failed_at(position));
+        let verdict = Verdict { failed, closeness: 0.0, exact: false };
+        Some(Miss { index, verdict, measured: false })
+    });
+    found.misses.extend(contending);
+    bound
+}
+
 /// Files the candidates of a chain whose failures the columns counted: an eligible product
 /// by index; a miss, unmeasured, as its index and failed count in `pending`, counted in
 /// `histogram` (far more misses than the few that can be reported); a candidate the columns
@@ -467,9 +522,10 @@ fn file_chain(
     pending.clear();
     let wanted = CatalogIndex::wanted_sections(&firm.demand.enterprise);
     let grade_bit = if figures.grade < 64 { 1_u64 << figures.grade } else { 0 };
+    let admitting = columns.admitting_rules(figures.industry);
     let rows = columns.index.iter().zip(&columns.sections).zip(&columns.kind);
-    for (((&index, &sections), &kind), (&priced, &failed)) in
-        rows.zip(columns.priced.iter().zip(failed))
+    for (position, (((&index, &sections), &kind), (&priced, &failed))) in
+        rows.zip(columns.priced.iter().zip(failed)).enumerate()
     {
         if sections != 0 && sections & wanted == 0 {
             continue;
@@ -480,9 +536,7 @@ fn file_chain(
                 screen_row(c, (firm, figures), at, found);
                 continue;
             }
-            let screen_of = c.compiled.screens.get(at).and_then(Option::as_ref);
-            if kind & RULE != 0 && !screen_of.is_some_and(|s| s.industries.admits(figures.industry))
-            {
+            if kind & RULE != 0 && !admitted(c, columns, (position, at), (admitting, figures)) {
                 continue;
             }
         }
@@ -496,6 +550,21 @@ fn file_chain(
             histogram[bucket(u32::from(failed))] += 1;
         }
     }
+}
+
+/// Whether the candidate at `position` of the chain (product `at`) is admitted by its
+/// industry rule: by the rules the firm's industry was checked against once, or by the
+/// product's screen when its rule is not among them.
+fn admitted(
+    c: &Compiled<'_>,
+    columns: &ChainColumns,
+    (position, at): (usize, usize),
+    (admitting, figures): (u64, &FirmFacts),
+) -> bool {
+    columns.admitted(position, admitting).unwrap_or_else(|| {
+        let screen_of = c.compiled.screens.get(at).and_then(Option::as_ref);
+        screen_of.is_some_and(|s| s.industries.admits(figures.industry))
+    })
 }
 
 fn names(compiled: &CompiledProduct) -> Names {

@@ -16,7 +16,12 @@
 //! A product the columns cannot hold exactly (no screen, a negative limit factor, a grade
 //! rank beyond the masks) is marked [`ROW`] and screened product by product as before.
 
-use super::compiled::Screen;
+mod sets;
+
+use sets::ChainSets;
+pub(super) use sets::SetCounts;
+
+use super::compiled::{IndustryRule, Screen};
 use super::index::Candidate;
 use super::product::Collateral;
 use super::screen::FirmFacts;
@@ -36,6 +41,13 @@ const NO_TAX_GRADE: u32 = 1 << 31;
 
 /// Grade ranks the masks hold; a catalog with more grades is screened product by product.
 const GRADES: usize = 64;
+
+/// Distinct industry rules a chain tells apart by one bit each; a candidate whose rule is
+/// beyond them (none in practice) has its rule read from its screen.
+const RULES: usize = 64;
+
+/// A candidate's rule number when it has none among the chain's [`RULES`].
+const NO_RULE: u8 = u8::MAX;
 
 /// A column of thresholds held as their ranks among the column's distinct values, so that a
 /// demand compares small integers that the baseline x86-64 target compares many at a time
@@ -83,6 +95,14 @@ impl<T: Copy + Ord> Ranked<T> {
     /// The number of distinct values.
     fn len(&self) -> usize {
         self.values.len()
+    }
+
+    /// The rank of the candidate at `position` (0 beyond the column: never read there).
+    fn rank_at(&self, position: usize) -> usize {
+        match &self.ranks {
+            Ranks::Narrow(ranks) => ranks.get(position).map_or(0, |&r| usize::from(r)),
+            Ranks::Wide(ranks) => ranks.get(position).map_or(0, |&r| r as usize),
+        }
     }
 
     /// Adds (or, with `mark`, ors) one for every candidate whose rank is below `rank`.
@@ -206,6 +226,13 @@ pub(super) struct ChainColumns {
     pub kind: Vec<u8>,
     /// Bit `r` set when the product prices the grade of rank `r`.
     pub priced: Vec<u64>,
+    /// The distinct industry rules of the chain's [`RULE`] candidates: a demand decides each
+    /// once ([`ChainColumns::admitting_rules`]) rather than once per product that has it.
+    rules: Vec<IndustryRule>,
+    /// Per candidate: its rule's place in `rules`, [`NO_RULE`] when it has none there.
+    rule_of: Vec<u8>,
+    /// The same conditions as sets of candidates, when the chain's tables are small enough.
+    sets: Option<ChainSets>,
     amount_min: Floor<i64>,
     collateral: Floor<u8>,
     min_grade: Ceiling<u8>,
@@ -392,7 +419,11 @@ impl ChainColumns {
         let col = |f: fn(&Thresholds) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
         let narrow = |f: fn(&Thresholds) -> u8| rows.iter().map(f).collect::<Vec<u8>>();
         let flags: Vec<u8> = rows.iter().map(|t| t.flags).collect();
-        ChainColumns {
+        let (rules, rule_of) = distinct_rules(chain, screens, &rows);
+        let mut columns = ChainColumns {
+            rules,
+            rule_of,
+            sets: None,
             index: chain.iter().map(|c| c.index).collect(),
             sections: chain.iter().map(|c| c.sections).collect(),
             kind: rows.iter().map(|t| t.kind).collect(),
@@ -416,12 +447,36 @@ impl ChainColumns {
             tax_floor: Floor::new(&col(|t| t.tax_floor)),
             sales_floor: Floor::new(&col(|t| t.sales_floor)),
             loans_ceiling: Ceiling::new(&col(|t| t.loans_ceiling)),
-        }
+        };
+        columns.sets = ChainSets::new(&columns, chain, &rows, grades);
+        columns
     }
 
     /// The number of candidates in the chain.
     pub fn len(&self) -> usize {
         self.index.len()
+    }
+
+    /// Bit `r` set when the chain's `r`-th distinct industry rule admits the firm's industry
+    /// (packed by `industry_code`).
+    pub fn admitting_rules(&self, industry: Option<u64>) -> u64 {
+        (self.rules.iter().enumerate())
+            .filter(|(_, rule)| rule.admits(industry))
+            .fold(0, |mask, (r, _)| mask | 1 << r)
+    }
+
+    /// Positions of the candidates in scope that are screened product by product, once
+    /// [`ChainColumns::count_by_sets`] has counted the demand.
+    pub fn rows_in_scope<'a>(&'a self, counts: &'a SetCounts) -> impl Iterator<Item = usize> + 'a {
+        self.sets.iter().flat_map(|sets| counts.rows_in_scope(sets))
+    }
+
+    /// Whether the candidate at `position` is admitted by its industry rule, told by the
+    /// firm's `admitting` rules ([`ChainColumns::admitting_rules`]); `None` when its rule is
+    /// not among the chain's and must be read from its screen.
+    pub fn admitted(&self, position: usize, admitting: u64) -> Option<bool> {
+        let r = *self.rule_of.get(position)?;
+        (r != NO_RULE).then(|| admitting >> r & 1 != 0)
     }
 
     /// Counts, per candidate, the conditions the firm fails (the limit counted once), as
@@ -468,6 +523,35 @@ impl ChainColumns {
         }
         true
     }
+}
+
+/// The distinct industry rules of a chain's [`RULE`] candidates (at most [`RULES`]), and each
+/// candidate's place among them.
+fn distinct_rules(
+    chain: &[Candidate],
+    screens: &[Option<Screen>],
+    rows: &[Thresholds],
+) -> (Vec<IndustryRule>, Vec<u8>) {
+    let mut rules: Vec<IndustryRule> = Vec::new();
+    let rule_of = chain
+        .iter()
+        .zip(rows)
+        .map(|(c, t)| {
+            let screen = usize::try_from(c.index).ok().and_then(|i| screens.get(i));
+            let rule = match screen.and_then(Option::as_ref) {
+                Some(s) if t.kind & RULE != 0 => s.industries,
+                _ => return NO_RULE,
+            };
+            let place = rules.iter().position(|r| *r == rule).or_else(|| {
+                (rules.len() < RULES).then(|| {
+                    rules.push(rule);
+                    rules.len() - 1
+                })
+            });
+            place.and_then(|p| u8::try_from(p).ok()).unwrap_or(NO_RULE)
+        })
+        .collect();
+    (rules, rule_of)
 }
 
 /// The firm's figures in the columns' encoding: an unknown figure fails every threshold a
@@ -667,6 +751,119 @@ mod tests {
                     let verdict = screen(s, firm, false).unwrap();
                     prop_assert_eq!(u32::from(failed[i]), verdict.failed, "{:?} {:?}", s, firm);
                 }
+            }
+        }
+    }
+
+    /// Industry rules to draw from: every code, a section, a class, an exclusion.
+    fn rules() -> Vec<IndustryRule> {
+        use super::super::product::Industries;
+        use crate::record::Industry;
+        let codes = |c: &[&str]| c.iter().map(|c| Industry::parse(c).unwrap()).collect();
+        [
+            Industries::default(),
+            Industries { include: codes(&["C"]), exclude: Vec::new() },
+            Industries { include: codes(&["C39", "A"]), exclude: Vec::new() },
+            Industries { include: Vec::new(), exclude: codes(&["K70"]) },
+        ]
+        .iter()
+        .map(|i| IndustryRule::new(i).unwrap())
+        .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_sets_file_candidates_as_the_columns_and_scope_rules_do(
+            drawn in proptest::collection::vec(
+                (a_screen(), prop_oneof![Just(0_u32), (0_u32..3).prop_map(|b| 1 << b)], 0_usize..4),
+                1..150,
+            ),
+            rows in proptest::collection::vec(any::<bool>(), 150),
+            firms in proptest::collection::vec(
+                (a_firm(), prop_oneof![Just(u32::MAX), (0_u32..3).prop_map(|b| 1 << b)], 0_usize..4),
+                1..5,
+            ),
+            keep in 0_usize..6,
+        ) {
+            let rules = rules();
+            let chain: Vec<Candidate> = (0..drawn.len())
+                .map(|i| Candidate { index: u32::try_from(i).unwrap(), sections: drawn[i].1 })
+                .collect();
+            // Some products the columns cannot hold (a grade beyond the masks is one way):
+            // they are screened product by product.
+            let screens: Vec<Option<Screen>> = drawn
+                .iter()
+                .zip(&rows)
+                .map(|((s, _, r), &row)| {
+                    let mut s = s.clone();
+                    s.industries = rules[*r];
+                    if row && s.tax_grades.is_some() {
+                        s.tax_grades = Some(NO_TAX_GRADE);
+                    }
+                    Some(s)
+                })
+                .collect();
+            let columns = ChainColumns::new(&chain, &screens, 4);
+            prop_assert!(columns.sets.is_some());
+            let codes = [None, Some("C3911"), Some("A0111"), Some("K7010")];
+            let (mut failed, mut limit) = (Vec::new(), Vec::new());
+            let mut counts = SetCounts::default();
+            for (firm, wanted, code) in &firms {
+                let mut firm = firm.clone();
+                firm.industry = codes[*code].map(|c| {
+                    super::super::compiled::industry_code(&crate::record::Industry::parse(c).unwrap()).unwrap()
+                });
+                let admitting = columns.admitting_rules(firm.industry);
+                prop_assert!(columns.count_failures(&firm, &mut failed, &mut limit));
+                prop_assert!(columns.count_by_sets(&firm, (*wanted, admitting), &mut counts));
+                let in_scope = |p: usize| {
+                    let c = &chain[p];
+                    let rule = screens[p].as_ref().unwrap().industries;
+                    (c.sections == 0 || c.sections & wanted != 0)
+                        && (columns.kind[p] & ROW != 0 || rule.admits(firm.industry))
+                };
+                let row = |p: usize| columns.kind[p] & ROW != 0;
+                let n = chain.len();
+                let expected_rows: Vec<usize> = (0..n).filter(|&p| in_scope(p) && row(p)).collect();
+                prop_assert_eq!(columns.rows_in_scope(&counts).collect::<Vec<_>>(), expected_rows);
+                let grade_bit = 1_u64 << firm.grade;
+                let eligible = |p: usize| failed[p] == 0 && columns.priced[p] & grade_bit != 0;
+                let expected: Vec<usize> =
+                    (0..n).filter(|&p| in_scope(p) && !row(p) && eligible(p)).collect();
+                prop_assert_eq!(counts.eligible().collect::<Vec<_>>(), expected);
+                let misses: Vec<usize> =
+                    (0..n).filter(|&p| in_scope(p) && !row(p) && !eligible(p)).collect();
+                for &p in &misses {
+                    prop_assert_eq!(counts.failed_at(p), failed[p]);
+                }
+                // The misses with no more failures than the `keep`-th fewest.
+                let mut sorted: Vec<u8> = misses.iter().map(|&p| failed[p]).collect();
+                sorted.sort_unstable();
+                let bound = match keep {
+                    0 => Some(0),
+                    k => sorted.get(k - 1).copied(),
+                };
+                let mut seen = 0;
+                let mut reached = false;
+                for k in 0..23 {
+                    seen += counts.take_misses_failing(k) as usize;
+                    if seen >= keep {
+                        prop_assert_eq!(Some(u8::try_from(k).unwrap()), bound);
+                        reached = true;
+                        break;
+                    }
+                }
+                if !reached {
+                    prop_assert_eq!(bound, None);
+                    counts.take_every_miss();
+                }
+                let expected: Vec<usize> = misses
+                    .iter()
+                    .copied()
+                    .filter(|&p| bound.is_none_or(|b| failed[p] <= b))
+                    .collect();
+                prop_assert_eq!(counts.contenders().collect::<Vec<_>>(), expected);
             }
         }
     }

@@ -1,0 +1,407 @@
+//! The columns' conditions again as sets of a chain's candidates, one bit per candidate, so
+//! that a demand counts every candidate's failed conditions a machine word (64 candidates) at
+//! a time, and tells eligible products and the misses that may be among the closest by a few
+//! word operations instead of a pass over each candidate.
+//!
+//! Each column keeps, for every rank a firm's figure can take, the set of candidates that
+//! figure fails. A demand adds the sets of the conditions it fails into counters held bit
+//! sliced (bit `s` of each candidate's count in slice `s`), so that "fails nothing" and "fails
+//! exactly `k`" are again sets. A chain whose tables would be large (many distinct thresholds
+//! in a long chain) keeps only the rank columns.
+
+use super::super::index::Candidate;
+use super::super::screen::FirmFacts;
+use super::{ChainColumns, Figures, GRADES, NO_RULE, ROW, RULE, Ranked, Thresholds};
+
+/// Bits of a failed count: more than the conditions a candidate can fail (at most 19).
+const SLICES: usize = 5;
+
+/// The most words of tables one chain keeps (1 MiB); a chain beyond keeps the rank columns.
+const BUDGET_WORDS: usize = 1 << 17;
+
+/// Sets of candidates laid out one after the other, each `words` long.
+#[derive(Debug, Clone, Default)]
+struct Table {
+    sets: Vec<u64>,
+}
+
+impl Table {
+    /// The `i`-th set, empty when there is none.
+    fn get(&self, i: usize, words: usize) -> &[u64] {
+        self.sets.get(i * words..(i + 1) * words).unwrap_or(&[])
+    }
+
+    /// The table of `count` sets, the `i`-th holding the positions `member(i, position)`
+    /// names, out of `n`.
+    fn build(count: usize, n: usize, member: impl Fn(usize, usize) -> bool) -> Table {
+        let words = n.div_ceil(64);
+        let mut sets = vec![0_u64; count * words];
+        for (i, set) in sets.chunks_mut(words.max(1)).enumerate().take(count) {
+            for position in (0..n).filter(|&p| member(i, p)) {
+                if let Some(w) = set.get_mut(position / 64) {
+                    *w |= 1 << (position % 64);
+                }
+            }
+        }
+        Table { sets }
+    }
+}
+
+/// Per column of thresholds, the candidates each rank of the firm's figure fails.
+#[derive(Debug, Clone)]
+struct Failing(Table);
+
+impl Failing {
+    /// For a floor (ranks from 1): the figure of rank `r` fails the candidates ranked above
+    /// `r`, for `r` below the number of distinct thresholds.
+    fn floor<T: Copy + Ord>(column: &Ranked<T>, n: usize) -> Failing {
+        Failing(Table::build(column.len(), n, |r, p| column.rank_at(p) > r))
+    }
+
+    /// For a ceiling (ranks from 0): the figure of rank `r` (from 1) fails the candidates
+    /// ranked below it; set `r - 1` holds them.
+    fn ceiling<T: Copy + Ord>(column: &Ranked<T>, n: usize) -> Failing {
+        Failing(Table::build(column.len(), n, |r, p| column.rank_at(p) < r + 1))
+    }
+}
+
+/// A chain's candidates as sets: the failing sets of every condition, and the sets that
+/// decide scope, rows screened apart, and pricing.
+#[derive(Debug, Clone)]
+pub(in crate::finance) struct ChainSets {
+    words: usize,
+    amount_min: Failing,
+    collateral: Failing,
+    min_grade: Failing,
+    min_years: Failing,
+    min_tax_paid: Failing,
+    payment_within: Failing,
+    max_loans: Failing,
+    max_capital: Failing,
+    max_staff: Failing,
+    max_revenue: Failing,
+    max_circle: Failing,
+    tax_floor: Failing,
+    sales_floor: Failing,
+    loans_ceiling: Failing,
+    /// By tax-grade bit: the candidates that do not admit it.
+    tax_grade: Table,
+    /// By flag bit (0 to 2): the candidates that set it.
+    flags: Table,
+    /// By grade rank: the candidates whose limit is below the smallest loan at that grade
+    /// whatever the figures.
+    limit_grades: Table,
+    /// By grade rank: the candidates that price it.
+    priced: Table,
+    /// By section bit (0 to 31): the candidates whose include list admits it or is empty.
+    sections: Table,
+    /// By rule place: the candidates with that industry rule.
+    rules: Table,
+    /// The candidates screened product by product.
+    rows: Table,
+}
+
+/// A demand's working sets, kept by the scratch of a batch.
+#[derive(Debug, Default)]
+pub(in crate::finance) struct SetCounts {
+    /// Per word of candidates: the bit slices of their failed counts.
+    counts: Vec<[u64; SLICES]>,
+    /// Candidates in scope (not screened apart).
+    scope: Vec<u64>,
+    /// The limit's failing candidates.
+    limit: Vec<u64>,
+    /// Eligible candidates, then contenders.
+    eligible: Vec<u64>,
+    misses: Vec<u64>,
+    /// Misses with no more failed conditions than the bound so far.
+    within: Vec<u64>,
+}
+
+impl ChainSets {
+    /// The sets of a chain, `None` when its tables would pass the budget or when a
+    /// candidate's industry rule is not among the chain's.
+    pub(super) fn new(
+        columns: &ChainColumns,
+        chain: &[Candidate],
+        rows: &[Thresholds],
+        grades: usize,
+    ) -> Option<ChainSets> {
+        let n = chain.len();
+        let words = n.div_ceil(64);
+        let unruled =
+            rows.iter().zip(&columns.rule_of).any(|(t, &r)| t.kind & RULE != 0 && r == NO_RULE);
+        let distinct = [
+            columns.amount_min.0.len(),
+            columns.collateral.0.len(),
+            columns.min_grade.0.len(),
+            columns.min_years.0.len(),
+            columns.min_tax_paid.0.len(),
+            columns.payment_within.0.len(),
+            columns.max_loans.0.len(),
+            columns.max_capital.0.len(),
+            columns.max_staff.0.len(),
+            columns.max_revenue.0.len(),
+            columns.max_circle.0.len(),
+            columns.tax_floor.0.len(),
+            columns.sales_floor.0.len(),
+            columns.loans_ceiling.0.len(),
+        ];
+        let fixed = 32 + 3 + 2 * grades.min(GRADES) + 32 + columns.rules.len() + 1;
+        let tables = distinct.iter().sum::<usize>() + fixed;
+        if unruled || n == 0 || tables.saturating_mul(words) > BUDGET_WORDS {
+            return None;
+        }
+        let grades = grades.min(GRADES);
+        let row = |p: usize| rows.get(p);
+        let bit = |mask: u64, b: usize| b < 64 && mask >> b & 1 != 0;
+        Some(ChainSets {
+            words,
+            amount_min: Failing::floor(&columns.amount_min.0, n),
+            collateral: Failing::floor(&columns.collateral.0, n),
+            min_grade: Failing::ceiling(&columns.min_grade.0, n),
+            min_years: Failing::floor(&columns.min_years.0, n),
+            min_tax_paid: Failing::floor(&columns.min_tax_paid.0, n),
+            payment_within: Failing::ceiling(&columns.payment_within.0, n),
+            max_loans: Failing::ceiling(&columns.max_loans.0, n),
+            max_capital: Failing::ceiling(&columns.max_capital.0, n),
+            max_staff: Failing::ceiling(&columns.max_staff.0, n),
+            max_revenue: Failing::ceiling(&columns.max_revenue.0, n),
+            max_circle: Failing::ceiling(&columns.max_circle.0, n),
+            tax_floor: Failing::floor(&columns.tax_floor.0, n),
+            sales_floor: Failing::floor(&columns.sales_floor.0, n),
+            loans_ceiling: Failing::ceiling(&columns.loans_ceiling.0, n),
+            tax_grade: Table::build(32, n, |b, p| {
+                row(p).is_some_and(|t| t.tax_grades >> b & 1 == 0)
+            }),
+            flags: Table::build(3, n, |b, p| row(p).is_some_and(|t| t.flags >> b & 1 != 0)),
+            limit_grades: Table::build(grades, n, |g, p| {
+                row(p).is_some_and(|t| bit(t.limit_grades, g))
+            }),
+            priced: Table::build(grades, n, |g, p| row(p).is_some_and(|t| bit(t.priced, g))),
+            sections: Table::build(32, n, |b, p| {
+                chain.get(p).is_some_and(|c| c.sections == 0 || c.sections >> b & 1 != 0)
+            }),
+            rules: Table::build(columns.rules.len(), n, |r, p| {
+                columns.rule_of.get(p).is_some_and(|&x| usize::from(x) == r)
+            }),
+            rows: Table::build(1, n, |_, p| row(p).is_some_and(|t| t.kind & ROW != 0)),
+        })
+    }
+}
+
+/// Adds one to the count of every candidate of `set`: a ripple of carries through the slices.
+fn add(counts: &mut [[u64; SLICES]], set: &[u64]) {
+    for (slices, &member) in counts.iter_mut().zip(set) {
+        let mut carry = member;
+        for slice in slices.iter_mut() {
+            let next = *slice & carry;
+            *slice ^= carry;
+            carry = next;
+        }
+    }
+}
+
+/// `into |= set`.
+fn or_into(into: &mut [u64], set: &[u64]) {
+    into.iter_mut().zip(set).for_each(|(a, &b)| *a |= b);
+}
+
+impl SetCounts {
+    /// Empties the sets for a chain of `words` words.
+    fn reset(&mut self, words: usize) {
+        for v in [&mut self.scope, &mut self.limit, &mut self.eligible, &mut self.misses] {
+            v.clear();
+            v.resize(words, 0);
+        }
+        self.within.clear();
+        self.within.resize(words, 0);
+        self.counts.clear();
+        self.counts.resize(words, [0; SLICES]);
+    }
+
+    /// The failed count of the candidate at `position`.
+    pub fn failed_at(&self, position: usize) -> u8 {
+        let (w, b) = (position / 64, position % 64);
+        let slices = self.counts.get(w).copied().unwrap_or_default();
+        (slices.iter().enumerate()).fold(0, |n, (s, &slice)| n | (((slice >> b) & 1) as u8) << s)
+    }
+
+    /// Positions of the candidates in scope that are screened product by product.
+    pub fn rows_in_scope<'a>(&'a self, sets: &'a ChainSets) -> impl Iterator<Item = usize> + 'a {
+        positions(self.scope.iter().zip(sets.rows.get(0, sets.words)).map(|(&s, &r)| s & r))
+    }
+
+    /// Positions of the eligible candidates, ascending.
+    pub fn eligible(&self) -> impl Iterator<Item = usize> + '_ {
+        positions(self.eligible.iter().copied())
+    }
+
+    /// Positions of the misses with no more failed conditions than the bound, ascending.
+    pub fn contenders(&self) -> impl Iterator<Item = usize> + '_ {
+        positions(self.within.iter().copied())
+    }
+
+    /// The number of misses with exactly `k` failed conditions, which joins them to the
+    /// contenders.
+    pub fn take_misses_failing(&mut self, k: usize) -> u32 {
+        let mut total = 0;
+        for ((within, &miss), slices) in self.within.iter_mut().zip(&self.misses).zip(&self.counts)
+        {
+            let exactly = (slices.iter().enumerate())
+                .fold(miss, |set, (s, &slice)| set & if k >> s & 1 != 0 { slice } else { !slice });
+            *within |= exactly;
+            total += exactly.count_ones();
+        }
+        total
+    }
+
+    /// Every miss joins the contenders (the bound is beyond every count).
+    pub fn take_every_miss(&mut self) {
+        self.within.copy_from_slice(&self.misses);
+    }
+}
+
+/// The positions of the set bits of a run of words, ascending.
+fn positions(words: impl Iterator<Item = u64>) -> impl Iterator<Item = usize> {
+    words.enumerate().flat_map(|(w, mut bits)| {
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                w * 64 + b
+            })
+        })
+    })
+}
+
+impl ChainColumns {
+    /// Counts, by the chain's sets, every candidate's failed conditions for the firm, and
+    /// splits the candidates in scope (section `wanted`, industry rules `admitting`) into
+    /// eligible ones (failing nothing, pricing the firm's grade) and misses; the candidates
+    /// screened product by product are left out of both ([`SetCounts::rows_in_scope`]).
+    /// `false` when the chain has no sets or a figure is beyond their range: the rank
+    /// columns decide then.
+    pub fn count_by_sets(
+        &self,
+        f: &FirmFacts,
+        (wanted, admitting): (u32, u64),
+        out: &mut SetCounts,
+    ) -> bool {
+        let Some(sets) = self.sets.as_ref() else { return false };
+        let Some(figures) = Figures::of(f) else { return false };
+        let tax_bit = figures.tax_grade.trailing_zeros() as usize;
+        if figures.tax_grade.count_ones() != 1 || usize::from(figures.grade) >= GRADES {
+            return false;
+        }
+        let words = sets.words;
+        out.reset(words);
+        let counts = &mut out.counts[..];
+        let count = |failing: &Failing, rank: Option<usize>, counts: &mut [[u64; SLICES]]| {
+            if let Some(r) = rank {
+                add(counts, failing.0.get(r, words));
+            }
+        };
+        count(&sets.amount_min, self.amount_min.rank(figures.amount), counts);
+        count(&sets.collateral, self.collateral.rank(figures.collateral), counts);
+        let grade_rank = self.min_grade.rank(figures.grade).map(|r| r - 1);
+        count(&sets.min_grade, grade_rank, counts);
+        if self.any_tax_grades {
+            add(counts, sets.tax_grade.get(tax_bit, words));
+        }
+        count(&sets.min_years, self.min_years.rank(f.years), counts);
+        count(&sets.min_tax_paid, self.min_tax_paid.rank(figures.tax_paid), counts);
+        let since = self.payment_within.rank(figures.since_payment).map(|r| r - 1);
+        count(&sets.payment_within, since, counts);
+        for flag in 0..3 {
+            if (self.any_flags & figures.flags) >> flag & 1 != 0 {
+                add(counts, sets.flags.get(flag, words));
+            }
+        }
+        let ceiling =
+            |column: &super::Ceiling<i64>, figure: i64| column.rank(figure).map(|r| r - 1);
+        count(&sets.max_loans, ceiling(&self.max_loans, figures.loans), counts);
+        count(&sets.max_capital, ceiling(&self.max_capital, figures.capital), counts);
+        count(&sets.max_staff, ceiling(&self.max_staff, figures.staff), counts);
+        count(&sets.max_revenue, ceiling(&self.max_revenue, figures.revenue), counts);
+        count(&sets.max_circle, ceiling(&self.max_circle, figures.circle), counts);
+        // The limit, counted once when any of its bounds is below the smallest loan.
+        let grade = usize::from(figures.grade);
+        or_into(&mut out.limit, sets.limit_grades.get(grade, words));
+        let mut mark = |failing: &Failing, rank: Option<usize>| {
+            if let Some(r) = rank {
+                or_into(&mut out.limit, failing.0.get(r, words));
+            }
+        };
+        mark(&sets.tax_floor, self.tax_floor.rank(figures.tax_or_zero));
+        mark(&sets.sales_floor, self.sales_floor.rank(figures.revenue_or_zero));
+        mark(&sets.loans_ceiling, ceiling(&self.loans_ceiling, figures.loans));
+        add(&mut out.counts, &out.limit);
+        // Scope: the section, then the industry rules that turn the firm away.
+        match wanted.count_ones() {
+            1 => {
+                or_into(&mut out.scope, sets.sections.get(wanted.trailing_zeros() as usize, words))
+            }
+            _ => out.scope.iter_mut().for_each(|s| *s = u64::MAX),
+        }
+        if let Some(last) = out.scope.last_mut() {
+            let tail = self.len() % 64;
+            if tail != 0 {
+                *last &= (1 << tail) - 1;
+            }
+        }
+        for r in (0..self.rules.len()).filter(|&r| admitting >> r & 1 == 0) {
+            let rule = sets.rules.get(r, words);
+            out.scope.iter_mut().zip(rule).for_each(|(s, &x)| *s &= !x);
+        }
+        let priced = sets.priced.get(grade, words);
+        let rows = sets.rows.get(0, words);
+        let parts = out.eligible.iter_mut().zip(out.misses.iter_mut());
+        for (w, (eligible, miss)) in parts.enumerate() {
+            let (scope, slices) = (out.scope.get(w), out.counts.get(w));
+            let (Some(&scope), Some(slices)) = (scope, slices) else { continue };
+            let scope = scope & !rows.get(w).copied().unwrap_or(0);
+            let failing = slices.iter().fold(0, |any, &s| any | s);
+            *eligible = scope & !failing & priced.get(w).copied().unwrap_or(0);
+            *miss = scope & !*eligible;
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_the_set_bits_in_order() {
+        let words = [0b1010_u64, 0, 1 << 63 | 1];
+        let got: Vec<usize> = positions(words.iter().copied()).collect();
+        assert_eq!(got, vec![1, 3, 128, 191]);
+    }
+
+    #[test]
+    fn bit_sliced_counts_add_up() {
+        let mut counts = vec![[0_u64; SLICES]; 2];
+        let sets: [[u64; 2]; 3] = [[0b111, 1], [0b110, 1], [0b100, 0]];
+        for set in &sets {
+            add(&mut counts, set);
+        }
+        let out = SetCounts { counts, ..SetCounts::default() };
+        assert_eq!((0..3).map(|p| out.failed_at(p)).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(out.failed_at(64), 2);
+        assert_eq!(out.failed_at(65), 0);
+    }
+
+    #[test]
+    fn a_table_holds_its_members() {
+        let table = Table::build(2, 70, |i, p| (p + i) % 3 == 0);
+        let words = 2;
+        for i in 0..2 {
+            let set = table.get(i, words);
+            for p in 0..70 {
+                assert_eq!(set[p / 64] >> (p % 64) & 1 != 0, (p + i) % 3 == 0);
+            }
+        }
+        assert!(table.get(2, words).is_empty());
+    }
+}
