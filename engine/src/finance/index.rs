@@ -26,8 +26,10 @@ pub struct CatalogIndex {
     by_region: BTreeMap<String, Vec<usize>>,
     /// Per product: section letters of its include list (empty: every industry).
     sections: Vec<Vec<char>>,
-    /// Region prefix → its chain: the products of it and of every shorter prefix, merged.
-    chain_of: BTreeMap<String, usize>,
+    /// Region prefix, packed by [`prefix_key`], → its chain: the products of it and of every
+    /// shorter prefix, merged. Sorted by key: a demand finds its chain by a few integer
+    /// comparisons instead of string comparisons in a map.
+    chain_of: Vec<(u64, usize)>,
     /// The chains, by the numbers `chain_of` gives them.
     chains: Vec<Vec<Candidate>>,
 }
@@ -82,10 +84,13 @@ impl CatalogIndex {
     /// region code is in the catalog.
     pub(super) fn chain(&self, firm: &Enterprise) -> Option<usize> {
         let region = firm.region_code();
-        (0..=region.len().min(LONGEST_PREFIX))
-            .rev()
-            .filter_map(|n| region.get(..n))
-            .find_map(|prefix| self.chain_of.get(prefix).copied())
+        (0..=region.len().min(LONGEST_PREFIX)).rev().filter_map(|n| region.get(..n)).find_map(
+            |prefix| {
+                let key = prefix_key(prefix)?;
+                let at = self.chain_of.binary_search_by_key(&key, |&(k, _)| k).ok()?;
+                self.chain_of.get(at).map(|&(_, chain)| chain)
+            },
+        )
     }
 
     /// The bit a firm's candidates must share with a product's include sections (every bit
@@ -134,8 +139,8 @@ impl CatalogIndex {
 fn chains(
     by_region: &BTreeMap<String, Vec<usize>>,
     sections: &[Vec<char>],
-) -> (BTreeMap<String, usize>, Vec<Vec<Candidate>>) {
-    let (mut chain_of, mut chains) = (BTreeMap::new(), Vec::new());
+) -> (Vec<(u64, usize)>, Vec<Vec<Candidate>>) {
+    let (mut chain_of, mut chains) = (Vec::new(), Vec::new());
     for prefix in by_region.keys().filter(|p| p.len() <= LONGEST_PREFIX) {
         let mut merged: Vec<usize> = (0..=prefix.len())
             .filter_map(|n| prefix.get(..n))
@@ -153,15 +158,43 @@ fn chains(
                 Some(Candidate { index: u32::try_from(i).ok()?, sections: bits })
             })
             .collect();
-        chain_of.insert(prefix.clone(), chains.len());
+        if let Some(key) = prefix_key(prefix) {
+            chain_of.push((key, chains.len()));
+        }
         chains.push(chain);
     }
+    chain_of.sort_unstable();
     (chain_of, chains)
+}
+
+/// A region prefix of at most [`LONGEST_PREFIX`] bytes as one integer: its bytes from the top
+/// down, its length in the lowest byte, so that two prefixes have the same key only when they
+/// are the same. `None` for a longer prefix, which never matches.
+fn prefix_key(prefix: &str) -> Option<u64> {
+    let bytes = prefix.as_bytes();
+    if bytes.len() > LONGEST_PREFIX {
+        return None;
+    }
+    let packed =
+        (bytes.iter().enumerate()).fold(0, |key, (i, &b)| key | u64::from(b) << (56 - 8 * i));
+    Some(packed | bytes.len() as u64)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefix_keys_tell_prefixes_apart() {
+        let prefixes = ["", "3", "33", "330", "3301", "33010", "330106", "0", "00", "\u{0}"];
+        let keys: Vec<u64> = prefixes.iter().map(|p| prefix_key(p).unwrap()).collect();
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(prefix_key("3301067"), None);
+    }
 
     #[test]
     fn a_firm_gets_only_the_products_of_its_region_and_industry() {

@@ -478,10 +478,12 @@ fn file_by_sets(
     keep: usize,
 ) -> u32 {
     let index_at = |position: usize| columns.index.get(position).map(|&i| i as usize);
-    for at in columns.rows_in_scope(counts).filter_map(index_at) {
-        screen_row(c, (firm, figures), at, found);
-    }
-    found.eligible.extend(counts.eligible().filter_map(index_at));
+    columns.each_row_in_scope(counts, |position| {
+        if let Some(at) = index_at(position) {
+            screen_row(c, (firm, figures), at, found);
+        }
+    });
+    counts.each_eligible(|position| found.eligible.extend(index_at(position)));
     let mut screened = [0_u32; COUNTS];
     found.misses.iter().for_each(|m| screened[bucket(m.verdict.failed)] += 1);
     let mut seen = 0_usize;
@@ -497,13 +499,13 @@ fn file_by_sets(
     if bound == u32::MAX {
         counts.take_every_miss();
     }
-    let contending = counts.contenders().filter_map(|position| {
-        let index = index_at(position)?;
-        let failed = u32::from(counts.failed_at(position));
-        let verdict = Verdict { failed, closeness: 0.0, exact: false };
-        Some(Miss { index, verdict, measured: false })
+    counts.each_contender(|position| {
+        if let Some(index) = index_at(position) {
+            let failed = u32::from(counts.failed_at(position));
+            let verdict = Verdict { failed, closeness: 0.0, exact: false };
+            found.misses.push(Miss { index, verdict, measured: false });
+        }
     });
-    found.misses.extend(contending);
     bound
 }
 

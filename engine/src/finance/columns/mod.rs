@@ -465,10 +465,12 @@ impl ChainColumns {
             .fold(0, |mask, (r, _)| mask | 1 << r)
     }
 
-    /// Positions of the candidates in scope that are screened product by product, once
-    /// [`ChainColumns::count_by_sets`] has counted the demand.
-    pub fn rows_in_scope<'a>(&'a self, counts: &'a SetCounts) -> impl Iterator<Item = usize> + 'a {
-        self.sets.iter().flat_map(|sets| counts.rows_in_scope(sets))
+    /// Calls `f` with the position of each candidate in scope that is screened product by
+    /// product, once [`ChainColumns::count_by_sets`] has counted the demand.
+    pub fn each_row_in_scope(&self, counts: &SetCounts, f: impl FnMut(usize)) {
+        if let Some(sets) = &self.sets {
+            counts.each_row_in_scope(sets, f);
+        }
     }
 
     /// Whether the candidate at `position` is admitted by its industry rule, told by the
@@ -826,12 +828,16 @@ mod tests {
                 let row = |p: usize| columns.kind[p] & ROW != 0;
                 let n = chain.len();
                 let expected_rows: Vec<usize> = (0..n).filter(|&p| in_scope(p) && row(p)).collect();
-                prop_assert_eq!(columns.rows_in_scope(&counts).collect::<Vec<_>>(), expected_rows);
+                let mut rows_found = Vec::new();
+                columns.each_row_in_scope(&counts, |p| rows_found.push(p));
+                prop_assert_eq!(rows_found, expected_rows);
                 let grade_bit = 1_u64 << firm.grade;
                 let eligible = |p: usize| failed[p] == 0 && columns.priced[p] & grade_bit != 0;
                 let expected: Vec<usize> =
                     (0..n).filter(|&p| in_scope(p) && !row(p) && eligible(p)).collect();
-                prop_assert_eq!(counts.eligible().collect::<Vec<_>>(), expected);
+                let mut found = Vec::new();
+                counts.each_eligible(|p| found.push(p));
+                prop_assert_eq!(found, expected);
                 let misses: Vec<usize> =
                     (0..n).filter(|&p| in_scope(p) && !row(p) && !eligible(p)).collect();
                 for &p in &misses {
@@ -863,7 +869,9 @@ mod tests {
                     .copied()
                     .filter(|&p| bound.is_none_or(|b| failed[p] <= b))
                     .collect();
-                prop_assert_eq!(counts.contenders().collect::<Vec<_>>(), expected);
+                let mut contenders = Vec::new();
+                counts.each_contender(|p| contenders.push(p));
+                prop_assert_eq!(contenders, expected);
             }
         }
     }

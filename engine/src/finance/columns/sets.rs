@@ -226,19 +226,22 @@ impl SetCounts {
         (slices.iter().enumerate()).fold(0, |n, (s, &slice)| n | (((slice >> b) & 1) as u8) << s)
     }
 
-    /// Positions of the candidates in scope that are screened product by product.
-    pub fn rows_in_scope<'a>(&'a self, sets: &'a ChainSets) -> impl Iterator<Item = usize> + 'a {
-        positions(self.scope.iter().zip(sets.rows.get(0, sets.words)).map(|(&s, &r)| s & r))
+    /// Calls `f` with the position of each candidate in scope that is screened product by
+    /// product, ascending.
+    pub fn each_row_in_scope(&self, sets: &ChainSets, f: impl FnMut(usize)) {
+        let rows = sets.rows.get(0, sets.words);
+        each_position(self.scope.iter().zip(rows).map(|(&s, &r)| s & r), f);
     }
 
-    /// Positions of the eligible candidates, ascending.
-    pub fn eligible(&self) -> impl Iterator<Item = usize> + '_ {
-        positions(self.eligible.iter().copied())
+    /// Calls `f` with the position of each eligible candidate, ascending.
+    pub fn each_eligible(&self, f: impl FnMut(usize)) {
+        each_position(self.eligible.iter().copied(), f);
     }
 
-    /// Positions of the misses with no more failed conditions than the bound, ascending.
-    pub fn contenders(&self) -> impl Iterator<Item = usize> + '_ {
-        positions(self.within.iter().copied())
+    /// Calls `f` with the position of each miss with no more failed conditions than the
+    /// bound, ascending.
+    pub fn each_contender(&self, f: impl FnMut(usize)) {
+        each_position(self.within.iter().copied(), f);
     }
 
     /// The number of misses with exactly `k` failed conditions, which joins them to the
@@ -261,17 +264,14 @@ impl SetCounts {
     }
 }
 
-/// The positions of the set bits of a run of words, ascending.
-fn positions(words: impl Iterator<Item = u64>) -> impl Iterator<Item = usize> {
-    words.enumerate().flat_map(|(w, mut bits)| {
-        std::iter::from_fn(move || {
-            (bits != 0).then(|| {
-                let b = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                w * 64 + b
-            })
-        })
-    })
+/// Calls `f` with the positions of the set bits of a run of words, ascending.
+fn each_position(words: impl Iterator<Item = u64>, mut f: impl FnMut(usize)) {
+    for (w, mut bits) in words.enumerate() {
+        while bits != 0 {
+            f(w * 64 + bits.trailing_zeros() as usize);
+            bits &= bits - 1;
+        }
+    }
 }
 
 impl ChainColumns {
@@ -375,7 +375,8 @@ mod tests {
     #[test]
     fn positions_are_the_set_bits_in_order() {
         let words = [0b1010_u64, 0, 1 << 63 | 1];
-        let got: Vec<usize> = positions(words.iter().copied()).collect();
+        let mut got = Vec::new();
+        each_position(words.iter().copied(), |p| got.push(p));
         assert_eq!(got, vec![1, 3, 128, 191]);
     }
 
