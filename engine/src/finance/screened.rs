@@ -290,8 +290,9 @@ struct RankedOffer {
 #[derive(Debug, Clone, Copy)]
 struct Told {
     index: usize,
-    /// The coverage the offer shows, when the keys already tell it (a share that is not
-    /// exact in 6 decimals); otherwise the offer divides.
+    /// The coverage the offer shows, when the keys already tell it (a limit covering the
+    /// whole request, or a share that is not exact in 6 decimals); otherwise the offer
+    /// divides.
     coverage: Option<Decimal>,
     /// The kind of the bound that sets the limit, when the screen told it.
     binding: Option<BoundKind>,
@@ -319,10 +320,14 @@ fn rank_key(
     let (part, whole) = (u64::try_from(limit.min(requested)).ok()?, u64::try_from(requested).ok()?);
     let (share, exact) = millionths(part, whole);
     let share = i64::try_from(share).ok()?;
-    // As `matching::coverage` shows it: a share strictly between 0 and 1 that is not exact
-    // in 6 decimals is rounded to scale 6; the others keep the decimal path's scale.
-    let coverage = (0 < part && part < whole && !exact)
-        .then(|| Decimal::from_i128_with_scale(i128::from(share), 6));
+    // As `matching::coverage` shows it: a limit covering the whole request is exactly 1; a
+    // share strictly between 0 and 1 that is not exact in 6 decimals is rounded to scale 6;
+    // the others keep the decimal path's scale.
+    let coverage = if part == whole {
+        Some(Decimal::ONE)
+    } else {
+        (0 < part && !exact).then(|| Decimal::from_i128_with_scale(i128::from(share), 6))
+    };
     let mut key = [0; 3];
     for (slot, k) in key.iter_mut().zip(keys) {
         *slot = match k {
@@ -795,6 +800,10 @@ mod tests {
                 // The decimal the offer then shows without dividing: same value, same scale.
                 let given = Decimal::from_i128_with_scale(i128::from(share), 6);
                 prop_assert_eq!(shown.to_string(), given.to_string());
+            }
+            if part == whole {
+                // A limit covering the whole request, which the ranking tells as 1.
+                prop_assert_eq!(shown.to_string(), Decimal::ONE.to_string());
             }
         }
     }
