@@ -100,10 +100,11 @@ pub(super) struct CompiledProduct {
     pub cap_explanation: Label,
     /// By grade rank, the explanation of an offer whose limit is that grade's cap.
     pub grade_cap_explanations: Vec<Label>,
-    /// The product's figures in the explanation of a limit set by each bound that is not a
-    /// cap, as [`limit::explain`] words them: by [`BoundKind`] order from the tax multiple.
-    pub bound_figures: [Arc<str>; 3],
-    /// The parameters behind `bound_figures` (factor, debt ceiling), normalized to
+    /// The product's words (zh, en) in the explanation of a limit set by each bound that is
+    /// not a cap, its figure included, as [`limit::explain`] words them: by [`BoundKind`]
+    /// order from the tax multiple. An offer's explanation then joins four pieces.
+    pub bound_words: [[Box<str>; 2]; 3],
+    /// The parameters behind `bound_words` (factor, debt ceiling), normalized to
     /// (mantissa, scale): equal for equal values, so a demand's words are shared by the
     /// products whose parameter is the same, found by integer comparison.
     pub bound_keys: [(i128, u32); 3],
@@ -124,11 +125,15 @@ impl CompiledProduct {
             limit: LimitTerms::of(p),
             term_months: p.term_months.clone(),
             cap_explanation: limit::explain_cap(cap, ""),
-            bound_figures: [
-                Arc::from(factor_text(p.limit.k_tax)),
-                Arc::from(factor_text(p.limit.k_sales)),
-                Arc::from(yuan(p.limit.max_total_debt.map_or(Decimal::ZERO, |a| a.value()))),
-            ],
+            bound_words: [
+                (BoundKind::TaxMultiple, factor_text(p.limit.k_tax)),
+                (BoundKind::SalesMultiple, factor_text(p.limit.k_sales)),
+                (
+                    BoundKind::DebtHeadroom,
+                    yuan(p.limit.max_total_debt.map_or(Decimal::ZERO, |a| a.value())),
+                ),
+            ]
+            .map(|(kind, figure)| limit::bound_words(kind, &figure).map(String::into_boxed_str)),
             bound_keys: [p.limit.k_tax, p.limit.k_sales, p.limit.max_total_debt.map(|a| a.value())]
                 .map(|d| {
                     let d = d.unwrap_or_default().normalize();
@@ -443,6 +448,39 @@ mod tests {
             }
         }
         assert!(capped > 0, "some products cap grades");
+    }
+
+    #[test]
+    fn compiled_words_explain_limits_as_the_product_does() {
+        let as_of = crate::date::parse_date("2026-06-30").unwrap();
+        let firms = crate::synth::SynthConfig::new(40, 7, as_of);
+        let demands: Vec<_> = super::super::synthetic::demands(&firms).collect();
+        let grades = ["A".to_string(), "B".to_string()];
+        let mut worded = 0;
+        for i in 0..300 {
+            let p = super::super::synthetic::product(11, i);
+            let compiled = CompiledProduct::new(&p, &grades, Decimal::new(300, 2));
+            for d in &demands {
+                let e = &d.enterprise;
+                for (slot, b) in limit::bounds(&p, e, "A").iter().enumerate() {
+                    let Some(at) =
+                        [BoundKind::TaxMultiple, BoundKind::SalesMultiple, BoundKind::DebtHeadroom]
+                            .iter()
+                            .position(|&k| k == b.bound)
+                    else {
+                        continue;
+                    };
+                    let f = &e.finance;
+                    let figure = [f.tax_paid_12m, f.revenue_12m, f.existing_loans][at];
+                    let figure = yuan(figure.map_or(Decimal::ZERO, |a| a.value()));
+                    let [zh, en] = &compiled.bound_words[at];
+                    let joined = limit::explain_joined(*b, [zh, en], &figure, &mut String::new());
+                    assert_eq!(joined, limit::explain(*b, &p, e, "A"), "product {i}, bound {slot}");
+                    worded += 1;
+                }
+            }
+        }
+        assert!(worded > 0, "some bounds are neither cap");
     }
 
     #[test]

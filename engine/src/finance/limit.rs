@@ -247,31 +247,49 @@ pub(super) fn explain_with(bound: Bound, a: &str, b: &str) -> Label {
 /// [`explain_with`], writing through `scratch` (any content; left unspecified) so that each
 /// text is allocated once, as its shared string: a matcher words a limit for most offers.
 pub(super) fn explain_in(bound: Bound, a: &str, b: &str, scratch: &mut String) -> Label {
-    let (zh, en) = match bound.bound {
-        BoundKind::TaxMultiple => {
-            ([a, " × 近12个月纳税 ", b, ""], [a, " × tax paid in 12 months ", b, ""])
-        }
-        BoundKind::SalesMultiple => {
-            ([a, " × 近12个月营业收入 ", b, ""], [a, " × revenue in 12 months ", b, ""])
-        }
-        _ => (["负债上限 ", a, " − 现有贷款 ", b], ["debt ceiling ", a, " − existing loans ", b]),
+    let [zh, en] = bound_words(bound.bound, a);
+    explain_joined(bound, [&zh, &en], b, scratch)
+}
+
+/// The words of an explanation between the limit and the firm's figure (zh, en): what the
+/// bound is and the product's figure `a` in it. They depend on the product alone, so a
+/// compiled catalog words them once per product rather than once per offer.
+pub(super) fn bound_words(kind: BoundKind, a: &str) -> [String; 2] {
+    let ([zh_head, zh_tail], [en_head, en_tail]) = match kind {
+        BoundKind::TaxMultiple => ([a, " × 近12个月纳税 "], [a, " × tax paid in 12 months "]),
+        BoundKind::SalesMultiple => ([a, " × 近12个月营业收入 "], [a, " × revenue in 12 months "]),
+        _ => (["负债上限 ", a], ["debt ceiling ", a]),
     };
+    let debt = !matches!(kind, BoundKind::TaxMultiple | BoundKind::SalesMultiple);
+    let (zh_last, en_last) =
+        if debt { (" − 现有贷款 ", " − existing loans ") } else { ("", "") };
+    [
+        ["，受限于", zh_head, zh_tail, zh_last].concat(),
+        [", set by ", en_head, en_tail, en_last].concat(),
+    ]
+}
+
+/// The explanation of `bound` from its [`bound_words`] and the firm's figure `b`: the limit
+/// is written once into `scratch` (any content; left unspecified) and each text joined
+/// after it from four pieces, then copied once into its shared string.
+pub(super) fn explain_joined(
+    bound: Bound,
+    [zh, en]: [&str; 2],
+    b: &str,
+    scratch: &mut String,
+) -> Label {
     scratch.clear();
     super::conditions::push_yuan(scratch, bound.value);
     let limit_len = scratch.len();
-    let mut join = |head: [&str; 2], tail: [&str; 4]| -> Arc<str> {
+    let mut join = |head: &str, words: &str| -> Arc<str> {
         scratch.truncate(limit_len);
-        let text_start = scratch.len();
-        scratch.push_str(head[0]);
+        scratch.push_str(head);
         scratch.extend_from_within(..limit_len);
-        scratch.push_str(head[1]);
-        tail.iter().for_each(|p| scratch.push_str(p));
-        Arc::from(&scratch[text_start..])
+        scratch.push_str(words);
+        scratch.push_str(b);
+        Arc::from(scratch.get(limit_len..).unwrap_or_default())
     };
-    Label {
-        zh: join(["估算额度 ", "，受限于"], zh),
-        en: join(["estimated limit ", ", set by "], en),
-    }
+    Label { zh: join("估算额度 ", zh), en: join("estimated limit ", en) }
 }
 
 /// The explanation of a cap (the product's, or a grade's): it does not depend on the firm's
@@ -292,5 +310,49 @@ fn worded(limit: &str, zh: &str, en: &str) -> Label {
     Label {
         zh: Arc::from(format!("估算额度 {limit}，受限于{zh}")),
         en: Arc::from(format!("estimated limit {limit}, set by {en}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The explanations as they were first worded, by formatting each text whole.
+    fn formatted(bound: Bound, a: &str, b: &str) -> (String, String) {
+        let limit = yuan(bound.value);
+        let (zh, en) = match bound.bound {
+            BoundKind::TaxMultiple => {
+                (format!("{a} × 近12个月纳税 {b}"), format!("{a} × tax paid in 12 months {b}"))
+            }
+            BoundKind::SalesMultiple => {
+                (format!("{a} × 近12个月营业收入 {b}"), format!("{a} × revenue in 12 months {b}"))
+            }
+            _ => (
+                format!("负债上限 {a} − 现有贷款 {b}"),
+                format!("debt ceiling {a} − existing loans {b}"),
+            ),
+        };
+        (format!("估算额度 {limit}，受限于{zh}"), format!("estimated limit {limit}, set by {en}"))
+    }
+
+    proptest! {
+        #[test]
+        fn explanations_joined_from_the_product_s_words_read_as_formatted(
+            kind in prop_oneof![
+                Just(BoundKind::TaxMultiple), Just(BoundKind::SalesMultiple), Just(BoundKind::DebtHeadroom)
+            ],
+            mantissa in -1_000_000_000_000_i64..1_000_000_000_000, scale in 0_u32..6,
+            a in "[0-9.¥,]{0,12}", b in "[0-9.¥,]{0,12}", stale in ".{0,40}",
+        ) {
+            let bound = Bound { bound: kind, value: Decimal::new(mantissa, scale) };
+            let [zh_words, en_words] = bound_words(kind, &a);
+            let mut scratch = stale;
+            let joined = explain_joined(bound, [&zh_words, &en_words], &b, &mut scratch);
+            let (zh, en) = formatted(bound, &a, &b);
+            prop_assert_eq!(&*joined.zh, zh.as_str());
+            prop_assert_eq!(&*joined.en, en.as_str());
+            prop_assert_eq!(explain_with(bound, &a, &b), joined);
+        }
     }
 }

@@ -178,8 +178,7 @@ pub(super) fn match_candidates(
                 let binding = limit::binding_of(product, e, &evaluation.grade);
                 let explanation = limit::explain(binding, product, e, &evaluation.grade);
                 let names = Names::of(product);
-                let priced =
-                    Priced { bounds, binding, explanation, spread, coverage: None, rate: None };
+                let priced = Priced { bounds, binding, explanation, spread };
                 eligible.push(offer(&product.term_months, names, demand, options, priced));
             }
             _ => misses.push((count, sum, product)),
@@ -292,10 +291,6 @@ pub(super) struct Priced {
     pub binding: Bound,
     pub explanation: Label,
     pub spread: Decimal,
-    /// The coverage, when the ranking already told it exactly as [`coverage`] would.
-    pub coverage: Option<Decimal>,
-    /// The rate, when the compiled catalog already added it as [`rate`] would.
-    pub rate: Option<Decimal>,
 }
 
 /// The offer of an eligible product whose loan terms are `term`.
@@ -306,11 +301,10 @@ pub(super) fn offer(
     options: &MatchOptions,
     priced: Priced,
 ) -> Offer {
-    let Priced { bounds, binding, explanation, spread, coverage: known, rate } = priced;
-    let requested = demand.amount.value();
-    let coverage = known.unwrap_or_else(|| coverage(binding.value, requested));
+    let Priced { bounds, binding, explanation, spread } = priced;
+    let coverage = coverage(binding.value, demand.amount.value());
     let term_gap_months = term_gap(term, demand);
-    let rate = rate.unwrap_or_else(|| self::rate(options.reference_rate.percent, spread));
+    let rate = rate(options.reference_rate.percent, spread);
     Offer {
         product: names.id,
         bank: names.bank,

@@ -246,12 +246,13 @@ pub(super) fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
     Some(least)
 }
 
-/// The kind of the bound that sets the limit, as [`limit::binding_of`] picks it (the
-/// smallest, the first in [`BoundKind`] order winning a tie), compared in the product's scaled
-/// units rather than in decimals.
+/// The bound that sets the limit, its value (as [`least_bound`]) and kind, as
+/// [`limit::binding_of`] picks it (the smallest, the first in [`BoundKind`] order winning a
+/// tie), compared in the product's scaled units rather than in decimals: the ranking reads
+/// the value and the offer the kind.
 ///
 /// [`limit::binding_of`]: super::limit::binding_of
-pub(super) fn binding_kind(s: &Screen, f: &FirmFacts) -> Option<BoundKind> {
+pub(super) fn binding(s: &Screen, f: &FirmFacts) -> Option<(i128, BoundKind)> {
     let mut binding = (s.cap, BoundKind::ProductCap);
     let mut consider = |value: i128, kind: BoundKind| {
         if value < binding.0 {
@@ -271,7 +272,7 @@ pub(super) fn binding_kind(s: &Screen, f: &FirmFacts) -> Option<BoundKind> {
         let headroom = f.loans.map_or(0, |loans| (max - loans).max(0));
         consider(headroom * s.unit, BoundKind::DebtHeadroom);
     }
-    Some(binding.1)
+    Some(binding)
 }
 
 fn to_i128(n: usize) -> i128 {

@@ -7,17 +7,17 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::columns::{ChainColumns, ROW, RULE, SetCounts};
-use super::compiled::{CompiledCatalog, CompiledProduct, Screen};
+use super::compiled::{CompiledCatalog, CompiledProduct};
 use super::conditions::{Firm, Gap, push_yuan};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
 use super::index::CatalogIndex;
 use super::limit::{self, Bound, BoundKind};
 use super::matching::{
-    self, DemandMatch, MatchOptions, Names, Offer, Priced, RankKey, measure, worded_near_miss,
+    self, DemandMatch, MatchOptions, Names, Offer, RankKey, measure, worded_near_miss,
 };
 use super::product::{Catalog, Product};
-use super::screen::{FirmFacts, Verdict, binding_kind, least_bound, screen};
+use super::screen::{FirmFacts, Verdict, binding, screen};
 use crate::date::Date;
 use crate::evaluate::{Evaluation, Label};
 
@@ -198,18 +198,12 @@ fn offers(
         key.map(|key| ranked.push(key)).is_some()
     });
     let take = options.offers.unwrap_or(usize::MAX);
-    let build = |index: usize, coverage: Option<Decimal>, words: &mut Words| -> Option<Offer> {
-        let compiled = c.compiled.products.get(index)?;
-        let terms = compiled.by_grade.get(figures.grade)?;
-        let spread = terms.spread?;
-        let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
-        let mut priced = price(c, (index, compiled, screen_of), (firm, figures), spread, words);
-        priced.coverage = coverage;
-        priced.rate = terms.rate;
-        Some(offer(compiled, firm.demand, options, priced))
-    };
+    let build = |told: Told, words: &mut Words| offer(c, options, (firm, figures), told, words);
     if !all_keyed {
-        return Ranked::Unranked(eligible.iter().filter_map(|&i| build(i, None, words)).collect());
+        let unranked = |&index: &usize| Told { index, coverage: None, binding: None };
+        return Ranked::Unranked(
+            eligible.iter().map(unranked).filter_map(|t| build(t, words)).collect(),
+        );
     }
     if let Some(packing) = Packing::of(ranked) {
         // The keys packed into one integer each: the sort compares and moves 8 bytes.
@@ -222,7 +216,7 @@ fn offers(
         packed.sort_unstable();
         let mut offers = Vec::with_capacity(packed.len());
         let in_order = packed.iter().filter_map(|&p| ranked.get(packing.place(p)));
-        offers.extend(in_order.filter_map(|r| build(r.index, r.coverage, words)));
+        offers.extend(in_order.filter_map(|r| build(r.told, words)));
         return Ranked::Ranked(offers);
     }
     if take < ranked.len() {
@@ -231,7 +225,7 @@ fn offers(
     }
     ranked.sort_unstable_by_key(|r| (r.key, r.id_rank));
     let mut offers = Vec::with_capacity(ranked.len());
-    offers.extend(ranked.iter().filter_map(|r| build(r.index, r.coverage, words)));
+    offers.extend(ranked.iter().filter_map(|r| build(r.told, words)));
     Ranked::Ranked(offers)
 }
 
@@ -302,10 +296,19 @@ struct RankedOffer {
     key: [i64; 3],
     /// The place of its id in id order: the last tie-break.
     id_rank: u32,
+    told: Told,
+}
+
+/// An eligible product to price, with what its screen already told.
+#[derive(Debug, Clone, Copy)]
+struct Told {
     index: usize,
-    /// The coverage the offer shows, when the keys already tell it (a share that is not
-    /// exact in 6 decimals); otherwise the offer divides.
+    /// The coverage the offer shows, when the keys already tell it (a limit covering the
+    /// whole request, or a share that is not exact in 6 decimals); otherwise the offer
+    /// divides.
     coverage: Option<Decimal>,
+    /// The kind of the bound that sets the limit, when the screen told it.
+    binding: Option<BoundKind>,
 }
 
 /// Requested amounts (in a product's scaled units) below this many units give coverages
@@ -322,7 +325,7 @@ fn rank_key(
     index: usize,
 ) -> Option<RankedOffer> {
     let s = c.compiled.screens.get(index)?.as_ref()?;
-    let limit = least_bound(s, figures)?;
+    let (limit, kind) = binding(s, figures)?;
     let requested = figures.amount.checked_mul(s.unit)?;
     if limit < 0 || requested <= 0 || requested >= COVERAGE_UNITS {
         return None;
@@ -330,10 +333,14 @@ fn rank_key(
     let (part, whole) = (u64::try_from(limit.min(requested)).ok()?, u64::try_from(requested).ok()?);
     let (share, exact) = millionths(part, whole);
     let share = i64::try_from(share).ok()?;
-    // As `matching::coverage` shows it: a share strictly between 0 and 1 that is not exact
-    // in 6 decimals is rounded to scale 6; the others keep the decimal path's scale.
-    let coverage = (0 < part && part < whole && !exact)
-        .then(|| Decimal::from_i128_with_scale(i128::from(share), 6));
+    // As `matching::coverage` shows it: a limit covering the whole request is exactly 1; a
+    // share strictly between 0 and 1 that is not exact in 6 decimals is rounded to scale 6;
+    // the others keep the decimal path's scale.
+    let coverage = if part == whole {
+        Some(Decimal::ONE)
+    } else {
+        (0 < part && !exact).then(|| Decimal::from_i128_with_scale(i128::from(share), 6))
+    };
     let mut key = [0; 3];
     for (slot, k) in key.iter_mut().zip(keys) {
         *slot = match k {
@@ -345,7 +352,8 @@ fn rank_key(
             )),
         };
     }
-    Some(RankedOffer { key, id_rank: *c.compiled.id_rank.get(index)?, index, coverage })
+    let told = Told { index, coverage, binding: Some(kind) };
+    Some(RankedOffer { key, id_rank: *c.compiled.id_rank.get(index)?, told })
 }
 
 /// `part / whole` in millionths, rounded half to even, for `part <= whole < 2^40` (so that
@@ -573,68 +581,78 @@ fn names(compiled: &CompiledProduct) -> Names {
     Names { id: compiled.id.clone(), bank: compiled.bank.clone(), name: compiled.name.clone() }
 }
 
+/// The offer of an eligible product, built in one place rather than moved through its
+/// parts: the bounds priced from the compiled terms, the binding one as its screen tells it,
+/// the rate added once for the catalog and the coverage from the ranking when it told it.
 fn offer(
-    compiled: &CompiledProduct,
-    demand: &Demand,
+    c: &Compiled<'_>,
     options: &MatchOptions,
-    priced: Priced,
-) -> Offer {
-    matching::offer(&compiled.term_months, names(compiled), demand, options, priced)
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    told: Told,
+    words: &mut Words,
+) -> Option<Offer> {
+    let Told { index, coverage, binding: kind } = told;
+    let compiled = c.compiled.products.get(index)?;
+    let terms = compiled.by_grade.get(figures.grade)?;
+    let spread = terms.spread?;
+    let demand = firm.demand;
+    let bounds = limit::bounds_of(&compiled.limit, terms.cap, &demand.enterprise);
+    let kind = kind.or_else(|| {
+        let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
+        screen_of.and_then(|s| binding(s, figures)).map(|(_, kind)| kind)
+    });
+    let binding = binding_among(&bounds, kind);
+    let explanation = explanation(c, (index, compiled), (firm, figures), binding, words);
+    let coverage =
+        coverage.unwrap_or_else(|| matching::coverage(binding.value, demand.amount.value()));
+    let rate = terms.rate.unwrap_or_else(|| matching::rate(options.reference_rate.percent, spread));
+    Some(Offer {
+        product: compiled.id.clone(),
+        bank: compiled.bank.clone(),
+        name: compiled.name.clone(),
+        limit: binding.value,
+        binding: binding.bound,
+        bounds,
+        explanation,
+        rate_percent: rate,
+        coverage,
+        term_gap_months: matching::term_gap(&compiled.term_months, demand),
+    })
 }
 
-/// The limit's bounds of an eligible product, from its compiled terms; a cap is explained
-/// with the words compiled once, any other bound is worded with the firm's figures. The
-/// product itself is read only in the (unreached) case where no words fit.
-fn price(
-    c: &Compiled<'_>,
-    (index, compiled, screen_of): (usize, &CompiledProduct, Option<&Screen>),
-    (firm, figures): (&Firm<'_>, &FirmFacts),
-    spread: Decimal,
-    words: &mut Words,
-) -> Priced {
-    let grade_rank = figures.grade;
-    let e = &firm.demand.enterprise;
-    let grade = &firm.evaluation.grade;
-    let grade_cap = compiled.by_grade.get(grade_rank).and_then(|g| g.cap);
-    let bounds = limit::bounds_of(&compiled.limit, grade_cap, e);
-    // The smallest, the first in order winning a tie, as `limit::binding_of`: told by the
-    // screen in integers when the product has one.
+/// The bound of `kind` when the screen told it; otherwise the smallest, the first in order
+/// winning a tie, as `limit::binding_of` picks it.
+fn binding_among(bounds: &[Bound], kind: Option<BoundKind>) -> Bound {
     let least = |m: Bound, b: Bound| if b.value < m.value { b } else { m };
-    let kind = screen_of.and_then(|s| binding_kind(s, figures));
-    let binding = match kind.and_then(|k| bounds.iter().find(|b| b.bound == k)) {
+    match kind.and_then(|k| bounds.iter().find(|b| b.bound == k)) {
         Some(b) => *b,
         None => bounds
             .iter()
             .copied()
             .reduce(least)
             .unwrap_or(Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO }),
-    };
-    let explanation = match binding.bound {
+    }
+}
+
+/// Why the limit is what it is: a cap is explained with the words compiled once, any other
+/// bound is worded with the firm's figures. The product itself is read only in the
+/// (unreached) case where no words fit.
+fn explanation(
+    c: &Compiled<'_>,
+    (index, compiled): (usize, &CompiledProduct),
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    binding: Bound,
+    words: &mut Words,
+) -> Label {
+    let e = &firm.demand.enterprise;
+    let grade = &firm.evaluation.grade;
+    match binding.bound {
         BoundKind::ProductCap => Some(compiled.cap_explanation.clone()),
-        BoundKind::GradeCap => compiled.grade_cap_explanations.get(grade_rank).cloned(),
-        kind => {
-            // Worded from the firm's figures and one product parameter: products sharing
-            // the parameter share the words.
-            let slot = match kind {
-                BoundKind::TaxMultiple => 0,
-                BoundKind::SalesMultiple => 1,
-                _ => 2,
-            };
-            let key = (kind, compiled.bound_keys[slot]);
-            let known = words.known.iter().find(|(k, _)| *k == key).map(|(_, l)| l.clone());
-            known.or_else(|| {
-                let mut scratch = std::mem::take(&mut words.scratch);
-                let (ours, theirs) = (compiled.bound_figures.get(slot)?, words.figure(slot, e));
-                let label = limit::explain_in(binding, ours, theirs, &mut scratch);
-                words.scratch = scratch;
-                words.known.push((key, label.clone()));
-                Some(label)
-            })
-        }
+        BoundKind::GradeCap => compiled.grade_cap_explanations.get(figures.grade).cloned(),
+        _ => words.worded(compiled, binding, e),
     }
     .or_else(|| Some(limit::explain(binding, c.catalog.products().get(index)?, e, grade)))
-    .unwrap_or_else(|| limit::explain_cap(binding, grade));
-    Priced { bounds, binding, explanation, spread, coverage: None, rate: None }
+    .unwrap_or_else(|| limit::explain_cap(binding, grade))
 }
 
 /// What a limit explanation's words depend on besides the firm: the bound's kind and the
@@ -656,6 +674,31 @@ struct Words {
 }
 
 impl Words {
+    /// The explanation of a limit set by `binding`, neither cap: worded from the product's
+    /// words and the firm's figure, once per demand for the products sharing the parameter.
+    fn worded(
+        &mut self,
+        compiled: &CompiledProduct,
+        binding: Bound,
+        e: &crate::record::Enterprise,
+    ) -> Option<Label> {
+        let slot = match binding.bound {
+            BoundKind::TaxMultiple => 0,
+            BoundKind::SalesMultiple => 1,
+            _ => 2,
+        };
+        let key = (binding.bound, *compiled.bound_keys.get(slot)?);
+        if let Some((_, known)) = self.known.iter().find(|(k, _)| *k == key) {
+            return Some(known.clone());
+        }
+        let [zh, en] = compiled.bound_words.get(slot)?;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let label = limit::explain_joined(binding, [zh, en], self.figure(slot, e), &mut scratch);
+        self.scratch = scratch;
+        self.known.push((key, label.clone()));
+        Some(label)
+    }
+
     /// Forgets the demand's words, keeping the space.
     fn clear(&mut self) {
         self.known.clear();
@@ -829,6 +872,10 @@ mod tests {
                 let given = Decimal::from_i128_with_scale(i128::from(share), 6);
                 prop_assert_eq!(shown.to_string(), given.to_string());
             }
+            if part == whole {
+                // A limit covering the whole request, which the ranking tells as 1.
+                prop_assert_eq!(shown.to_string(), Decimal::ONE.to_string());
+            }
         }
     }
 
@@ -846,8 +893,7 @@ mod tests {
                 .map(|(i, &(a, b, t))| RankedOffer {
                     key: if wide { [a, b, t] } else { [b, t, 0] },
                     id_rank: u32::try_from(drawn.len() - i).unwrap(),
-                    index: i,
-                    coverage: None,
+                    told: Told { index: i, coverage: None, binding: None },
                 })
                 .collect();
             let mut expected: Vec<usize> = (0..ranked.len()).collect();
