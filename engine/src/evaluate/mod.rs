@@ -436,6 +436,18 @@ impl Tally<'_> {
             || self.veto_records[v].iter().inspect(|_| work::step(1)).any(|&r| !removed(r))
     }
 
+    /// [`veto_applies`](Self::veto_applies) with the single record `record` taken away, in one
+    /// step: a veto's records are distinct (each pushed once, in record order), so another
+    /// record holds it unless `record` is its only one.
+    fn veto_applies_without(&self, v: usize, record: u32) -> bool {
+        self.veto_feature[v]
+            || match self.veto_records[v].as_slice() {
+                [] => false,
+                [only] => *only != record,
+                _ => true,
+            }
+    }
+
     /// Score and grade with the records for which `removed` is true taken away; fills
     /// `contributions` (per indicator, after caps) and `dimensions` (clamped subtotals).
     pub(crate) fn outcome(

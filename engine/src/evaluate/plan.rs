@@ -51,7 +51,8 @@ struct Ranked {
     after: Outcome,
 }
 
-/// Score and grade once a single record is removed: only its indicator and dimension change.
+/// Score and grade once some records are removed, from the outcome with every record counted:
+/// only the record indicators that lose points, and their dimensions, change.
 struct Single<'t, 'a> {
     tally: &'t Tally<'a>,
     /// Per indicator, its contribution now (after caps).
@@ -62,36 +63,76 @@ struct Single<'t, 'a> {
 }
 
 impl Single<'_, '_> {
-    fn without(&self, record: u32) -> Outcome {
+    /// How much the unclamped subtotal of indicator `indicator`'s dimension changes when the
+    /// indicator loses `lost` of its raw points (none unless it counts records).
+    fn change(&self, indicator: usize, lost: Points) -> Points {
         let c = self.tally.c;
-        let mut score = self.now.score;
-        let hits = &self.tally.hits;
-        // Hits are in record order and a record counts for at most one indicator.
-        let probe = |h: &super::Hit| {
-            work::step(1);
-            h.record
-        };
-        if let Ok(h) = hits.binary_search_by_key(&record, probe) {
-            let hit = hits[h];
-            let ind = &c.indicators[hit.indicator];
-            if let Rule::Records { bonus, cap, .. } = &ind.rule {
-                let raw = self.tally.raw[hit.indicator] - hit.points;
+        match &c.indicators[indicator].rule {
+            Rule::Records { bonus, cap, .. } => {
+                let raw = self.tally.raw[indicator] - lost;
                 let capped = cap.map_or(raw, |cap| raw.min(cap));
                 let after = if *bonus { capped } else { -capped };
-                let d = ind.dimension;
-                let dim = &c.dimensions[d];
-                let before_dim = self.unclamped[d].clamp(0, dim.max);
-                let after_dim = (self.unclamped[d] - self.contributions[hit.indicator] + after)
-                    .clamp(0, dim.max);
-                score += after_dim - before_dim;
+                after - self.contributions[indicator]
             }
+            _ => 0,
         }
+    }
+
+    /// The outcome of a score, with the vetoes that still apply.
+    fn graded(&self, score: Points, veto_applies: impl Fn(usize) -> bool) -> Outcome {
+        let c = self.tally.c;
         let grade_by_score = c.grade_of(score);
         let grade = (0..c.vetoes.len())
-            .filter(|&v| self.tally.veto_applies(v, &|r| r == record))
+            .filter(|&v| veto_applies(v))
             .map(|v| c.vetoes[v].cap)
             .fold(grade_by_score, usize::max);
         Outcome { score, grade_by_score, grade }
+    }
+
+    /// The outcome without `record`, whose hit (if it counted) is `hit`.
+    fn without(&self, record: u32, hit: Option<&super::Hit>) -> Outcome {
+        let c = self.tally.c;
+        let mut score = self.now.score;
+        if let Some(hit) = hit {
+            let d = c.indicators[hit.indicator].dimension;
+            let max = c.dimensions[d].max;
+            let before = self.unclamped[d];
+            let after = before + self.change(hit.indicator, hit.points);
+            score += after.clamp(0, max) - before.clamp(0, max);
+        }
+        self.graded(score, |v| self.tally.veto_applies_without(v, record))
+    }
+
+    /// The outcome without every record for which `taken` is set: the points each indicator
+    /// loses gathered in `lost` (per indicator) and the subtotals in `dimensions` (per
+    /// dimension), both working lists.
+    fn without_all(
+        &self,
+        taken: &[bool],
+        lost: &mut Vec<Points>,
+        dimensions: &mut Vec<Points>,
+    ) -> Outcome {
+        let c = self.tally.c;
+        let removed = |r: u32| taken.get(r as usize).copied().unwrap_or(false);
+        lost.clear();
+        lost.resize(c.indicators.len(), 0);
+        work::step(self.tally.hits.len());
+        for hit in self.tally.hits.iter().filter(|h| removed(h.record)) {
+            lost[hit.indicator] += hit.points;
+        }
+        dimensions.clear();
+        dimensions.extend_from_slice(self.unclamped);
+        for (i, &points) in lost.iter().enumerate().filter(|(_, p)| **p != 0) {
+            dimensions[c.indicators[i].dimension] += self.change(i, points);
+        }
+        let score: Points =
+            dimensions.iter().zip(&c.dimensions).map(|(&p, d)| p.clamp(0, d.max)).sum();
+        self.graded(score, |v| {
+            self.tally.veto_applies(v, &|r| {
+                work::step(1);
+                removed(r)
+            })
+        })
     }
 }
 
@@ -152,8 +193,15 @@ pub(super) fn plan(
     }
     let single = Single { tally, contributions, unclamped, now: *now };
     ranked.clear();
+    // Candidates and hits are both in record order: one cursor finds each candidate's hit.
+    let mut cursor = 0;
     for &index in candidates.iter() {
         work::step(1);
+        while tally.hits.get(cursor).is_some_and(|h| h.record < index) {
+            work::step(1);
+            cursor += 1;
+        }
+        let hit = tally.hits.get(cursor).filter(|h| h.record == index);
         let Some(record) = e.records.get(index as usize) else { continue };
         let class = record.class();
         let Some(repair) = &c.repairs[class.index()] else { continue };
@@ -167,7 +215,7 @@ pub(super) fn plan(
             _ => add_months(record.start(), repair.after_months.unwrap_or(0)),
         };
         repairable.push(index);
-        let after = single.without(index);
+        let after = single.without(index, hit);
         ranked.push(Ranked { gain: after.score - now.score, from: from.max(as_of), index, after });
     }
     // Most valuable first, then earliest, then record order (stable sort), on the exact
@@ -218,11 +266,7 @@ pub(super) fn plan(
                 *flag = true;
             }
         }
-        let removed = |r: u32| {
-            work::step(1);
-            taken.get(r as usize).copied().unwrap_or(false)
-        };
-        let all = tally.outcome(&removed, all, dimensions);
+        let all = single.without_all(taken, all, dimensions);
         work::step(repairable.len());
         for &r in repairable.iter() {
             if let Some(flag) = taken.get_mut(r as usize) {
