@@ -5,7 +5,8 @@
 
 use rust_decimal::Decimal;
 
-use super::assemble::{share, share_label, slot};
+use super::assemble::{share, share_label};
+use super::compile::Repair;
 use super::compile::Rule;
 use super::fixed::{self, Points};
 use super::{Now, Outcome, Plan, PlanStep, Tally, counted, work};
@@ -24,6 +25,9 @@ pub(super) struct PlanBuffers {
     taken: Vec<bool>,
     /// Strings of record ids no longer in use by the plan, to hold the next ids.
     spare_ids: Vec<String>,
+    /// Steps a shorter plan left over, to be written over by a longer one rather than dropped
+    /// and built anew (each holds three shared texts and perhaps an id).
+    spare_steps: Vec<PlanStep>,
 }
 
 /// Sets `slot` to a copy of `id`, reusing a string from `spare` (and putting one back) rather
@@ -39,6 +43,26 @@ fn set_id(slot: &mut Option<String>, id: &Option<String>, spare: &mut Vec<String
         }
         (None, None) => {}
     }
+}
+
+/// Writes `step` of the record `record` into `item`, over whatever step it held.
+fn write_step(
+    item: &mut PlanStep,
+    step: &Ranked,
+    record: &crate::record::Record,
+    repair: &Repair,
+    grade_after: &std::sync::Arc<str>,
+    score_now: Points,
+    spare_ids: &mut Vec<String>,
+) {
+    item.record = step.index;
+    set_id(&mut item.record_id, &record.id, spare_ids);
+    item.class = step.class;
+    share_label(&mut item.action, &repair.action);
+    item.possible_from = step.from;
+    item.gain = fixed::to_decimal(step.gain);
+    item.score_after = fixed::to_decimal(score_now + step.gain);
+    share(&mut item.grade_after, grade_after);
 }
 
 /// A step before it is written out: what ranks it, and the grade after it (its score after is
@@ -149,6 +173,7 @@ pub(super) fn plan(
         dimensions,
         taken,
         spare_ids,
+        spare_steps,
     } = buffers;
     candidates.clear();
     work::step(tally.hits.len());
@@ -224,29 +249,27 @@ pub(super) fn plan(
         let class = step.class;
         let Some(repair) = &c.repairs[class.index()] else { continue };
         let grade_after = c.grade_code_ref(step.grade as usize);
-        let item = slot(&mut out.steps, k, || PlanStep {
-            record: step.index,
-            record_id: None,
-            class,
-            action: repair.action.clone(),
-            possible_from: step.from,
-            gain: Decimal::ZERO,
-            score_after: Decimal::ZERO,
-            grade_after: grade_after.clone(),
-        });
-        item.record = step.index;
-        set_id(&mut item.record_id, &record.id, spare_ids);
-        item.class = class;
-        share_label(&mut item.action, &repair.action);
-        item.possible_from = step.from;
-        item.gain = fixed::to_decimal(step.gain);
-        item.score_after = fixed::to_decimal(now.outcome.score + step.gain);
-        share(&mut item.grade_after, grade_after);
+        if k == out.steps.len() {
+            let item = spare_steps.pop().unwrap_or_else(|| PlanStep {
+                record: step.index,
+                record_id: None,
+                class: step.class,
+                action: repair.action.clone(),
+                possible_from: step.from,
+                gain: Decimal::ZERO,
+                score_after: Decimal::ZERO,
+                grade_after: grade_after.clone(),
+            });
+            out.steps.push(item);
+        }
+        if let Some(item) = out.steps.get_mut(k) {
+            write_step(item, step, record, repair, grade_after, now.outcome.score, spare_ids);
+        }
         k += 1;
     }
-    // The ids of steps dropped stay for the next plan.
-    spare_ids.extend(out.steps.iter_mut().skip(k).filter_map(|step| step.record_id.take()));
-    out.steps.truncate(k);
+    // The steps beyond this plan stay, with their ids, for the next one.
+    work::step(out.steps.len().saturating_sub(k));
+    spare_steps.extend(out.steps.drain(k.min(out.steps.len())..));
     let all = if repairable.is_empty() {
         now.outcome
     } else {
@@ -354,6 +377,28 @@ mod tests {
         prop_assert_eq!(ev.plan.score_after, fixed::to_decimal(all.score));
         prop_assert_eq!(&ev.plan.grade_after, tally.c.grade_code_ref(all.grade));
         Ok(())
+    }
+
+    /// Plans of many lengths in turn, each result handed back: steps left over by a shorter plan
+    /// are written over by the next longer one, and every result equals a fresh evaluation.
+    #[test]
+    fn steps_left_over_are_reused_without_changing_a_plan() {
+        let evaluator = Evaluator::default_model();
+        let as_of = parse_date("2026-06-30").unwrap();
+        let mut scratch = crate::evaluate::EvaluationScratch::new();
+        let mut lengths = Vec::new();
+        for (index, mean) in [20u32, 0, 60, 3, 60, 0, 20, 60, 3, 20].into_iter().enumerate() {
+            let mut config = SynthConfig::new(1, 7, as_of);
+            config.mean_records = mean;
+            let firm = enterprise(&config, index);
+            let fresh = evaluator.evaluate(&firm, as_of).unwrap();
+            let reused = evaluator.evaluate_reusing(&firm, as_of, None, &mut scratch).unwrap();
+            assert_eq!(reused, fresh, "firm {index}");
+            lengths.push(reused.plan.steps.len());
+            scratch.recycle(reused);
+        }
+        assert!(lengths.windows(2).any(|w| w[0] > w[1]), "{lengths:?}");
+        assert!(lengths.windows(2).any(|w| w[0] < w[1]), "{lengths:?}");
     }
 
     proptest! {
