@@ -94,11 +94,11 @@ impl Evaluator {
         buffers: &mut TallyBuffers,
     ) -> Result<Grading> {
         let c = &*self.inner;
-        self.scored(enterprise, as_of, related, decay, buffers, |tally, now, _, _, _| Grading {
+        self.scored(enterprise, as_of, related, decay, buffers, |tally, now, _| Grading {
             uscc: enterprise.uscc,
-            score: fixed::to_decimal(now.score),
-            grade: c.grade_after_vetoes(now.grade).code.clone(),
-            grade_by_score: c.grade_code(now.grade_by_score),
+            score: fixed::to_decimal(now.outcome.score),
+            grade: c.grade_after_vetoes(now.outcome.grade).code.clone(),
+            grade_by_score: c.grade_code(now.outcome.grade_by_score),
             vetoes: (0..c.vetoes.len())
                 .filter(|&v| tally.veto_applies(v, &|_| false))
                 .map(|v| c.vetoes[v].id.clone())

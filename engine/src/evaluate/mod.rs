@@ -107,8 +107,19 @@ pub(crate) struct Tally<'a> {
     related_causes: Vec<(usize, Vec<RelatedPartyCause>)>,
 }
 
+/// The outcome with every record counted, and the lists it was computed from.
+pub(crate) struct Now<'b> {
+    outcome: Outcome,
+    /// Per indicator, its contribution (after caps).
+    contributions: &'b [Points],
+    /// Per dimension, its subtotal before clamping to `[0, max]`.
+    unclamped: &'b [Points],
+    /// Per dimension, its subtotal.
+    dimensions: &'b [Points],
+}
+
 /// Score and grade of a tally.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Outcome {
     score: Points,
     grade_by_score: usize,
@@ -222,25 +233,11 @@ impl Evaluator {
         buffers: &mut TallyBuffers,
         out: &mut Evaluation,
     ) -> Result<()> {
-        self.scored(
-            enterprise,
-            as_of,
-            related,
-            decay,
-            buffers,
-            |tally, now, contributions, dims, assembly| {
-                plan::plan(
-                    tally,
-                    now,
-                    contributions,
-                    enterprise,
-                    as_of,
-                    &mut assembly.plan,
-                    &mut out.plan,
-                );
-                assemble::fill(tally, now, contributions, dims, enterprise, as_of, assembly, out);
-            },
-        )
+        self.scored(enterprise, as_of, related, decay, buffers, |tally, now, assembly| {
+            plan::plan(tally, now, enterprise, as_of, &mut assembly.plan, &mut out.plan);
+            let (outcome, contributions, dims) = (&now.outcome, now.contributions, now.dimensions);
+            assemble::fill(tally, outcome, contributions, dims, enterprise, as_of, assembly, out);
+        })
     }
 
     /// The steps every evaluation shares: checks, tally and the outcome with every record
@@ -253,14 +250,22 @@ impl Evaluator {
         related: Option<&RelatedParty>,
         decay: Option<&DecayOn>,
         buffers: &mut TallyBuffers,
-        finish: impl FnOnce(&Tally<'_>, &Outcome, &[Points], &[Points], &mut AssemblyBuffers) -> T,
+        finish: impl FnOnce(&Tally<'_>, &Now<'_>, &mut AssemblyBuffers) -> T,
     ) -> Result<T> {
         self.check(enterprise, as_of, related)?;
         let tally = self.tally(enterprise, as_of, related, decay, buffers)?;
         let mut contributions = std::mem::take(&mut buffers.contributions);
+        let mut unclamped = std::mem::take(&mut buffers.unclamped);
         let mut dimensions = std::mem::take(&mut buffers.dimensions);
-        let now = tally.outcome(&|_| false, &mut contributions, &mut dimensions);
-        let out = finish(&tally, &now, &contributions, &dimensions, &mut buffers.assembly);
+        let outcome = tally.outcome(&mut contributions, &mut unclamped, &mut dimensions);
+        let now = Now {
+            outcome,
+            contributions: &contributions,
+            unclamped: &unclamped,
+            dimensions: &dimensions,
+        };
+        let out = finish(&tally, &now, &mut buffers.assembly);
+        buffers.unclamped = unclamped;
         buffers.keep(tally, contributions, dimensions);
         Ok(out)
     }
@@ -436,41 +441,56 @@ impl Tally<'_> {
             || self.veto_records[v].iter().inspect(|_| work::step(1)).any(|&r| !removed(r))
     }
 
-    /// Score and grade with the records for which `removed` is true taken away; fills
-    /// `contributions` (per indicator, after caps) and `dimensions` (clamped subtotals).
+    /// [`veto_applies`](Self::veto_applies) with the single record `record` taken away, in one
+    /// step: a veto's records are distinct (each pushed once, in record order), so another
+    /// record holds it unless `record` is its only one.
+    fn veto_applies_without(&self, v: usize, record: u32) -> bool {
+        self.veto_feature[v]
+            || match self.veto_records[v].as_slice() {
+                [] => false,
+                [only] => *only != record,
+                _ => true,
+            }
+    }
+
+    /// Score and grade with every record counted. Fills `contributions` (per indicator, after
+    /// caps), `unclamped` (per dimension, the subtotal before clamping to `[0, max]`, from which
+    /// the plan works out each step) and `dimensions` (the clamped subtotals).
     pub(crate) fn outcome(
         &self,
-        removed: &impl Fn(u32) -> bool,
         contributions: &mut Vec<Points>,
+        unclamped: &mut Vec<Points>,
         dimensions: &mut Vec<Points>,
     ) -> Outcome {
         let c = self.c;
         contributions.clear();
         contributions.extend_from_slice(&self.raw);
-        work::step(self.hits.len());
-        for hit in self.hits.iter().filter(|h| removed(h.record)) {
-            contributions[hit.indicator] -= hit.points;
-        }
-        dimensions.clear();
-        dimensions.extend(c.dimensions.iter().map(|d| d.base));
+        unclamped.clear();
+        unclamped.extend(c.dimensions.iter().map(|d| d.base));
         for (ind, points) in c.indicators.iter().zip(contributions.iter_mut()) {
             if let Rule::Records { bonus, cap, .. } = &ind.rule {
-                let capped = cap.map_or(*points, |cap| (*points).min(cap));
-                *points = if *bonus { capped } else { -capped };
+                *points = counted(*bonus, *cap, *points);
             }
-            dimensions[ind.dimension] += *points;
+            unclamped[ind.dimension] += *points;
         }
-        for (points, d) in dimensions.iter_mut().zip(&c.dimensions) {
-            *points = (*points).clamp(0, d.max);
-        }
+        dimensions.clear();
+        dimensions.extend(unclamped.iter().zip(&c.dimensions).map(|(&p, d)| p.clamp(0, d.max)));
         let score: Points = dimensions.iter().sum();
         let grade_by_score = c.grade_of(score);
         let grade = (0..c.vetoes.len())
-            .filter(|&v| self.veto_applies(v, removed))
+            .filter(|&v| self.veto_applies(v, &|_| false))
             .map(|v| c.vetoes[v].cap)
             .fold(grade_by_score, usize::max);
         Outcome { score, grade_by_score, grade }
     }
+}
+
+/// What a record indicator with `raw` points (the sum of its records') contributes: at most its
+/// cap, and taken away unless it is a bonus.
+#[inline]
+pub(crate) fn counted(bonus: bool, cap: Option<Points>, raw: Points) -> Points {
+    let capped = cap.map_or(raw, |cap| raw.min(cap));
+    if bonus { capped } else { -capped }
 }
 
 #[cfg(test)]

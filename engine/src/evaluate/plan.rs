@@ -5,12 +5,13 @@
 
 use rust_decimal::Decimal;
 
-use super::assemble::{share, share_label, slot};
+use super::assemble::{share, share_label};
+use super::compile::Repair;
 use super::compile::Rule;
 use super::fixed::{self, Points};
-use super::{Outcome, Plan, PlanStep, Tally, work};
+use super::{Now, Outcome, Plan, PlanStep, Tally, counted, work};
 use crate::date::{Date, add_months};
-use crate::record::{Enterprise, RecordDetail};
+use crate::record::{Enterprise, RecordClass, RecordDetail};
 
 /// The plan's working lists, kept by the scratch between evaluations.
 #[derive(Default)]
@@ -18,13 +19,15 @@ pub(super) struct PlanBuffers {
     candidates: Vec<u32>,
     repairable: Vec<u32>,
     ranked: Vec<Ranked>,
-    unclamped: Vec<Points>,
     contributions: Vec<Points>,
     dimensions: Vec<Points>,
     /// Per record, whether the plan takes it away: all false between uses.
     taken: Vec<bool>,
     /// Strings of record ids no longer in use by the plan, to hold the next ids.
     spare_ids: Vec<String>,
+    /// Steps a shorter plan left over, to be written over by a longer one rather than dropped
+    /// and built anew (each holds three shared texts and perhaps an id).
+    spare_steps: Vec<PlanStep>,
 }
 
 /// Sets `slot` to a copy of `id`, reusing a string from `spare` (and putting one back) rather
@@ -42,64 +45,120 @@ fn set_id(slot: &mut Option<String>, id: &Option<String>, spare: &mut Vec<String
     }
 }
 
-/// A step before it is written out: what ranks it, and its outcome.
+/// Writes `step` of the record `record` into `item`, over whatever step it held.
+fn write_step(
+    item: &mut PlanStep,
+    step: &Ranked,
+    record: &crate::record::Record,
+    repair: &Repair,
+    grade_after: &std::sync::Arc<str>,
+    score_now: Points,
+    spare_ids: &mut Vec<String>,
+) {
+    item.record = step.index;
+    set_id(&mut item.record_id, &record.id, spare_ids);
+    item.class = step.class;
+    share_label(&mut item.action, &repair.action);
+    item.possible_from = step.from;
+    item.gain = fixed::to_decimal(step.gain);
+    item.score_after = fixed::to_decimal(score_now + step.gain);
+    share(&mut item.grade_after, grade_after);
+}
+
+/// A step before it is written out: what ranks it, and the grade after it (its score after is
+/// the score now plus its gain). Kept small, as the sort moves it about.
 #[derive(Clone, Copy)]
 struct Ranked {
     gain: Points,
     from: Date,
     index: u32,
-    after: Outcome,
+    class: RecordClass,
+    grade: u32,
 }
 
-/// Score and grade once a single record is removed: only its indicator and dimension change.
+/// Score and grade once some records are removed, from the outcome with every record counted:
+/// only the record indicators that lose points, and their dimensions, change.
 struct Single<'t, 'a> {
     tally: &'t Tally<'a>,
-    /// Per indicator, its contribution now (after caps).
-    contributions: &'t [Points],
-    /// Per dimension, its subtotal now before clamping to `[0, max]`.
-    unclamped: &'t [Points],
-    now: Outcome,
+    now: &'t Now<'t>,
 }
 
 impl Single<'_, '_> {
-    fn without(&self, record: u32) -> Outcome {
+    /// How much the unclamped subtotal of indicator `indicator`'s dimension changes when the
+    /// indicator loses `lost` of its raw points (none unless it counts records).
+    fn change(&self, indicator: usize, lost: Points) -> Points {
         let c = self.tally.c;
-        let mut score = self.now.score;
-        let hits = &self.tally.hits;
-        // Hits are in record order and a record counts for at most one indicator.
-        let probe = |h: &super::Hit| {
-            work::step(1);
-            h.record
-        };
-        if let Ok(h) = hits.binary_search_by_key(&record, probe) {
-            let hit = hits[h];
-            let ind = &c.indicators[hit.indicator];
-            if let Rule::Records { bonus, cap, .. } = &ind.rule {
-                let raw = self.tally.raw[hit.indicator] - hit.points;
-                let capped = cap.map_or(raw, |cap| raw.min(cap));
-                let after = if *bonus { capped } else { -capped };
-                let d = ind.dimension;
-                let dim = &c.dimensions[d];
-                let before_dim = self.unclamped[d].clamp(0, dim.max);
-                let after_dim = (self.unclamped[d] - self.contributions[hit.indicator] + after)
-                    .clamp(0, dim.max);
-                score += after_dim - before_dim;
+        match &c.indicators[indicator].rule {
+            Rule::Records { bonus, cap, .. } => {
+                counted(*bonus, *cap, self.tally.raw[indicator] - lost)
+                    - self.now.contributions[indicator]
             }
+            _ => 0,
         }
+    }
+
+    /// The outcome of a score, with the vetoes that still apply.
+    fn graded(&self, score: Points, veto_applies: impl Fn(usize) -> bool) -> Outcome {
+        let c = self.tally.c;
         let grade_by_score = c.grade_of(score);
         let grade = (0..c.vetoes.len())
-            .filter(|&v| self.tally.veto_applies(v, &|r| r == record))
+            .filter(|&v| veto_applies(v))
             .map(|v| c.vetoes[v].cap)
             .fold(grade_by_score, usize::max);
         Outcome { score, grade_by_score, grade }
+    }
+
+    /// The outcome without `record`, whose hit (if it counted) is `hit`.
+    fn without(&self, record: u32, hit: Option<&super::Hit>) -> Outcome {
+        let c = self.tally.c;
+        let mut score = self.now.outcome.score;
+        if let Some(hit) = hit {
+            let d = c.indicators[hit.indicator].dimension;
+            let max = c.dimensions[d].max;
+            let before = self.now.unclamped[d];
+            let after = before + self.change(hit.indicator, hit.points);
+            score += after.clamp(0, max) - before.clamp(0, max);
+        }
+        self.graded(score, |v| self.tally.veto_applies_without(v, record))
+    }
+
+    /// The outcome without every record for which `taken` is set: the points each indicator
+    /// loses gathered in `lost` (per indicator) and the subtotals in `dimensions` (per
+    /// dimension), both working lists.
+    fn without_all(
+        &self,
+        taken: &[bool],
+        lost: &mut Vec<Points>,
+        dimensions: &mut Vec<Points>,
+    ) -> Outcome {
+        let c = self.tally.c;
+        let removed = |r: u32| taken.get(r as usize).copied().unwrap_or(false);
+        lost.clear();
+        lost.resize(c.indicators.len(), 0);
+        work::step(self.tally.hits.len());
+        for hit in self.tally.hits.iter().filter(|h| removed(h.record)) {
+            lost[hit.indicator] += hit.points;
+        }
+        dimensions.clear();
+        dimensions.extend_from_slice(self.now.unclamped);
+        for (i, &points) in lost.iter().enumerate().filter(|(_, p)| **p != 0) {
+            dimensions[c.indicators[i].dimension] += self.change(i, points);
+        }
+        let score: Points =
+            dimensions.iter().zip(&c.dimensions).map(|(&p, d)| p.clamp(0, d.max)).sum();
+        self.graded(score, |v| {
+            self.tally.veto_applies(v, &|r| {
+                work::step(1);
+                removed(r)
+            })
+        })
     }
 }
 
 /// Writes the improvement plan into `out`, reusing its steps' storage.
 pub(super) fn plan(
     tally: &Tally<'_>,
-    now: &Outcome,
-    contributions: &[Points],
+    now: &Now<'_>,
     e: &Enterprise,
     as_of: Date,
     buffers: &mut PlanBuffers,
@@ -110,11 +169,11 @@ pub(super) fn plan(
         candidates,
         repairable,
         ranked,
-        unclamped,
         contributions: all,
         dimensions,
         taken,
         spare_ids,
+        spare_steps,
     } = buffers;
     candidates.clear();
     work::step(tally.hits.len());
@@ -145,15 +204,17 @@ pub(super) fn plan(
     }
 
     repairable.clear();
-    unclamped.clear();
-    unclamped.extend(c.dimensions.iter().map(|d| d.base));
-    for (ind, &points) in c.indicators.iter().zip(contributions) {
-        unclamped[ind.dimension] += points;
-    }
-    let single = Single { tally, contributions, unclamped, now: *now };
+    let single = Single { tally, now };
     ranked.clear();
+    // Candidates and hits are both in record order: one cursor finds each candidate's hit.
+    let mut cursor = 0;
     for &index in candidates.iter() {
         work::step(1);
+        while tally.hits.get(cursor).is_some_and(|h| h.record < index) {
+            work::step(1);
+            cursor += 1;
+        }
+        let hit = tally.hits.get(cursor).filter(|h| h.record == index);
         let Some(record) = e.records.get(index as usize) else { continue };
         let class = record.class();
         let Some(repair) = &c.repairs[class.index()] else { continue };
@@ -167,8 +228,14 @@ pub(super) fn plan(
             _ => add_months(record.start(), repair.after_months.unwrap_or(0)),
         };
         repairable.push(index);
-        let after = single.without(index);
-        ranked.push(Ranked { gain: after.score - now.score, from: from.max(as_of), index, after });
+        let after = single.without(index, hit);
+        ranked.push(Ranked {
+            gain: after.score - now.outcome.score,
+            from: from.max(as_of),
+            index,
+            class,
+            grade: u32::try_from(after.grade).unwrap_or(u32::MAX),
+        });
     }
     // Most valuable first, then earliest, then record order (stable sort), on the exact
     // fixed-point gains (the order of their decimals).
@@ -179,34 +246,32 @@ pub(super) fn plan(
     let mut k = 0;
     for step in ranked.iter() {
         let Some(record) = e.records.get(step.index as usize) else { continue };
-        let class = record.class();
+        let class = step.class;
         let Some(repair) = &c.repairs[class.index()] else { continue };
-        let grade_after = c.grade_code_ref(step.after.grade);
-        let item = slot(&mut out.steps, k, || PlanStep {
-            record: step.index,
-            record_id: None,
-            class,
-            action: repair.action.clone(),
-            possible_from: step.from,
-            gain: Decimal::ZERO,
-            score_after: Decimal::ZERO,
-            grade_after: grade_after.clone(),
-        });
-        item.record = step.index;
-        set_id(&mut item.record_id, &record.id, spare_ids);
-        item.class = class;
-        share_label(&mut item.action, &repair.action);
-        item.possible_from = step.from;
-        item.gain = fixed::to_decimal(step.gain);
-        item.score_after = fixed::to_decimal(step.after.score);
-        share(&mut item.grade_after, grade_after);
+        let grade_after = c.grade_code_ref(step.grade as usize);
+        if k == out.steps.len() {
+            let item = spare_steps.pop().unwrap_or_else(|| PlanStep {
+                record: step.index,
+                record_id: None,
+                class: step.class,
+                action: repair.action.clone(),
+                possible_from: step.from,
+                gain: Decimal::ZERO,
+                score_after: Decimal::ZERO,
+                grade_after: grade_after.clone(),
+            });
+            out.steps.push(item);
+        }
+        if let Some(item) = out.steps.get_mut(k) {
+            write_step(item, step, record, repair, grade_after, now.outcome.score, spare_ids);
+        }
         k += 1;
     }
-    // The ids of steps dropped stay for the next plan.
-    spare_ids.extend(out.steps.iter_mut().skip(k).filter_map(|step| step.record_id.take()));
-    out.steps.truncate(k);
+    // The steps beyond this plan stay, with their ids, for the next one.
+    work::step(out.steps.len().saturating_sub(k));
+    spare_steps.extend(out.steps.drain(k.min(out.steps.len())..));
     let all = if repairable.is_empty() {
-        *now
+        now.outcome
     } else {
         // One flag per record, so each hit and veto record asks in one load instead of a
         // search of the repairable list; the flags are all false again afterwards.
@@ -218,11 +283,7 @@ pub(super) fn plan(
                 *flag = true;
             }
         }
-        let removed = |r: u32| {
-            work::step(1);
-            taken.get(r as usize).copied().unwrap_or(false)
-        };
-        let all = tally.outcome(&removed, all, dimensions);
+        let all = single.without_all(taken, all, dimensions);
         work::step(repairable.len());
         for &r in repairable.iter() {
             if let Some(flag) = taken.get_mut(r as usize) {
@@ -240,6 +301,120 @@ mod tests {
     use super::*;
     use crate::date::parse_date;
     use crate::evaluate::Evaluator;
+    use crate::evaluate::scratch::TallyBuffers;
+    use crate::synth::{SynthConfig, enterprise};
+    use proptest::prelude::*;
+
+    /// The outcome with the records for which `removed` is true taken away, recomputed from the
+    /// tally indicator by indicator: what the plan's shortcuts must give.
+    fn reference(tally: &Tally<'_>, removed: &dyn Fn(u32) -> bool) -> Outcome {
+        let c = tally.c;
+        let mut contributions = tally.raw.clone();
+        for hit in tally.hits.iter().filter(|h| removed(h.record)) {
+            contributions[hit.indicator] -= hit.points;
+        }
+        let mut dimensions: Vec<Points> = c.dimensions.iter().map(|d| d.base).collect();
+        for (ind, points) in c.indicators.iter().zip(contributions.iter_mut()) {
+            if let Rule::Records { bonus, cap, .. } = &ind.rule {
+                let capped = cap.map_or(*points, |cap| (*points).min(cap));
+                *points = if *bonus { capped } else { -capped };
+            }
+            dimensions[ind.dimension] += *points;
+        }
+        let score: Points =
+            dimensions.iter().zip(&c.dimensions).map(|(&p, d)| p.clamp(0, d.max)).sum();
+        let grade_by_score = c.grade_of(score);
+        let grade = (0..c.vetoes.len())
+            .filter(|&v| {
+                tally.veto_feature[v] || tally.veto_records[v].iter().any(|&r| !removed(r))
+            })
+            .map(|v| c.vetoes[v].cap)
+            .fold(grade_by_score, usize::max);
+        Outcome { score, grade_by_score, grade }
+    }
+
+    /// Every shortcut of the plan against [`reference`] for one firm: the outcome now, each
+    /// record taken away alone, the records picked by the bits of `subset` taken away together,
+    /// and the steps and totals of the plan the evaluation writes.
+    fn shortcuts_agree(firm: &Enterprise, as_of: Date, subset: u64) -> Result<(), TestCaseError> {
+        let evaluator = Evaluator::default_model();
+        let mut buffers = TallyBuffers::default();
+        let tally = evaluator.tally(firm, as_of, None, None, &mut buffers).unwrap();
+        let (mut contributions, mut unclamped, mut dimensions) = (vec![], vec![], vec![]);
+        let outcome = tally.outcome(&mut contributions, &mut unclamped, &mut dimensions);
+        prop_assert_eq!(outcome, reference(&tally, &|_| false));
+        let now = Now {
+            outcome,
+            contributions: &contributions,
+            unclamped: &unclamped,
+            dimensions: &dimensions,
+        };
+        let single = Single { tally: &tally, now: &now };
+        let records = u32::try_from(firm.records.len()).unwrap();
+        for record in 0..records {
+            let hit = tally.hits.iter().find(|h| h.record == record);
+            prop_assert_eq!(single.without(record, hit), reference(&tally, &|r| r == record));
+            for v in 0..tally.c.vetoes.len() {
+                prop_assert_eq!(
+                    tally.veto_applies_without(v, record),
+                    tally.veto_applies(v, &|r| r == record)
+                );
+            }
+        }
+        let taken: Vec<bool> = (0..records).map(|r| subset >> (r % 64) & 1 == 1).collect();
+        let all = single.without_all(&taken, &mut vec![7], &mut vec![7]);
+        prop_assert_eq!(all, reference(&tally, &|r| taken[r as usize]));
+
+        let ev = evaluator.evaluate(firm, as_of).unwrap();
+        for step in &ev.plan.steps {
+            let after = reference(&tally, &|r| r == step.record);
+            prop_assert_eq!(step.score_after, fixed::to_decimal(after.score));
+            prop_assert_eq!(step.gain, fixed::to_decimal(after.score - outcome.score));
+            prop_assert_eq!(&step.grade_after, tally.c.grade_code_ref(after.grade));
+        }
+        let steps: Vec<u32> = ev.plan.steps.iter().map(|s| s.record).collect();
+        let all = reference(&tally, &|r| steps.contains(&r));
+        prop_assert_eq!(ev.plan.score_after, fixed::to_decimal(all.score));
+        prop_assert_eq!(&ev.plan.grade_after, tally.c.grade_code_ref(all.grade));
+        Ok(())
+    }
+
+    /// Plans of many lengths in turn, each result handed back: steps left over by a shorter plan
+    /// are written over by the next longer one, and every result equals a fresh evaluation.
+    #[test]
+    fn steps_left_over_are_reused_without_changing_a_plan() {
+        let evaluator = Evaluator::default_model();
+        let as_of = parse_date("2026-06-30").unwrap();
+        let mut scratch = crate::evaluate::EvaluationScratch::new();
+        let mut lengths = Vec::new();
+        for (index, mean) in [20u32, 0, 60, 3, 60, 0, 20, 60, 3, 20].into_iter().enumerate() {
+            let mut config = SynthConfig::new(1, 7, as_of);
+            config.mean_records = mean;
+            let firm = enterprise(&config, index);
+            let fresh = evaluator.evaluate(&firm, as_of).unwrap();
+            let reused = evaluator.evaluate_reusing(&firm, as_of, None, &mut scratch).unwrap();
+            assert_eq!(reused, fresh, "firm {index}");
+            lengths.push(reused.plan.steps.len());
+            scratch.recycle(reused);
+        }
+        assert!(lengths.windows(2).any(|w| w[0] > w[1]), "{lengths:?}");
+        assert!(lengths.windows(2).any(|w| w[0] < w[1]), "{lengths:?}");
+    }
+
+    proptest! {
+        #[test]
+        fn the_plans_shortcuts_agree_with_a_full_recount(
+            seed in any::<u64>(),
+            index in 0usize..10_000,
+            mean in prop::sample::select(vec![0u32, 3, 20, 60]),
+            subset in any::<u64>(),
+        ) {
+            let as_of = parse_date("2026-06-30").unwrap();
+            let mut config = SynthConfig::new(1, seed, as_of);
+            config.mean_records = mean;
+            shortcuts_agree(&enterprise(&config, index), as_of, subset)?;
+        }
+    }
 
     #[test]
     fn repairing_the_only_dishonesty_entry_lifts_the_veto() {

@@ -72,6 +72,7 @@ pub(super) struct TallyBuffers {
     pub(super) veto_feature: Vec<bool>,
     pub(super) card_reasons: Vec<(usize, Arc<str>, Points)>,
     pub(super) contributions: Vec<Points>,
+    pub(super) unclamped: Vec<Points>,
     pub(super) dimensions: Vec<Points>,
     /// The lists of the full evaluation's assembly and plan.
     pub(super) assembly: AssemblyBuffers,
