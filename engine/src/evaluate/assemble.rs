@@ -88,6 +88,31 @@ pub(super) fn fill(
     out: &mut Evaluation,
 ) {
     let c = tally.c;
+    fill_header(c, now, e, as_of, out);
+    fill_dimensions(c, dimensions, out);
+    fill_contributions(tally, contributions, &mut buffers.slot_of, out);
+    fill_vetoes(tally, &mut buffers.applied, out);
+    fill_reasons(tally, contributions, dimensions, buffers, out);
+}
+
+/// Writes the firm, the score and the grades, and empties what explains them: the
+/// evaluation financing matching reads (the plan is [`super::plan`]'s).
+pub(super) fn fill_outline(
+    c: &Compiled,
+    now: &Outcome,
+    e: &Enterprise,
+    as_of: Date,
+    out: &mut Evaluation,
+) {
+    fill_header(c, now, e, as_of, out);
+    out.dimensions.clear();
+    out.contributions.clear();
+    out.vetoes.clear();
+    out.reasons.clear();
+}
+
+/// The firm, date, score, grades and model of an evaluation.
+fn fill_header(c: &Compiled, now: &Outcome, e: &Enterprise, as_of: Date, out: &mut Evaluation) {
     out.uscc = e.uscc;
     out.name.clone_from(&e.name);
     out.as_of = as_of;
@@ -100,10 +125,6 @@ pub(super) fn fill(
     share(&mut out.model.id, &c.stamp.id);
     share(&mut out.model.version, &c.stamp.version);
     share(&mut out.model.hash, &c.stamp.hash);
-    fill_dimensions(c, dimensions, out);
-    fill_contributions(tally, contributions, &mut buffers.slot_of, out);
-    fill_vetoes(tally, &mut buffers.applied, out);
-    fill_reasons(tally, contributions, dimensions, buffers, out);
 }
 
 fn fill_dimensions(c: &Compiled, dimensions: &[Points], out: &mut Evaluation) {

@@ -118,6 +118,15 @@ pub(crate) struct Now<'b> {
     dimensions: &'b [Points],
 }
 
+/// How much of an evaluation is written.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Detail {
+    /// Everything: dimensions, contributions, vetoes, reasons and the plan.
+    Full,
+    /// Score, grade and the plan only ([`Evaluator::evaluate_plan_reusing`]).
+    Plan,
+}
+
 /// Score and grade of a tally.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Outcome {
@@ -186,14 +195,8 @@ impl Evaluator {
         related: Option<&RelatedParty>,
     ) -> Result<Evaluation> {
         let mut out = assemble::blank(&self.inner, enterprise, as_of);
-        self.fill_evaluation(
-            enterprise,
-            as_of,
-            related,
-            None,
-            &mut TallyBuffers::default(),
-            &mut out,
-        )?;
+        let buffers = &mut TallyBuffers::default();
+        self.fill_evaluation(enterprise, as_of, (related, None), buffers, Detail::Full, &mut out)?;
         Ok(out)
     }
 
@@ -211,10 +214,35 @@ impl Evaluator {
         related: Option<&RelatedParty>,
         scratch: &mut EvaluationScratch,
     ) -> Result<Evaluation> {
+        self.refill(enterprise, as_of, related, scratch, Detail::Full)
+    }
+
+    /// Score, grade and improvement plan of an enterprise, without the contributions, vetoes
+    /// and reasons that explain the score (left empty): what financing matching reads of an
+    /// evaluation, written at less cost. Otherwise as
+    /// [`evaluate_reusing`](Self::evaluate_reusing) without a related-party context.
+    pub(crate) fn evaluate_plan_reusing(
+        &self,
+        enterprise: &Enterprise,
+        as_of: Date,
+        scratch: &mut EvaluationScratch,
+    ) -> Result<Evaluation> {
+        self.refill(enterprise, as_of, None, scratch, Detail::Plan)
+    }
+
+    /// Writes the evaluation into the scratch's spare result (a new one when it has none).
+    fn refill(
+        &self,
+        enterprise: &Enterprise,
+        as_of: Date,
+        related: Option<&RelatedParty>,
+        scratch: &mut EvaluationScratch,
+        detail: Detail,
+    ) -> Result<Evaluation> {
         let spare = scratch.spare.take();
         let mut out = spare.unwrap_or_else(|| assemble::blank(&self.inner, enterprise, as_of));
         let (decay, buffers) = scratch.prepare(&self.inner, as_of);
-        match self.fill_evaluation(enterprise, as_of, related, decay, buffers, &mut out) {
+        match self.fill_evaluation(enterprise, as_of, (related, decay), buffers, detail, &mut out) {
             Ok(()) => Ok(out),
             Err(error) => {
                 scratch.spare = Some(out);
@@ -228,15 +256,27 @@ impl Evaluator {
         &self,
         enterprise: &Enterprise,
         as_of: Date,
-        related: Option<&RelatedParty>,
-        decay: Option<&DecayOn>,
+        (related, decay): (Option<&RelatedParty>, Option<&DecayOn>),
         buffers: &mut TallyBuffers,
+        detail: Detail,
         out: &mut Evaluation,
     ) -> Result<()> {
         self.scored(enterprise, as_of, related, decay, buffers, |tally, now, assembly| {
             plan::plan(tally, now, enterprise, as_of, &mut assembly.plan, &mut out.plan);
             let (outcome, contributions, dims) = (&now.outcome, now.contributions, now.dimensions);
-            assemble::fill(tally, outcome, contributions, dims, enterprise, as_of, assembly, out);
+            match detail {
+                Detail::Full => assemble::fill(
+                    tally,
+                    outcome,
+                    contributions,
+                    dims,
+                    enterprise,
+                    as_of,
+                    assembly,
+                    out,
+                ),
+                Detail::Plan => assemble::fill_outline(tally.c, outcome, enterprise, as_of, out),
+            }
         })
     }
 

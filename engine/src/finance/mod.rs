@@ -133,7 +133,9 @@ impl<'a> Matcher<'a> {
     ) -> Result<(Evaluation, GraphFacts)> {
         let e = &demand.enterprise;
         let evaluation = match scratch {
-            Some(scratch) => self.evaluator.evaluate_reusing(e, as_of, None, scratch)?,
+            // Matching reads the score, the grade and the plan; the reference path below
+            // evaluates in full.
+            Some(scratch) => self.evaluator.evaluate_plan_reusing(e, as_of, scratch)?,
             None => self.evaluator.evaluate(e, as_of)?,
         };
         let facts = match self.graph {
