@@ -144,8 +144,10 @@ pub(super) fn match_indexed(
     contenders(c, (&firm, &figures), &mut misses, bound, &mut buffer);
     let near_misses = closest(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer)
         .into_iter()
-        .filter_map(|i| Some((c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
-        .map(|(product, compiled)| worded_near_miss(product, names(compiled), &firm))
+        .filter_map(|i| Some((i, c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
+        .map(|(i, product, compiled)| {
+            worded_near_miss(product, names(compiled), &firm, limit_met(c, &figures, i))
+        })
         .collect();
     (scratch.eligible, scratch.misses) = (eligible, misses);
     (scratch.buffer, scratch.words) = (buffer, words);
@@ -420,6 +422,14 @@ fn contenders(
         };
         m.measured = true;
     }
+}
+
+/// Whether the screen tells that a product's estimated limit reaches its smallest loan: the
+/// limit condition, compared in integers as the screen counts it, so that a reported near
+/// miss is worded without the limit's bounds in decimals.
+fn limit_met(c: &Compiled<'_>, figures: &FirmFacts, index: usize) -> bool {
+    let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
+    screen_of.is_some_and(|s| least_bound(s, figures).is_some_and(|least| least >= s.floor))
 }
 
 /// The failed count of the `keep`-th miss by failed count (`u32::MAX` when there are no
