@@ -269,6 +269,21 @@ impl Pieces {
         }
     }
 
+    /// The text of a figure written by [`push_yuan`] as [`plain`] writes the same value: the
+    /// yuan sign and the thousands separators left out (a figure [`plain`] wrote has none).
+    /// A worded gap's `required` and `actual` are read from its figures this way rather than
+    /// spelled from their decimals again.
+    pub(super) fn plain(&self, piece: Piece<'_>) -> String {
+        let text = match piece {
+            Piece::Words(w) => w,
+            Piece::Figure(a, b) => self.buffer.get(a..b).unwrap_or_default(),
+        };
+        let digits = text.strip_prefix('¥').unwrap_or(text);
+        let mut out = String::with_capacity(digits.len());
+        digits.split(',').for_each(|part| out.push_str(part));
+        out
+    }
+
     /// One text joined from its pieces.
     pub(super) fn text(&mut self, pieces: &[Piece<'_>]) -> Arc<str> {
         self.buffer.truncate(self.figures_end);
@@ -418,7 +433,7 @@ fn at_least(
                     [have, need, gap_text],
                     [["，低于要求的 ", "，差 "], [" < ", " required: short "]],
                 );
-                gap(id, plain(required), Some(plain(a)), text)
+                gap(id, p.plain(need), Some(p.plain(have)), text)
             } else {
                 unworded(id)
             };
@@ -458,7 +473,7 @@ fn at_most(
                     [have, limit, over_text],
                     [["，超过上限 ", "，超出 "], [" > ", " allowed: over by "]],
                 );
-                gap(id, plain(allowed), Some(plain(a)), text)
+                gap(id, p.plain(limit), Some(p.plain(have)), text)
             } else {
                 unworded(id)
             };
@@ -822,6 +837,27 @@ mod tests {
             };
             proptest::prop_assert_eq!(yuan(value), yuan_from_display(value));
             proptest::prop_assert_eq!(plain(value), value.normalize().to_string());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_figure_in_yuan_reads_back_as_plain(
+            lo in proptest::num::u32::ANY, mid in proptest::num::u32::ANY,
+            hi in proptest::num::u32::ANY, negative in proptest::bool::ANY, scale in 0u32..=28,
+            small in 0u64..10_000_000_000, short in proptest::bool::ANY,
+        ) {
+            let value = if short {
+                Decimal::from_i128_with_scale(i128::from(small), scale % 9)
+            } else {
+                Decimal::from_parts(lo, mid, hi, negative, scale)
+            };
+            let mut p = Pieces::new();
+            let (money, count) = (p.figure(|out| push_yuan(out, value)), p.count(small));
+            let shown = p.figure(|out| out.push_str(&plain(value)));
+            proptest::prop_assert_eq!(p.plain(money), plain(value));
+            proptest::prop_assert_eq!(p.plain(shown), plain(value));
+            proptest::prop_assert_eq!(p.plain(count), small.to_string());
         }
     }
 

@@ -194,8 +194,10 @@ pub(super) fn match_candidates(
     }
     misses.truncate(keep);
     misses.sort_unstable_by(closest);
-    let near_misses =
-        misses.into_iter().map(|(_, _, p)| worded_near_miss(p, Names::of(p), &firm)).collect();
+    let near_misses = misses
+        .into_iter()
+        .map(|(_, _, p)| worded_near_miss(p, Names::of(p), &firm, false))
+        .collect();
     result(options, demand, evaluation, as_of, eligible, near_misses)
 }
 
@@ -215,13 +217,22 @@ pub(super) fn measure(
     (failed.len(), failed.iter().fold(Decimal::ZERO, add))
 }
 
-/// A reported near miss, with every failed condition worded.
-pub(super) fn worded_near_miss(product: &Product, names: Names, firm: &Firm<'_>) -> NearMiss {
+/// A reported near miss, with every failed condition worded. `limit_met` says the estimated
+/// limit is already known to reach the product's smallest loan (the screen compares them in
+/// integers), and the limit's bounds are not computed again in decimals to tell it.
+pub(super) fn worded_near_miss(
+    product: &Product,
+    names: Names,
+    firm: &Firm<'_>,
+    limit_met: bool,
+) -> NearMiss {
     let e = &firm.demand.enterprise;
     let firm = Firm { explain: true, ..*firm };
     let mut failed = conditions::check(product, &firm);
-    let binding = limit::binding_of(product, e, &firm.evaluation.grade);
-    failed.extend(conditions::limit_gap(true, product, binding.value));
+    if !limit_met {
+        let binding = limit::binding_of(product, e, &firm.evaluation.grade);
+        failed.extend(conditions::limit_gap(true, product, binding.value));
+    }
     NearMiss {
         product: names.id,
         bank: names.bank,

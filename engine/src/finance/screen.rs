@@ -126,14 +126,32 @@ impl Verdict {
             self.closeness += 1.0;
             return;
         }
-        self.closeness += float(short) / float(required);
-        // A division of `i128`s is costly: only contenders for the near misses ask for it.
+        let term = float(short) / float(required);
+        self.closeness += term;
+        // Only contenders for the near misses ask.
         if exactness {
-            let scaled = short.checked_mul(1 << EXACT_BITS);
-            self.exact &=
-                scaled.is_some_and(|n| n % required == 0 && (n / required).abs() < EXACT_BELOW);
+            self.exact &= exact_term(short, required, term);
         }
     }
+}
+
+/// Whether `term`, the `f64` quotient of `short / required`, is that ratio exactly and a
+/// multiple of 2^-16 below 2^32 (see [`EXACT_BITS`]). Told by one multiplication of `i128`s
+/// rather than a division (a library call): `term · 2^16` is a whole `units` (scaling by a
+/// power of two is exact), and `units · required = short · 2^16` says the ratio is
+/// `units / 2^16`, which `term` then is.
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+fn exact_term(short: i128, required: i128, term: f64) -> bool {
+    let scaled = term * f64::from(1_u32 << EXACT_BITS);
+    if scaled.is_nan() || scaled.abs() >= EXACT_BELOW as f64 {
+        return false;
+    }
+    // Below 2^48 in magnitude, so the conversion to `i64` does not saturate.
+    let units = scaled as i64;
+    let scaled_short = short.checked_mul(1 << EXACT_BITS);
+    units as f64 == scaled
+        && scaled_short.is_some()
+        && scaled_short == i128::from(units).checked_mul(required)
 }
 
 /// Integer to float, from an `i64` (one instruction) when it fits; an approximation, which
@@ -277,4 +295,50 @@ pub(super) fn binding(s: &Screen, f: &FirmFacts) -> Option<(i128, BoundKind)> {
 
 fn to_i128(n: usize) -> i128 {
     i128::try_from(n).unwrap_or(i128::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Exactness as a division tells it: the ratio is a multiple of 2^-16 below 2^32.
+    fn exact_by_division(short: i128, required: i128) -> bool {
+        short
+            .checked_mul(1 << EXACT_BITS)
+            .is_some_and(|n| n % required == 0 && (n / required).abs() < EXACT_BELOW)
+    }
+
+    proptest! {
+        #[test]
+        fn exactness_by_multiplication_is_exactness_by_division(
+            units in 1_i64..(1 << 50), divisor in 1_i64..2_000, shift in 0_u32..24,
+            short in 1_i64..(1 << 53), required in 1_i64..(1 << 53), ratio in any::<bool>(),
+        ) {
+            // Half the cases a ratio `units / 2^shift` (exact or not as its size says), half
+            // any two figures the `f64`s hold exactly.
+            let (short, required) = if ratio {
+                let short = i128::from(units % (1 << 30)) * i128::from(divisor);
+                (short, i128::from(divisor) << shift)
+            } else {
+                (i128::from(short), i128::from(required))
+            };
+            let term = float(short) / float(required);
+            prop_assert_eq!(exact_term(short, required, term), exact_by_division(short, required));
+        }
+
+        #[test]
+        fn exactness_is_never_claimed_for_a_rounded_term(
+            short in any::<i128>(), required in any::<i128>(), nudge in -2_i32..=2,
+        ) {
+            prop_assume!(required != 0);
+            let term = float(short) / float(required);
+            // A term off by an ulp or two is never taken for the ratio.
+            let nudged = f64::from_bits(term.to_bits().wrapping_add_signed(i64::from(nudge)));
+            if exact_term(short, required, nudged) {
+                prop_assert!(exact_by_division(short, required));
+                prop_assert!(nudge == 0 || nudged == term);
+            }
+        }
+    }
 }

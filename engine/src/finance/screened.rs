@@ -17,7 +17,7 @@ use super::matching::{
     self, DemandMatch, MatchOptions, Names, Offer, RankKey, measure, worded_near_miss,
 };
 use super::product::{Catalog, Product};
-use super::screen::{FirmFacts, Verdict, binding, screen};
+use super::screen::{FirmFacts, Verdict, binding, least_bound, screen};
 use crate::date::Date;
 use crate::evaluate::{Evaluation, Label};
 
@@ -157,8 +157,10 @@ pub(super) fn match_indexed(
     contenders(c, (&firm, &figures), &mut misses, bound, &mut buffer);
     let near_misses = closest(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer)
         .into_iter()
-        .filter_map(|i| Some((c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
-        .map(|(product, compiled)| worded_near_miss(product, names(compiled), &firm))
+        .filter_map(|i| Some((i, c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
+        .map(|(i, product, compiled)| {
+            worded_near_miss(product, names(compiled), &firm, limit_met(c, &figures, i))
+        })
         .collect();
     (scratch.eligible, scratch.misses) = (eligible, misses);
     (scratch.buffer, scratch.words) = (buffer, words);
@@ -414,7 +416,9 @@ fn take(c: &Compiled<'_>, figures: &FirmFacts, index: usize, verdict: Verdict, f
 
 /// The misses that may be among the closest: those with no more failed conditions than
 /// `bound` (the `keep`-th fewest, see [`fewest_failed`]), each with its closeness measured by
-/// its screen (the columns only counted). A miss with more failures is never among them.
+/// its screen (the columns only counted), and whether it is exact: ties among the closest are
+/// common, and exactness is what lets the screen's sums order them. A miss with more failures
+/// is never among them.
 fn contenders(
     c: &Compiled<'_>,
     (firm, figures): (&Firm<'_>, &FirmFacts),
@@ -425,7 +429,7 @@ fn contenders(
     misses.retain(|m| m.verdict.failed <= bound);
     for m in misses.iter_mut().filter(|m| !m.measured) {
         let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
-        m.verdict = match screen_of.and_then(|s| screen(s, figures, false)) {
+        m.verdict = match screen_of.and_then(|s| screen(s, figures, true)) {
             Some(v) => v,
             None => match c.catalog.products().get(m.index) {
                 // Not reached: the columns hold only products their screen decides.
@@ -439,6 +443,14 @@ fn contenders(
         };
         m.measured = true;
     }
+}
+
+/// Whether the screen tells that a product's estimated limit reaches its smallest loan: the
+/// limit condition, compared in integers as the screen counts it, so that a reported near
+/// miss is worded without the limit's bounds in decimals.
+fn limit_met(c: &Compiled<'_>, figures: &FirmFacts, index: usize) -> bool {
+    let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
+    screen_of.is_some_and(|s| least_bound(s, figures).is_some_and(|least| least >= s.floor))
 }
 
 /// The failed count of the `keep`-th miss by failed count (`u32::MAX` when there are no
@@ -796,6 +808,23 @@ fn closest(
         v.failed < failed || (v.failed == failed && (!trusted || v.closeness <= margin))
     });
     let id = |m: &Miss| c.compiled.products.get(m.index).map(|p| &*p.id);
+    if trusted {
+        misses.sort_unstable_by(|a, b| approx(a, b).then_with(|| id(a).cmp(&id(b))));
+        // A contender whose exactness was not asked (screened product by product) is
+        // screened again when it is in a near tie.
+        let exact = |m: &mut Miss| {
+            if !m.verdict.exact {
+                let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
+                if let Some(v) = screen_of.and_then(|s| screen(s, figures, true)) {
+                    m.verdict = v;
+                }
+            }
+            m.verdict.exact
+        };
+        if settled(misses, keep, exact) {
+            return misses.iter().take(keep).map(|m| m.index).collect();
+        }
+    }
     // The screen again, now telling whether each contender's closeness is exact.
     for m in misses.iter_mut() {
         let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
@@ -826,6 +855,30 @@ fn closest(
     };
     measured.sort_unstable_by(order);
     measured.iter().take(keep).map(|m| m.3).collect()
+}
+
+/// Whether the first `keep` of the contenders, sorted by failed count, closeness and id,
+/// are those of the reference order, in its order. Neighbours whose sums differ by more than
+/// the margin of [`closest`] are ordered alike by both sums, and so is everything either side
+/// of them; only a run of near-equal sums reaching into the first `keep` needs every
+/// closeness in it `exact`. Then the `f64` sums are the reference sums, and ties fall to the
+/// id as there.
+fn settled(misses: &mut [Miss], keep: usize, mut exact: impl FnMut(&mut Miss) -> bool) -> bool {
+    let near = |a: &Miss, b: &Miss| {
+        let (x, y) = (a.verdict.closeness, b.verdict.closeness);
+        a.verdict.failed == b.verdict.failed && y - x <= 1e-9 * x.abs().max(y.abs()).max(1.0)
+    };
+    let mut start = 0;
+    while start < keep {
+        let run = misses.get(start..).unwrap_or(&[]);
+        let len = 1 + run.windows(2).take_while(|w| matches!(w, [a, b] if near(a, b))).count();
+        let tied = misses.get_mut(start..start + len).unwrap_or(&mut []);
+        if len > 1 && !tied.iter_mut().all(&mut exact) {
+            return false;
+        }
+        start += len;
+    }
+    true
 }
 
 /// The `Decimal` value of an exact closeness: a multiple of 2^-16 (see [`Verdict::exact`]),
@@ -912,6 +965,62 @@ mod tests {
                 ),
             }
         }
+    }
+
+    /// A miss failing conditions short by these ratios, with its closeness summed as the
+    /// screen sums it, and the reference sum in `Decimal`.
+    fn ratios_miss(index: usize, ratios: &[(i64, i64)]) -> (Miss, Decimal) {
+        let mut verdict = Verdict { failed: 0, closeness: 0.0, exact: true };
+        let mut reference = Decimal::ZERO;
+        for &(short, required) in ratios {
+            #[allow(clippy::cast_precision_loss)]
+            let term = short as f64 / required as f64;
+            verdict.failed += 1;
+            verdict.closeness += term;
+            let (s, r) = (i128::from(short), i128::from(required));
+            verdict.exact &= s * 65_536 % r == 0;
+            reference += Decimal::from(short) / Decimal::from(required);
+        }
+        (Miss { index, verdict, measured: true }, reference)
+    }
+
+    proptest! {
+        #[test]
+        fn settled_contenders_are_those_of_the_reference_order(
+            drawn in proptest::collection::vec(
+                proptest::collection::vec((1_i64..7, 1_i64..13), 1..4), 1..40),
+            keep in 1usize..6,
+        ) {
+            let (mut misses, sums): (Vec<Miss>, Vec<Decimal>) =
+                drawn.iter().enumerate().map(|(i, ratios)| ratios_miss(i, ratios)).unzip();
+            let keep = keep.min(misses.len());
+            misses.sort_by(|a, b| {
+                (a.verdict.failed.cmp(&b.verdict.failed))
+                    .then(a.verdict.closeness.total_cmp(&b.verdict.closeness))
+                    .then(a.index.cmp(&b.index))
+            });
+            let mut expected: Vec<usize> = (0..drawn.len()).collect();
+            expected.sort_by_key(|&i| (drawn[i].len(), sums[i], i));
+            expected.truncate(keep);
+            if settled(&mut misses, keep, |m| m.verdict.exact) {
+                let found: Vec<usize> = misses.iter().take(keep).map(|m| m.index).collect();
+                prop_assert_eq!(found, expected);
+            }
+        }
+    }
+
+    #[test]
+    fn near_ties_are_settled_only_when_exact() {
+        let sorted = |ratios: &[&[(i64, i64)]]| -> Vec<Miss> {
+            ratios.iter().enumerate().map(|(i, r)| ratios_miss(i, r).0).collect()
+        };
+        // Quarters are exact: their ties fall to the id.
+        assert!(settled(&mut sorted(&[&[(1, 4)], &[(2, 8)], &[(3, 4)]]), 2, |m| m.verdict.exact));
+        // Thirds are not: a third and two sixths may or may not tie in decimals.
+        assert!(!settled(&mut sorted(&[&[(1, 3)], &[(2, 6)], &[(3, 4)]]), 2, |m| m.verdict.exact));
+        // Unless the tie is past the first `keep`, or the sums are far apart.
+        assert!(settled(&mut sorted(&[&[(1, 7)], &[(1, 3)], &[(2, 6)]]), 1, |m| m.verdict.exact));
+        assert!(settled(&mut sorted(&[&[(1, 7)], &[(1, 3)], &[(5, 6)]]), 3, |m| m.verdict.exact));
     }
 
     proptest! {
