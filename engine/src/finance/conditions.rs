@@ -108,12 +108,11 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
     }
     let d = Digits::of(value);
     let whole = d.whole();
-    // '¥' (two bytes), the digits with a separator every three, the point and the fraction,
-    // laid out in a buffer and appended at once: a character at a time, each push checks
-    // the capacity.
-    let mut shown = [0_u8; 2 + 29 + 9 + 1 + 28];
-    shown[..2].copy_from_slice("¥".as_bytes());
-    let mut len = 2;
+    // The digits with a separator every three, the point and the fraction, laid out in a
+    // buffer and appended at once after the '¥': a character at a time, each push checks the
+    // capacity; and a buffer of ASCII alone is checked as text on the fast path.
+    let mut shown = [0_u8; 29 + 9 + 1 + 28];
+    let mut len = 0;
     let mut put = |byte: u8| {
         if let Some(slot) = shown.get_mut(len) {
             *slot = byte;
@@ -130,8 +129,9 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
         put(b'.');
         d.fraction().iter().for_each(|&c| put(c));
     }
-    // Only '¥' and ASCII were written, so the bytes are always text.
-    out.push_str(std::str::from_utf8(&shown[..len]).unwrap_or_default());
+    // Only ASCII was written, so the bytes are always text.
+    out.push('¥');
+    out.push_str(std::str::from_utf8(shown.get(..len).unwrap_or_default()).unwrap_or_default());
 }
 
 /// The text of `value.normalize().to_string()` (`20000`, `1.5`), read from the mantissa as
