@@ -519,9 +519,9 @@ fn file_by_sets(
     if bound == u32::MAX {
         counts.take_every_miss();
     }
-    counts.each_contender(|position| {
+    counts.each_contender(|position, failed| {
         if let Some(index) = index_at(position) {
-            let failed = u32::from(counts.failed_at(position));
+            let failed = u32::from(failed);
             let verdict = Verdict { failed, closeness: 0.0, exact: false };
             found.misses.push(Miss { index, verdict, measured: false });
         }

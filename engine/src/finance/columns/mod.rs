@@ -870,7 +870,10 @@ mod tests {
                     .filter(|&p| bound.is_none_or(|b| failed[p] <= b))
                     .collect();
                 let mut contenders = Vec::new();
-                counts.each_contender(|p| contenders.push(p));
+                counts.each_contender(|p, failed_here| {
+                    contenders.push(p);
+                    assert_eq!(failed_here, failed[p]);
+                });
                 prop_assert_eq!(contenders, expected);
             }
         }

@@ -220,6 +220,7 @@ impl SetCounts {
     }
 
     /// The failed count of the candidate at `position`.
+    #[cfg(test)]
     pub fn failed_at(&self, position: usize) -> u8 {
         let (w, b) = (position / 64, position % 64);
         let slices = self.counts.get(w).copied().unwrap_or_default();
@@ -238,10 +239,18 @@ impl SetCounts {
         each_position(self.eligible.iter().copied(), f);
     }
 
-    /// Calls `f` with the position of each miss with no more failed conditions than the
-    /// bound, ascending.
-    pub fn each_contender(&self, f: impl FnMut(usize)) {
-        each_position(self.within.iter().copied(), f);
+    /// Calls `f` with the position and failed count of each miss with no more failed
+    /// conditions than the bound, ascending; each word's slices are read once.
+    pub fn each_contender(&self, mut f: impl FnMut(usize, u8)) {
+        for (w, (&within, slices)) in self.within.iter().zip(&self.counts).enumerate() {
+            let mut bits = within;
+            while bits != 0 {
+                let b = bits.trailing_zeros();
+                let count = slices.iter().rev().fold(0, |n, &slice| n << 1 | (slice >> b) & 1);
+                f(w * 64 + b as usize, count as u8);
+                bits &= bits - 1;
+            }
+        }
     }
 
     /// The number of misses with exactly `k` failed conditions, which joins them to the
