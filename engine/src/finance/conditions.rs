@@ -823,18 +823,26 @@ mod tests {
         out
     }
 
-    proptest::proptest! {
-        #[test]
-        fn yuan_reads_the_mantissa_as_the_display_does(
+    proptest::prop_compose! {
+        /// Any decimal, and half the time a short one (at most ten digits, scale below 9),
+        /// with the short one's digits as `small`.
+        fn a_decimal()(
             lo in proptest::num::u32::ANY, mid in proptest::num::u32::ANY,
             hi in proptest::num::u32::ANY, negative in proptest::bool::ANY, scale in 0u32..=28,
             small in 0u64..10_000_000_000, short in proptest::bool::ANY,
-        ) {
+        ) -> (Decimal, u64) {
             let value = if short {
                 Decimal::from_i128_with_scale(i128::from(small), scale % 9)
             } else {
                 Decimal::from_parts(lo, mid, hi, negative, scale)
             };
+            (value, small)
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn yuan_reads_the_mantissa_as_the_display_does((value, _) in a_decimal()) {
             proptest::prop_assert_eq!(yuan(value), yuan_from_display(value));
             proptest::prop_assert_eq!(plain(value), value.normalize().to_string());
         }
@@ -842,16 +850,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn a_figure_in_yuan_reads_back_as_plain(
-            lo in proptest::num::u32::ANY, mid in proptest::num::u32::ANY,
-            hi in proptest::num::u32::ANY, negative in proptest::bool::ANY, scale in 0u32..=28,
-            small in 0u64..10_000_000_000, short in proptest::bool::ANY,
-        ) {
-            let value = if short {
-                Decimal::from_i128_with_scale(i128::from(small), scale % 9)
-            } else {
-                Decimal::from_parts(lo, mid, hi, negative, scale)
-            };
+        fn a_figure_in_yuan_reads_back_as_plain((value, small) in a_decimal()) {
             let mut p = Pieces::new();
             let (money, count) = (p.figure(|out| push_yuan(out, value)), p.count(small));
             let shown = p.figure(|out| out.push_str(&plain(value)));
