@@ -171,6 +171,12 @@ impl<T: Copy + Ord> Floor<T> {
         (r < self.0.len()).then_some(r)
     }
 
+    /// Which of the column's failing sets (see `sets`) holds the candidates `figure` fails:
+    /// set `r` for rank `r`.
+    fn failing_set(&self, figure: T) -> Option<usize> {
+        self.rank(figure)
+    }
+
     /// Adds one to the count of every candidate whose threshold `figure` is below.
     fn count(&self, figure: T, failed: &mut [u8]) {
         if let Some(r) = self.rank(figure) {
@@ -198,6 +204,12 @@ impl<T: Copy + Ord> Ceiling<T> {
     fn rank(&self, figure: T) -> Option<usize> {
         let r = self.0.values.partition_point(|&v| v < figure);
         (r > 0).then_some(r)
+    }
+
+    /// Which of the column's failing sets (see `sets`) holds the candidates `figure` fails:
+    /// a figure that fails any has a rank of at least 1, so set `r - 1` for rank `r`.
+    fn failing_set(&self, figure: T) -> Option<usize> {
+        self.0.values.partition_point(|&v| v < figure).checked_sub(1)
     }
 
     /// Adds one to the count of every candidate whose threshold `figure` is above.

@@ -305,45 +305,42 @@ impl ChainColumns {
         let words = sets.words;
         out.reset(words);
         let counts = &mut out.counts[..];
-        let count = |failing: &Failing, rank: Option<usize>, counts: &mut [[u64; SLICES]]| {
-            if let Some(r) = rank {
+        let count = |failing: &Failing, set: Option<usize>, counts: &mut [[u64; SLICES]]| {
+            if let Some(r) = set {
                 add(counts, failing.0.get(r, words));
             }
         };
-        count(&sets.amount_min, self.amount_min.rank(figures.amount), counts);
-        count(&sets.collateral, self.collateral.rank(figures.collateral), counts);
-        let grade_rank = self.min_grade.rank(figures.grade).map(|r| r - 1);
-        count(&sets.min_grade, grade_rank, counts);
+        count(&sets.amount_min, self.amount_min.failing_set(figures.amount), counts);
+        count(&sets.collateral, self.collateral.failing_set(figures.collateral), counts);
+        count(&sets.min_grade, self.min_grade.failing_set(figures.grade), counts);
         if self.any_tax_grades {
             add(counts, sets.tax_grade.get(tax_bit, words));
         }
-        count(&sets.min_years, self.min_years.rank(f.years), counts);
-        count(&sets.min_tax_paid, self.min_tax_paid.rank(figures.tax_paid), counts);
-        let since = self.payment_within.rank(figures.since_payment).map(|r| r - 1);
+        count(&sets.min_years, self.min_years.failing_set(f.years), counts);
+        count(&sets.min_tax_paid, self.min_tax_paid.failing_set(figures.tax_paid), counts);
+        let since = self.payment_within.failing_set(figures.since_payment);
         count(&sets.payment_within, since, counts);
         for flag in 0..3 {
             if (self.any_flags & figures.flags) >> flag & 1 != 0 {
                 add(counts, sets.flags.get(flag, words));
             }
         }
-        let ceiling =
-            |column: &super::Ceiling<i64>, figure: i64| column.rank(figure).map(|r| r - 1);
-        count(&sets.max_loans, ceiling(&self.max_loans, figures.loans), counts);
-        count(&sets.max_capital, ceiling(&self.max_capital, figures.capital), counts);
-        count(&sets.max_staff, ceiling(&self.max_staff, figures.staff), counts);
-        count(&sets.max_revenue, ceiling(&self.max_revenue, figures.revenue), counts);
-        count(&sets.max_circle, ceiling(&self.max_circle, figures.circle), counts);
+        count(&sets.max_loans, self.max_loans.failing_set(figures.loans), counts);
+        count(&sets.max_capital, self.max_capital.failing_set(figures.capital), counts);
+        count(&sets.max_staff, self.max_staff.failing_set(figures.staff), counts);
+        count(&sets.max_revenue, self.max_revenue.failing_set(figures.revenue), counts);
+        count(&sets.max_circle, self.max_circle.failing_set(figures.circle), counts);
         // The limit, counted once when any of its bounds is below the smallest loan.
         let grade = usize::from(figures.grade);
         or_into(&mut out.limit, sets.limit_grades.get(grade, words));
-        let mut mark = |failing: &Failing, rank: Option<usize>| {
-            if let Some(r) = rank {
+        let mut mark = |failing: &Failing, set: Option<usize>| {
+            if let Some(r) = set {
                 or_into(&mut out.limit, failing.0.get(r, words));
             }
         };
-        mark(&sets.tax_floor, self.tax_floor.rank(figures.tax_or_zero));
-        mark(&sets.sales_floor, self.sales_floor.rank(figures.revenue_or_zero));
-        mark(&sets.loans_ceiling, ceiling(&self.loans_ceiling, figures.loans));
+        mark(&sets.tax_floor, self.tax_floor.failing_set(figures.tax_or_zero));
+        mark(&sets.sales_floor, self.sales_floor.failing_set(figures.revenue_or_zero));
+        mark(&sets.loans_ceiling, self.loans_ceiling.failing_set(figures.loans));
         add(&mut out.counts, &out.limit);
         // Scope: the section, then the industry rules that turn the firm away.
         match wanted.count_ones() {
