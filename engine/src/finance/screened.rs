@@ -48,6 +48,9 @@ struct Found {
     /// Indices of the eligible products, priced once ranked.
     eligible: Vec<usize>,
     misses: Vec<Miss>,
+    /// Contenders set aside as distant (see [`SetCounts::set_aside_distant`]), unmeasured:
+    /// screened only when fewer than the near misses asked for are closer than 1.
+    distant: Vec<Miss>,
     buffer: Vec<Gap>,
     words: Words,
 }
@@ -58,6 +61,7 @@ struct Found {
 pub(super) struct MatchBuffers {
     eligible: Vec<usize>,
     misses: Vec<Miss>,
+    distant: Vec<Miss>,
     buffer: Vec<Gap>,
     words: Words,
     /// Per candidate of a chain: failed conditions, and the limit's mark.
@@ -100,11 +104,13 @@ pub(super) fn match_indexed(
     let mut found = Found {
         eligible: std::mem::take(&mut scratch.eligible),
         misses: std::mem::take(&mut scratch.misses),
+        distant: std::mem::take(&mut scratch.distant),
         buffer: std::mem::take(&mut scratch.buffer),
         words: std::mem::take(&mut scratch.words),
     };
     found.eligible.clear();
     found.misses.clear();
+    found.distant.clear();
     found.words.clear();
     let by_row = |found: &mut Found, index: usize| {
         screen_row(c, (&firm, &figures), index, found);
@@ -150,11 +156,12 @@ pub(super) fn match_indexed(
             fewest_failed(&found.misses, options.near_misses)
         }
     };
-    let Found { eligible, misses, mut buffer, mut words } = found;
+    let Found { eligible, misses, mut distant, mut buffer, mut words } = found;
     let (ranked, order) = (&mut scratch.ranked, &mut scratch.order);
     let offers = offers(c, options, (&firm, &figures), &eligible, (&mut words, ranked, order));
     let mut misses = misses;
-    contenders(c, (&firm, &figures), &mut misses, bound, &mut buffer);
+    let keep = options.near_misses;
+    contenders(c, (&firm, &figures), (&mut misses, &mut distant), (bound, keep), &mut buffer);
     let near_misses = closest(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer)
         .into_iter()
         .filter_map(|i| Some((i, c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
@@ -162,7 +169,7 @@ pub(super) fn match_indexed(
             worded_near_miss(product, names(compiled), &firm, limit_met(c, &figures, i))
         })
         .collect();
-    (scratch.eligible, scratch.misses) = (eligible, misses);
+    (scratch.eligible, scratch.misses, scratch.distant) = (eligible, misses, distant);
     (scratch.buffer, scratch.words) = (buffer, words);
     match offers {
         Ranked::Ranked(offers) => {
@@ -200,12 +207,15 @@ fn offers(
         key.map(|key| ranked.push(key)).is_some()
     });
     let take = options.offers.unwrap_or(usize::MAX);
-    let build = |told: Told, words: &mut Words| offer(c, options, (firm, figures), told, words);
+    let build = |told: Told, words: &mut Words, offers: &mut Vec<Offer>| {
+        push_offer(c, options, (firm, figures), told, words, offers);
+    };
     if !all_keyed {
-        let unranked = |&index: &usize| Told { index, coverage: None, binding: None };
-        return Ranked::Unranked(
-            eligible.iter().map(unranked).filter_map(|t| build(t, words)).collect(),
-        );
+        let mut offers = Vec::with_capacity(eligible.len());
+        for &index in eligible {
+            build(Told { index, coverage: None, binding: None }, words, &mut offers);
+        }
+        return Ranked::Unranked(offers);
     }
     if let Some(packing) = Packing::of(ranked) {
         // The keys packed into one integer each: the sort compares and moves 8 bytes.
@@ -217,8 +227,9 @@ fn offers(
         }
         packed.sort_unstable();
         let mut offers = Vec::with_capacity(packed.len());
-        let in_order = packed.iter().filter_map(|&p| ranked.get(packing.place(p)));
-        offers.extend(in_order.filter_map(|r| build(r.told, words)));
+        for r in packed.iter().filter_map(|&p| ranked.get(packing.place(p))) {
+            build(r.told, words, &mut offers);
+        }
         return Ranked::Ranked(offers);
     }
     if take < ranked.len() {
@@ -227,7 +238,9 @@ fn offers(
     }
     ranked.sort_unstable_by_key(|r| (r.key, r.id_rank));
     let mut offers = Vec::with_capacity(ranked.len());
-    offers.extend(ranked.iter().filter_map(|r| build(r.told, words)));
+    for r in ranked.iter() {
+        build(r.told, words, &mut offers);
+    }
     Ranked::Ranked(offers)
 }
 
@@ -422,11 +435,44 @@ fn take(c: &Compiled<'_>, figures: &FirmFacts, index: usize, verdict: Verdict, f
 fn contenders(
     c: &Compiled<'_>,
     (firm, figures): (&Firm<'_>, &FirmFacts),
-    misses: &mut Vec<Miss>,
-    bound: u32,
+    (misses, distant): (&mut Vec<Miss>, &mut Vec<Miss>),
+    (bound, keep): (u32, usize),
     buffer: &mut Vec<Gap>,
 ) {
     misses.retain(|m| m.verdict.failed <= bound);
+    measure_contenders(c, (firm, figures), misses, buffer);
+    if distant.is_empty() {
+        return;
+    }
+    // The distant contenders fail `bound` conditions with a closeness of at least 1: enough
+    // misses closer than that (in exact terms: the margin is far above the error of an
+    // `f64` quotient) leave none of them among the closest.
+    let closer = |m: &&Miss| {
+        let v = m.verdict;
+        v.failed < bound || (v.failed == bound && v.closeness < 1.0 - DISTANT_MARGIN)
+    };
+    if misses.iter().filter(closer).count() >= keep {
+        distant.clear();
+        return;
+    }
+    let from = misses.len();
+    misses.append(distant);
+    if let Some(rest) = misses.get_mut(from..) {
+        measure_contenders(c, (firm, figures), rest, buffer);
+    }
+}
+
+/// How far below 1 a miss's `f64` closeness must be to be closer, in exact terms, than a
+/// distant contender.
+const DISTANT_MARGIN: f64 = 1e-9;
+
+/// Screens the contenders not yet measured.
+fn measure_contenders(
+    c: &Compiled<'_>,
+    (firm, figures): (&Firm<'_>, &FirmFacts),
+    misses: &mut [Miss],
+    buffer: &mut Vec<Gap>,
+) {
     for m in misses.iter_mut().filter(|m| !m.measured) {
         let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
         m.verdict = match screen_of.and_then(|s| screen(s, figures, true)) {
@@ -519,6 +565,15 @@ fn file_by_sets(
     if bound == u32::MAX {
         counts.take_every_miss();
     }
+    if bound == 1 {
+        counts.set_aside_distant();
+        counts.each_set_aside(|position| {
+            if let Some(index) = index_at(position) {
+                let verdict = Verdict { failed: 1, closeness: 0.0, exact: false };
+                found.distant.push(Miss { index, verdict, measured: false });
+            }
+        });
+    }
     counts.each_contender(|position, failed| {
         if let Some(index) = index_at(position) {
             let failed = u32::from(failed);
@@ -594,19 +649,22 @@ fn names(compiled: &CompiledProduct) -> Names {
 }
 
 /// The offer of an eligible product, built in one place rather than moved through its
-/// parts: the bounds priced from the compiled terms, the binding one as its screen tells it,
-/// the rate added once for the catalog and the coverage from the ranking when it told it.
-fn offer(
+/// parts, and written straight into the offers (an offer is some 240 bytes, and returning it
+/// first cost two copies): the bounds priced from the compiled terms, the binding one as its
+/// screen tells it, the rate added once for the catalog and the coverage from the ranking
+/// when it told it. A product the compiled catalog does not price adds nothing.
+fn push_offer(
     c: &Compiled<'_>,
     options: &MatchOptions,
     (firm, figures): (&Firm<'_>, &FirmFacts),
     told: Told,
     words: &mut Words,
-) -> Option<Offer> {
+    offers: &mut Vec<Offer>,
+) {
     let Told { index, coverage, binding: kind } = told;
-    let compiled = c.compiled.products.get(index)?;
-    let terms = compiled.by_grade.get(figures.grade)?;
-    let spread = terms.spread?;
+    let Some(compiled) = c.compiled.products.get(index) else { return };
+    let Some(terms) = compiled.by_grade.get(figures.grade) else { return };
+    let Some(spread) = terms.spread else { return };
     let demand = firm.demand;
     let bounds = limit::bounds_of(&compiled.limit, terms.cap, &demand.enterprise);
     let kind = kind.or_else(|| {
@@ -618,7 +676,7 @@ fn offer(
     let coverage =
         coverage.unwrap_or_else(|| matching::coverage(binding.value, demand.amount.value()));
     let rate = terms.rate.unwrap_or_else(|| matching::rate(options.reference_rate.percent, spread));
-    Some(Offer {
+    offers.push(Offer {
         product: compiled.id.clone(),
         bank: compiled.bank.clone(),
         name: compiled.name.clone(),
@@ -629,7 +687,7 @@ fn offer(
         rate_percent: rate,
         coverage,
         term_gap_months: matching::term_gap(&compiled.term_months, demand),
-    })
+    });
 }
 
 /// The bound of `kind` when the screen told it; otherwise the smallest, the first in order

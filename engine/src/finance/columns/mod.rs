@@ -886,7 +886,20 @@ mod tests {
                     contenders.push(p);
                     assert_eq!(failed_here, failed[p]);
                 });
-                prop_assert_eq!(contenders, expected);
+                prop_assert_eq!(&contenders, &expected);
+                // Set aside, the distant contenders and the others are the contenders still;
+                // a distant one failing a single condition is at a closeness of 1 or more.
+                counts.set_aside_distant();
+                let (mut aside, mut near) = (Vec::new(), Vec::new());
+                counts.each_set_aside(|p| aside.push(p));
+                counts.each_contender(|p, _| near.push(p));
+                let mut both = [aside.clone(), near].concat();
+                both.sort_unstable();
+                prop_assert_eq!(both, expected);
+                for &p in aside.iter().filter(|&&p| failed[p] == 1) {
+                    let v = screen(screens[p].as_ref().unwrap(), &firm, false).unwrap();
+                    prop_assert!(v.closeness >= 1.0, "{p}: {}", v.closeness);
+                }
             }
         }
     }

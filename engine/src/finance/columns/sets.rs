@@ -115,6 +115,12 @@ pub(in crate::finance) struct SetCounts {
     misses: Vec<u64>,
     /// Misses with no more failed conditions than the bound so far.
     within: Vec<u64>,
+    /// Candidates failing a condition whose gap alone adds at least 1 to the closeness (a
+    /// condition met or not, with no measure; a count of records; a figure of zero or
+    /// unknown against a threshold): see [`SetCounts::set_aside_distant`].
+    distant: Vec<u64>,
+    /// The contenders set aside as distant.
+    set_aside: Vec<u64>,
 }
 
 impl ChainSets {
@@ -213,8 +219,10 @@ impl SetCounts {
             v.clear();
             v.resize(words, 0);
         }
-        self.within.clear();
-        self.within.resize(words, 0);
+        for v in [&mut self.within, &mut self.distant, &mut self.set_aside] {
+            v.clear();
+            v.resize(words, 0);
+        }
         self.counts.clear();
         self.counts.resize(words, [0; SLICES]);
     }
@@ -271,6 +279,24 @@ impl SetCounts {
     pub fn take_every_miss(&mut self) {
         self.within.copy_from_slice(&self.misses);
     }
+
+    /// Sets aside the contenders that fail a distant condition, for a bound of one failed
+    /// condition: each of them then fails that condition alone, so its closeness is at least
+    /// 1, and none is among the closest once enough other misses are closer than 1. Most
+    /// contenders are such (a collateral or tax grade not admitted, a record count, an
+    /// unknown figure), and setting them aside spares their screens.
+    pub fn set_aside_distant(&mut self) {
+        let parts = self.within.iter_mut().zip(&mut self.set_aside).zip(&self.distant);
+        for ((within, aside), &distant) in parts {
+            *aside = *within & distant;
+            *within &= !distant;
+        }
+    }
+
+    /// Calls `f` with the position of each contender set aside, ascending.
+    pub fn each_set_aside(&self, f: impl FnMut(usize)) {
+        each_position(self.set_aside.iter().copied(), f);
+    }
 }
 
 /// Calls `f` with the positions of the set bits of a run of words, ascending.
@@ -304,32 +330,49 @@ impl ChainColumns {
         }
         let words = sets.words;
         out.reset(words);
-        let counts = &mut out.counts[..];
-        let count = |failing: &Failing, set: Option<usize>, counts: &mut [[u64; SLICES]]| {
+        let (counts, distant) = (&mut out.counts[..], &mut out.distant[..]);
+        // Each failed condition adds one to the count; a distant one (its gap alone adds at
+        // least 1 to the closeness, as `screen` measures it) also joins `distant`.
+        let mut count = |failing: &Failing, set: Option<usize>, far: bool| {
             if let Some(r) = set {
-                add(counts, failing.0.get(r, words));
+                let set = failing.0.get(r, words);
+                add(counts, set);
+                if far {
+                    or_into(distant, set);
+                }
             }
         };
-        count(&sets.amount_min, self.amount_min.failing_set(figures.amount), counts);
-        count(&sets.collateral, self.collateral.failing_set(figures.collateral), counts);
-        count(&sets.min_grade, self.min_grade.failing_set(figures.grade), counts);
+        count(&sets.amount_min, self.amount_min.failing_set(figures.amount), false);
+        // Not admitted: a gap of 1.
+        count(&sets.collateral, self.collateral.failing_set(figures.collateral), true);
+        count(&sets.min_grade, self.min_grade.failing_set(figures.grade), false);
+        // Below the least years, with none: `years / years`.
+        count(&sets.min_years, self.min_years.failing_set(f.years), f.years == 0);
+        // Tax paid unknown (a gap of 1) or none (`min / min`).
+        let no_tax = f.tax_paid.is_none_or(|t| t == 0);
+        count(&sets.min_tax_paid, self.min_tax_paid.failing_set(figures.tax_paid), no_tax);
+        let since = self.payment_within.failing_set(figures.since_payment);
+        count(&sets.payment_within, since, f.months_since_payment.is_none());
+        // Above a ceiling with the figure unknown: a gap of 1.
+        count(&sets.max_loans, self.max_loans.failing_set(figures.loans), f.loans.is_none());
+        let capital = self.max_capital.failing_set(figures.capital);
+        count(&sets.max_capital, capital, f.capital.is_none());
+        count(&sets.max_staff, self.max_staff.failing_set(figures.staff), f.staff.is_none());
+        let revenue = self.max_revenue.failing_set(figures.revenue);
+        count(&sets.max_revenue, revenue, f.revenue.is_none());
+        count(&sets.max_circle, self.max_circle.failing_set(figures.circle), f.circle.is_none());
+        // A tax grade not admitted, and the record conditions (a count of records, or the
+        // guarantor's link): each a gap of at least 1.
         if self.any_tax_grades {
             add(counts, sets.tax_grade.get(tax_bit, words));
+            or_into(distant, sets.tax_grade.get(tax_bit, words));
         }
-        count(&sets.min_years, self.min_years.failing_set(f.years), counts);
-        count(&sets.min_tax_paid, self.min_tax_paid.failing_set(figures.tax_paid), counts);
-        let since = self.payment_within.failing_set(figures.since_payment);
-        count(&sets.payment_within, since, counts);
         for flag in 0..3 {
             if (self.any_flags & figures.flags) >> flag & 1 != 0 {
                 add(counts, sets.flags.get(flag, words));
+                or_into(distant, sets.flags.get(flag, words));
             }
         }
-        count(&sets.max_loans, self.max_loans.failing_set(figures.loans), counts);
-        count(&sets.max_capital, self.max_capital.failing_set(figures.capital), counts);
-        count(&sets.max_staff, self.max_staff.failing_set(figures.staff), counts);
-        count(&sets.max_revenue, self.max_revenue.failing_set(figures.revenue), counts);
-        count(&sets.max_circle, self.max_circle.failing_set(figures.circle), counts);
         // The limit, counted once when any of its bounds is below the smallest loan.
         let grade = usize::from(figures.grade);
         or_into(&mut out.limit, sets.limit_grades.get(grade, words));
