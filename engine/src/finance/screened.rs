@@ -865,7 +865,9 @@ fn closest(
         let v = m.verdict;
         v.failed < failed || (v.failed == failed && (!trusted || v.closeness <= margin))
     });
-    let id = |m: &Miss| c.compiled.products.get(m.index).map(|p| &*p.id);
+    // Ids are unique in a catalog: their places in id order compare as the ids do, without
+    // reading the strings (ties at a closeness of exactly 1 can keep dozens of contenders).
+    let id = |m: &Miss| c.compiled.id_rank.get(m.index).copied();
     if trusted {
         misses.sort_unstable_by(|a, b| approx(a, b).then_with(|| id(a).cmp(&id(b))));
         // A contender whose exactness was not asked (screened product by product) is
