@@ -114,13 +114,17 @@ const EXACT_BITS: u32 = 16;
 const EXACT_BELOW: i128 = 1 << (32 + EXACT_BITS);
 
 impl Verdict {
-    fn fail(&mut self) {
+    /// The verdict of a product failing nothing, exactness asked.
+    pub(super) const PASSED: Verdict = Verdict { failed: 0, closeness: 0.0, exact: true };
+
+    /// A failed condition with no measure: a gap of 1.
+    pub(super) fn fail(&mut self) {
         self.failed += 1;
         self.closeness += 1.0;
     }
 
     /// A measured gap: `short` relative to `required` (1 when nothing is required).
-    fn short(&mut self, short: i128, required: i128, exactness: bool) {
+    pub(super) fn short(&mut self, short: i128, required: i128, exactness: bool) {
         self.failed += 1;
         if required == 0 {
             self.closeness += 1.0;

@@ -574,11 +574,23 @@ fn file_by_sets(
             }
         });
     }
+    // A contender failing one condition a threshold measures is measured off the columns,
+    // one failing nothing (its grade not priced) is at no distance; the others are screened.
+    columns.measure_single_gaps(figures, counts, |position, verdict| {
+        if let Some(index) = index_at(position) {
+            found.misses.push(Miss { index, verdict, measured: true });
+        }
+    });
     counts.each_contender(|position, failed| {
         if let Some(index) = index_at(position) {
-            let failed = u32::from(failed);
-            let verdict = Verdict { failed, closeness: 0.0, exact: false };
-            found.misses.push(Miss { index, verdict, measured: false });
+            found.misses.push(match failed {
+                0 => Miss { index, verdict: Verdict::PASSED, measured: true },
+                _ => {
+                    let failed = u32::from(failed);
+                    let verdict = Verdict { failed, closeness: 0.0, exact: false };
+                    Miss { index, verdict, measured: false }
+                }
+            });
         }
     });
     bound

@@ -164,6 +164,11 @@ impl<T: Copy + Ord> Floor<T> {
         Floor(Ranked::new(values, 1))
     }
 
+    /// The threshold of the candidate at `position`.
+    fn threshold_at(&self, position: usize) -> Option<T> {
+        self.0.values.get(self.0.rank_at(position).checked_sub(1)?).copied()
+    }
+
     /// The figure's rank: how many distinct thresholds are at most it; `None` when it is at
     /// or above them all, and fails no candidate.
     fn rank(&self, figure: T) -> Option<usize> {
@@ -197,6 +202,11 @@ impl<T: Copy + Ord> Ceiling<T> {
     /// `figure`.
     fn new(values: &[T]) -> Ceiling<T> {
         Ceiling(Ranked::new(values, 0))
+    }
+
+    /// The threshold of the candidate at `position`.
+    fn threshold_at(&self, position: usize) -> Option<T> {
+        self.0.values.get(self.0.rank_at(position)).copied()
     }
 
     /// The figure's rank: how many distinct thresholds are below it; `None` when none is,
@@ -895,10 +905,105 @@ mod tests {
                 counts.each_contender(|p, _| near.push(p));
                 let mut both = [aside.clone(), near].concat();
                 both.sort_unstable();
-                prop_assert_eq!(both, expected);
+                prop_assert_eq!(&both, &expected);
                 for &p in aside.iter().filter(|&&p| failed[p] == 1) {
                     let v = screen(screens[p].as_ref().unwrap(), &firm, false).unwrap();
                     prop_assert!(v.closeness >= 1.0, "{p}: {}", v.closeness);
+                }
+                // The contenders failing one condition a threshold measures, measured off
+                // the columns as the screen measures them, and the rest left to screen.
+                let mut measured = Vec::new();
+                columns.measure_single_gaps(&firm, &mut counts, |p, v| measured.push((p, v)));
+                let mut left = Vec::new();
+                counts.each_contender(|p, _| left.push(p));
+                for &(p, v) in &measured {
+                    prop_assert_eq!(failed[p], 1);
+                    prop_assert_eq!(Some(v), screen(screens[p].as_ref().unwrap(), &firm, true));
+                }
+                let mut all = [aside, left, measured.iter().map(|m| m.0).collect()].concat();
+                all.sort_unstable();
+                prop_assert_eq!(all, expected);
+            }
+        }
+    }
+
+    /// `s` with every condition but the one at `slot` of the single gaps (see
+    /// `sets::SINGLES`) set so that no firm fails it, the limit included.
+    fn failing_only(mut s: Screen, slot: usize) -> Screen {
+        let neutral = Screen {
+            amount_min: -(1 << 40),
+            collateral: Collateral::None,
+            min_grade: None,
+            tax_grades: None,
+            min_years: None,
+            min_tax_paid: Fen::new(None).unwrap(),
+            payment_within_months: None,
+            no_tax_arrears: false,
+            no_dishonest_listing: false,
+            max_loans: Fen::new(None).unwrap(),
+            max_capital: Fen::new(None).unwrap(),
+            max_staff: None,
+            max_revenue: Fen::new(None).unwrap(),
+            max_circle: None,
+            unlinked_guarantor: false,
+            grade_caps: Vec::new(),
+            k_tax: None,
+            k_sales: None,
+            max_debt: Fen::new(None).unwrap(),
+            ..s.clone()
+        };
+        let kept = s.clone();
+        s = neutral;
+        match slot {
+            0 => s.amount_min = kept.amount_min,
+            1 => s.min_grade = kept.min_grade,
+            2 => s.min_years = kept.min_years,
+            3 => s.min_tax_paid = kept.min_tax_paid,
+            4 => s.payment_within_months = kept.payment_within_months,
+            5 => s.max_loans = kept.max_loans,
+            6 => s.max_capital = kept.max_capital,
+            7 => s.max_staff = kept.max_staff,
+            8 => s.max_revenue = kept.max_revenue,
+            _ => s.max_circle = kept.max_circle,
+        }
+        // The smallest loan within the cap: the limit holds.
+        s.floor = i128::from(s.amount_min) * s.unit;
+        s.cap = s.cap.max(s.floor);
+        s
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn a_single_gap_off_the_columns_is_the_screens(
+            drawn in proptest::collection::vec((a_screen(), 0_usize..10), 1..100),
+            firms in proptest::collection::vec(a_firm(), 1..6),
+        ) {
+            let chain: Vec<Candidate> = (0..drawn.len())
+                .map(|i| Candidate { index: u32::try_from(i).unwrap(), sections: 0 })
+                .collect();
+            let screens: Vec<Option<Screen>> =
+                drawn.iter().map(|(s, slot)| Some(failing_only(s.clone(), *slot))).collect();
+            let columns = ChainColumns::new(&chain, &screens, 4);
+            prop_assert!(columns.sets.is_some());
+            let mut counts = SetCounts::default();
+            for firm in &firms {
+                prop_assert!(columns.count_by_sets(firm, (u32::MAX, u64::MAX), &mut counts));
+                counts.take_every_miss();
+                let mut measured = Vec::new();
+                columns.measure_single_gaps(firm, &mut counts, |p, v| measured.push((p, v)));
+                for &(p, v) in &measured {
+                    prop_assert_eq!(Some(v), screen(screens[p].as_ref().unwrap(), firm, true));
+                }
+                // Every candidate failing its one condition is measured off the columns.
+                let mut left = Vec::new();
+                counts.each_contender(|p, failed| left.push((p, failed)));
+                prop_assert!(left.iter().all(|&(_, failed)| failed == 0), "{left:?}");
+                for (p, s) in screens.iter().enumerate() {
+                    let failed = screen(s.as_ref().unwrap(), firm, false).unwrap().failed;
+                    prop_assert!(failed <= 1);
+                    let in_measured = measured.iter().any(|m| m.0 == p);
+                    prop_assert_eq!(in_measured, failed == 1, "{}", p);
                 }
             }
         }

@@ -10,7 +10,7 @@
 //! in a long chain) keeps only the rank columns.
 
 use super::super::index::Candidate;
-use super::super::screen::FirmFacts;
+use super::super::screen::{FirmFacts, Verdict};
 use super::{ChainColumns, Figures, GRADES, NO_RULE, ROW, RULE, Ranked, Thresholds};
 
 /// Bits of a failed count: more than the conditions a candidate can fail (at most 19).
@@ -121,7 +121,24 @@ pub(in crate::finance) struct SetCounts {
     distant: Vec<u64>,
     /// The contenders set aside as distant.
     set_aside: Vec<u64>,
+    /// The failing set of each condition a candidate's gap can be read off the columns for
+    /// (see [`ChainColumns::single_gap`]), when the firm fails any.
+    singles: [Option<usize>; SINGLES],
 }
+
+/// The conditions whose gap [`ChainColumns::single_gap`] reads off their thresholds, by
+/// place in [`SetCounts::singles`].
+const SINGLES: usize = 10;
+const AMOUNT_MIN: usize = 0;
+const MIN_GRADE: usize = 1;
+const MIN_YEARS: usize = 2;
+const MIN_TAX_PAID: usize = 3;
+const PAYMENT_WITHIN: usize = 4;
+const MAX_LOANS: usize = 5;
+const MAX_CAPITAL: usize = 6;
+const MAX_STAFF: usize = 7;
+const MAX_REVENUE: usize = 8;
+const MAX_CIRCLE: usize = 9;
 
 impl ChainSets {
     /// The sets of a chain, `None` when its tables would pass the budget or when a
@@ -330,6 +347,19 @@ impl ChainColumns {
         }
         let words = sets.words;
         out.reset(words);
+        out.singles = [
+            self.amount_min.failing_set(figures.amount),
+            self.min_grade.failing_set(figures.grade),
+            self.min_years.failing_set(f.years),
+            self.min_tax_paid.failing_set(figures.tax_paid),
+            self.payment_within.failing_set(figures.since_payment),
+            self.max_loans.failing_set(figures.loans),
+            self.max_capital.failing_set(figures.capital),
+            self.max_staff.failing_set(figures.staff),
+            self.max_revenue.failing_set(figures.revenue),
+            self.max_circle.failing_set(figures.circle),
+        ];
+        let singles = out.singles;
         let (counts, distant) = (&mut out.counts[..], &mut out.distant[..]);
         // Each failed condition adds one to the count; a distant one (its gap alone adds at
         // least 1 to the closeness, as `screen` measures it) also joins `distant`.
@@ -342,25 +372,23 @@ impl ChainColumns {
                 }
             }
         };
-        count(&sets.amount_min, self.amount_min.failing_set(figures.amount), false);
+        count(&sets.amount_min, singles[AMOUNT_MIN], false);
         // Not admitted: a gap of 1.
         count(&sets.collateral, self.collateral.failing_set(figures.collateral), true);
-        count(&sets.min_grade, self.min_grade.failing_set(figures.grade), false);
+        count(&sets.min_grade, singles[MIN_GRADE], false);
         // Below the least years, with none: `years / years`.
-        count(&sets.min_years, self.min_years.failing_set(f.years), f.years == 0);
+        count(&sets.min_years, singles[MIN_YEARS], f.years == 0);
         // Tax paid unknown (a gap of 1) or none (`min / min`).
         let no_tax = f.tax_paid.is_none_or(|t| t == 0);
-        count(&sets.min_tax_paid, self.min_tax_paid.failing_set(figures.tax_paid), no_tax);
-        let since = self.payment_within.failing_set(figures.since_payment);
+        count(&sets.min_tax_paid, singles[MIN_TAX_PAID], no_tax);
+        let since = singles[PAYMENT_WITHIN];
         count(&sets.payment_within, since, f.months_since_payment.is_none());
         // Above a ceiling with the figure unknown: a gap of 1.
-        count(&sets.max_loans, self.max_loans.failing_set(figures.loans), f.loans.is_none());
-        let capital = self.max_capital.failing_set(figures.capital);
-        count(&sets.max_capital, capital, f.capital.is_none());
-        count(&sets.max_staff, self.max_staff.failing_set(figures.staff), f.staff.is_none());
-        let revenue = self.max_revenue.failing_set(figures.revenue);
-        count(&sets.max_revenue, revenue, f.revenue.is_none());
-        count(&sets.max_circle, self.max_circle.failing_set(figures.circle), f.circle.is_none());
+        count(&sets.max_loans, singles[MAX_LOANS], f.loans.is_none());
+        count(&sets.max_capital, singles[MAX_CAPITAL], f.capital.is_none());
+        count(&sets.max_staff, singles[MAX_STAFF], f.staff.is_none());
+        count(&sets.max_revenue, singles[MAX_REVENUE], f.revenue.is_none());
+        count(&sets.max_circle, singles[MAX_CIRCLE], f.circle.is_none());
         // A tax grade not admitted, and the record conditions (a count of records, or the
         // guarantor's link): each a gap of at least 1.
         if self.any_tax_grades {
@@ -414,6 +442,105 @@ impl ChainColumns {
             *miss = scope & !*eligible;
         }
         true
+    }
+}
+
+impl ChainColumns {
+    /// Measures off the columns, instead of screening them, the contenders that fail exactly
+    /// one condition a threshold measures, and takes them out of the contenders: `each` is
+    /// called with the position and verdict of each, condition after condition. The gap is
+    /// the one `screen` measures, from the same threshold and figure. The limit (whose
+    /// bounds the columns do not keep), a collateral, a tax grade and the record conditions
+    /// are left to the screen.
+    pub fn measure_single_gaps(
+        &self,
+        f: &FirmFacts,
+        counts: &mut SetCounts,
+        mut each: impl FnMut(usize, Verdict),
+    ) {
+        let Some(sets) = self.sets.as_ref() else { return };
+        let columns = [
+            &sets.amount_min,
+            &sets.min_grade,
+            &sets.min_years,
+            &sets.min_tax_paid,
+            &sets.payment_within,
+            &sets.max_loans,
+            &sets.max_capital,
+            &sets.max_staff,
+            &sets.max_revenue,
+            &sets.max_circle,
+        ];
+        for (slot, failing) in columns.into_iter().enumerate() {
+            let Some(Some(r)) = counts.singles.get(slot).copied() else { continue };
+            let set = failing.0.get(r, sets.words);
+            for (w, (&members, (within, slices))) in
+                set.iter().zip(counts.within.iter_mut().zip(&counts.counts)).enumerate()
+            {
+                let [one, rest @ ..] = *slices;
+                let exactly_one = one & !rest.iter().fold(0, |any, &s| any | s);
+                let mut bits = members & *within & exactly_one;
+                while bits != 0 {
+                    let position = w * 64 + bits.trailing_zeros() as usize;
+                    if let Some(v) = self.single_gap(slot, f, position) {
+                        *within &= !(bits & bits.wrapping_neg());
+                        each(position, v);
+                    }
+                    bits &= bits - 1;
+                }
+            }
+        }
+    }
+
+    /// The verdict of the candidate at `position` failing only the condition at `slot` of
+    /// [`SetCounts::singles`], from its threshold.
+    fn single_gap(&self, slot: usize, f: &FirmFacts, position: usize) -> Option<Verdict> {
+        let mut v = Verdict::PASSED;
+        // A floor as `screen` measures it: `required − actual` relative to `required`.
+        let below = |v: &mut Verdict, required: i128, actual: Option<i128>| match actual {
+            Some(a) => v.short(required - a, required, true),
+            None => v.fail(),
+        };
+        // A ceiling: `actual − allowed` relative to `allowed`.
+        let above = |v: &mut Verdict, allowed: i64, actual: Option<i128>| match actual {
+            Some(a) => v.short(a - i128::from(allowed), i128::from(allowed), true),
+            None => v.fail(),
+        };
+        match slot {
+            AMOUNT_MIN => {
+                let required = i128::from(self.amount_min.threshold_at(position)?);
+                below(&mut v, required, Some(f.amount));
+            }
+            MIN_GRADE => {
+                let need = usize::from(self.min_grade.threshold_at(position)?);
+                let short = i128::try_from(f.grade.checked_sub(need)?).ok()?;
+                v.short(short, i128::try_from(f.grade_count).ok()?, true);
+            }
+            MIN_YEARS => {
+                let years = i128::from(self.min_years.threshold_at(position)?);
+                below(&mut v, years, Some(i128::from(f.years)));
+            }
+            MIN_TAX_PAID => {
+                below(&mut v, i128::from(self.min_tax_paid.threshold_at(position)?), f.tax_paid);
+            }
+            PAYMENT_WITHIN => {
+                // The column holds the months allowed less one; `screen` measures
+                // `since + 1 − months` relative to `months`.
+                let months = self.payment_within.threshold_at(position)?.checked_add(1)?;
+                above(&mut v, months, f.months_since_payment.map(|s| i128::from(s) + 1));
+            }
+            MAX_LOANS => above(&mut v, self.max_loans.threshold_at(position)?, f.loans),
+            MAX_CAPITAL => above(&mut v, self.max_capital.threshold_at(position)?, f.capital),
+            MAX_STAFF => {
+                above(&mut v, self.max_staff.threshold_at(position)?, f.staff.map(i128::from));
+            }
+            MAX_REVENUE => above(&mut v, self.max_revenue.threshold_at(position)?, f.revenue),
+            MAX_CIRCLE => {
+                above(&mut v, self.max_circle.threshold_at(position)?, f.circle.map(i128::from));
+            }
+            _ => return None,
+        }
+        Some(v)
     }
 }
 
