@@ -248,6 +248,17 @@ pub(super) fn screen(s: &Screen, f: &FirmFacts, exactness: bool) -> Option<Verdi
     Some(v)
 }
 
+/// The verdict of a product whose only failed condition is its limit (the columns tell
+/// it): the limit's gap as [`screen`] measures it, without checking the other conditions.
+pub(super) fn limit_gap(s: &Screen, f: &FirmFacts) -> Option<Verdict> {
+    let least = least_bound(s, f)?;
+    let mut v = Verdict::PASSED;
+    if least < s.floor {
+        v.short(s.floor - least, s.floor, true);
+    }
+    Some(v)
+}
+
 /// The smallest bound of the limit, in the product's scaled units. Amounts are below 2^62
 /// fen and factors below 2^51 once scaled, so no product here overflows.
 pub(super) fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {

@@ -17,7 +17,7 @@ use super::matching::{
     self, DemandMatch, MatchOptions, Names, Offer, RankKey, measure, worded_near_miss,
 };
 use super::product::{Catalog, Product};
-use super::screen::{FirmFacts, Verdict, binding, least_bound, screen};
+use super::screen::{FirmFacts, Verdict, binding, least_bound, limit_gap, screen};
 use crate::date::Date;
 use crate::evaluate::{Evaluation, Label};
 
@@ -579,6 +579,19 @@ fn file_by_sets(
     columns.measure_single_gaps(figures, counts, |position, verdict| {
         if let Some(index) = index_at(position) {
             found.misses.push(Miss { index, verdict, measured: true });
+        }
+    });
+    // A contender failing only its limit: the limit's gap, its other conditions unread.
+    counts.take_limit_only(|position| {
+        if let Some(index) = index_at(position) {
+            let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
+            found.misses.push(match screen_of.and_then(|s| limit_gap(s, figures)) {
+                Some(verdict) => Miss { index, verdict, measured: true },
+                None => {
+                    let verdict = Verdict { failed: 1, closeness: 0.0, exact: false };
+                    Miss { index, verdict, measured: false }
+                }
+            });
         }
     });
     counts.each_contender(|position, failed| {

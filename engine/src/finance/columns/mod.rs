@@ -634,7 +634,7 @@ impl Figures {
 #[cfg(test)]
 mod tests {
     use super::super::compiled::{Factor, Fen, IndustryRule};
-    use super::super::screen::screen;
+    use super::super::screen::{limit_gap, screen};
     use super::*;
     use proptest::prelude::*;
 
@@ -964,7 +964,14 @@ mod tests {
             6 => s.max_capital = kept.max_capital,
             7 => s.max_staff = kept.max_staff,
             8 => s.max_revenue = kept.max_revenue,
-            _ => s.max_circle = kept.max_circle,
+            9 => s.max_circle = kept.max_circle,
+            // The limit, and the smallest loan with it.
+            _ => {
+                s.amount_min = kept.amount_min;
+                (s.grade_caps, s.k_tax, s.k_sales, s.max_debt) =
+                    (kept.grade_caps, kept.k_tax, kept.k_sales, kept.max_debt);
+                return s;
+            }
         }
         // The smallest loan within the cap: the limit holds.
         s.floor = i128::from(s.amount_min) * s.unit;
@@ -976,7 +983,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(128))]
         #[test]
         fn a_single_gap_off_the_columns_is_the_screens(
-            drawn in proptest::collection::vec((a_screen(), 0_usize..10), 1..100),
+            drawn in proptest::collection::vec((a_screen(), 0_usize..11), 1..100),
             firms in proptest::collection::vec(a_firm(), 1..6),
         ) {
             let chain: Vec<Candidate> = (0..drawn.len())
@@ -995,15 +1002,24 @@ mod tests {
                 for &(p, v) in &measured {
                     prop_assert_eq!(Some(v), screen(screens[p].as_ref().unwrap(), firm, true));
                 }
-                // Every candidate failing its one condition is measured off the columns.
+                // Those failing only their limit: its gap is the screen's.
+                let mut limit_only = Vec::new();
+                counts.take_limit_only(|p| limit_only.push(p));
+                for &p in &limit_only {
+                    let s = screens[p].as_ref().unwrap();
+                    prop_assert_eq!(limit_gap(s, firm), screen(s, firm, true));
+                    prop_assert_eq!(limit_gap(s, firm).unwrap().failed, 1);
+                }
+                // Every candidate failing one condition is measured off the columns or by its
+                // limit alone; a product keeping its limit may also fail its smallest amount.
                 let mut left = Vec::new();
                 counts.each_contender(|p, failed| left.push((p, failed)));
-                prop_assert!(left.iter().all(|&(_, failed)| failed == 0), "{left:?}");
+                prop_assert!(left.iter().all(|&(_, failed)| failed != 1), "{left:?}");
                 for (p, s) in screens.iter().enumerate() {
                     let failed = screen(s.as_ref().unwrap(), firm, false).unwrap().failed;
-                    prop_assert!(failed <= 1);
-                    let in_measured = measured.iter().any(|m| m.0 == p);
-                    prop_assert_eq!(in_measured, failed == 1, "{}", p);
+                    prop_assert!(failed <= 1 || drawn[p].1 == 10);
+                    let single = measured.iter().any(|m| m.0 == p) || limit_only.contains(&p);
+                    prop_assert_eq!(single, failed == 1, "{}", p);
                 }
             }
         }

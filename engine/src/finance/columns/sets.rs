@@ -310,6 +310,22 @@ impl SetCounts {
         }
     }
 
+    /// Takes out of the contenders those whose one failed condition is the limit, and calls
+    /// `f` with the position of each: its gap needs the product's bounds, which the columns
+    /// do not keep, but not its other conditions.
+    pub fn take_limit_only(&mut self, mut f: impl FnMut(usize)) {
+        let parts = self.within.iter_mut().zip(&self.limit).zip(&self.counts);
+        for (w, ((within, &limit), slices)) in parts.enumerate() {
+            let [one, rest @ ..] = *slices;
+            let mut bits = *within & limit & one & !rest.iter().fold(0, |any, &s| any | s);
+            *within &= !bits;
+            while bits != 0 {
+                f(w * 64 + bits.trailing_zeros() as usize);
+                bits &= bits - 1;
+            }
+        }
+    }
+
     /// Calls `f` with the position of each contender set aside, ascending.
     pub fn each_set_aside(&self, f: impl FnMut(usize)) {
         each_position(self.set_aside.iter().copied(), f);
