@@ -29,6 +29,47 @@ pub(super) struct Compiled {
     pub decay: DecayRules,
     /// An empty text, standing in for a grade code out of range and in a result not yet filled.
     pub blank: Arc<str>,
+    /// Per indicator: the index of its contribution in an evaluation without a related-party
+    /// context, which leaves the `related_party` indicators out (`usize::MAX` for those).
+    /// With a context every indicator has one, at its own index.
+    pub slot_without_related: Vec<usize>,
+    /// How many contributions an evaluation without a related-party context lists.
+    pub count_without_related: usize,
+}
+
+impl Compiled {
+    /// The index of indicator `i`'s contribution, `None` when it has none: worked out once per
+    /// model rather than per evaluation.
+    #[inline]
+    pub fn contribution_slot(&self, i: usize, related_context: bool) -> Option<usize> {
+        if related_context {
+            (i < self.indicators.len()).then_some(i)
+        } else {
+            self.slot_without_related.get(i).copied().filter(|&k| k != usize::MAX)
+        }
+    }
+
+    /// How many contributions an evaluation lists.
+    #[inline]
+    pub fn contribution_count(&self, related_context: bool) -> usize {
+        if related_context { self.indicators.len() } else { self.count_without_related }
+    }
+}
+
+/// Per indicator, its contribution's index when the `related_party` indicators are left out.
+fn slots_without_related(indicators: &[Ind]) -> Vec<usize> {
+    let mut next = 0;
+    indicators
+        .iter()
+        .map(|ind| {
+            if matches!(ind.rule, Rule::RelatedParty(_)) {
+                usize::MAX
+            } else {
+                next += 1;
+                next - 1
+            }
+        })
+        .collect()
 }
 
 pub(super) struct Dim {
@@ -234,6 +275,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
         })
         .collect();
     let repairs = repair_table(model);
+    let slot_without_related = slots_without_related(&indicators);
     Compiled {
         stamp: ModelStamp {
             id: Arc::from(model.id.as_str()),
@@ -250,6 +292,8 @@ pub(super) fn compile(model: &Model) -> Compiled {
         repairs,
         decay: model.decay.clone(),
         blank: Arc::from(""),
+        count_without_related: slot_without_related.iter().filter(|&&k| k != usize::MAX).count(),
+        slot_without_related,
     }
 }
 
@@ -276,4 +320,27 @@ fn repair_table(model: &Model) -> [Option<Repair>; RecordClass::COUNT] {
         });
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The slots worked out once per model are what numbering the evaluated indicators in model
+    /// order gives, with and without a related-party context.
+    #[test]
+    fn contribution_slots_number_the_evaluated_indicators_in_order() {
+        let c = compile(&Model::default_model());
+        for context in [false, true] {
+            let evaluated: Vec<usize> = (0..c.indicators.len())
+                .filter(|&i| context || !matches!(c.indicators[i].rule, Rule::RelatedParty(_)))
+                .collect();
+            assert!(context || evaluated.len() < c.indicators.len());
+            assert_eq!(c.contribution_count(context), evaluated.len());
+            for i in 0..c.indicators.len() + 2 {
+                let expected = evaluated.iter().position(|&j| j == i);
+                assert_eq!(c.contribution_slot(i, context), expected, "{i} {context}");
+            }
+        }
+    }
 }
