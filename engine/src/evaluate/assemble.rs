@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::compile::{Compiled, Rule};
+use super::compile::{Ceiling, Compiled, Rule};
 use super::fixed::{self, Points};
 use super::output::{AppliedVeto, Contribution, DimensionScore, Evaluation, Label, Plan, Reason};
 use super::{Outcome, Tally, work};
@@ -75,8 +75,10 @@ pub(super) fn slot<T>(items: &mut Vec<T>, k: usize, new: impl FnOnce() -> T) -> 
     &mut items[k.min(last)]
 }
 
-/// Writes everything but the plan into `out`.
+/// Writes everything but the plan into `out`. Kept out of line: inlined beside the plan and
+/// the tally, the whole evaluation measured more instructions.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub(super) fn fill(
     tally: &Tally<'_>,
     now: &Outcome,
@@ -246,14 +248,21 @@ fn fill_reasons(
     );
     let mut ranking = Ranking { top, room };
     ranking.top.clear();
-    for (i, (ind, &points)) in c.indicators.iter().zip(contributions).enumerate() {
-        let room_left = headroom.get(ind.dimension).copied().unwrap_or_default();
-        // What the indicator could still give, or what it took away.
-        let whole = match &ind.rule {
-            Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
-            Rule::Records { bonus: false, .. } => -points,
+    let per_indicator = c.ceilings.iter().zip(&c.counting).zip(contributions);
+    for (i, ((ceiling, counting), &points)) in per_indicator.enumerate() {
+        let room_left = headroom.get(counting.dimension).copied().unwrap_or_default();
+        match ceiling {
+            // What the indicator could still give, or what it took away.
+            Ceiling::Best(best) => {
+                ranking.offer(Loss {
+                    points: (best - points).min(room_left),
+                    indicator: i,
+                    code: None,
+                });
+            }
+            Ceiling::Reached => {}
             // A card that explains its points lost gives one reason per code.
-            Rule::Scorecard(card) if card.itemised() => {
+            Ceiling::Itemised => {
                 let codes = tally.card_reasons.iter().enumerate().filter(|(_, r)| r.0 == i);
                 for (k, &(_, _, points)) in codes {
                     ranking.offer(Loss {
@@ -262,11 +271,8 @@ fn fill_reasons(
                         code: Some(k),
                     });
                 }
-                continue;
             }
-            _ => ind.best - points,
-        };
-        ranking.offer(Loss { points: whole.min(room_left), indicator: i, code: None });
+        }
     }
     for &Loss { points, indicator: i, code } in ranking.top.iter() {
         let ind = &c.indicators[i];

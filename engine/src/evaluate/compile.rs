@@ -35,6 +35,82 @@ pub(super) struct Compiled {
     pub slot_without_related: Vec<usize>,
     /// How many contributions an evaluation without a related-party context lists.
     pub count_without_related: usize,
+    /// Per indicator: how its raw points count and in which dimension.
+    pub counting: Vec<Counting>,
+    /// Per indicator: what it can cost, for the reasons.
+    pub ceilings: Vec<Ceiling>,
+}
+
+/// How an indicator's raw points become its contribution, and its dimension: the values the
+/// outcome reads for every indicator of every evaluation, kept in one short array apart from
+/// the rules so that loop neither matches a rule nor walks the indicators' larger records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Counting {
+    /// A record indicator's cap (`Points::MAX` when it has none); unused otherwise.
+    pub cap: Points,
+    pub dimension: usize,
+    pub kind: CountKind,
+}
+
+/// Whether an indicator's raw points are its contribution, or a record indicator's capped sum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CountKind {
+    /// Bins, categories, cards and related parties: the raw points as they are.
+    AsIs,
+    /// Records that add points, up to the cap.
+    Bonus,
+    /// Records that take points away, up to the cap.
+    Deduction,
+}
+
+impl Counting {
+    /// What the indicator contributes with `raw` points: for a record indicator (`raw` the sum
+    /// of its records'), at most its cap, taken away unless it is a bonus; the points
+    /// themselves otherwise.
+    #[inline]
+    pub fn contribution(&self, raw: Points) -> Points {
+        match self.kind {
+            CountKind::AsIs => raw,
+            CountKind::Bonus => raw.min(self.cap),
+            CountKind::Deduction => -raw.min(self.cap),
+        }
+    }
+}
+
+/// What an indicator can cost the score, given its contribution: a reason is the difference
+/// from the most it could give (never more than its dimension could still gain).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Ceiling {
+    /// The most it could contribute: a capped bonus's cap, nothing for a deduction, the best
+    /// bin or category otherwise.
+    Best(Points),
+    /// A bonus without a cap, which never falls short of what it could give.
+    Reached,
+    /// A card that explains its points lost code by code.
+    Itemised,
+}
+
+impl Ceiling {
+    fn of(ind: &Ind) -> Ceiling {
+        match &ind.rule {
+            Rule::Records { bonus: true, cap: Some(cap), .. } => Ceiling::Best(*cap),
+            Rule::Records { bonus: true, cap: None, .. } => Ceiling::Reached,
+            Rule::Records { bonus: false, .. } => Ceiling::Best(0),
+            Rule::Scorecard(card) if card.itemised() => Ceiling::Itemised,
+            _ => Ceiling::Best(ind.best),
+        }
+    }
+}
+
+impl Counting {
+    fn of(ind: &Ind) -> Counting {
+        let (kind, cap) = match &ind.rule {
+            Rule::Records { bonus: true, cap, .. } => (CountKind::Bonus, *cap),
+            Rule::Records { bonus: false, cap, .. } => (CountKind::Deduction, *cap),
+            _ => (CountKind::AsIs, None),
+        };
+        Counting { cap: cap.unwrap_or(Points::MAX), dimension: ind.dimension, kind }
+    }
 }
 
 impl Compiled {
@@ -276,6 +352,8 @@ pub(super) fn compile(model: &Model) -> Compiled {
         .collect();
     let repairs = repair_table(model);
     let slot_without_related = slots_without_related(&indicators);
+    let counting = indicators.iter().map(Counting::of).collect();
+    let ceilings = indicators.iter().map(Ceiling::of).collect();
     Compiled {
         stamp: ModelStamp {
             id: Arc::from(model.id.as_str()),
@@ -294,6 +372,8 @@ pub(super) fn compile(model: &Model) -> Compiled {
         blank: Arc::from(""),
         count_without_related: slot_without_related.iter().filter(|&&k| k != usize::MAX).count(),
         slot_without_related,
+        counting,
+        ceilings,
     }
 }
 
@@ -325,6 +405,65 @@ fn repair_table(model: &Model) -> [Option<Repair>; RecordClass::COUNT] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The rule read directly: what an indicator with `raw` points contributes.
+    fn contribution_by_rule(ind: &Ind, raw: Points) -> Points {
+        match &ind.rule {
+            Rule::Records { bonus, cap, .. } => {
+                let capped = cap.map_or(raw, |cap| raw.min(cap));
+                if *bonus { capped } else { -capped }
+            }
+            _ => raw,
+        }
+    }
+
+    /// The rule read directly: what an indicator contributing `points` costs (before the
+    /// dimension's headroom), `None` for an itemised card.
+    fn loss_by_rule(ind: &Ind, points: Points) -> Option<Points> {
+        Some(match &ind.rule {
+            Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
+            Rule::Records { bonus: false, .. } => -points,
+            Rule::Scorecard(card) if card.itemised() => return None,
+            _ => ind.best - points,
+        })
+    }
+
+    /// Models with every kind of indicator, including an uncapped bonus and itemised cards.
+    fn models() -> Vec<Compiled> {
+        let mut uncapped = Model::default_model();
+        for ind in uncapped.dimensions.iter_mut().flat_map(|d| d.indicators.iter_mut()) {
+            ind.cap = None;
+        }
+        let card = include_str!("../../../fixtures/scorecard_model/model.json");
+        let mut models = vec![compile(&Model::default_model()), compile(&uncapped)];
+        models.push(compile(&Model::from_json(card).unwrap()));
+        models
+    }
+
+    proptest! {
+        /// The compact per-indicator tables give what the rules give.
+        #[test]
+        fn counting_and_ceilings_agree_with_the_rules(raw in -2_000i128..2_000, frac in 0i128..4) {
+            let raw = raw * 10i128.pow(16) + frac * 10i128.pow(15);
+            let models = models();
+            prop_assert!(models.iter().any(|c| c.ceilings.contains(&Ceiling::Itemised)));
+            prop_assert!(models.iter().any(|c| c.ceilings.contains(&Ceiling::Reached)));
+            for c in models {
+                for (i, ind) in c.indicators.iter().enumerate() {
+                    let counting = c.counting[i];
+                    prop_assert_eq!(counting.dimension, ind.dimension);
+                    prop_assert_eq!(counting.contribution(raw), contribution_by_rule(ind, raw));
+                    let loss = match c.ceilings[i] {
+                        Ceiling::Best(best) => Some(best - raw),
+                        Ceiling::Reached => Some(0),
+                        Ceiling::Itemised => None,
+                    };
+                    prop_assert_eq!(loss, loss_by_rule(ind, raw));
+                }
+            }
+        }
+    }
 
     /// The slots worked out once per model are what numbering the evaluated indicators in model
     /// order gives, with and without a related-party context.

@@ -507,11 +507,11 @@ impl Tally<'_> {
         contributions.extend_from_slice(&self.raw);
         unclamped.clear();
         unclamped.extend(c.dimensions.iter().map(|d| d.base));
-        for (ind, points) in c.indicators.iter().zip(contributions.iter_mut()) {
-            if let Rule::Records { bonus, cap, .. } = &ind.rule {
-                *points = counted(*bonus, *cap, *points);
+        for (counting, points) in c.counting.iter().zip(contributions.iter_mut()) {
+            *points = counting.contribution(*points);
+            if let Some(subtotal) = unclamped.get_mut(counting.dimension) {
+                *subtotal += *points;
             }
-            unclamped[ind.dimension] += *points;
         }
         dimensions.clear();
         dimensions.extend(unclamped.iter().zip(&c.dimensions).map(|(&p, d)| p.clamp(0, d.max)));
@@ -523,14 +523,6 @@ impl Tally<'_> {
             .fold(grade_by_score, usize::max);
         Outcome { score, grade_by_score, grade }
     }
-}
-
-/// What a record indicator with `raw` points (the sum of its records') contributes: at most its
-/// cap, and taken away unless it is a bonus.
-#[inline]
-pub(crate) fn counted(bonus: bool, cap: Option<Points>, raw: Points) -> Points {
-    let capped = cap.map_or(raw, |cap| raw.min(cap));
-    if bonus { capped } else { -capped }
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@
 use rust_decimal::Decimal;
 
 use super::assemble::{share, share_label};
-use super::compile::Repair;
 use super::compile::Rule;
+use super::compile::{CountKind, Repair};
 use super::fixed::{self, Points};
-use super::{Now, Outcome, Plan, PlanStep, Tally, counted, work};
+use super::{Now, Outcome, Plan, PlanStep, Tally, work};
 use crate::date::{Date, add_months};
 use crate::record::{Enterprise, RecordClass, RecordDetail};
 
@@ -88,12 +88,12 @@ impl Single<'_, '_> {
     /// indicator loses `lost` of its raw points (none unless it counts records).
     fn change(&self, indicator: usize, lost: Points) -> Points {
         let c = self.tally.c;
-        match &c.indicators[indicator].rule {
-            Rule::Records { bonus, cap, .. } => {
-                counted(*bonus, *cap, self.tally.raw[indicator] - lost)
+        match c.counting[indicator].kind {
+            CountKind::AsIs => 0,
+            _ => {
+                c.counting[indicator].contribution(self.tally.raw[indicator] - lost)
                     - self.now.contributions[indicator]
             }
-            _ => 0,
         }
     }
 
@@ -155,7 +155,9 @@ impl Single<'_, '_> {
     }
 }
 
-/// Writes the improvement plan into `out`, reusing its steps' storage.
+/// Writes the improvement plan into `out`, reusing its steps' storage. Kept out of line, as
+/// the assembly is: inlined, the whole evaluation measured more instructions.
+#[inline(never)]
 pub(super) fn plan(
     tally: &Tally<'_>,
     now: &Now<'_>,
