@@ -39,6 +39,12 @@ pub(super) struct Compiled {
     pub counting: Vec<Counting>,
     /// Per indicator: what it can cost, for the reasons.
     pub ceilings: Vec<Ceiling>,
+    /// The indicators the tally reads from the enterprise itself, in model order: all but the
+    /// record indicators, which only sum their records' points.
+    pub read_directly: Vec<usize>,
+    /// Bit `i` set: record class with index `i` triggers some veto (the union of the vetoes'
+    /// `classes`), so most records skip the vetoes altogether.
+    pub veto_classes: u32,
 }
 
 /// How an indicator's raw points become its contribution, and its dimension: the values the
@@ -321,7 +327,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
             label: label(&g.label),
         })
         .collect();
-    let vetoes = model
+    let vetoes: Vec<VetoRule> = model
         .vetoes
         .iter()
         .map(|v| {
@@ -354,6 +360,10 @@ pub(super) fn compile(model: &Model) -> Compiled {
     let slot_without_related = slots_without_related(&indicators);
     let counting = indicators.iter().map(Counting::of).collect();
     let ceilings = indicators.iter().map(Ceiling::of).collect();
+    let read_directly = (0..indicators.len())
+        .filter(|&i| !matches!(indicators[i].rule, Rule::Records { .. }))
+        .collect();
+    let veto_classes = vetoes.iter().fold(0, |mask, v| mask | v.classes);
     Compiled {
         stamp: ModelStamp {
             id: Arc::from(model.id.as_str()),
@@ -374,6 +384,8 @@ pub(super) fn compile(model: &Model) -> Compiled {
         slot_without_related,
         counting,
         ceilings,
+        read_directly,
+        veto_classes,
     }
 }
 
@@ -439,6 +451,23 @@ mod tests {
         let mut models = vec![compile(&Model::default_model()), compile(&uncapped)];
         models.push(compile(&Model::from_json(card).unwrap()));
         models
+    }
+
+    /// The tally reads every indicator but the record ones, in model order, and lets a record
+    /// skip the vetoes only when no veto names its class.
+    #[test]
+    fn the_tally_reads_the_indicators_that_are_not_sums_of_records() {
+        for c in models() {
+            let others: Vec<usize> = (0..c.indicators.len())
+                .filter(|&i| !matches!(c.indicators[i].rule, Rule::Records { .. }))
+                .collect();
+            assert_eq!(c.read_directly, others);
+            assert!(c.read_directly.len() < c.indicators.len());
+            for class in 0..RecordClass::COUNT {
+                let named = c.vetoes.iter().any(|v| v.classes & (1 << class) != 0);
+                assert_eq!(c.veto_classes & (1 << class) != 0, named, "class {class}");
+            }
+        }
     }
 
     proptest! {

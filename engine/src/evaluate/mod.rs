@@ -343,10 +343,14 @@ impl Evaluator {
     ) -> Result<Tally<'a>> {
         let c = &*self.inner;
         let mut raw = buffers.raw(c.indicators.len());
+        // Record indicators start at nothing and gain their records' points below; only the
+        // others are read here, in model order (so a card's error is the first one met).
+        raw.resize(c.indicators.len(), 0);
         let mut card_reasons = std::mem::take(&mut buffers.card_reasons);
         let mut related_causes = Vec::new();
-        for (i, ind) in c.indicators.iter().enumerate() {
-            raw.push(match &ind.rule {
+        for &i in &c.read_directly {
+            let (Some(ind), Some(slot)) = (c.indicators.get(i), raw.get_mut(i)) else { continue };
+            *slot = match &ind.rule {
                 Rule::Bins { feature, bins, missing } => match feature.value(e, as_of) {
                     None => *missing,
                     Some(v) => {
@@ -375,7 +379,7 @@ impl Evaluator {
                         -points
                     }
                 },
-            });
+            };
         }
         let mut hits = buffers.hits(e.records.len());
         let mut veto_records = buffers.veto_records(c.vetoes.len());
@@ -390,7 +394,7 @@ impl Evaluator {
             }
             let index = u32::try_from(index).unwrap_or(u32::MAX);
             let class = record.class();
-            if standing.in_force {
+            if standing.in_force && c.veto_classes & (1 << class.index()) != 0 {
                 for (v, veto) in c.vetoes.iter().enumerate() {
                     if veto.classes & (1 << class.index()) != 0 {
                         veto_records[v].push(index);
