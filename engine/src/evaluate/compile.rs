@@ -42,6 +42,12 @@ pub(super) struct Compiled {
     /// The indicators the tally reads from the enterprise itself, in model order: all but the
     /// record indicators, which only sum their records' points.
     pub read_directly: Vec<usize>,
+    /// The record indicators, in model order: the only ones whose points change when records
+    /// are taken away.
+    pub summed: Vec<usize>,
+    /// Per grade, best first: its lowest score, apart from the grades' texts so finding the
+    /// grade of a score walks a short array.
+    pub grade_mins: Vec<Points>,
     /// Bit `i` set: record class with index `i` triggers some veto (the union of the vetoes'
     /// `classes`), so most records skip the vetoes altogether.
     pub veto_classes: u32,
@@ -364,6 +370,10 @@ pub(super) fn compile(model: &Model) -> Compiled {
         .filter(|&i| !matches!(indicators[i].rule, Rule::Records { .. }))
         .collect();
     let veto_classes = vetoes.iter().fold(0, |mask, v| mask | v.classes);
+    let summed = (0..indicators.len())
+        .filter(|&i| matches!(indicators[i].rule, Rule::Records { .. }))
+        .collect();
+    let grade_mins = grades.iter().map(|g| g.min).collect();
     Compiled {
         stamp: ModelStamp {
             id: Arc::from(model.id.as_str()),
@@ -385,6 +395,8 @@ pub(super) fn compile(model: &Model) -> Compiled {
         counting,
         ceilings,
         read_directly,
+        summed,
+        grade_mins,
         veto_classes,
     }
 }
@@ -462,6 +474,11 @@ mod tests {
                 .filter(|&i| !matches!(c.indicators[i].rule, Rule::Records { .. }))
                 .collect();
             assert_eq!(c.read_directly, others);
+            let records: Vec<usize> =
+                (0..c.indicators.len()).filter(|i| !others.contains(i)).collect();
+            assert_eq!(c.summed, records);
+            let mins: Vec<Points> = c.grades.iter().map(|g| g.min).collect();
+            assert_eq!(c.grade_mins, mins);
             assert!(c.read_directly.len() < c.indicators.len());
             for class in 0..RecordClass::COUNT {
                 let named = c.vetoes.iter().any(|v| v.classes & (1 << class) != 0);

@@ -458,9 +458,9 @@ fn record_amount(record: &crate::record::Record) -> Option<Decimal> {
 
 impl Compiled {
     fn grade_of(&self, score: Points) -> usize {
-        self.grades
+        self.grade_mins
             .iter()
-            .position(|g| score >= g.min)
+            .position(|&min| score >= min)
             .unwrap_or(self.grades.len().saturating_sub(1))
     }
 

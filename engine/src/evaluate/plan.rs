@@ -141,8 +141,12 @@ impl Single<'_, '_> {
         }
         dimensions.clear();
         dimensions.extend_from_slice(self.now.unclamped);
-        for (i, &points) in lost.iter().enumerate().filter(|(_, p)| **p != 0) {
-            dimensions[c.indicators[i].dimension] += self.change(i, points);
+        // Only record indicators lose points; one that loses none changes nothing.
+        for &i in &c.summed {
+            let points = lost.get(i).copied().unwrap_or_default();
+            if points != 0 {
+                dimensions[c.counting[i].dimension] += self.change(i, points);
+            }
         }
         let score: Points =
             dimensions.iter().zip(&c.dimensions).map(|(&p, d)| p.clamp(0, d.max)).sum();
