@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::compile::{Compiled, Rule};
+use super::compile::{Ceiling, Compiled, Rule};
 use super::fixed::{self, Points};
 use super::output::{AppliedVeto, Contribution, DimensionScore, Evaluation, Label, Plan, Reason};
 use super::{Outcome, Tally, work};
@@ -23,10 +23,10 @@ use crate::record::Enterprise;
 pub(super) struct AssemblyBuffers {
     /// Vetoes applied, by index in the model.
     applied: Vec<usize>,
-    /// Per indicator: the index of its contribution (`usize::MAX` when it has none).
-    slot_of: Vec<usize>,
-    /// (points lost, indicator, which of its card's codes when itemised).
-    lost: Vec<(Points, usize, Option<usize>)>,
+    /// Per dimension: the points it could still gain.
+    headroom: Vec<Points>,
+    /// The losses that become reasons, most first.
+    top: Vec<Loss>,
     /// The plan's lists.
     pub(super) plan: super::plan::PlanBuffers,
 }
@@ -75,8 +75,10 @@ pub(super) fn slot<T>(items: &mut Vec<T>, k: usize, new: impl FnOnce() -> T) -> 
     &mut items[k.min(last)]
 }
 
-/// Writes everything but the plan into `out`.
+/// Writes everything but the plan into `out`. Kept out of line: inlined beside the plan and
+/// the tally, the whole evaluation measured more instructions.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub(super) fn fill(
     tally: &Tally<'_>,
     now: &Outcome,
@@ -90,7 +92,7 @@ pub(super) fn fill(
     let c = tally.c;
     fill_header(c, now, e, as_of, out);
     fill_dimensions(c, dimensions, out);
-    fill_contributions(tally, contributions, &mut buffers.slot_of, out);
+    fill_contributions(tally, contributions, out);
     fill_vetoes(tally, &mut buffers.applied, out);
     fill_reasons(tally, contributions, dimensions, buffers, out);
 }
@@ -144,46 +146,43 @@ fn fill_dimensions(c: &Compiled, dimensions: &[Points], out: &mut Evaluation) {
 }
 
 /// Every evaluated indicator's contribution, in model order, each with its records in record
-/// order; `slot_of` maps each indicator to its contribution.
-fn fill_contributions(
-    tally: &Tally<'_>,
-    contributions: &[Points],
-    slot_of: &mut Vec<usize>,
-    out: &mut Evaluation,
-) {
+/// order. The list is brought to its length first, so each indicator writes its own element
+/// without a search or a bounds check per step.
+fn fill_contributions(tally: &Tally<'_>, contributions: &[Points], out: &mut Evaluation) {
     let c = tally.c;
-    slot_of.clear();
-    let mut k = 0;
-    for (i, (ind, &points)) in c.indicators.iter().zip(contributions).enumerate() {
-        // Without a context, a related-party indicator was not evaluated: no contribution.
-        if !tally.related_context && matches!(ind.rule, Rule::RelatedParty(_)) {
-            slot_of.push(usize::MAX);
-            continue;
-        }
-        let dimension = &c.dimensions[ind.dimension].id;
-        let item = slot(&mut out.contributions, k, || Contribution {
-            indicator: ind.id.clone(),
-            dimension: dimension.clone(),
+    let context = tally.related_context;
+    let count = c.contribution_count(context);
+    out.contributions.truncate(count);
+    while out.contributions.len() < count {
+        out.contributions.push(Contribution {
+            indicator: c.blank.clone(),
+            dimension: c.blank.clone(),
             points: Decimal::ZERO,
             records: Vec::new(),
             related: Vec::new(),
         });
+    }
+    let mut items = out.contributions.iter_mut();
+    for (i, (ind, &points)) in c.indicators.iter().zip(contributions).enumerate() {
+        // Without a context, a related-party indicator was not evaluated: no contribution.
+        if !context && matches!(ind.rule, Rule::RelatedParty(_)) {
+            continue;
+        }
+        let Some(item) = items.next() else { break };
         share(&mut item.indicator, &ind.id);
-        share(&mut item.dimension, dimension);
+        share(&mut item.dimension, &c.dimensions[ind.dimension].id);
         item.points = fixed::to_decimal(points);
         item.records.clear();
         match tally.related_causes.iter().find(|(j, _)| *j == i) {
             Some((_, causes)) => item.related.clone_from(causes),
             None => item.related.clear(),
         }
-        slot_of.push(k);
-        k += 1;
     }
-    out.contributions.truncate(k);
     // Each indicator's records, in record order, in one pass over the hits.
     work::step(tally.hits.len());
     for hit in &tally.hits {
-        if let Some(item) = slot_of.get(hit.indicator).and_then(|&k| out.contributions.get_mut(k)) {
+        let slot = c.contribution_slot(hit.indicator, context);
+        if let Some(item) = slot.and_then(|k| out.contributions.get_mut(k)) {
             item.records.push(hit.record);
         }
     }
@@ -236,51 +235,46 @@ fn fill_reasons(
         item.records.extend_from_slice(&tally.veto_records[v]);
         k += 1;
     }
-    let lost = &mut buffers.lost;
-    lost.clear();
-    let headroom = |d: usize| c.dimensions[d].max - dimensions.get(d).copied().unwrap_or_default();
-    for (i, (ind, &points)) in c.indicators.iter().zip(contributions).enumerate() {
-        // What the indicator could still give, or what it took away; never more than its
-        // dimension could still gain (a full dimension costs nothing).
-        let whole = match &ind.rule {
-            Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
-            Rule::Records { bonus: false, .. } => -points,
+    let room = c.max_reasons.saturating_sub(k);
+    let AssemblyBuffers { headroom, top, .. } = buffers;
+    headroom.clear();
+    // What each dimension could still gain: no indicator costs more than that (a full
+    // dimension costs nothing).
+    headroom.extend(
+        c.dimensions
+            .iter()
+            .enumerate()
+            .map(|(d, dim)| dim.max - dimensions.get(d).copied().unwrap_or_default()),
+    );
+    let mut ranking = Ranking { top, room };
+    ranking.top.clear();
+    let per_indicator = c.ceilings.iter().zip(&c.counting).zip(contributions);
+    for (i, ((ceiling, counting), &points)) in per_indicator.enumerate() {
+        let room_left = headroom.get(counting.dimension).copied().unwrap_or_default();
+        match ceiling {
+            // What the indicator could still give, or what it took away.
+            Ceiling::Best(best) => {
+                ranking.offer(Loss {
+                    points: (best - points).min(room_left),
+                    indicator: i,
+                    code: None,
+                });
+            }
+            Ceiling::Reached => {}
             // A card that explains its points lost gives one reason per code.
-            Rule::Scorecard(card) if card.itemised() => {
+            Ceiling::Itemised => {
                 let codes = tally.card_reasons.iter().enumerate().filter(|(_, r)| r.0 == i);
                 for (k, &(_, _, points)) in codes {
-                    let points = points.min(headroom(ind.dimension));
-                    if points > 0 {
-                        lost.push((points, i, Some(k)));
-                    }
+                    ranking.offer(Loss {
+                        points: points.min(room_left),
+                        indicator: i,
+                        code: Some(k),
+                    });
                 }
-                continue;
-            }
-            _ => ind.best - points,
-        };
-        let whole = whole.min(headroom(ind.dimension));
-        if whole > 0 {
-            lost.push((whole, i, None));
-        }
-    }
-    // Most points lost first, ties in the order pushed (model order, then a card's code
-    // order): the first `room` picked one by one, each rotated into place so the rest keep
-    // their order, as a stable sort would leave them, without sorting the rest.
-    let room = c.max_reasons.saturating_sub(k).min(lost.len());
-    for r in 0..room {
-        let mut best = r;
-        for j in r + 1..lost.len() {
-            if lost[j].0 > lost[best].0 {
-                best = j;
             }
         }
-        let chosen = lost[best];
-        for j in (r..best).rev() {
-            lost[j + 1] = lost[j];
-        }
-        lost[r] = chosen;
     }
-    for &(points, i, code) in lost.iter().take(room) {
+    for &Loss { points, indicator: i, code } in ranking.top.iter() {
         let ind = &c.indicators[i];
         let item = slot(&mut out.reasons, k, || Reason {
             code: ind.id.clone(),
@@ -298,8 +292,8 @@ fn fill_reasons(
             _ => {
                 share(&mut item.code, &ind.id);
                 share_label(&mut item.text, &ind.reason);
-                let slot = buffers.slot_of.get(i).and_then(|&s| out.contributions.get(s));
-                if let Some(contribution) = slot {
+                let slot = c.contribution_slot(i, tally.related_context);
+                if let Some(contribution) = slot.and_then(|s| out.contributions.get(s)) {
                     item.records.extend_from_slice(&contribution.records);
                 }
             }
@@ -307,4 +301,78 @@ fn fill_reasons(
         k += 1;
     }
     out.reasons.truncate(k.min(c.max_reasons));
+}
+
+/// Points an indicator (or one code of an itemised card) cost: a candidate reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Loss {
+    points: Points,
+    indicator: usize,
+    /// Which of its card's codes, when the card itemises its reasons.
+    code: Option<usize>,
+}
+
+/// The losses that become reasons: the `room` largest, most first, ties in the order offered
+/// (model order, then a card's code order), as a stable sort of every loss would leave them.
+/// Kept in order as losses arrive, so no list of every loss is built and sorted.
+struct Ranking<'a> {
+    top: &'a mut Vec<Loss>,
+    room: usize,
+}
+
+impl Ranking<'_> {
+    /// Takes `loss` in when it costs points and ranks among the `room` largest so far.
+    #[inline]
+    fn offer(&mut self, loss: Loss) {
+        if loss.points <= 0 || self.room == 0 {
+            return;
+        }
+        if self.top.len() >= self.room {
+            // Full: only a strictly larger loss displaces the last (an equal one came later).
+            match self.top.last() {
+                Some(last) if loss.points > last.points => {
+                    self.top.pop();
+                }
+                _ => return,
+            }
+        }
+        // After every loss at least as large: those were offered first.
+        let at = self.top.partition_point(|t| t.points >= loss.points);
+        self.top.insert(at, loss);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The reference ranking: every loss that costs points, stably sorted most first, cut to
+    /// `room`.
+    fn sorted(losses: &[Loss], room: usize) -> Vec<Loss> {
+        let mut all: Vec<Loss> = losses.iter().copied().filter(|l| l.points > 0).collect();
+        all.sort_by_key(|l| std::cmp::Reverse(l.points));
+        all.truncate(room);
+        all
+    }
+
+    proptest! {
+        #[test]
+        fn the_ranking_keeps_what_a_stable_sort_keeps(
+            points in prop::collection::vec(-3i128..6, 0..30),
+            room in 0usize..8,
+        ) {
+            let losses: Vec<Loss> = points
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| Loss { points: p * 10i128.pow(16), indicator: i, code: None })
+                .collect();
+            let mut top = Vec::new();
+            let mut ranking = Ranking { top: &mut top, room };
+            for &loss in &losses {
+                ranking.offer(loss);
+            }
+            prop_assert_eq!(top, sorted(&losses, room));
+        }
+    }
 }

@@ -29,6 +29,135 @@ pub(super) struct Compiled {
     pub decay: DecayRules,
     /// An empty text, standing in for a grade code out of range and in a result not yet filled.
     pub blank: Arc<str>,
+    /// Per indicator: the index of its contribution in an evaluation without a related-party
+    /// context, which leaves the `related_party` indicators out (`usize::MAX` for those).
+    /// With a context every indicator has one, at its own index.
+    pub slot_without_related: Vec<usize>,
+    /// How many contributions an evaluation without a related-party context lists.
+    pub count_without_related: usize,
+    /// Per indicator: how its raw points count and in which dimension.
+    pub counting: Vec<Counting>,
+    /// Per indicator: what it can cost, for the reasons.
+    pub ceilings: Vec<Ceiling>,
+    /// The indicators the tally reads from the enterprise itself, in model order: all but the
+    /// record indicators, which only sum their records' points.
+    pub read_directly: Vec<usize>,
+    /// The record indicators, in model order: the only ones whose points change when records
+    /// are taken away.
+    pub summed: Vec<usize>,
+    /// Per grade, best first: its lowest score, apart from the grades' texts so finding the
+    /// grade of a score walks a short array.
+    pub grade_mins: Vec<Points>,
+    /// Bit `i` set: record class with index `i` triggers some veto (the union of the vetoes'
+    /// `classes`), so most records skip the vetoes altogether.
+    pub veto_classes: u32,
+}
+
+/// How an indicator's raw points become its contribution, and its dimension: the values the
+/// outcome reads for every indicator of every evaluation, kept in one short array apart from
+/// the rules so that loop neither matches a rule nor walks the indicators' larger records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Counting {
+    /// A record indicator's cap (`Points::MAX` when it has none); unused otherwise.
+    pub cap: Points,
+    pub dimension: usize,
+    pub kind: CountKind,
+}
+
+/// Whether an indicator's raw points are its contribution, or a record indicator's capped sum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CountKind {
+    /// Bins, categories, cards and related parties: the raw points as they are.
+    AsIs,
+    /// Records that add points, up to the cap.
+    Bonus,
+    /// Records that take points away, up to the cap.
+    Deduction,
+}
+
+impl Counting {
+    /// What the indicator contributes with `raw` points: for a record indicator (`raw` the sum
+    /// of its records'), at most its cap, taken away unless it is a bonus; the points
+    /// themselves otherwise.
+    #[inline]
+    pub fn contribution(&self, raw: Points) -> Points {
+        match self.kind {
+            CountKind::AsIs => raw,
+            CountKind::Bonus => raw.min(self.cap),
+            CountKind::Deduction => -raw.min(self.cap),
+        }
+    }
+}
+
+/// What an indicator can cost the score, given its contribution: a reason is the difference
+/// from the most it could give (never more than its dimension could still gain).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Ceiling {
+    /// The most it could contribute: a capped bonus's cap, nothing for a deduction, the best
+    /// bin or category otherwise.
+    Best(Points),
+    /// A bonus without a cap, which never falls short of what it could give.
+    Reached,
+    /// A card that explains its points lost code by code.
+    Itemised,
+}
+
+impl Ceiling {
+    fn of(ind: &Ind) -> Ceiling {
+        match &ind.rule {
+            Rule::Records { bonus: true, cap: Some(cap), .. } => Ceiling::Best(*cap),
+            Rule::Records { bonus: true, cap: None, .. } => Ceiling::Reached,
+            Rule::Records { bonus: false, .. } => Ceiling::Best(0),
+            Rule::Scorecard(card) if card.itemised() => Ceiling::Itemised,
+            _ => Ceiling::Best(ind.best),
+        }
+    }
+}
+
+impl Counting {
+    fn of(ind: &Ind) -> Counting {
+        let (kind, cap) = match &ind.rule {
+            Rule::Records { bonus: true, cap, .. } => (CountKind::Bonus, *cap),
+            Rule::Records { bonus: false, cap, .. } => (CountKind::Deduction, *cap),
+            _ => (CountKind::AsIs, None),
+        };
+        Counting { cap: cap.unwrap_or(Points::MAX), dimension: ind.dimension, kind }
+    }
+}
+
+impl Compiled {
+    /// The index of indicator `i`'s contribution, `None` when it has none: worked out once per
+    /// model rather than per evaluation.
+    #[inline]
+    pub fn contribution_slot(&self, i: usize, related_context: bool) -> Option<usize> {
+        if related_context {
+            (i < self.indicators.len()).then_some(i)
+        } else {
+            self.slot_without_related.get(i).copied().filter(|&k| k != usize::MAX)
+        }
+    }
+
+    /// How many contributions an evaluation lists.
+    #[inline]
+    pub fn contribution_count(&self, related_context: bool) -> usize {
+        if related_context { self.indicators.len() } else { self.count_without_related }
+    }
+}
+
+/// Per indicator, its contribution's index when the `related_party` indicators are left out.
+fn slots_without_related(indicators: &[Ind]) -> Vec<usize> {
+    let mut next = 0;
+    indicators
+        .iter()
+        .map(|ind| {
+            if matches!(ind.rule, Rule::RelatedParty(_)) {
+                usize::MAX
+            } else {
+                next += 1;
+                next - 1
+            }
+        })
+        .collect()
 }
 
 pub(super) struct Dim {
@@ -204,7 +333,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
             label: label(&g.label),
         })
         .collect();
-    let vetoes = model
+    let vetoes: Vec<VetoRule> = model
         .vetoes
         .iter()
         .map(|v| {
@@ -234,6 +363,17 @@ pub(super) fn compile(model: &Model) -> Compiled {
         })
         .collect();
     let repairs = repair_table(model);
+    let slot_without_related = slots_without_related(&indicators);
+    let counting = indicators.iter().map(Counting::of).collect();
+    let ceilings = indicators.iter().map(Ceiling::of).collect();
+    let read_directly = (0..indicators.len())
+        .filter(|&i| !matches!(indicators[i].rule, Rule::Records { .. }))
+        .collect();
+    let veto_classes = vetoes.iter().fold(0, |mask, v| mask | v.classes);
+    let summed = (0..indicators.len())
+        .filter(|&i| matches!(indicators[i].rule, Rule::Records { .. }))
+        .collect();
+    let grade_mins = grades.iter().map(|g| g.min).collect();
     Compiled {
         stamp: ModelStamp {
             id: Arc::from(model.id.as_str()),
@@ -250,6 +390,14 @@ pub(super) fn compile(model: &Model) -> Compiled {
         repairs,
         decay: model.decay.clone(),
         blank: Arc::from(""),
+        count_without_related: slot_without_related.iter().filter(|&&k| k != usize::MAX).count(),
+        slot_without_related,
+        counting,
+        ceilings,
+        read_directly,
+        summed,
+        grade_mins,
+        veto_classes,
     }
 }
 
@@ -276,4 +424,108 @@ fn repair_table(model: &Model) -> [Option<Repair>; RecordClass::COUNT] {
         });
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The rule read directly: what an indicator with `raw` points contributes.
+    fn contribution_by_rule(ind: &Ind, raw: Points) -> Points {
+        match &ind.rule {
+            Rule::Records { bonus, cap, .. } => {
+                let capped = cap.map_or(raw, |cap| raw.min(cap));
+                if *bonus { capped } else { -capped }
+            }
+            _ => raw,
+        }
+    }
+
+    /// The rule read directly: what an indicator contributing `points` costs (before the
+    /// dimension's headroom), `None` for an itemised card.
+    fn loss_by_rule(ind: &Ind, points: Points) -> Option<Points> {
+        Some(match &ind.rule {
+            Rule::Records { bonus: true, cap, .. } => cap.unwrap_or(points) - points,
+            Rule::Records { bonus: false, .. } => -points,
+            Rule::Scorecard(card) if card.itemised() => return None,
+            _ => ind.best - points,
+        })
+    }
+
+    /// Models with every kind of indicator, including an uncapped bonus and itemised cards.
+    fn models() -> Vec<Compiled> {
+        let mut uncapped = Model::default_model();
+        for ind in uncapped.dimensions.iter_mut().flat_map(|d| d.indicators.iter_mut()) {
+            ind.cap = None;
+        }
+        let card = include_str!("../../../fixtures/scorecard_model/model.json");
+        let mut models = vec![compile(&Model::default_model()), compile(&uncapped)];
+        models.push(compile(&Model::from_json(card).unwrap()));
+        models
+    }
+
+    /// The tally reads every indicator but the record ones, in model order, and lets a record
+    /// skip the vetoes only when no veto names its class.
+    #[test]
+    fn the_tally_reads_the_indicators_that_are_not_sums_of_records() {
+        for c in models() {
+            let others: Vec<usize> = (0..c.indicators.len())
+                .filter(|&i| !matches!(c.indicators[i].rule, Rule::Records { .. }))
+                .collect();
+            assert_eq!(c.read_directly, others);
+            let records: Vec<usize> =
+                (0..c.indicators.len()).filter(|i| !others.contains(i)).collect();
+            assert_eq!(c.summed, records);
+            let mins: Vec<Points> = c.grades.iter().map(|g| g.min).collect();
+            assert_eq!(c.grade_mins, mins);
+            assert!(c.read_directly.len() < c.indicators.len());
+            for class in 0..RecordClass::COUNT {
+                let named = c.vetoes.iter().any(|v| v.classes & (1 << class) != 0);
+                assert_eq!(c.veto_classes & (1 << class) != 0, named, "class {class}");
+            }
+        }
+    }
+
+    proptest! {
+        /// The compact per-indicator tables give what the rules give.
+        #[test]
+        fn counting_and_ceilings_agree_with_the_rules(raw in -2_000i128..2_000, frac in 0i128..4) {
+            let raw = raw * 10i128.pow(16) + frac * 10i128.pow(15);
+            let models = models();
+            prop_assert!(models.iter().any(|c| c.ceilings.contains(&Ceiling::Itemised)));
+            prop_assert!(models.iter().any(|c| c.ceilings.contains(&Ceiling::Reached)));
+            for c in models {
+                for (i, ind) in c.indicators.iter().enumerate() {
+                    let counting = c.counting[i];
+                    prop_assert_eq!(counting.dimension, ind.dimension);
+                    prop_assert_eq!(counting.contribution(raw), contribution_by_rule(ind, raw));
+                    let loss = match c.ceilings[i] {
+                        Ceiling::Best(best) => Some(best - raw),
+                        Ceiling::Reached => Some(0),
+                        Ceiling::Itemised => None,
+                    };
+                    prop_assert_eq!(loss, loss_by_rule(ind, raw));
+                }
+            }
+        }
+    }
+
+    /// The slots worked out once per model are what numbering the evaluated indicators in model
+    /// order gives, with and without a related-party context.
+    #[test]
+    fn contribution_slots_number_the_evaluated_indicators_in_order() {
+        let c = compile(&Model::default_model());
+        for context in [false, true] {
+            let evaluated: Vec<usize> = (0..c.indicators.len())
+                .filter(|&i| context || !matches!(c.indicators[i].rule, Rule::RelatedParty(_)))
+                .collect();
+            assert!(context || evaluated.len() < c.indicators.len());
+            assert_eq!(c.contribution_count(context), evaluated.len());
+            for i in 0..c.indicators.len() + 2 {
+                let expected = evaluated.iter().position(|&j| j == i);
+                assert_eq!(c.contribution_slot(i, context), expected, "{i} {context}");
+            }
+        }
+    }
 }

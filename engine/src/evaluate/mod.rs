@@ -343,10 +343,14 @@ impl Evaluator {
     ) -> Result<Tally<'a>> {
         let c = &*self.inner;
         let mut raw = buffers.raw(c.indicators.len());
+        // Record indicators start at nothing and gain their records' points below; only the
+        // others are read here, in model order (so a card's error is the first one met).
+        raw.resize(c.indicators.len(), 0);
         let mut card_reasons = std::mem::take(&mut buffers.card_reasons);
         let mut related_causes = Vec::new();
-        for (i, ind) in c.indicators.iter().enumerate() {
-            raw.push(match &ind.rule {
+        for &i in &c.read_directly {
+            let (Some(ind), Some(slot)) = (c.indicators.get(i), raw.get_mut(i)) else { continue };
+            *slot = match &ind.rule {
                 Rule::Bins { feature, bins, missing } => match feature.value(e, as_of) {
                     None => *missing,
                     Some(v) => {
@@ -375,7 +379,7 @@ impl Evaluator {
                         -points
                     }
                 },
-            });
+            };
         }
         let mut hits = buffers.hits(e.records.len());
         let mut veto_records = buffers.veto_records(c.vetoes.len());
@@ -390,7 +394,7 @@ impl Evaluator {
             }
             let index = u32::try_from(index).unwrap_or(u32::MAX);
             let class = record.class();
-            if standing.in_force {
+            if standing.in_force && c.veto_classes & (1 << class.index()) != 0 {
                 for (v, veto) in c.vetoes.iter().enumerate() {
                     if veto.classes & (1 << class.index()) != 0 {
                         veto_records[v].push(index);
@@ -454,9 +458,9 @@ fn record_amount(record: &crate::record::Record) -> Option<Decimal> {
 
 impl Compiled {
     fn grade_of(&self, score: Points) -> usize {
-        self.grades
+        self.grade_mins
             .iter()
-            .position(|g| score >= g.min)
+            .position(|&min| score >= min)
             .unwrap_or(self.grades.len().saturating_sub(1))
     }
 
@@ -507,11 +511,11 @@ impl Tally<'_> {
         contributions.extend_from_slice(&self.raw);
         unclamped.clear();
         unclamped.extend(c.dimensions.iter().map(|d| d.base));
-        for (ind, points) in c.indicators.iter().zip(contributions.iter_mut()) {
-            if let Rule::Records { bonus, cap, .. } = &ind.rule {
-                *points = counted(*bonus, *cap, *points);
+        for (counting, points) in c.counting.iter().zip(contributions.iter_mut()) {
+            *points = counting.contribution(*points);
+            if let Some(subtotal) = unclamped.get_mut(counting.dimension) {
+                *subtotal += *points;
             }
-            unclamped[ind.dimension] += *points;
         }
         dimensions.clear();
         dimensions.extend(unclamped.iter().zip(&c.dimensions).map(|(&p, d)| p.clamp(0, d.max)));
@@ -523,14 +527,6 @@ impl Tally<'_> {
             .fold(grade_by_score, usize::max);
         Outcome { score, grade_by_score, grade }
     }
-}
-
-/// What a record indicator with `raw` points (the sum of its records') contributes: at most its
-/// cap, and taken away unless it is a bonus.
-#[inline]
-pub(crate) fn counted(bonus: bool, cap: Option<Points>, raw: Points) -> Points {
-    let capped = cap.map_or(raw, |cap| raw.min(cap));
-    if bonus { capped } else { -capped }
 }
 
 #[cfg(test)]

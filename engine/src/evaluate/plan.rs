@@ -6,10 +6,10 @@
 use rust_decimal::Decimal;
 
 use super::assemble::{share, share_label};
-use super::compile::Repair;
 use super::compile::Rule;
+use super::compile::{CountKind, Repair};
 use super::fixed::{self, Points};
-use super::{Now, Outcome, Plan, PlanStep, Tally, counted, work};
+use super::{Now, Outcome, Plan, PlanStep, Tally, work};
 use crate::date::{Date, add_months};
 use crate::record::{Enterprise, RecordClass, RecordDetail};
 
@@ -88,12 +88,12 @@ impl Single<'_, '_> {
     /// indicator loses `lost` of its raw points (none unless it counts records).
     fn change(&self, indicator: usize, lost: Points) -> Points {
         let c = self.tally.c;
-        match &c.indicators[indicator].rule {
-            Rule::Records { bonus, cap, .. } => {
-                counted(*bonus, *cap, self.tally.raw[indicator] - lost)
+        match c.counting[indicator].kind {
+            CountKind::AsIs => 0,
+            _ => {
+                c.counting[indicator].contribution(self.tally.raw[indicator] - lost)
                     - self.now.contributions[indicator]
             }
-            _ => 0,
         }
     }
 
@@ -141,8 +141,12 @@ impl Single<'_, '_> {
         }
         dimensions.clear();
         dimensions.extend_from_slice(self.now.unclamped);
-        for (i, &points) in lost.iter().enumerate().filter(|(_, p)| **p != 0) {
-            dimensions[c.indicators[i].dimension] += self.change(i, points);
+        // Only record indicators lose points; one that loses none changes nothing.
+        for &i in &c.summed {
+            let points = lost.get(i).copied().unwrap_or_default();
+            if points != 0 {
+                dimensions[c.counting[i].dimension] += self.change(i, points);
+            }
         }
         let score: Points =
             dimensions.iter().zip(&c.dimensions).map(|(&p, d)| p.clamp(0, d.max)).sum();
@@ -155,7 +159,9 @@ impl Single<'_, '_> {
     }
 }
 
-/// Writes the improvement plan into `out`, reusing its steps' storage.
+/// Writes the improvement plan into `out`, reusing its steps' storage. Kept out of line, as
+/// the assembly is: inlined, the whole evaluation measured more instructions.
+#[inline(never)]
 pub(super) fn plan(
     tally: &Tally<'_>,
     now: &Now<'_>,
