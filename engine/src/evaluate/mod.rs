@@ -41,10 +41,11 @@ use crate::date::Date;
 use crate::decay::DecayOn;
 use crate::error::Result;
 use crate::model::Model;
+use crate::model::features::FeatureValue;
 use crate::record::Enterprise;
 use assemble::AssemblyBuffers;
 use compile::{Compiled, Rule};
-use fixed::Points;
+use fixed::{Points, Threshold};
 use scratch::TallyBuffers;
 
 /// A model compiled for evaluation. Cheap to clone (shared), `Send + Sync`.
@@ -351,15 +352,9 @@ impl Evaluator {
         for &i in &c.read_directly {
             let (Some(ind), Some(slot)) = (c.indicators.get(i), raw.get_mut(i)) else { continue };
             *slot = match &ind.rule {
-                Rule::Bins { feature, bins, missing } => match feature.value(e, as_of) {
-                    None => *missing,
-                    Some(v) => {
-                        let exact = fixed::exact_value(v);
-                        bins.iter()
-                            .find(|(to, _)| to.is_none_or(|to| to.compare(v, exact).is_lt()))
-                            .map_or(*missing, |b| b.1)
-                    }
-                },
+                Rule::Bins { feature, bins, missing } => {
+                    feature.read(e, as_of).and_then(|v| bin_points(bins, v)).unwrap_or(*missing)
+                }
                 Rule::Category { feature, table, missing } => {
                     feature.value(e).and_then(|i| table.get(i)).copied().unwrap_or(*missing)
                 }
@@ -444,6 +439,29 @@ impl Evaluator {
             related_causes,
         })
     }
+}
+
+/// Points of the first bin whose upper bound lies above `value`, `None` when none does.
+/// Whole counts are compared with each bound's ceiling, amounts as exact fixed-point integers
+/// where they have one: both order values as `Decimal` does.
+#[inline]
+fn bin_points(bins: &[(Option<Threshold>, Points)], value: FeatureValue) -> Option<Points> {
+    match value {
+        FeatureValue::Whole(n) => first_bin_above(bins, |to| to.exceeds(n)),
+        FeatureValue::Amount(v) => {
+            let exact = fixed::exact_value(v);
+            first_bin_above(bins, |to| to.compare(v, exact).is_lt())
+        }
+    }
+}
+
+/// Points of the first bin that is unbounded or whose bound `above` accepts.
+#[inline]
+fn first_bin_above(
+    bins: &[(Option<Threshold>, Points)],
+    above: impl Fn(&Threshold) -> bool,
+) -> Option<Points> {
+    bins.iter().find(|(to, _)| to.as_ref().is_none_or(&above)).map(|b| b.1)
 }
 
 fn record_amount(record: &crate::record::Record) -> Option<Decimal> {
@@ -532,6 +550,36 @@ impl Tally<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bins of every shape a model may have: bounds whole, fractional, negative, beyond `i64`,
+    /// and finer than the fixed-point scale.
+    fn bin_tables() -> Vec<Vec<(Option<Threshold>, Points)>> {
+        let bound = |s: &str| Some(Threshold::new(s.parse().unwrap_or_default()));
+        let mut tables: Vec<Vec<(Option<Threshold>, Points)>> = vec![
+            vec![(bound("-1"), 1), (bound("0.5"), 2), (bound("3"), 3), (bound("12.000000001"), 4)],
+            vec![(bound("1"), 1), (bound("1.00000000000000000001"), 2), (None, 3)],
+            vec![(bound("79228162514264337593543950335"), 1)],
+        ];
+        let model = compile::compile(&Model::default_model());
+        tables.extend(model.indicators.iter().filter_map(|ind| match &ind.rule {
+            Rule::Bins { bins, .. } => Some(bins.clone()),
+            _ => None,
+        }));
+        tables
+    }
+
+    proptest::proptest! {
+        /// A whole count finds the bin its `Decimal` finds.
+        #[test]
+        fn whole_counts_fall_in_the_bins_their_decimals_do(n in 0u32..400, big in proptest::prelude::any::<u32>()) {
+            for bins in bin_tables() {
+                for n in [n, big, u32::MAX] {
+                    let reference = bin_points(&bins, FeatureValue::Amount(Decimal::from(n)));
+                    proptest::prop_assert_eq!(bin_points(&bins, FeatureValue::Whole(n)), reference, "{}", n);
+                }
+            }
+        }
+    }
 
     #[test]
     fn evaluators_and_results_cross_threads() {
