@@ -140,11 +140,23 @@ pub(super) fn exact_value(d: Decimal) -> Option<i128> {
 pub(super) struct Threshold {
     decimal: Decimal,
     exact: Option<i128>,
+    /// The least whole number not below the threshold (saturated to `i64`): a whole number
+    /// lies below the threshold exactly when it lies below this one.
+    ceiling: i64,
 }
 
 impl Threshold {
     pub(super) fn new(decimal: Decimal) -> Threshold {
-        Threshold { decimal, exact: exact_value(decimal) }
+        let saturated = if decimal.is_sign_negative() { i64::MIN } else { i64::MAX };
+        let ceiling = i64::try_from(decimal.ceil()).unwrap_or(saturated);
+        Threshold { decimal, exact: exact_value(decimal), ceiling }
+    }
+
+    /// Whether the whole number `n` lies below the threshold: `Decimal::from(n) < threshold`
+    /// as one integer comparison.
+    #[inline]
+    pub(super) fn exceeds(&self, n: u32) -> bool {
+        i64::from(n) < self.ceiling
     }
 
     /// How `value` (with `exact`, its [`exact_value`]) compares with the threshold.
@@ -270,6 +282,9 @@ mod tests {
             for &v in &samples {
                 assert_eq!(threshold.compare(v, exact_value(v)), v.cmp(&t), "{v} against {t}");
             }
+            for n in [0, 1, 2, 3, 12, 99_999, 100_000, 100_001, u32::MAX] {
+                assert_eq!(threshold.exceeds(n), Decimal::from(n) < t, "{n} against {t}");
+            }
         }
     }
 
@@ -294,6 +309,22 @@ mod tests {
         #[test]
         fn integer_and_decimal_comparisons_agree(t in any_decimal(), v in any_decimal()) {
             proptest::prop_assert_eq!(Threshold::new(t).compare(v, exact_value(v)), v.cmp(&t));
+        }
+
+        #[test]
+        fn whole_numbers_compare_as_decimals_do(
+            t in any_decimal(),
+            (mantissa, scale) in (-30_000i64..30_000, 0u32..4),
+            n in proptest::prelude::any::<u32>(),
+            small in 0u32..300,
+        ) {
+            // Bounds near the counts a firm has (years, months, staff), and bounds of any size.
+            for t in [t, Decimal::new(mantissa, scale)] {
+                let threshold = Threshold::new(t);
+                for n in [n, small] {
+                    proptest::prop_assert_eq!(threshold.exceeds(n), Decimal::from(n) < t, "{} against {}", n, t);
+                }
+            }
         }
 
         #[test]

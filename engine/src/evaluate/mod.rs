@@ -41,10 +41,11 @@ use crate::date::Date;
 use crate::decay::DecayOn;
 use crate::error::Result;
 use crate::model::Model;
+use crate::model::features::FeatureValue;
 use crate::record::Enterprise;
 use assemble::AssemblyBuffers;
 use compile::{Compiled, Rule};
-use fixed::Points;
+use fixed::{Points, Threshold};
 use scratch::TallyBuffers;
 
 /// A model compiled for evaluation. Cheap to clone (shared), `Send + Sync`.
@@ -311,7 +312,7 @@ impl Evaluator {
     }
 
     /// What every evaluation checks before the tally: the related-party context, the number of
-    /// records and the dates.
+    /// records and the enterprise's own dates.
     fn check(
         &self,
         enterprise: &Enterprise,
@@ -328,10 +329,13 @@ impl Evaluator {
                 found: enterprise.records.len(),
             });
         }
-        enterprise.check_dates(as_of)
+        // The records' own dates are checked as the tally reaches them.
+        enterprise.check_own_dates(as_of)
     }
 
-    /// Fails only when a scorecard indicator's card gives no result for the enterprise.
+    /// Fails when a record carries a date after `as_of` (as [`Enterprise::check_dates`] would,
+    /// before anything else) and when a scorecard indicator's card gives no result for the
+    /// enterprise.
     /// `decay`, when given, holds the cut-offs of `as_of`; `buffers` lends its vectors.
     fn tally<'a>(
         &'a self,
@@ -343,48 +347,16 @@ impl Evaluator {
     ) -> Result<Tally<'a>> {
         let c = &*self.inner;
         let mut raw = buffers.raw(c.indicators.len());
-        // Record indicators start at nothing and gain their records' points below; only the
-        // others are read here, in model order (so a card's error is the first one met).
+        // Record indicators start at nothing and gain their records' points; the others are
+        // read after them, in model order (so a card's error is the first one met).
         raw.resize(c.indicators.len(), 0);
-        let mut card_reasons = std::mem::take(&mut buffers.card_reasons);
-        let mut related_causes = Vec::new();
-        for &i in &c.read_directly {
-            let (Some(ind), Some(slot)) = (c.indicators.get(i), raw.get_mut(i)) else { continue };
-            *slot = match &ind.rule {
-                Rule::Bins { feature, bins, missing } => match feature.value(e, as_of) {
-                    None => *missing,
-                    Some(v) => {
-                        let exact = fixed::exact_value(v);
-                        bins.iter()
-                            .find(|(to, _)| to.is_none_or(|to| to.compare(v, exact).is_lt()))
-                            .map_or(*missing, |b| b.1)
-                    }
-                },
-                Rule::Category { feature, table, missing } => {
-                    feature.value(e).and_then(|i| table.get(i)).copied().unwrap_or(*missing)
-                }
-                Rule::Records { .. } => 0,
-                Rule::Scorecard(card) => {
-                    let outcome = card.score(&ind.id, e, as_of)?;
-                    card_reasons.extend(outcome.reasons.into_iter().map(|(c, p)| (i, c, p)));
-                    outcome.points
-                }
-                Rule::RelatedParty(rule) => match related {
-                    None => 0,
-                    Some(context) => {
-                        let (points, causes) = rule.deduct(context);
-                        if !causes.is_empty() {
-                            related_causes.push((i, causes));
-                        }
-                        -points
-                    }
-                },
-            };
-        }
         let mut hits = buffers.hits(e.records.len());
         let mut veto_records = buffers.veto_records(c.vetoes.len());
+        // Records first, each checked for future dates as it is reached, so a future date is
+        // reported before any card error, as when every date was checked before the tally.
         for (index, record) in e.records.iter().enumerate() {
             work::step(1);
+            record.check_dates(index, as_of)?;
             let standing = match decay {
                 Some(on) => on.standing(&c.decay, &record.detail),
                 None => c.decay.standing(&record.detail, as_of),
@@ -426,6 +398,35 @@ impl Evaluator {
             raw[indicator] += points;
             hits.push(Hit { record: index, indicator, points, in_force: standing.in_force });
         }
+        let mut card_reasons = std::mem::take(&mut buffers.card_reasons);
+        let mut related_causes = Vec::new();
+        for &i in &c.read_directly {
+            let (Some(ind), Some(slot)) = (c.indicators.get(i), raw.get_mut(i)) else { continue };
+            *slot = match &ind.rule {
+                Rule::Bins { feature, bins, missing } => {
+                    feature.read(e, as_of).and_then(|v| bin_points(bins, v)).unwrap_or(*missing)
+                }
+                Rule::Category { feature, table, missing } => {
+                    feature.value(e).and_then(|i| table.get(i)).copied().unwrap_or(*missing)
+                }
+                Rule::Records { .. } => 0,
+                Rule::Scorecard(card) => {
+                    let outcome = card.score(&ind.id, e, as_of)?;
+                    card_reasons.extend(outcome.reasons.into_iter().map(|(c, p)| (i, c, p)));
+                    outcome.points
+                }
+                Rule::RelatedParty(rule) => match related {
+                    None => 0,
+                    Some(context) => {
+                        let (points, causes) = rule.deduct(context);
+                        if !causes.is_empty() {
+                            related_causes.push((i, causes));
+                        }
+                        -points
+                    }
+                },
+            };
+        }
         let mut veto_feature = std::mem::take(&mut buffers.veto_feature);
         veto_feature.clear();
         veto_feature.extend(c.vetoes.iter().map(|v| {
@@ -444,6 +445,29 @@ impl Evaluator {
             related_causes,
         })
     }
+}
+
+/// Points of the first bin whose upper bound lies above `value`, `None` when none does.
+/// Whole counts are compared with each bound's ceiling, amounts as exact fixed-point integers
+/// where they have one: both order values as `Decimal` does.
+#[inline]
+fn bin_points(bins: &[(Option<Threshold>, Points)], value: FeatureValue) -> Option<Points> {
+    match value {
+        FeatureValue::Whole(n) => first_bin_above(bins, |to| to.exceeds(n)),
+        FeatureValue::Amount(v) => {
+            let exact = fixed::exact_value(v);
+            first_bin_above(bins, |to| to.compare(v, exact).is_lt())
+        }
+    }
+}
+
+/// Points of the first bin that is unbounded or whose bound `above` accepts.
+#[inline]
+fn first_bin_above(
+    bins: &[(Option<Threshold>, Points)],
+    above: impl Fn(&Threshold) -> bool,
+) -> Option<Points> {
+    bins.iter().find(|(to, _)| to.as_ref().is_none_or(&above)).map(|b| b.1)
 }
 
 fn record_amount(record: &crate::record::Record) -> Option<Decimal> {
@@ -532,6 +556,89 @@ impl Tally<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bins of every shape a model may have: bounds whole, fractional, negative, beyond `i64`,
+    /// and finer than the fixed-point scale.
+    fn bin_tables() -> Vec<Vec<(Option<Threshold>, Points)>> {
+        let bound = |s: &str| Some(Threshold::new(s.parse().unwrap_or_default()));
+        let mut tables: Vec<Vec<(Option<Threshold>, Points)>> = vec![
+            vec![(bound("-1"), 1), (bound("0.5"), 2), (bound("3"), 3), (bound("12.000000001"), 4)],
+            vec![(bound("1"), 1), (bound("1.00000000000000000001"), 2), (None, 3)],
+            vec![(bound("79228162514264337593543950335"), 1)],
+        ];
+        let model = compile::compile(&Model::default_model());
+        tables.extend(model.indicators.iter().filter_map(|ind| match &ind.rule {
+            Rule::Bins { bins, .. } => Some(bins.clone()),
+            _ => None,
+        }));
+        tables
+    }
+
+    /// A firm whose records are `records`, JSON objects.
+    fn firm_with(records: &[String]) -> Enterprise {
+        let json = format!(
+            r#"{{"uscc": "91350100M000100Y43", "name": "t", "established_on": "2001-01-01",
+                "records": [{}]}}"#,
+            records.join(",")
+        );
+        Enterprise::from_json(&json).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Checking each record's dates as the tally reaches it fails exactly as checking every
+    /// date first does: the same record, the same field, on every path.
+    #[test]
+    fn future_record_dates_fail_as_the_full_date_check_does() {
+        let as_of = crate::date::parse_date("2026-06-30").unwrap();
+        let fine = [
+            r#"{"kind": "penalty", "severity": "ordinary", "decided_on": "2026-03-02"}"#,
+            r#"{"kind": "listing", "list": "dishonest_debtor", "listed_on": "2025-01-01"}"#,
+            r#"{"kind": "arrears", "arrears": "tax", "amount": "1000", "since": "2024-05-01"}"#,
+        ];
+        let future = [
+            r#"{"kind": "penalty", "severity": "minor", "decided_on": "2026-07-01"}"#,
+            r#"{"kind": "penalty", "severity": "serious", "decided_on": "2025-01-01", "repaired_on": "2026-07-01"}"#,
+            r#"{"kind": "listing", "list": "abnormal_operation", "listed_on": "2025-01-01", "removed_on": "2027-01-01"}"#,
+            r#"{"kind": "arrears", "arrears": "tax", "amount": "1", "since": "2024-05-01", "paid_on": "2026-12-31"}"#,
+            r#"{"kind": "honour", "honour": "high_tech", "awarded_on": "2026-07-01"}"#,
+            r#"{"kind": "commitment", "made_on": "2020-01-01", "status": "breached", "resolved_on": "2026-07-01"}"#,
+        ];
+        let evaluator = Evaluator::default_model();
+        let mut scratch = EvaluationScratch::default();
+        for bad in future {
+            for at in 0..=fine.len() {
+                let mut records: Vec<String> = fine.iter().map(|r| r.to_string()).collect();
+                records.insert(at, bad.to_owned());
+                // A second future record after the first: the first is the one reported.
+                records.push(future[0].to_owned());
+                let firm = firm_with(&records);
+                let expected = firm.check_dates(as_of).err().map(|e| e.to_string());
+                assert!(expected.as_deref().is_some_and(|e| e.contains(&format!("records[{at}]"))));
+                let full = evaluator.evaluate(&firm, as_of).err().map(|e| e.to_string());
+                assert_eq!(full, expected, "{bad} at {at}");
+                let reused = evaluator.evaluate_reusing(&firm, as_of, None, &mut scratch);
+                assert_eq!(reused.err().map(|e| e.to_string()), expected);
+                let plan = evaluator.evaluate_plan_reusing(&firm, as_of, &mut scratch);
+                assert_eq!(plan.err().map(|e| e.to_string()), expected);
+            }
+        }
+        // The scratch still gives what a fresh evaluation gives after those failures.
+        let firm = firm_with(&fine.map(str::to_owned));
+        let fresh = evaluator.evaluate(&firm, as_of).unwrap();
+        assert_eq!(evaluator.evaluate_reusing(&firm, as_of, None, &mut scratch).unwrap(), fresh);
+    }
+
+    proptest::proptest! {
+        /// A whole count finds the bin its `Decimal` finds.
+        #[test]
+        fn whole_counts_fall_in_the_bins_their_decimals_do(n in 0u32..400, big in proptest::prelude::any::<u32>()) {
+            for bins in bin_tables() {
+                for n in [n, big, u32::MAX] {
+                    let reference = bin_points(&bins, FeatureValue::Amount(Decimal::from(n)));
+                    proptest::prop_assert_eq!(bin_points(&bins, FeatureValue::Whole(n)), reference, "{}", n);
+                }
+            }
+        }
+    }
 
     #[test]
     fn evaluators_and_results_cross_threads() {

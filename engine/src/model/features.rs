@@ -89,23 +89,47 @@ impl NumericFeature {
 
     /// The feature's value, `None` when the enterprise does not report it.
     pub fn value(self, e: &Enterprise, as_of: Date) -> Option<Decimal> {
-        let amount = |a: Option<crate::num::Amount>| a.map(|a| a.value());
+        self.read(e, as_of).map(Decimal::from)
+    }
+
+    /// [`value`](Self::value) as the enterprise keeps it: counts of years, months and staff
+    /// stay whole numbers, so a bin bound can be compared with them without building a
+    /// `Decimal` first.
+    pub(crate) fn read(self, e: &Enterprise, as_of: Date) -> Option<FeatureValue> {
+        let amount = |a: Option<crate::num::Amount>| a.map(|a| FeatureValue::Amount(a.value()));
+        let whole = |n: Option<u32>| n.map(FeatureValue::Whole);
         match self {
-            NumericFeature::AgeYears => Some(whole_years(e.established_on, as_of).into()),
+            NumericFeature::AgeYears => whole(Some(whole_years(e.established_on, as_of))),
             NumericFeature::RegisteredCapital => amount(e.registered_capital),
             NumericFeature::TaxPaid12m => amount(e.finance.tax_paid_12m),
             NumericFeature::Revenue12m => amount(e.finance.revenue_12m),
-            NumericFeature::SocialInsuranceHeadcount => {
-                e.finance.social_insurance_headcount.map(Decimal::from)
-            }
+            NumericFeature::SocialInsuranceHeadcount => whole(e.finance.social_insurance_headcount),
             NumericFeature::SocialInsuranceMonthsPaid12m => {
-                e.finance.social_insurance_months_paid_12m.map(Decimal::from)
+                whole(e.finance.social_insurance_months_paid_12m.map(u32::from))
             }
-            NumericFeature::ConsecutiveATaxYears => Some(e.ratings.consecutive_a_years().into()),
+            NumericFeature::ConsecutiveATaxYears => whole(Some(e.ratings.consecutive_a_years())),
             NumericFeature::MonthsSinceLastTaxPayment => {
-                e.finance.last_tax_payment_on.map(|d| whole_months(d, as_of).into())
+                whole(e.finance.last_tax_payment_on.map(|d| whole_months(d, as_of)))
             }
             NumericFeature::ExistingLoans => amount(e.finance.existing_loans),
+        }
+    }
+}
+
+/// A numeric feature's value: a whole count, or an amount in yuan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FeatureValue {
+    /// Years, months or staff.
+    Whole(u32),
+    /// Yuan, as the enterprise reported them.
+    Amount(Decimal),
+}
+
+impl From<FeatureValue> for Decimal {
+    fn from(value: FeatureValue) -> Decimal {
+        match value {
+            FeatureValue::Whole(n) => Decimal::from(n),
+            FeatureValue::Amount(d) => d,
         }
     }
 }

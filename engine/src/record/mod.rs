@@ -308,11 +308,18 @@ impl Enterprise {
     /// Checks that no date lies after `as_of` (the establishment date and every record date
     /// except forward-looking ones: disclosure ends and honour expiry).
     pub fn check_dates(&self, as_of: Date) -> Result<()> {
-        let future = |path: String, date: Date| Error::FutureDate {
-            path,
-            date: date.to_string(),
-            as_of: as_of.to_string(),
-        };
+        self.check_own_dates(as_of)?;
+        for (i, record) in self.records.iter().enumerate() {
+            crate::evaluate::work::step(1);
+            record.check_dates(i, as_of)?;
+        }
+        Ok(())
+    }
+
+    /// The part of [`check_dates`](Self::check_dates) before the records: the evaluation
+    /// checks each record as its tally reaches it, saving a second pass over them.
+    pub(crate) fn check_own_dates(&self, as_of: Date) -> Result<()> {
+        let future = |path: String, date: Date| future_date(path, date, as_of);
         if self.established_on > as_of {
             return Err(future("established_on".into(), self.established_on));
         }
@@ -330,16 +337,38 @@ impl Enterprise {
                 as_of: as_of.to_string(),
             });
         }
-        for (i, record) in self.records.iter().enumerate() {
-            crate::evaluate::work::step(1);
-            if record.latest_date() > as_of
-                && let Some((field, date)) = record.dates().find(|&(_, d)| d > as_of)
-            {
-                return Err(future(format!("records[{i}].{field}"), date));
-            }
+        Ok(())
+    }
+}
+
+impl Record {
+    /// Checks that no date of the record, the `index`-th of its enterprise, lies after
+    /// `as_of` (as [`Enterprise::check_dates`] does for each record).
+    #[inline]
+    pub(crate) fn check_dates(&self, index: usize, as_of: Date) -> Result<()> {
+        if self.latest_date() > as_of {
+            return self.future_date(index, as_of);
         }
         Ok(())
     }
+
+    /// The error naming the record's first date after `as_of`; kept out of the loops that
+    /// check every record, as it is rarely met.
+    #[cold]
+    #[inline(never)]
+    fn future_date(&self, index: usize, as_of: Date) -> Result<()> {
+        match self.dates().find(|&(_, d)| d > as_of) {
+            Some((field, date)) => {
+                Err(future_date(format!("records[{index}].{field}"), date, as_of))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// A date after the day of evaluation, at `path`.
+fn future_date(path: String, date: Date, as_of: Date) -> Error {
+    Error::FutureDate { path, date: date.to_string(), as_of: as_of.to_string() }
 }
 
 impl Serialize for Enterprise {
