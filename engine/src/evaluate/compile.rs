@@ -76,6 +76,15 @@ pub(super) enum CountKind {
 }
 
 impl Counting {
+    fn of(ind: &Ind) -> Counting {
+        let (kind, cap) = match &ind.rule {
+            Rule::Records { bonus: true, cap, .. } => (CountKind::Bonus, *cap),
+            Rule::Records { bonus: false, cap, .. } => (CountKind::Deduction, *cap),
+            _ => (CountKind::AsIs, None),
+        };
+        Counting { cap: cap.unwrap_or(Points::MAX), dimension: ind.dimension, kind }
+    }
+
     /// What the indicator contributes with `raw` points: for a record indicator (`raw` the sum
     /// of its records'), at most its cap, taken away unless it is a bonus; the points
     /// themselves otherwise.
@@ -111,17 +120,6 @@ impl Ceiling {
             Rule::Scorecard(card) if card.itemised() => Ceiling::Itemised,
             _ => Ceiling::Best(ind.best),
         }
-    }
-}
-
-impl Counting {
-    fn of(ind: &Ind) -> Counting {
-        let (kind, cap) = match &ind.rule {
-            Rule::Records { bonus: true, cap, .. } => (CountKind::Bonus, *cap),
-            Rule::Records { bonus: false, cap, .. } => (CountKind::Deduction, *cap),
-            _ => (CountKind::AsIs, None),
-        };
-        Counting { cap: cap.unwrap_or(Points::MAX), dimension: ind.dimension, kind }
     }
 }
 

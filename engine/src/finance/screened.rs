@@ -38,6 +38,18 @@ struct Miss {
     measured: bool,
 }
 
+impl Miss {
+    /// A miss counted by the columns, its closeness still to be measured.
+    fn unmeasured(index: usize, failed: u32) -> Miss {
+        Miss { index, verdict: Verdict { failed, closeness: 0.0, exact: false }, measured: false }
+    }
+
+    /// A miss measured already.
+    fn measured(index: usize, verdict: Verdict) -> Miss {
+        Miss { index, verdict, measured: true }
+    }
+}
+
 /// Closeness sums beyond this are left to the reference sum: far from any rounding of `f64`
 /// that could reorder them, and far below where the `Decimal` sum saturates.
 const TRUSTED_CLOSENESS: f64 = 1e12;
@@ -144,10 +156,8 @@ pub(super) fn match_indexed(
             let bound = fewest_in(&histogram, options.near_misses);
             // Only the misses that may be among the closest are kept, still unmeasured.
             let contending = pending.iter().filter(|m| u32::from(m.1) <= bound);
-            found.misses.extend(contending.map(|&(index, failed)| Miss {
-                index: usize::try_from(index).unwrap_or(usize::MAX),
-                verdict: Verdict { failed: u32::from(failed), closeness: 0.0, exact: false },
-                measured: false,
+            found.misses.extend(contending.map(|&(index, failed)| {
+                Miss::unmeasured(usize::try_from(index).unwrap_or(usize::MAX), u32::from(failed))
             }));
             bound
         }
@@ -569,8 +579,7 @@ fn file_by_sets(
         counts.set_aside_distant();
         counts.each_set_aside(|position| {
             if let Some(index) = index_at(position) {
-                let verdict = Verdict { failed: 1, closeness: 0.0, exact: false };
-                found.distant.push(Miss { index, verdict, measured: false });
+                found.distant.push(Miss::unmeasured(index, 1));
             }
         });
     }
@@ -578,7 +587,7 @@ fn file_by_sets(
     // one failing nothing (its grade not priced) is at no distance; the others are screened.
     columns.measure_single_gaps(figures, counts, |position, verdict| {
         if let Some(index) = index_at(position) {
-            found.misses.push(Miss { index, verdict, measured: true });
+            found.misses.push(Miss::measured(index, verdict));
         }
     });
     // A contender failing only its limit: the limit's gap, its other conditions unread.
@@ -586,23 +595,16 @@ fn file_by_sets(
         if let Some(index) = index_at(position) {
             let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
             found.misses.push(match screen_of.and_then(|s| limit_gap(s, figures)) {
-                Some(verdict) => Miss { index, verdict, measured: true },
-                None => {
-                    let verdict = Verdict { failed: 1, closeness: 0.0, exact: false };
-                    Miss { index, verdict, measured: false }
-                }
+                Some(verdict) => Miss::measured(index, verdict),
+                None => Miss::unmeasured(index, 1),
             });
         }
     });
     counts.each_contender(|position, failed| {
         if let Some(index) = index_at(position) {
             found.misses.push(match failed {
-                0 => Miss { index, verdict: Verdict::PASSED, measured: true },
-                _ => {
-                    let failed = u32::from(failed);
-                    let verdict = Verdict { failed, closeness: 0.0, exact: false };
-                    Miss { index, verdict, measured: false }
-                }
+                0 => Miss::measured(index, Verdict::PASSED),
+                _ => Miss::unmeasured(index, u32::from(failed)),
             });
         }
     });

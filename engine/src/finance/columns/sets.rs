@@ -224,6 +224,12 @@ fn add(counts: &mut [[u64; SLICES]], set: &[u64]) {
     }
 }
 
+/// The candidates of one word whose failed count, held in `slices`, is exactly `k`.
+fn failing_exactly(slices: &[u64; SLICES], k: usize) -> u64 {
+    (slices.iter().enumerate())
+        .fold(u64::MAX, |set, (s, &slice)| set & if k >> s & 1 != 0 { slice } else { !slice })
+}
+
 /// `into |= set`.
 fn or_into(into: &mut [u64], set: &[u64]) {
     into.iter_mut().zip(set).for_each(|(a, &b)| *a |= b);
@@ -284,8 +290,7 @@ impl SetCounts {
         let mut total = 0;
         for ((within, &miss), slices) in self.within.iter_mut().zip(&self.misses).zip(&self.counts)
         {
-            let exactly = (slices.iter().enumerate())
-                .fold(miss, |set, (s, &slice)| set & if k >> s & 1 != 0 { slice } else { !slice });
+            let exactly = miss & failing_exactly(slices, k);
             *within |= exactly;
             total += exactly.count_ones();
         }
@@ -316,8 +321,7 @@ impl SetCounts {
     pub fn take_limit_only(&mut self, mut f: impl FnMut(usize)) {
         let parts = self.within.iter_mut().zip(&self.limit).zip(&self.counts);
         for (w, ((within, &limit), slices)) in parts.enumerate() {
-            let [one, rest @ ..] = *slices;
-            let mut bits = *within & limit & one & !rest.iter().fold(0, |any, &s| any | s);
+            let mut bits = *within & limit & failing_exactly(slices, 1);
             *within &= !bits;
             while bits != 0 {
                 f(w * 64 + bits.trailing_zeros() as usize);
@@ -493,9 +497,7 @@ impl ChainColumns {
             for (w, (&members, (within, slices))) in
                 set.iter().zip(counts.within.iter_mut().zip(&counts.counts)).enumerate()
             {
-                let [one, rest @ ..] = *slices;
-                let exactly_one = one & !rest.iter().fold(0, |any, &s| any | s);
-                let mut bits = members & *within & exactly_one;
+                let mut bits = members & *within & failing_exactly(slices, 1);
                 while bits != 0 {
                     let position = w * 64 + bits.trailing_zeros() as usize;
                     if let Some(v) = self.single_gap(slot, f, position) {
