@@ -1,6 +1,7 @@
 //! Financing matching throughput: synthetic demands against a synthetic catalog of 2,000
 //! products, through the index (`match_all`) and the naive all-pairs scan
-//! (`match_demand_full_scan`), near misses explained (top 3 per demand).
+//! (`match_demand_full_scan`), near misses explained (top 3 per demand); and streamed as
+//! the command line matches (each result dropped), with every offer and with the best 5.
 //!
 //! The full 100,000-demand batch takes many seconds per iteration, too slow for criterion's
 //! sampling; the groups run smaller batches and report per-demand throughput. The example
@@ -12,7 +13,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use xinyong::Evaluator;
 use xinyong::date::parse_date;
-use xinyong::finance::{Catalog, Demand, MatchOptions, Matcher};
+use xinyong::finance::{Catalog, Demand, MatchOptions, MatchScratch, Matcher};
 use xinyong::synth::{CatalogConfig, SynthConfig, catalog, demands};
 
 const PRODUCTS: usize = 2_000;
@@ -20,6 +21,8 @@ const PRODUCTS: usize = 2_000;
 const INDEXED: usize = 5_000;
 /// Demands per iteration of the full scan.
 const FULL_SCAN: usize = 500;
+/// Offers a demand reports in the streamed group's second bench.
+const BEST_OFFERS: usize = 5;
 
 fn benches(c: &mut Criterion) {
     let evaluator = Evaluator::default_model();
@@ -34,6 +37,19 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Elements(INDEXED as u64));
     group.bench_function("indexed_match_all", |b| {
         b.iter(|| matcher.match_all(black_box(&demands), as_of).len())
+    });
+    // As the command line matches: one scratch, each result consumed and dropped.
+    let streamed = |matcher: &Matcher| {
+        let mut scratch = MatchScratch::new();
+        let each =
+            demands.iter().filter_map(|d| matcher.match_reusing(d, as_of, &mut scratch).ok());
+        each.map(|m| m.eligible.len()).sum::<usize>()
+    };
+    group.bench_function("indexed_streamed", |b| b.iter(|| streamed(black_box(&matcher))));
+    let best = MatchOptions { offers: Some(BEST_OFFERS), ..MatchOptions::default() };
+    let best_matcher = Matcher::new(&evaluator, &catalog, best);
+    group.bench_function("indexed_streamed_best_5", |b| {
+        b.iter(|| streamed(black_box(&best_matcher)))
     });
     group.throughput(Throughput::Elements(FULL_SCAN as u64));
     group.bench_function("full_scan", |b| {
