@@ -33,7 +33,7 @@ pub(super) struct CompiledCatalog {
     /// By product, by grade rank: the rate spread as an integer at one scale for the whole
     /// catalog, which orders rates as the decimals do; `None` when a spread or the
     /// reference rate does not fit (none in practice) and offers are ranked by decimals.
-    pub rate_keys: Option<Vec<Vec<Option<i64>>>>,
+    pub rate_keys: Option<RateKeys>,
     /// By product, the place of its id among the catalog's ids in order: ties in ranking
     /// fall to it as to the ids.
     pub id_rank: Vec<u32>,
@@ -66,7 +66,7 @@ impl CompiledCatalog {
 /// Spreads as integers at the largest scale among them and the reference rate. Each and
 /// the reference stay below 2^62 there, so that every rate (reference plus spread) is an
 /// exact decimal sum below 2^63 at that scale, and two rates compare as their spreads do.
-fn rate_keys(products: &[CompiledProduct], reference: Decimal) -> Option<Vec<Vec<Option<i64>>>> {
+fn rate_keys(products: &[CompiledProduct], reference: Decimal) -> Option<RateKeys> {
     const LARGEST_SCALE: u32 = 18;
     let spreads = products.iter().flat_map(|p| p.by_grade.iter().filter_map(|g| g.spread));
     let scale = spreads.map(|s| s.scale()).fold(reference.scale(), u32::max);
@@ -78,9 +78,42 @@ fn rate_keys(products: &[CompiledProduct], reference: Decimal) -> Option<Vec<Vec
         i64::try_from(m).ok().filter(|m| m.unsigned_abs() < 1 << 62)
     };
     at(reference)?;
-    let key = |g: &GradeTerms| g.spread.map_or(Some(None), |s| at(s).map(Some));
-    let row = |p: &CompiledProduct| p.by_grade.iter().map(key).collect();
-    products.iter().map(row).collect()
+    let grades = products.iter().map(|p| p.by_grade.len()).max().unwrap_or(0);
+    let mut keys = Vec::with_capacity(products.len() * grades);
+    for p in products {
+        for rank in 0..grades {
+            keys.push(match p.by_grade.get(rank).and_then(|g| g.spread) {
+                Some(spread) => at(spread)?,
+                None => RateKeys::NONE,
+            });
+        }
+    }
+    Some(RateKeys { grades, keys })
+}
+
+/// The rate keys of every product and grade in one list, a product's grades side by side:
+/// ranking a demand's offers reads one key each, where a list per product cost a second,
+/// dependent read from elsewhere in memory.
+#[derive(Debug, Clone)]
+pub(super) struct RateKeys {
+    /// Keys per product (the most grades any product lists).
+    grades: usize,
+    keys: Vec<i64>,
+}
+
+impl RateKeys {
+    /// A product that does not price the grade: no key is this small (every key lies
+    /// within ±2^62).
+    const NONE: i64 = i64::MIN;
+
+    /// The key of product `index` for grade rank `grade`, if the product prices it.
+    pub fn get(&self, index: usize, grade: usize) -> Option<i64> {
+        if grade >= self.grades {
+            return None;
+        }
+        let key = *self.keys.get(index.checked_mul(self.grades)?.checked_add(grade)?)?;
+        (key != RateKeys::NONE).then_some(key)
+    }
 }
 
 /// One product, compiled.
@@ -481,6 +514,44 @@ mod tests {
             }
         }
         assert!(worded > 0, "some bounds are neither cap");
+    }
+
+    #[test]
+    fn rate_keys_order_as_the_spreads_and_miss_the_grades_not_priced() {
+        let grades: Vec<String> =
+            ["A", "B", "C", "D", "not a grade"].iter().map(|g| g.to_string()).collect();
+        let reference = Decimal::new(310, 2);
+        let products: Vec<_> = (0..200)
+            .map(|i| {
+                let mut p = super::super::synthetic::product(5, i);
+                // Every third prices only the grades it lists.
+                if i % 3 == 0 {
+                    p.rate.spread = None;
+                }
+                CompiledProduct::new(&p, &grades, reference)
+            })
+            .collect();
+        let keys = rate_keys(&products, reference).unwrap();
+        let mut priced = 0;
+        let spreads = |i: usize, g: usize| products.get(i).and_then(|p| p.by_grade.get(g)?.spread);
+        for i in 0..products.len() + 1 {
+            for g in 0..grades.len() + 1 {
+                assert_eq!(
+                    keys.get(i, g).is_some(),
+                    spreads(i, g).is_some(),
+                    "product {i}, grade {g}"
+                );
+                priced += usize::from(keys.get(i, g).is_some());
+                for (j, h) in [(0, 0), (7, 1), (i / 2, g / 2)] {
+                    if let (Some(a), Some(b), Some(x), Some(y)) =
+                        (keys.get(i, g), keys.get(j, h), spreads(i, g), spreads(j, h))
+                    {
+                        assert_eq!(a.cmp(&b), x.cmp(&y), "({i}, {g}) against ({j}, {h})");
+                    }
+                }
+            }
+        }
+        assert!(priced > 0 && priced < products.len() * grades.len(), "{priced} keys");
     }
 
     #[test]

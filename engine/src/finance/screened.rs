@@ -370,7 +370,7 @@ fn rank_key(
     for (slot, k) in key.iter_mut().zip(keys) {
         *slot = match k {
             RankKey::Coverage => -share,
-            RankKey::Rate => (*c.compiled.rate_keys.as_ref()?.get(index)?.get(figures.grade)?)?,
+            RankKey::Rate => c.compiled.rate_keys.as_ref()?.get(index, figures.grade)?,
             RankKey::TermFit => i64::from(matching::term_gap(
                 &c.compiled.products.get(index)?.term_months,
                 firm.demand,

@@ -318,6 +318,7 @@ impl SetCounts {
     /// Takes out of the contenders those whose one failed condition is the limit, and calls
     /// `f` with the position of each: its gap needs the product's bounds, which the columns
     /// do not keep, but not its other conditions.
+    #[inline(never)]
     pub fn take_limit_only(&mut self, mut f: impl FnMut(usize)) {
         let parts = self.within.iter_mut().zip(&self.limit).zip(&self.counts);
         for (w, ((within, &limit), slices)) in parts.enumerate() {
@@ -353,6 +354,10 @@ impl ChainColumns {
     /// screened product by product are left out of both ([`SetCounts::rows_in_scope`]).
     /// `false` when the chain has no sets or a figure is beyond their range: the rank
     /// columns decide then.
+    // Out of line, as are the single gaps and the limit-only contenders: each is a loop of
+    // its own, and inlined into the matching loop (as the compiler decides anew with every
+    // unrelated change) they cost more instructions there.
+    #[inline(never)]
     pub fn count_by_sets(
         &self,
         f: &FirmFacts,
@@ -472,6 +477,7 @@ impl ChainColumns {
     /// the one `screen` measures, from the same threshold and figure. The limit (whose
     /// bounds the columns do not keep), a collateral, a tax grade and the record conditions
     /// are left to the screen.
+    #[inline(never)]
     pub fn measure_single_gaps(
         &self,
         f: &FirmFacts,
