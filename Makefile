@@ -42,10 +42,12 @@ lint: fmt-check clippy deny ## fmt check, clippy and cargo-deny (licenses, bans,
 fmt: ## Format all Rust code
 	$(CARGO) fmt --all
 
-bench: ## Run the criterion benchmarks and the stage-by-stage throughput example
+bench: ## Run the criterion benchmarks and the stage-by-stage throughput and matching examples
 	$(CARGO) bench -p xinyong --bench evaluate
 	$(CARGO) bench -p xinyong --bench scorecard
+	$(CARGO) bench -p xinyong --bench matching
 	$(CARGO) run --release -p xinyong --example throughput -- 100000 20
+	$(CARGO) run --release -p xinyong --example matching -- 100000 2000 1000
 
 bench-compare: cli-build ## xinyong against the independent Python scorers, side by side (see bench/README.md)
 	test -x bench/.venv/bin/python || $(PYTHON) -m venv bench/.venv
