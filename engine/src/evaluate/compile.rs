@@ -39,9 +39,15 @@ pub(super) struct Compiled {
     pub counting: Vec<Counting>,
     /// Per indicator: what it can cost, for the reasons.
     pub ceilings: Vec<Ceiling>,
-    /// The indicators the tally reads from the enterprise itself, in model order: all but the
-    /// record indicators, which only sum their records' points.
-    pub read_directly: Vec<usize>,
+    /// The indicators the tally reads from the enterprise itself are all but the record
+    /// indicators, which only sum their records' points. Bins and categories, the most of them,
+    /// are copied apart with their tables, so reading them matches no rule; they cannot fail, so
+    /// they are read before the others without changing which error a firm meets first.
+    pub read_bins: Vec<BinsRead>,
+    /// The category indicators, as [`Compiled::read_bins`].
+    pub read_categories: Vec<CategoryRead>,
+    /// The rest of the indicators read directly (cards, related parties), in model order.
+    pub read_others: Vec<usize>,
     /// The record indicators, in model order: the only ones whose points change when records
     /// are taken away.
     pub summed: Vec<usize>,
@@ -51,6 +57,46 @@ pub(super) struct Compiled {
     /// Bit `i` set: record class with index `i` triggers some veto (the union of the vetoes'
     /// `classes`), so most records skip the vetoes altogether.
     pub veto_classes: u32,
+}
+
+/// A bins indicator as the tally reads it: its index and a copy of its rule's fields.
+pub(super) struct BinsRead {
+    pub indicator: usize,
+    pub feature: NumericFeature,
+    pub bins: Vec<(Option<Threshold>, Points)>,
+    pub missing: Points,
+}
+
+/// A category indicator as the tally reads it: its index and a copy of its rule's fields.
+pub(super) struct CategoryRead {
+    pub indicator: usize,
+    pub feature: CategoryFeature,
+    pub table: Vec<Points>,
+    pub missing: Points,
+}
+
+/// The indicators read directly, split by how: bins, categories, and the others in model order.
+fn reads_of(indicators: &[Ind]) -> (Vec<BinsRead>, Vec<CategoryRead>, Vec<usize>) {
+    let (mut bins, mut categories, mut others) = (Vec::new(), Vec::new(), Vec::new());
+    for (indicator, ind) in indicators.iter().enumerate() {
+        match &ind.rule {
+            Rule::Bins { feature, bins: table, missing } => bins.push(BinsRead {
+                indicator,
+                feature: *feature,
+                bins: table.clone(),
+                missing: *missing,
+            }),
+            Rule::Category { feature, table, missing } => categories.push(CategoryRead {
+                indicator,
+                feature: *feature,
+                table: table.clone(),
+                missing: *missing,
+            }),
+            Rule::Records { .. } => {}
+            Rule::Scorecard(_) | Rule::RelatedParty(_) => others.push(indicator),
+        }
+    }
+    (bins, categories, others)
 }
 
 /// How an indicator's raw points become its contribution, and its dimension: the values the
@@ -364,9 +410,7 @@ pub(super) fn compile(model: &Model) -> Compiled {
     let slot_without_related = slots_without_related(&indicators);
     let counting = indicators.iter().map(Counting::of).collect();
     let ceilings = indicators.iter().map(Ceiling::of).collect();
-    let read_directly = (0..indicators.len())
-        .filter(|&i| !matches!(indicators[i].rule, Rule::Records { .. }))
-        .collect();
+    let (read_bins, read_categories, read_others) = reads_of(&indicators);
     let veto_classes = vetoes.iter().fold(0, |mask, v| mask | v.classes);
     let summed = (0..indicators.len())
         .filter(|&i| matches!(indicators[i].rule, Rule::Records { .. }))
@@ -392,7 +436,9 @@ pub(super) fn compile(model: &Model) -> Compiled {
         slot_without_related,
         counting,
         ceilings,
-        read_directly,
+        read_bins,
+        read_categories,
+        read_others,
         summed,
         grade_mins,
         veto_classes,
@@ -471,13 +517,36 @@ mod tests {
             let others: Vec<usize> = (0..c.indicators.len())
                 .filter(|&i| !matches!(c.indicators[i].rule, Rule::Records { .. }))
                 .collect();
-            assert_eq!(c.read_directly, others);
+            let mut read: Vec<usize> = c.read_bins.iter().map(|r| r.indicator).collect();
+            read.extend(c.read_categories.iter().map(|r| r.indicator));
+            read.extend(&c.read_others);
+            read.sort_unstable();
+            assert_eq!(read, others);
+            assert!(c.read_others.is_sorted());
+            // The copies hold what the rules hold.
+            for r in &c.read_bins {
+                let Rule::Bins { feature, bins, missing } = &c.indicators[r.indicator].rule else {
+                    panic!("{} is not a bins indicator", r.indicator);
+                };
+                assert_eq!((feature, bins, missing), (&r.feature, &r.bins, &r.missing));
+            }
+            for r in &c.read_categories {
+                let Rule::Category { feature, table, missing } = &c.indicators[r.indicator].rule
+                else {
+                    panic!("{} is not a category indicator", r.indicator);
+                };
+                assert_eq!((feature, table, missing), (&r.feature, &r.table, &r.missing));
+            }
+            for &i in &c.read_others {
+                let rule = &c.indicators[i].rule;
+                assert!(matches!(rule, Rule::Scorecard(_) | Rule::RelatedParty(_)), "{i}");
+            }
             let records: Vec<usize> =
                 (0..c.indicators.len()).filter(|i| !others.contains(i)).collect();
             assert_eq!(c.summed, records);
             let mins: Vec<Points> = c.grades.iter().map(|g| g.min).collect();
             assert_eq!(c.grade_mins, mins);
-            assert!(c.read_directly.len() < c.indicators.len());
+            assert!(read.len() < c.indicators.len());
             for class in 0..RecordClass::COUNT {
                 let named = c.vetoes.iter().any(|v| v.classes & (1 << class) != 0);
                 assert_eq!(c.veto_classes & (1 << class) != 0, named, "class {class}");
