@@ -33,8 +33,12 @@ pub(super) struct Compiled {
     /// context, which leaves the `related_party` indicators out (`usize::MAX` for those).
     /// With a context every indicator has one, at its own index.
     pub slot_without_related: Vec<usize>,
-    /// How many contributions an evaluation without a related-party context lists.
-    pub count_without_related: usize,
+    /// The contributions an evaluation with a related-party context lists: every indicator,
+    /// in model order, with the texts its contribution shows.
+    pub listed_with_related: Vec<Listed>,
+    /// The contributions an evaluation without a related-party context lists: the same but
+    /// the related-party indicators.
+    pub listed_without_related: Vec<Listed>,
     /// Per indicator: how its raw points count and in which dimension.
     pub counting: Vec<Counting>,
     /// Per indicator: what it can cost, for the reasons.
@@ -97,6 +101,31 @@ fn reads_of(indicators: &[Ind]) -> (Vec<BinsRead>, Vec<CategoryRead>, Vec<usize>
         }
     }
     (bins, categories, others)
+}
+
+/// One contribution as the assembly writes it: the indicator it reports, with its id and its
+/// dimension's id looked up once per model rather than per evaluation.
+pub(super) struct Listed {
+    pub indicator: usize,
+    pub id: Arc<str>,
+    pub dimension: Arc<str>,
+}
+
+/// The contributions listed with a related-party context (`true`) or without one.
+fn listed(indicators: &[Ind], dimensions: &[Dim], related_context: bool) -> Vec<Listed> {
+    let evaluated = |ind: &Ind| related_context || !matches!(ind.rule, Rule::RelatedParty(_));
+    indicators
+        .iter()
+        .enumerate()
+        .filter(|(_, ind)| evaluated(ind))
+        .map(|(indicator, ind)| Listed {
+            indicator,
+            id: ind.id.clone(),
+            dimension: dimensions
+                .get(ind.dimension)
+                .map_or_else(|| Arc::from(""), |d| d.id.clone()),
+        })
+        .collect()
 }
 
 /// How an indicator's raw points become its contribution, and its dimension: the values the
@@ -181,10 +210,10 @@ impl Compiled {
         }
     }
 
-    /// How many contributions an evaluation lists.
+    /// The contributions an evaluation lists, in order.
     #[inline]
-    pub fn contribution_count(&self, related_context: bool) -> usize {
-        if related_context { self.indicators.len() } else { self.count_without_related }
+    pub fn listed(&self, related_context: bool) -> &[Listed] {
+        if related_context { &self.listed_with_related } else { &self.listed_without_related }
     }
 }
 
@@ -408,6 +437,8 @@ pub(super) fn compile(model: &Model) -> Compiled {
         .collect();
     let repairs = repair_table(model);
     let slot_without_related = slots_without_related(&indicators);
+    let listed_with_related = listed(&indicators, &dimensions, true);
+    let listed_without_related = listed(&indicators, &dimensions, false);
     let counting = indicators.iter().map(Counting::of).collect();
     let ceilings = indicators.iter().map(Ceiling::of).collect();
     let (read_bins, read_categories, read_others) = reads_of(&indicators);
@@ -432,7 +463,8 @@ pub(super) fn compile(model: &Model) -> Compiled {
         repairs,
         decay: model.decay.clone(),
         blank: Arc::from(""),
-        count_without_related: slot_without_related.iter().filter(|&&k| k != usize::MAX).count(),
+        listed_with_related,
+        listed_without_related,
         slot_without_related,
         counting,
         ceilings,
@@ -588,7 +620,13 @@ mod tests {
                 .filter(|&i| context || !matches!(c.indicators[i].rule, Rule::RelatedParty(_)))
                 .collect();
             assert!(context || evaluated.len() < c.indicators.len());
-            assert_eq!(c.contribution_count(context), evaluated.len());
+            let listed: Vec<usize> = c.listed(context).iter().map(|l| l.indicator).collect();
+            assert_eq!(listed, evaluated);
+            for l in c.listed(context) {
+                let ind = &c.indicators[l.indicator];
+                assert!(Arc::ptr_eq(&l.id, &ind.id));
+                assert!(Arc::ptr_eq(&l.dimension, &c.dimensions[ind.dimension].id));
+            }
             for i in 0..c.indicators.len() + 2 {
                 let expected = evaluated.iter().position(|&j| j == i);
                 assert_eq!(c.contribution_slot(i, context), expected, "{i} {context}");
