@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::date::{Date, add_months};
+use crate::evaluate::fixed;
 use crate::record::{
     Arrears, Commitment, CommitmentStatus, Domain, Honour, HonourKind, ListKind, Listing, Measure,
     Penalty, RecordDetail, Severity,
@@ -160,6 +161,44 @@ impl Standing {
     }
 }
 
+/// How a record counts in the tally: not at all, in full, or as a residual whose factor is
+/// already in the tally's fixed point ([`crate::evaluate::fixed::factor`] of
+/// [`Standing::factor`]). The cut-offs of a date convert each residual factor once, so no record
+/// reads a `Decimal`; [`Weight::of`] gives the same from a [`Standing`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Weight {
+    /// The record does not count (a factor of zero).
+    Nothing,
+    /// The record counts in full (factor one, in force).
+    InForce,
+    /// A residual, not in force, counting with this factor at scale 10^4. A validated model's
+    /// factors are at most 100 (10^6 here), so 64 bits hold them and the weight travels in two
+    /// registers; a larger one saturates.
+    Residual(i64),
+}
+
+/// A residual factor in the tally's fixed point, in 64 bits.
+fn residual_factor(factor: Decimal) -> i64 {
+    i64::try_from(fixed::factor(factor)).unwrap_or(if factor.is_sign_negative() {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
+impl Weight {
+    /// The weight of a standing: what the tally reads of it.
+    pub(crate) fn of(standing: Standing) -> Weight {
+        if !standing.counts() {
+            Weight::Nothing
+        } else if standing.in_force {
+            Weight::InForce
+        } else {
+            Weight::Residual(residual_factor(standing.factor))
+        }
+    }
+}
+
 impl DecayRules {
     /// How the record stands on `as_of`.
     pub fn standing(&self, record: &RecordDetail, as_of: Date) -> Standing {
@@ -278,10 +317,11 @@ pub(crate) struct DecayOn {
     penalty_max: [Date; 3],
     /// Per severity: first decision date within the minimum period (repair cannot end it yet).
     penalty_min: [Date; 3],
-    /// Per list (declaration order): its residual and the first removal date still in it.
-    listing: Vec<Option<(Decimal, Date)>>,
-    /// The arrears residual and the first payment date still in it.
-    arrears: Option<(Decimal, Date)>,
+    /// Per list (declaration order): its residual factor (fixed point) and the first removal
+    /// date still in it; `None` when the list has no residual, or one of factor zero.
+    listing: Vec<Option<(i64, Date)>>,
+    /// The arrears residual, as for a list.
+    arrears: Option<(i64, Date)>,
     /// Per honour (declaration order): the first award date still valid when no expiry is given.
     honour: Vec<Option<Date>>,
     /// First resolution date of a commitment that still counts.
@@ -299,11 +339,12 @@ impl DecayOn {
             penalty_max[i] = first_counting(as_of, period(severity).max_months)?;
             penalty_min[i] = first_counting(as_of, period(severity).min_months)?;
         }
-        let residual = |r: Residual| -> Option<Option<(Decimal, Date)>> {
-            if r.months == 0 {
+        // A residual of factor zero counts nothing, as no residual does.
+        let residual = |r: Residual| -> Option<Option<(i64, Date)>> {
+            if r.months == 0 || r.factor.is_zero() {
                 return Some(None);
             }
-            first_counting(as_of, r.months).map(|cut| Some((r.factor, cut)))
+            first_counting(as_of, r.months).map(|cut| Some((residual_factor(r.factor), cut)))
         };
         let listing = ListKind::ALL
             .iter()
@@ -327,12 +368,12 @@ impl DecayOn {
         })
     }
 
-    /// How the record stands on the date, as [`DecayRules::standing`] says. Inlined: the
-    /// tally calls it once per record.
+    /// How the record counts on the date: [`Weight::of`] what [`DecayRules::standing`]
+    /// says. Inlined: the tally calls it once per record.
     #[inline]
-    pub(crate) fn standing(&self, rules: &DecayRules, record: &RecordDetail) -> Standing {
+    pub(crate) fn weight(&self, rules: &DecayRules, record: &RecordDetail) -> Weight {
         let as_of = self.as_of;
-        let full = |counts: bool| if counts { Standing::FULL } else { Standing::NONE };
+        let full = |counts: bool| if counts { Weight::InForce } else { Weight::Nothing };
         match record {
             RecordDetail::Penalty(p) => {
                 let s = p.severity as usize;
@@ -371,16 +412,16 @@ impl DecayOn {
     }
 
     /// [`state_standing`] with the residual's end as a cut-off.
-    fn state(&self, start: Date, end: Option<Date>, residual: Option<(Decimal, Date)>) -> Standing {
+    fn state(&self, start: Date, end: Option<Date>, residual: Option<(i64, Date)>) -> Weight {
         if self.as_of < start {
-            return Standing::NONE;
+            return Weight::Nothing;
         }
         match end {
-            None => Standing::FULL,
-            Some(end) if self.as_of < end => Standing::FULL,
+            None => Weight::InForce,
+            Some(end) if self.as_of < end => Weight::InForce,
             Some(end) => match residual {
-                Some((factor, first)) if end >= first => Standing { factor, in_force: false },
-                _ => Standing::NONE,
+                Some((factor, first)) if end >= first => Weight::Residual(factor),
+                _ => Weight::Nothing,
             },
         }
     }
@@ -552,6 +593,12 @@ mod tests {
         let mut rules = DecayRules::default();
         let half = Residual { months: 6, factor: Decimal::new(5, 1) };
         rules.listing_residual.insert(ListKind::AbnormalOperation, half);
+        // A residual of factor zero counts nothing; one finer than the fixed point's scale
+        // counts, with a factor of zero there.
+        let nothing = Residual { months: 6, factor: Decimal::ZERO };
+        rules.listing_residual.insert(ListKind::JudgmentDebtor, nothing);
+        let fine = Residual { months: 2, factor: Decimal::new(1, 5) };
+        rules.listing_residual.insert(ListKind::ConsumptionRestriction, fine);
         rules.arrears_residual = Residual { months: 1, factor: Decimal::new(25, 2) };
         rules.honour_validity_months.insert(HonourKind::HighTech, 36);
         rules.honour_validity_months.insert(HonourKind::ContractAbiding, 0);
@@ -593,7 +640,13 @@ mod tests {
                         }
                     }
                 }
-                for list in [ListKind::AbnormalOperation, ListKind::DishonestDebtor] {
+                let lists = [
+                    ListKind::AbnormalOperation,
+                    ListKind::DishonestDebtor,
+                    ListKind::JudgmentDebtor,
+                    ListKind::ConsumptionRestriction,
+                ];
+                for list in lists {
                     for removed in [None, Some(day), Some(later(5))] {
                         details.push(RecordDetail::Listing(Listing {
                             list,
@@ -629,8 +682,8 @@ mod tests {
                 }
                 for detail in &details {
                     assert_eq!(
-                        on.standing(&rules, detail),
-                        rules.standing(detail, as_of),
+                        on.weight(&rules, detail),
+                        Weight::of(rules.standing(detail, as_of)),
                         "{detail:?} on {as_of}"
                     );
                     compared += 1;

@@ -151,9 +151,10 @@ fn fill_dimensions(c: &Compiled, dimensions: &[Points], out: &mut Evaluation) {
 fn fill_contributions(tally: &Tally<'_>, contributions: &[Points], out: &mut Evaluation) {
     let c = tally.c;
     let context = tally.related_context;
-    let count = c.contribution_count(context);
-    out.contributions.truncate(count);
-    while out.contributions.len() < count {
+    // Without a context, a related-party indicator was not evaluated: no contribution.
+    let listed = c.listed(context);
+    out.contributions.truncate(listed.len());
+    while out.contributions.len() < listed.len() {
         out.contributions.push(Contribution {
             indicator: c.blank.clone(),
             dimension: c.blank.clone(),
@@ -162,16 +163,11 @@ fn fill_contributions(tally: &Tally<'_>, contributions: &[Points], out: &mut Eva
             related: Vec::new(),
         });
     }
-    let mut items = out.contributions.iter_mut();
-    for (i, (ind, &points)) in c.indicators.iter().zip(contributions).enumerate() {
-        // Without a context, a related-party indicator was not evaluated: no contribution.
-        if !context && matches!(ind.rule, Rule::RelatedParty(_)) {
-            continue;
-        }
-        let Some(item) = items.next() else { break };
-        share(&mut item.indicator, &ind.id);
-        share(&mut item.dimension, &c.dimensions[ind.dimension].id);
-        item.points = fixed::to_decimal(points);
+    for (item, shown) in out.contributions.iter_mut().zip(listed) {
+        let i = shown.indicator;
+        share(&mut item.indicator, &shown.id);
+        share(&mut item.dimension, &shown.dimension);
+        item.points = fixed::to_decimal(contributions.get(i).copied().unwrap_or_default());
         item.records.clear();
         match tally.related_causes.iter().find(|(j, _)| *j == i) {
             Some((_, causes)) => item.related.clone_from(causes),

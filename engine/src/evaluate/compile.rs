@@ -33,15 +33,25 @@ pub(super) struct Compiled {
     /// context, which leaves the `related_party` indicators out (`usize::MAX` for those).
     /// With a context every indicator has one, at its own index.
     pub slot_without_related: Vec<usize>,
-    /// How many contributions an evaluation without a related-party context lists.
-    pub count_without_related: usize,
+    /// The contributions an evaluation with a related-party context lists: every indicator,
+    /// in model order, with the texts its contribution shows.
+    pub listed_with_related: Vec<Listed>,
+    /// The contributions an evaluation without a related-party context lists: the same but
+    /// the related-party indicators.
+    pub listed_without_related: Vec<Listed>,
     /// Per indicator: how its raw points count and in which dimension.
     pub counting: Vec<Counting>,
     /// Per indicator: what it can cost, for the reasons.
     pub ceilings: Vec<Ceiling>,
-    /// The indicators the tally reads from the enterprise itself, in model order: all but the
-    /// record indicators, which only sum their records' points.
-    pub read_directly: Vec<usize>,
+    /// The indicators the tally reads from the enterprise itself are all but the record
+    /// indicators, which only sum their records' points. Bins and categories, the most of them,
+    /// are copied apart with their tables, so reading them matches no rule; they cannot fail, so
+    /// they are read before the others without changing which error a firm meets first.
+    pub read_bins: Vec<BinsRead>,
+    /// The category indicators, as [`Compiled::read_bins`].
+    pub read_categories: Vec<CategoryRead>,
+    /// The rest of the indicators read directly (cards, related parties), in model order.
+    pub read_others: Vec<usize>,
     /// The record indicators, in model order: the only ones whose points change when records
     /// are taken away.
     pub summed: Vec<usize>,
@@ -51,6 +61,71 @@ pub(super) struct Compiled {
     /// Bit `i` set: record class with index `i` triggers some veto (the union of the vetoes'
     /// `classes`), so most records skip the vetoes altogether.
     pub veto_classes: u32,
+}
+
+/// A bins indicator as the tally reads it: its index and a copy of its rule's fields.
+pub(super) struct BinsRead {
+    pub indicator: usize,
+    pub feature: NumericFeature,
+    pub bins: Vec<(Option<Threshold>, Points)>,
+    pub missing: Points,
+}
+
+/// A category indicator as the tally reads it: its index and a copy of its rule's fields.
+pub(super) struct CategoryRead {
+    pub indicator: usize,
+    pub feature: CategoryFeature,
+    pub table: Vec<Points>,
+    pub missing: Points,
+}
+
+/// The indicators read directly, split by how: bins, categories, and the others in model order.
+fn reads_of(indicators: &[Ind]) -> (Vec<BinsRead>, Vec<CategoryRead>, Vec<usize>) {
+    let (mut bins, mut categories, mut others) = (Vec::new(), Vec::new(), Vec::new());
+    for (indicator, ind) in indicators.iter().enumerate() {
+        match &ind.rule {
+            Rule::Bins { feature, bins: table, missing } => bins.push(BinsRead {
+                indicator,
+                feature: *feature,
+                bins: table.clone(),
+                missing: *missing,
+            }),
+            Rule::Category { feature, table, missing } => categories.push(CategoryRead {
+                indicator,
+                feature: *feature,
+                table: table.clone(),
+                missing: *missing,
+            }),
+            Rule::Records { .. } => {}
+            Rule::Scorecard(_) | Rule::RelatedParty(_) => others.push(indicator),
+        }
+    }
+    (bins, categories, others)
+}
+
+/// One contribution as the assembly writes it: the indicator it reports, with its id and its
+/// dimension's id looked up once per model rather than per evaluation.
+pub(super) struct Listed {
+    pub indicator: usize,
+    pub id: Arc<str>,
+    pub dimension: Arc<str>,
+}
+
+/// The contributions listed with a related-party context (`true`) or without one.
+fn listed(indicators: &[Ind], dimensions: &[Dim], related_context: bool) -> Vec<Listed> {
+    let evaluated = |ind: &Ind| related_context || !matches!(ind.rule, Rule::RelatedParty(_));
+    indicators
+        .iter()
+        .enumerate()
+        .filter(|(_, ind)| evaluated(ind))
+        .map(|(indicator, ind)| Listed {
+            indicator,
+            id: ind.id.clone(),
+            dimension: dimensions
+                .get(ind.dimension)
+                .map_or_else(|| Arc::from(""), |d| d.id.clone()),
+        })
+        .collect()
 }
 
 /// How an indicator's raw points become its contribution, and its dimension: the values the
@@ -135,10 +210,10 @@ impl Compiled {
         }
     }
 
-    /// How many contributions an evaluation lists.
+    /// The contributions an evaluation lists, in order.
     #[inline]
-    pub fn contribution_count(&self, related_context: bool) -> usize {
-        if related_context { self.indicators.len() } else { self.count_without_related }
+    pub fn listed(&self, related_context: bool) -> &[Listed] {
+        if related_context { &self.listed_with_related } else { &self.listed_without_related }
     }
 }
 
@@ -362,11 +437,11 @@ pub(super) fn compile(model: &Model) -> Compiled {
         .collect();
     let repairs = repair_table(model);
     let slot_without_related = slots_without_related(&indicators);
+    let listed_with_related = listed(&indicators, &dimensions, true);
+    let listed_without_related = listed(&indicators, &dimensions, false);
     let counting = indicators.iter().map(Counting::of).collect();
     let ceilings = indicators.iter().map(Ceiling::of).collect();
-    let read_directly = (0..indicators.len())
-        .filter(|&i| !matches!(indicators[i].rule, Rule::Records { .. }))
-        .collect();
+    let (read_bins, read_categories, read_others) = reads_of(&indicators);
     let veto_classes = vetoes.iter().fold(0, |mask, v| mask | v.classes);
     let summed = (0..indicators.len())
         .filter(|&i| matches!(indicators[i].rule, Rule::Records { .. }))
@@ -388,11 +463,14 @@ pub(super) fn compile(model: &Model) -> Compiled {
         repairs,
         decay: model.decay.clone(),
         blank: Arc::from(""),
-        count_without_related: slot_without_related.iter().filter(|&&k| k != usize::MAX).count(),
+        listed_with_related,
+        listed_without_related,
         slot_without_related,
         counting,
         ceilings,
-        read_directly,
+        read_bins,
+        read_categories,
+        read_others,
         summed,
         grade_mins,
         veto_classes,
@@ -471,13 +549,36 @@ mod tests {
             let others: Vec<usize> = (0..c.indicators.len())
                 .filter(|&i| !matches!(c.indicators[i].rule, Rule::Records { .. }))
                 .collect();
-            assert_eq!(c.read_directly, others);
+            let mut read: Vec<usize> = c.read_bins.iter().map(|r| r.indicator).collect();
+            read.extend(c.read_categories.iter().map(|r| r.indicator));
+            read.extend(&c.read_others);
+            read.sort_unstable();
+            assert_eq!(read, others);
+            assert!(c.read_others.is_sorted());
+            // The copies hold what the rules hold.
+            for r in &c.read_bins {
+                let Rule::Bins { feature, bins, missing } = &c.indicators[r.indicator].rule else {
+                    panic!("{} is not a bins indicator", r.indicator);
+                };
+                assert_eq!((feature, bins, missing), (&r.feature, &r.bins, &r.missing));
+            }
+            for r in &c.read_categories {
+                let Rule::Category { feature, table, missing } = &c.indicators[r.indicator].rule
+                else {
+                    panic!("{} is not a category indicator", r.indicator);
+                };
+                assert_eq!((feature, table, missing), (&r.feature, &r.table, &r.missing));
+            }
+            for &i in &c.read_others {
+                let rule = &c.indicators[i].rule;
+                assert!(matches!(rule, Rule::Scorecard(_) | Rule::RelatedParty(_)), "{i}");
+            }
             let records: Vec<usize> =
                 (0..c.indicators.len()).filter(|i| !others.contains(i)).collect();
             assert_eq!(c.summed, records);
             let mins: Vec<Points> = c.grades.iter().map(|g| g.min).collect();
             assert_eq!(c.grade_mins, mins);
-            assert!(c.read_directly.len() < c.indicators.len());
+            assert!(read.len() < c.indicators.len());
             for class in 0..RecordClass::COUNT {
                 let named = c.vetoes.iter().any(|v| v.classes & (1 << class) != 0);
                 assert_eq!(c.veto_classes & (1 << class) != 0, named, "class {class}");
@@ -519,7 +620,13 @@ mod tests {
                 .filter(|&i| context || !matches!(c.indicators[i].rule, Rule::RelatedParty(_)))
                 .collect();
             assert!(context || evaluated.len() < c.indicators.len());
-            assert_eq!(c.contribution_count(context), evaluated.len());
+            let listed: Vec<usize> = c.listed(context).iter().map(|l| l.indicator).collect();
+            assert_eq!(listed, evaluated);
+            for l in c.listed(context) {
+                let ind = &c.indicators[l.indicator];
+                assert!(Arc::ptr_eq(&l.id, &ind.id));
+                assert!(Arc::ptr_eq(&l.dimension, &c.dimensions[ind.dimension].id));
+            }
             for i in 0..c.indicators.len() + 2 {
                 let expected = evaluated.iter().position(|&j| j == i);
                 assert_eq!(c.contribution_slot(i, context), expected, "{i} {context}");

@@ -18,10 +18,10 @@ pub(crate) const MAX_FACTOR: i64 = 100;
 /// Points at scale 10^16.
 pub(super) type Points = i128;
 /// A factor at scale 10^4.
-pub(super) type Factor = i128;
+pub(crate) type Factor = i128;
 
 /// A factor of one.
-pub(super) const FACTOR_ONE: Factor = 10_000;
+pub(crate) const FACTOR_ONE: Factor = 10_000;
 const SCALE: u32 = 16;
 
 /// Powers of ten up to 10^28, the largest scale of a `Decimal`.
@@ -56,7 +56,7 @@ pub(super) fn points(d: Decimal) -> Points {
 }
 
 /// A model factor (or a standing factor) to fixed point.
-pub(super) fn factor(d: Decimal) -> Factor {
+pub(crate) fn factor(d: Decimal) -> Factor {
     scaled(d, MAX_DECIMALS)
 }
 
@@ -136,7 +136,7 @@ pub(super) fn exact_value(d: Decimal) -> Option<i128> {
 /// A model threshold: compared as an integer with a value that has an exact integer form too,
 /// and as a `Decimal` otherwise. Both comparisons order numbers the same way, so the choice
 /// changes no result; the integer one skips `Decimal`'s rescaling.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Threshold {
     decimal: Decimal,
     exact: Option<i128>,
@@ -324,6 +324,21 @@ mod tests {
                 for n in [n, small] {
                     proptest::prop_assert_eq!(threshold.exceeds(n), Decimal::from(n) < t, "{} against {}", n, t);
                 }
+            }
+        }
+
+        /// Whole numbers of any sign and size come back bit for bit as `normalize` gives them
+        /// (sign, mantissa and scale), as the 64-bit path's `Decimal::from` then negation did.
+        #[test]
+        fn whole_numbers_agree_with_normalize(
+            n in -2_000i64..2_000,
+            big in -7_000_000_000_000i64..7_000_000_000_000,
+        ) {
+            // Up to the largest whole numbers a `Decimal` holds at this scale.
+            for n in [n, big] {
+                let v = i128::from(n) * 10i128.pow(SCALE);
+                let expected = Decimal::try_from_i128_with_scale(v, SCALE).unwrap().normalize();
+                proptest::prop_assert_eq!(to_decimal(v).serialize(), expected.serialize(), "{}", n);
             }
         }
 

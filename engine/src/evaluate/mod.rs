@@ -38,7 +38,7 @@ pub use related::{RelatedParty, RelatedPartyCause, RelatedPartyPart};
 pub use scratch::EvaluationScratch;
 
 use crate::date::Date;
-use crate::decay::DecayOn;
+use crate::decay::{DecayOn, Weight};
 use crate::error::Result;
 use crate::model::Model;
 use crate::model::features::FeatureValue;
@@ -348,7 +348,7 @@ impl Evaluator {
         let c = &*self.inner;
         let mut raw = buffers.raw(c.indicators.len());
         // Record indicators start at nothing and gain their records' points; the others are
-        // read after them, in model order (so a card's error is the first one met).
+        // read after them, cards in model order (so a card's error is the first one met).
         raw.resize(c.indicators.len(), 0);
         let mut hits = buffers.hits(e.records.len());
         let mut veto_records = buffers.veto_records(c.vetoes.len());
@@ -357,16 +357,19 @@ impl Evaluator {
         for (index, record) in e.records.iter().enumerate() {
             work::step(1);
             record.check_dates(index, as_of)?;
-            let standing = match decay {
-                Some(on) => on.standing(&c.decay, &record.detail),
-                None => c.decay.standing(&record.detail, as_of),
+            let weight = match decay {
+                Some(on) => on.weight(&c.decay, &record.detail),
+                None => Weight::of(c.decay.standing(&record.detail, as_of)),
             };
-            if !standing.counts() {
-                continue;
-            }
+            // A record in force counts in full; only residuals carry another factor.
+            let (in_force, standing_factor) = match weight {
+                Weight::Nothing => continue,
+                Weight::InForce => (true, fixed::FACTOR_ONE),
+                Weight::Residual(factor) => (false, i128::from(factor)),
+            };
             let index = u32::try_from(index).unwrap_or(u32::MAX);
             let class = record.class();
-            if standing.in_force && c.veto_classes & (1 << class.index()) != 0 {
+            if in_force && c.veto_classes & (1 << class.index()) != 0 {
                 for (v, veto) in c.vetoes.iter().enumerate() {
                     if veto.classes & (1 << class.index()) != 0 {
                         veto_records[v].push(index);
@@ -390,26 +393,30 @@ impl Evaluator {
                 }
                 _ => fixed::FACTOR_ONE,
             };
-            // A record in force counts in full; only residuals carry another factor.
-            let standing_factor =
-                if standing.in_force { fixed::FACTOR_ONE } else { fixed::factor(standing.factor) };
             let points =
                 fixed::record_points(per_record, [standing_factor, amount_factor, domain_factor]);
             raw[indicator] += points;
-            hits.push(Hit { record: index, indicator, points, in_force: standing.in_force });
+            hits.push(Hit { record: index, indicator, points, in_force });
         }
         let mut card_reasons = std::mem::take(&mut buffers.card_reasons);
         let mut related_causes = Vec::new();
-        for &i in &c.read_directly {
+        for read in &c.read_bins {
+            if let Some(slot) = raw.get_mut(read.indicator) {
+                let value = read.feature.read(e, as_of);
+                *slot = value.and_then(|v| bin_points(&read.bins, v)).unwrap_or(read.missing);
+            }
+        }
+        for read in &c.read_categories {
+            if let Some(slot) = raw.get_mut(read.indicator) {
+                let value = read.feature.value(e);
+                *slot = value.and_then(|i| read.table.get(i)).copied().unwrap_or(read.missing);
+            }
+        }
+        for &i in &c.read_others {
             let (Some(ind), Some(slot)) = (c.indicators.get(i), raw.get_mut(i)) else { continue };
             *slot = match &ind.rule {
-                Rule::Bins { feature, bins, missing } => {
-                    feature.read(e, as_of).and_then(|v| bin_points(bins, v)).unwrap_or(*missing)
-                }
-                Rule::Category { feature, table, missing } => {
-                    feature.value(e).and_then(|i| table.get(i)).copied().unwrap_or(*missing)
-                }
-                Rule::Records { .. } => 0,
+                // Read above, or (records) summed already: never listed here.
+                Rule::Bins { .. } | Rule::Category { .. } | Rule::Records { .. } => continue,
                 Rule::Scorecard(card) => {
                     let outcome = card.score(&ind.id, e, as_of)?;
                     card_reasons.extend(outcome.reasons.into_iter().map(|(c, p)| (i, c, p)));
