@@ -8,6 +8,7 @@
 //! product with an amount that is not a whole number of fen has no screen and is checked by
 //! the reference path, so the compiled form never rounds.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -49,8 +50,9 @@ impl CompiledCatalog {
         let columns = (index.chains().iter())
             .map(|chain| ChainColumns::new(chain, &screens, grades.len()))
             .collect();
+        let mut shared = Shared::default();
         let products: Vec<CompiledProduct> = (catalog.products().iter())
-            .map(|p| CompiledProduct::new(p, grades, reference))
+            .map(|p| CompiledProduct::new(p, grades, reference, &mut shared))
             .collect();
         let rate_keys = rate_keys(&products, reference);
         let mut by_id: Vec<usize> = (0..products.len()).collect();
@@ -143,21 +145,52 @@ pub(super) struct CompiledProduct {
     pub bound_keys: [(i128, u32); 3],
 }
 
+/// The texts many products share (a bank's name, the explanation of a cap of the same
+/// amount), each kept once for the catalog: the offers of a demand then clone a few shared
+/// strings, whose counts stay in cache from one offer to the next, rather than one string per
+/// product each. The texts are the same either way.
+#[derive(Default)]
+struct Shared {
+    banks: HashMap<String, Arc<str>>,
+    /// By the Chinese text, which the amount and the grade word as the English does.
+    caps: HashMap<Arc<str>, Label>,
+}
+
+impl Shared {
+    fn bank(&mut self, bank: &str) -> Arc<str> {
+        self.banks.entry(bank.to_owned()).or_insert_with(|| Arc::from(bank)).clone()
+    }
+
+    fn cap(&mut self, label: Label) -> Label {
+        self.caps.entry(label.zh.clone()).or_insert(label).clone()
+    }
+}
+
 impl CompiledProduct {
-    fn new(p: &Product, grades: &[String], reference: Decimal) -> CompiledProduct {
+    fn new(
+        p: &Product,
+        grades: &[String],
+        reference: Decimal,
+        shared: &mut Shared,
+    ) -> CompiledProduct {
         let cap = Bound { bound: BoundKind::ProductCap, value: p.amount.max.value() };
-        let grade_cap = |g: &String| {
+        let mut grade_cap = |g: &String| {
             let value = p.limit.grade_caps.get(g).map_or(Decimal::ZERO, |a| a.value());
-            limit::explain_cap(Bound { bound: BoundKind::GradeCap, value }, g)
+            shared.cap(limit::explain_cap(Bound { bound: BoundKind::GradeCap, value }, g))
+        };
+        let grade_cap_explanations = if p.limit.grade_caps.is_empty() {
+            Vec::new()
+        } else {
+            grades.iter().map(&mut grade_cap).collect()
         };
         CompiledProduct {
             id: Arc::from(p.id.as_str()),
-            bank: Arc::from(p.bank.as_str()),
+            bank: shared.bank(&p.bank),
             name: Arc::from(p.name.as_str()),
             by_grade: grades.iter().map(|g| GradeTerms::new(p, g, reference)).collect(),
             limit: LimitTerms::of(p),
             term_months: p.term_months.clone(),
-            cap_explanation: limit::explain_cap(cap, ""),
+            cap_explanation: shared.cap(limit::explain_cap(cap, "")),
             bound_words: [
                 (BoundKind::TaxMultiple, factor_text(p.limit.k_tax)),
                 (BoundKind::SalesMultiple, factor_text(p.limit.k_sales)),
@@ -172,11 +205,7 @@ impl CompiledProduct {
                     let d = d.unwrap_or_default().normalize();
                     (d.mantissa(), d.scale())
                 }),
-            grade_cap_explanations: if p.limit.grade_caps.is_empty() {
-                Vec::new()
-            } else {
-                grades.iter().map(grade_cap).collect()
-            },
+            grade_cap_explanations,
         }
     }
 }
@@ -492,7 +521,8 @@ mod tests {
         let mut worded = 0;
         for i in 0..300 {
             let p = super::super::synthetic::product(11, i);
-            let compiled = CompiledProduct::new(&p, &grades, Decimal::new(300, 2));
+            let compiled =
+                CompiledProduct::new(&p, &grades, Decimal::new(300, 2), &mut Shared::default());
             for d in &demands {
                 let e = &d.enterprise;
                 for (slot, b) in limit::bounds(&p, e, "A").iter().enumerate() {
@@ -517,6 +547,36 @@ mod tests {
     }
 
     #[test]
+    fn shared_texts_are_the_product_s_own_and_kept_once() {
+        let model = crate::model::Model::default_model();
+        let config = super::super::synthetic::CatalogConfig::new(400, 3);
+        let products = super::super::synthetic::catalog(&config);
+        let catalog = Catalog::new(products, &model).unwrap();
+        let index = CatalogIndex::new(&catalog);
+        let compiled = CompiledCatalog::new(&catalog, &index, Decimal::new(310, 2));
+        let mut banks = HashMap::new();
+        let mut caps = HashMap::new();
+        for (p, c) in catalog.products().iter().zip(&compiled.products) {
+            assert_eq!(&*c.bank, p.bank.as_str());
+            let cap = Bound { bound: BoundKind::ProductCap, value: p.amount.max.value() };
+            assert_eq!(c.cap_explanation, limit::explain_cap(cap, ""), "{}", p.id);
+            for (g, label) in catalog.grades().iter().zip(&c.grade_cap_explanations) {
+                let value = p.limit.grade_caps.get(g).map_or(Decimal::ZERO, |a| a.value());
+                let grade_cap = Bound { bound: BoundKind::GradeCap, value };
+                assert_eq!(*label, limit::explain_cap(grade_cap, g), "{} {g}", p.id);
+            }
+            // Equal texts are one string.
+            let bank = banks.entry(p.bank.clone()).or_insert_with(|| c.bank.clone());
+            assert!(Arc::ptr_eq(bank, &c.bank), "{}", p.bank);
+            let zh = c.cap_explanation.zh.clone();
+            let label = caps.entry(zh).or_insert_with(|| c.cap_explanation.clone());
+            assert!(Arc::ptr_eq(&label.en, &c.cap_explanation.en), "{}", p.id);
+        }
+        assert!(banks.len() < catalog.products().len() / 4, "{} banks", banks.len());
+        assert!(caps.len() < catalog.products().len() / 2, "{} caps", caps.len());
+    }
+
+    #[test]
     fn rate_keys_order_as_the_spreads_and_miss_the_grades_not_priced() {
         let grades: Vec<String> =
             ["A", "B", "C", "D", "not a grade"].iter().map(|g| g.to_string()).collect();
@@ -528,7 +588,7 @@ mod tests {
                 if i % 3 == 0 {
                     p.rate.spread = None;
                 }
-                CompiledProduct::new(&p, &grades, reference)
+                CompiledProduct::new(&p, &grades, reference, &mut Shared::default())
             })
             .collect();
         let keys = rate_keys(&products, reference).unwrap();
