@@ -9,17 +9,27 @@ pub type Date = NaiveDate;
 
 /// Parses `YYYY-MM-DD` strictly (four-digit year, two-digit month and day, a real calendar day).
 pub fn parse_date(text: &str) -> Option<Date> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        b.get(range)?
-            .iter()
-            .try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
-    };
-    let year = i32::try_from(num(0..4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
+    // Every other byte a digit, each digit's value taken once: the whole check is one pass
+    // over a fixed-size array, with no bounds to test.
+    let mut digits = [0u8; 10];
+    for (value, &byte) in digits.iter_mut().zip(b) {
+        *value = byte.wrapping_sub(b'0');
+    }
+    let mut at_dashes = digits;
+    at_dashes[4] = 0;
+    at_dashes[7] = 0;
+    if at_dashes.iter().any(|&d| d > 9) {
+        return None;
+    }
+    let d = |i: usize| i32::from(digits[i]);
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+    let month = digits[5] * 10 + digits[6];
+    let day = digits[8] * 10 + digits[9];
+    NaiveDate::from_ymd_opt(year, u32::from(month), u32::from(day))
 }
 
 /// Adds whole calendar months, clamping to the month's last day (2024-02-29 + 12 months =
@@ -77,8 +87,6 @@ pub mod iso {
 
 /// `#[serde(with = "crate::date::opt_iso")]` for `Option<Date>` fields.
 pub mod opt_iso {
-    use serde::Deserialize;
-
     use super::*;
 
     /// Writes `YYYY-MM-DD` or `null`.
@@ -90,10 +98,33 @@ pub mod opt_iso {
     }
 
     /// Reads `YYYY-MM-DD` or `null`.
+    ///
+    /// One visitor straight over the option rather than serde's `Option` of a newtype: the same
+    /// reading and the same errors (`null` is the only non-date the option takes, and anything
+    /// else meets [`DateVisitor`]), without the layers between.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
-        #[derive(Deserialize)]
-        struct Wrap(#[serde(with = "iso")] Date);
-        Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+        struct OptDate;
+        impl<'de> Visitor<'de> for OptDate {
+            type Value = Option<Date>;
+
+            // The words of serde's own `Option`, which this replaces.
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("option")
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Option<Date>, E> {
+                Ok(None)
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Option<Date>, E> {
+                Ok(None)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<Date>, D::Error> {
+                d.deserialize_str(DateVisitor).map(Some)
+            }
+        }
+        d.deserialize_option(OptDate)
     }
 }
 
@@ -118,6 +149,31 @@ mod tests {
             "２０２６-01-01",
         ] {
             assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+
+    /// The earlier reading, digit by digit through iterators: the reference for the fast one.
+    fn parse_date_reference(text: &str) -> Option<Date> {
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |range: std::ops::Range<usize>| -> Option<u32> {
+            b.get(range)?.iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        let year = i32::try_from(num(0..4)?).ok()?;
+        NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
+    }
+
+    proptest::proptest! {
+        /// Dates, near-dates and noise all read as the reference reads them.
+        #[test]
+        fn parse_date_agrees_with_reference(
+            text in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9/:-]{8,11}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|.{0,12}",
+        ) {
+            proptest::prop_assert_eq!(parse_date(&text), parse_date_reference(&text));
         }
     }
 

@@ -15,11 +15,28 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Parses a decimal from text, accepting plain and scientific notation.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    // Before trimming: digits alone have nothing to trim, and the trim is half the work.
+    if let Some(whole) = plain_whole(text) {
+        return Some(whole);
+    }
     let text = text.trim();
     if text.is_empty() || text.len() > 64 {
         return None;
     }
     Decimal::from_str(text).ok().or_else(|| Decimal::from_scientific(text).ok())
+}
+
+/// The value of up to 18 ASCII digits, the way nearly every amount is written: the same
+/// decimal (scale 0) that [`Decimal::from_str`] makes of them, in a fraction of its work.
+fn plain_whole(text: &str) -> Option<Decimal> {
+    if text.is_empty() || text.len() > 18 {
+        return None;
+    }
+    let value = text.bytes().try_fold(0u64, |acc, byte| {
+        let digit = byte.wrapping_sub(b'0');
+        (digit <= 9).then(|| acc * 10 + u64::from(digit))
+    })?;
+    Some(Decimal::from(value))
 }
 
 struct DecimalVisitor;
@@ -205,6 +222,40 @@ mod tests {
     fn output_is_normalised() {
         let h = Holder { d: Decimal::new(3000, 2) };
         assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"d":"30"}"#);
+    }
+
+    #[test]
+    fn plain_whole_numbers_read_as_the_general_parser_reads_them() {
+        for text in ["0", "000", "7", "0047000", "999999999999999999", "370000"] {
+            let fast = plain_whole(text).unwrap();
+            let general = Decimal::from_str(text).unwrap();
+            assert_eq!((fast, fast.scale(), fast.to_string()), (general, 0, general.to_string()));
+        }
+        for not_plain in ["", "1.5", "+1", "-1", "1e3", " 1", "1_000", "9999999999999999999"] {
+            assert!(plain_whole(not_plain).is_none(), "{not_plain}");
+        }
+    }
+
+    /// The reading before plain whole numbers had a path of their own.
+    fn parse_decimal_reference(text: &str) -> Option<Decimal> {
+        let text = text.trim();
+        if text.is_empty() || text.len() > 64 {
+            return None;
+        }
+        Decimal::from_str(text).ok().or_else(|| Decimal::from_scientific(text).ok())
+    }
+
+    proptest::proptest! {
+        /// Any text reads as it did before: the same value, scale and printed form, or nothing.
+        #[test]
+        fn parse_decimal_agrees_with_reference(
+            text in "[0-9]{1,20}|[0-9+. e-]{0,20}|\\PC{0,24}",
+        ) {
+            let fast = parse_decimal(&text).map(|d| (d, d.scale(), d.to_string()));
+            let reference =
+                parse_decimal_reference(&text).map(|d| (d, d.scale(), d.to_string()));
+            proptest::prop_assert_eq!(fast, reference);
+        }
     }
 
     #[test]

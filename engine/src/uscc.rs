@@ -156,7 +156,7 @@ impl Uscc {
         for c in input.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '\u{3000}')) {
             let c = c.to_ascii_uppercase();
             if n < 18 {
-                if !c.is_ascii() || !ALPHABET.contains(&(c as u8)) {
+                if !in_alphabet(c) {
                     return Err(UsccError::Character { position: n + 1, found: c });
                 }
                 code[n] = c as u8;
@@ -263,8 +263,32 @@ impl Uscc {
     }
 }
 
+/// Marks a byte outside [`ALPHABET`] in [`VALUES31`].
+const NOT_IN_ALPHABET: u8 = u8::MAX;
+
+/// Each byte's position in [`ALPHABET`] (its value in the mod-31 check), or
+/// [`NOT_IN_ALPHABET`]: one lookup per character where searching the alphabet took up to 31
+/// comparisons, which made the code the dearest field of a short enterprise line.
+const VALUES31: [u8; 256] = {
+    let mut table = [NOT_IN_ALPHABET; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Whether `c` is one of the 31 characters a code is written in.
+fn in_alphabet(c: char) -> bool {
+    c.is_ascii() && VALUES31[c as usize] != NOT_IN_ALPHABET
+}
+
 fn value31(c: u8) -> u32 {
-    ALPHABET.iter().position(|&a| a == c).map_or(0, |p| p as u32)
+    match VALUES31[usize::from(c)] {
+        NOT_IN_ALPHABET => 0,
+        value => u32::from(value),
+    }
 }
 
 fn check_character(code: &[u8; 18]) -> u8 {
@@ -400,6 +424,17 @@ pub fn check(input: &str, lenient: bool) -> UsccCheck<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_value_table_is_the_alphabet_searched() {
+        for byte in 0..=u8::MAX {
+            let position = ALPHABET.iter().position(|&a| a == byte);
+            assert_eq!(value31(byte), position.map_or(0, |p| p as u32), "{byte}");
+            assert_eq!(in_alphabet(char::from(byte)), byte.is_ascii() && position.is_some());
+        }
+        assert!(!in_alphabet('Ａ'));
+        assert!(!in_alphabet('\u{100}'));
+    }
 
     #[test]
     fn worked_example_of_the_standard() {

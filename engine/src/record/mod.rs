@@ -147,15 +147,8 @@ fn tax_grade_years<'de, D: serde::Deserializer<'de>>(
         ) -> std::result::Result<Self::Value, A::Error> {
             use serde::de::Error as _;
             let mut grades = BTreeMap::new();
-            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                let year = key
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|y| key.len() == 4 && (1980..2200).contains(y))
-                    .ok_or_else(|| {
-                        let shown: String = key.chars().take(20).collect();
-                        A::Error::custom(format!("`{shown}` is not a year from 1980 to 2199"))
-                    })?;
+            while let Some(year) = map.next_key_seed(YearKey)? {
+                let year = year.map_err(A::Error::custom)?;
                 let grade = map.next_value::<TaxGrade>()?;
                 if grades.insert(year, grade).is_some() {
                     return Err(A::Error::custom(format!("year {year} is given twice")));
@@ -165,6 +158,33 @@ fn tax_grade_years<'de, D: serde::Deserializer<'de>>(
         }
     }
     d.deserialize_map(Years)
+}
+
+/// Reads a tax grade's year from its key in place (serde's `Cow<str>` copies every key into a
+/// `String`). A key that is no year is handed back as its message, for the map to report as
+/// its own error, where it always has been; a key that is no string meets the words of serde's
+/// own `String`.
+struct YearKey;
+
+impl<'de> serde::de::DeserializeSeed<'de> for YearKey {
+    type Value = std::result::Result<u16, String>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        crate::num::read_str(d, "a string", |key| Ok(tax_grade_year(key)))
+    }
+}
+
+/// A four-digit year from 1980 to 2199, or why `key` is not one.
+fn tax_grade_year(key: &str) -> std::result::Result<u16, String> {
+    key.parse::<u16>().ok().filter(|y| key.len() == 4 && (1980..2200).contains(y)).ok_or_else(
+        || {
+            let shown: String = key.chars().take(20).collect();
+            format!("`{shown}` is not a year from 1980 to 2199")
+        },
+    )
 }
 
 impl Ratings {
