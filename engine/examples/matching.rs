@@ -121,8 +121,8 @@ fn main() {
     println!("  indexed results equal the full scan: {same}");
 }
 
-/// As the CLI streams: each result is consumed (here: counted) and dropped, one scratch kept
-/// from demand to demand.
+/// As the CLI streams: each result is read (here: its offers counted) and handed back to the
+/// scratch, which the next demand's result is written into.
 fn streamed(
     matcher: &Matcher,
     demands: &[Demand],
@@ -134,8 +134,12 @@ fn streamed(
     let mut scratch = MatchScratch::new();
     let offers: usize = demands
         .iter()
-        .filter_map(|d| matcher.match_reusing(d, as_of, &mut scratch).ok())
-        .map(|m| m.eligible.len())
+        .filter_map(|d| {
+            let m = matcher.match_reusing(d, as_of, &mut scratch).ok()?;
+            let offers = m.eligible.len();
+            scratch.recycle(m);
+            Some(offers)
+        })
         .sum();
     report(&format!("indexed, streamed, {offers_kept}"), demands.len(), start.elapsed());
     println!("  {offers} offers");

@@ -183,6 +183,35 @@ impl<'a> Matcher<'a> {
         let work = |text: &str| self.match_reusing(&Demand::from_json(text)?, as_of, &mut scratch);
         crate::batch::for_each_line(reader, limits, work, emit)
     }
+
+    /// [`match_jsonl`](Self::match_jsonl) lending each result to `emit` and taking it back
+    /// afterwards ([`MatchScratch::recycle`]): for a caller that only reads the results (writes
+    /// them out, counts them), the next demand's offers are written into the same vectors.
+    /// The results, their order and the errors are the same as `match_jsonl`'s.
+    pub fn match_jsonl_lending<R: BufRead>(
+        &self,
+        reader: R,
+        as_of: Date,
+        limits: LineLimits,
+        mut emit: impl FnMut(usize, usize, &Result<DemandMatch>) -> std::io::Result<()>,
+    ) -> Result<BatchSummary> {
+        let mut scratch = MatchScratch::default();
+        // The result last lent, on its way back to the scratch.
+        let returned: std::cell::Cell<Option<DemandMatch>> = std::cell::Cell::new(None);
+        let work = |text: &str| {
+            let demand = Demand::from_json(text)?;
+            if let Some(used) = returned.take() {
+                scratch.recycle(used);
+            }
+            self.match_reusing(&demand, as_of, &mut scratch)
+        };
+        let lend = |index, line, result: Result<DemandMatch>| {
+            let written = emit(index, line, &result);
+            returned.set(result.ok());
+            written
+        };
+        crate::batch::for_each_line(reader, limits, work, lend)
+    }
 }
 
 /// What a batch of matches reuses from one demand to the next (see
@@ -200,11 +229,75 @@ impl MatchScratch {
     pub fn new() -> MatchScratch {
         MatchScratch::default()
     }
+
+    /// Hands back a result the caller has finished reading: the next
+    /// [`Matcher::match_reusing`] writes its offers and near misses into the result's vectors
+    /// instead of allocating new ones (a demand's offers are some 8 KB, written into memory
+    /// already in cache). The result returned is the same either way.
+    pub fn recycle(&mut self, used: DemandMatch) {
+        self.matching.recycle(used);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Synthetic demands as JSON Lines, bad lines mixed in, and a matcher of a synthetic catalog
+    /// whose demands get from none to dozens of offers.
+    fn synthetic_batch(offers: Option<usize>, f: impl FnOnce(&Matcher<'_>, &str, Date)) {
+        let evaluator = Evaluator::default_model();
+        let as_of = crate::date::parse_date("2026-06-30").unwrap();
+        let products = synthetic::catalog(&synthetic::CatalogConfig::new(300, 4));
+        let catalog = Catalog::new(products, evaluator.model()).unwrap();
+        let options = MatchOptions { offers, ..MatchOptions::default() };
+        let matcher = Matcher::new(&evaluator, &catalog, options);
+        let mut text = String::new();
+        let firms = crate::synth::SynthConfig::new(150, 9, as_of);
+        for (i, demand) in synthetic::demands(&firms).enumerate() {
+            text.push_str(&demand.to_json());
+            text.push('\n');
+            if i % 40 == 7 {
+                text.push_str("{\"amount\": \"1\"}\n");
+            }
+        }
+        f(&matcher, &text, as_of);
+    }
+
+    #[test]
+    fn lent_results_are_those_given_and_recycling_changes_none() {
+        for offers in [None, Some(5)] {
+            synthetic_batch(offers, |matcher, text, as_of| {
+                let mut given = Vec::new();
+                let limits = LineLimits::default();
+                let summary = matcher
+                    .match_jsonl(text.as_bytes(), as_of, limits, |index, line, result| {
+                        given.push((index, line, result.map_err(|e| e.kind())));
+                        Ok(())
+                    })
+                    .unwrap();
+                let mut lent = Vec::new();
+                let lent_summary = matcher
+                    .match_jsonl_lending(text.as_bytes(), as_of, limits, |index, line, result| {
+                        let result = match result {
+                            Ok(m) => Ok(m.clone()),
+                            Err(e) => Err(e.kind()),
+                        };
+                        lent.push((index, line, result));
+                        Ok(())
+                    })
+                    .unwrap();
+                assert_eq!(lent, given);
+                assert_eq!(lent_summary, summary);
+                assert!(summary.failed > 0 && summary.evaluated > 100, "{summary:?}");
+                let counts: Vec<usize> = (given.iter())
+                    .filter_map(|(_, _, r)| Some(r.as_ref().ok()?.eligible.len()))
+                    .collect();
+                let (least, most) = (counts.iter().min(), counts.iter().max());
+                assert!(least < most, "offers per demand from {least:?} to {most:?}");
+            });
+        }
+    }
 
     #[test]
     fn a_stream_of_demands_keeps_going_past_bad_lines() {

@@ -14,7 +14,7 @@ use super::graph_facts::GraphFacts;
 use super::index::CatalogIndex;
 use super::limit::{self, Bound, BoundKind};
 use super::matching::{
-    self, DemandMatch, MatchOptions, Names, Offer, RankKey, measure, worded_near_miss,
+    self, DemandMatch, MatchOptions, Names, NearMiss, Offer, RankKey, measure, worded_near_miss,
 };
 use super::product::{Catalog, Product};
 use super::screen::{FirmFacts, Verdict, binding, least_bound, limit_gap, screen};
@@ -86,6 +86,30 @@ pub(super) struct MatchBuffers {
     order: Vec<u64>,
     /// The chain's candidates as sets, when its columns keep them.
     sets: SetCounts,
+    /// The offers and near misses of a result handed back ([`MatchBuffers::recycle`]),
+    /// emptied: the next result is written into them.
+    spare_offers: Vec<Offer>,
+    spare_near_misses: Vec<NearMiss>,
+}
+
+impl MatchBuffers {
+    /// Keeps the vectors of a result the caller has finished reading. Emptied here, so that
+    /// the shared strings its offers held are released now rather than at the next demand.
+    pub(super) fn recycle(&mut self, used: DemandMatch) {
+        let DemandMatch { mut eligible, mut near_misses, .. } = used;
+        eligible.clear();
+        near_misses.clear();
+        self.spare_offers = eligible;
+        self.spare_near_misses = near_misses;
+    }
+}
+
+/// An empty vector for `n` items: the spare one, else a new one.
+fn spare<T>(spare: &mut Vec<T>, n: usize) -> Vec<T> {
+    let mut items = std::mem::take(spare);
+    items.clear();
+    items.reserve(n);
+    items
 }
 
 impl std::fmt::Debug for MatchBuffers {
@@ -168,17 +192,21 @@ pub(super) fn match_indexed(
     };
     let Found { eligible, misses, mut distant, mut buffer, mut words } = found;
     let (ranked, order) = (&mut scratch.ranked, &mut scratch.order);
-    let offers = offers(c, options, (&firm, &figures), &eligible, (&mut words, ranked, order));
+    let into = &mut scratch.spare_offers;
+    let offers =
+        offers(c, options, (&firm, &figures), &eligible, (&mut words, ranked, order), into);
     let mut misses = misses;
     let keep = options.near_misses;
     contenders(c, (&firm, &figures), (&mut misses, &mut distant), (bound, keep), &mut buffer);
-    let near_misses = closest(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer)
-        .into_iter()
-        .filter_map(|i| Some((i, c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
-        .map(|(i, product, compiled)| {
-            worded_near_miss(product, names(compiled), &firm, limit_met(c, &figures, i))
-        })
-        .collect();
+    let closest = closest(c, (&firm, &figures), &mut misses, options.near_misses, &mut buffer);
+    let mut near_misses = spare(&mut scratch.spare_near_misses, closest.len());
+    near_misses.extend(
+        (closest.into_iter())
+            .filter_map(|i| Some((i, c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
+            .map(|(i, product, compiled)| {
+                worded_near_miss(product, names(compiled), &firm, limit_met(c, &figures, i))
+            }),
+    );
     (scratch.eligible, scratch.misses, scratch.distant) = (eligible, misses, distant);
     (scratch.buffer, scratch.words) = (buffer, words);
     match offers {
@@ -208,6 +236,7 @@ fn offers(
     (firm, figures): (&Firm<'_>, &FirmFacts),
     eligible: &[usize],
     (words, ranked, order): (&mut Words, &mut Vec<RankedOffer>, &mut Vec<u64>),
+    into: &mut Vec<Offer>,
 ) -> Ranked {
     let keys = matching::distinct_keys(&options.order);
     ranked.clear();
@@ -221,7 +250,7 @@ fn offers(
         push_offer(c, options, (firm, figures), told, words, offers);
     };
     if !all_keyed {
-        let mut offers = Vec::with_capacity(eligible.len());
+        let mut offers = spare(into, eligible.len());
         for &index in eligible {
             build(Told { index, coverage: None, binding: None }, words, &mut offers);
         }
@@ -236,7 +265,7 @@ fn offers(
             packed.truncate(take);
         }
         packed.sort_unstable();
-        let mut offers = Vec::with_capacity(packed.len());
+        let mut offers = spare(into, packed.len());
         for r in packed.iter().filter_map(|&p| ranked.get(packing.place(p))) {
             build(r.told, words, &mut offers);
         }
@@ -247,7 +276,7 @@ fn offers(
         ranked.truncate(take);
     }
     ranked.sort_unstable_by_key(|r| (r.key, r.id_rank));
-    let mut offers = Vec::with_capacity(ranked.len());
+    let mut offers = spare(into, ranked.len());
     for r in ranked.iter() {
         build(r.told, words, &mut offers);
     }

@@ -202,12 +202,12 @@ fn print_matches(out: &mut impl Write, evaluator: &Evaluator, args: &Args) -> io
         args.catalog.display()
     )?;
     let summary = matcher
-        .match_jsonl(
+        .match_jsonl_lending(
             open_input(&args.demands)?,
             args.as_of,
             LineLimits::default(),
             |_, line, result| match result {
-                Ok(m) => crate::matching::write_table(out, &m, args.lang),
+                Ok(m) => crate::matching::write_table(out, m, args.lang),
                 Err(e) => writeln!(out, "line {line}: {e}"),
             },
         )

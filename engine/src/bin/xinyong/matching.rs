@@ -145,8 +145,8 @@ pub fn run(args: Args) -> io::Result<Outcome> {
     let mut failure = WriteFailure::default();
     let input = open_input(&args.input)?;
     let summary =
-        matcher.match_jsonl(input, as_of, LineLimits::default(), |index, line, result| {
-            let written = match (&result, args.format) {
+        matcher.match_jsonl_lending(input, as_of, LineLimits::default(), |index, line, result| {
+            let written = match (result, args.format) {
                 (Ok(m), Format::Jsonl) => {
                     writeln!(out, "{}", serde_json::to_string(m).unwrap_or_default())
                 }
