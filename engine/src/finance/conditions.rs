@@ -106,32 +106,81 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
     if value.is_sign_negative() && !value.is_zero() {
         return push_yuan_signed(out, value);
     }
-    let d = Digits::of(value);
-    let whole = d.whole();
-    // The digits with a separator every three, the point and the fraction, laid out in a
-    // buffer and appended at once after the '¥': a character at a time, each push checks the
-    // capacity; and a buffer of ASCII alone is checked as text on the fast path.
-    let mut shown = [0_u8; 29 + 9 + 1 + 28];
-    let mut len = 0;
-    let mut put = |byte: u8| {
-        if let Some(slot) = shown.get_mut(len) {
-            *slot = byte;
-            len += 1;
-        }
-    };
-    for (i, &c) in whole.iter().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            put(b',');
-        }
-        put(c);
+    let (digits, scale) = (value.mantissa().unsigned_abs(), value.scale());
+    let mut shown = Grouped::default();
+    match u64::try_from(digits) {
+        // Every amount in practice: divisions by ten in 64 bits are multiplications, where
+        // 128 bits call the library.
+        Ok(small) => shown.write(small, scale),
+        Err(_) => shown.write(digits, scale),
     }
-    if !d.fraction().is_empty() {
-        put(b'.');
-        d.fraction().iter().for_each(|&c| put(c));
-    }
-    // Only ASCII was written, so the bytes are always text.
     out.push('¥');
-    out.push_str(std::str::from_utf8(shown.get(..len).unwrap_or_default()).unwrap_or_default());
+    out.push_str(shown.as_str());
+}
+
+/// A value at or above zero as [`yuan`] shows it without the sign: a separator every three
+/// whole digits, the fraction's trailing zeros dropped, at least one digit before the point.
+/// Laid out from the right in one pass, each character written once.
+struct Grouped {
+    /// At most 29 digits (a 96-bit mantissa) and 9 separators before the point, at most 28
+    /// digits after it; right-aligned.
+    text: [u8; 68],
+    start: usize,
+}
+
+impl Default for Grouped {
+    fn default() -> Grouped {
+        Grouped { text: [0; 68], start: 68 }
+    }
+}
+
+impl Grouped {
+    fn write<T>(&mut self, mut rest: T, mut scale: u32)
+    where
+        T: Copy + PartialEq + From<u8> + std::ops::Rem<Output = T> + std::ops::Div<Output = T>,
+        u8: TryFrom<T>,
+    {
+        let (zero, ten) = (T::from(0), T::from(10));
+        let digit = |rest: T| b'0' + u8::try_from(rest % ten).unwrap_or(0);
+        while scale > 0 && rest % ten == zero {
+            rest = rest / ten;
+            scale -= 1;
+        }
+        if scale > 0 {
+            for _ in 0..scale {
+                self.put(digit(rest));
+                rest = rest / ten;
+            }
+            self.put(b'.');
+        }
+        let mut run = 0;
+        loop {
+            if run == 3 {
+                self.put(b',');
+                run = 0;
+            }
+            self.put(digit(rest));
+            rest = rest / ten;
+            run += 1;
+            if rest == zero {
+                break;
+            }
+        }
+    }
+
+    fn put(&mut self, byte: u8) {
+        if let Some(at) = self.start.checked_sub(1)
+            && let Some(slot) = self.text.get_mut(at)
+        {
+            *slot = byte;
+            self.start = at;
+        }
+    }
+
+    /// Only ASCII is written, so the bytes are always text.
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(self.text.get(self.start..).unwrap_or_default()).unwrap_or_default()
+    }
 }
 
 /// The text of `value.normalize().to_string()` (`20000`, `1.5`), read from the mantissa as
