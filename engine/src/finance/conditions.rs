@@ -106,36 +106,35 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
     if value.is_sign_negative() && !value.is_zero() {
         return push_yuan_signed(out, value);
     }
-    let (digits, scale) = (value.mantissa().unsigned_abs(), value.scale());
-    let mut shown = Grouped::default();
-    match u64::try_from(digits) {
-        // Every amount in practice: divisions by ten in 64 bits are multiplications, where
-        // 128 bits call the library.
-        Ok(small) => shown.write(small, scale),
-        Err(_) => shown.write(digits, scale),
-    }
     out.push('¥');
-    out.push_str(shown.as_str());
+    out.push_str(Shown::of(value, true).as_str());
 }
 
-/// A value at or above zero as [`yuan`] shows it without the sign: a separator every three
-/// whole digits, the fraction's trailing zeros dropped, at least one digit before the point.
-/// Laid out from the right in one pass, each character written once.
-struct Grouped {
+/// The text of a value at or above zero, as [`yuan`] (with `grouped` separators every three
+/// whole digits, without the sign) or [`plain`] shows it: the fraction's trailing zeros
+/// dropped, at least one digit before the point. Laid out from the right in one pass, each
+/// character written once.
+struct Shown {
     /// At most 29 digits (a 96-bit mantissa) and 9 separators before the point, at most 28
     /// digits after it; right-aligned.
     text: [u8; 68],
     start: usize,
 }
 
-impl Default for Grouped {
-    fn default() -> Grouped {
-        Grouped { text: [0; 68], start: 68 }
+impl Shown {
+    fn of(value: Decimal, grouped: bool) -> Shown {
+        let (digits, scale) = (value.mantissa().unsigned_abs(), value.scale());
+        let mut shown = Shown { text: [0; 68], start: 68 };
+        match u64::try_from(digits) {
+            // Every amount in practice: divisions by ten in 64 bits are multiplications,
+            // where 128 bits call the library.
+            Ok(small) => shown.write(small, scale, grouped),
+            Err(_) => shown.write(digits, scale, grouped),
+        }
+        shown
     }
-}
 
-impl Grouped {
-    fn write<T>(&mut self, mut rest: T, mut scale: u32)
+    fn write<T>(&mut self, mut rest: T, mut scale: u32, grouped: bool)
     where
         T: Copy + PartialEq + From<u8> + std::ops::Rem<Output = T> + std::ops::Div<Output = T>,
         u8: TryFrom<T>,
@@ -155,7 +154,7 @@ impl Grouped {
         }
         let mut run = 0;
         loop {
-            if run == 3 {
+            if grouped && run == 3 {
                 self.put(b',');
                 run = 0;
             }
@@ -189,71 +188,7 @@ pub(super) fn plain(value: Decimal) -> String {
     if value.is_sign_negative() && !value.is_zero() {
         return value.normalize().to_string();
     }
-    let d = Digits::of(value);
-    let (whole, fraction) = (d.whole(), d.fraction());
-    let mut out = String::with_capacity(whole.len() + 1 + fraction.len());
-    whole.iter().for_each(|&c| out.push(char::from(c)));
-    if !fraction.is_empty() {
-        out.push('.');
-        fraction.iter().for_each(|&c| out.push(char::from(c)));
-    }
-    out
-}
-
-/// The decimal digits of a value at or above zero, trailing zeros of its fraction dropped.
-struct Digits {
-    /// At most 29 digits (a 96-bit mantissa), right-aligned; the scale is at most 28.
-    text: [u8; 40],
-    /// Where the whole part starts (at least one digit) and where the fraction starts.
-    start: usize,
-    point: usize,
-}
-
-impl Digits {
-    fn of(value: Decimal) -> Digits {
-        let (digits, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
-        let mut text = [b'0'; 40];
-        let mut end = text.len();
-        let put = |digit: u8| {
-            end -= 1;
-            text[end] = b'0' + digit;
-        };
-        match u64::try_from(digits) {
-            // Every amount in practice: divisions by ten in 64 bits are multiplications,
-            // where 128 bits call the library.
-            Ok(small) => spell(small, &mut scale, put),
-            Err(_) => spell(digits, &mut scale, put),
-        }
-        // As a decimal shows it: at least one digit before the point.
-        let point = text.len() - scale as usize;
-        Digits { text, start: end.min(point - 1), point }
-    }
-
-    fn whole(&self) -> &[u8] {
-        self.text.get(self.start..self.point).unwrap_or(&[])
-    }
-
-    fn fraction(&self) -> &[u8] {
-        self.text.get(self.point..).unwrap_or(&[])
-    }
-}
-
-/// Hands the digits of `rest` to `put` from the right, first dropping the trailing zeros of the
-/// fraction (`scale` falls by one with each).
-fn spell<T>(mut rest: T, scale: &mut u32, mut put: impl FnMut(u8))
-where
-    T: Copy + PartialEq + From<u8> + std::ops::Rem<Output = T> + std::ops::Div<Output = T>,
-    u8: TryFrom<T>,
-{
-    let (zero, ten) = (T::from(0), T::from(10));
-    while *scale > 0 && rest % ten == zero {
-        rest = rest / ten;
-        *scale -= 1;
-    }
-    while rest != zero {
-        put(u8::try_from(rest % ten).unwrap_or(0));
-        rest = rest / ten;
-    }
+    Shown::of(value, false).as_str().to_owned()
 }
 
 /// [`yuan`] of a value below zero: no figure in matching is, and the text keeps the grouping
