@@ -43,9 +43,9 @@ fmt: ## Format all Rust code
 	$(CARGO) fmt --all
 
 bench: ## Run the criterion benchmarks and the stage-by-stage throughput and matching examples
-	$(CARGO) bench -p xinyong --bench evaluate
+	$(CARGO) bench -p xinyong --features parallel --bench evaluate
 	$(CARGO) bench -p xinyong --bench scorecard
-	$(CARGO) bench -p xinyong --bench matching
+	$(CARGO) bench -p xinyong --features parallel --bench matching
 	$(CARGO) run --release -p xinyong --example throughput -- 100000 20
 	$(CARGO) run --release -p xinyong --example matching -- 100000 2000 1000
 

@@ -96,6 +96,27 @@ fn benches(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    // The same batches on every core of the global pool (feature `parallel`).
+    #[cfg(feature = "parallel")]
+    {
+        let related = xinyong::batch::RelatedParties::new();
+        // Both keep every result, as a caller of `evaluate_batch*` does; the results are
+        // dropped outside the timing.
+        group.bench_function("in_memory_batch", |b| {
+            b.iter_with_large_drop(|| evaluator.evaluate_batch_with(&firms, as_of, &related))
+        });
+        group.bench_function("in_memory_parallel", |b| {
+            b.iter_with_large_drop(|| evaluator.evaluate_batch_parallel(&firms, as_of, &related))
+        });
+        group.bench_function("jsonl_parse_and_evaluate_parallel", |b| {
+            let chunked = (LineLimits::default(), xinyong::parallel::Chunking::default());
+            b.iter(|| {
+                evaluator
+                    .evaluate_jsonl_parallel(jsonl.as_bytes(), as_of, chunked, &related, |_| Ok(()))
+                    .unwrap()
+            })
+        });
+    }
     group.finish();
 }
 

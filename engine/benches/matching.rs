@@ -39,6 +39,11 @@ fn benches(c: &mut Criterion) {
     group.bench_function("indexed_match_all", |b| {
         b.iter(|| matcher.match_all(black_box(&demands), as_of).len())
     });
+    // The same on every core of the global pool (feature `parallel`).
+    #[cfg(feature = "parallel")]
+    group.bench_function("indexed_match_all_parallel", |b| {
+        b.iter(|| matcher.match_all_parallel(black_box(&demands), as_of).len())
+    });
     // As the command line matches: one scratch, each result read and handed back to it.
     let streamed = |matcher: &Matcher| {
         let mut scratch = MatchScratch::new();

@@ -85,29 +85,55 @@ impl<R: BufRead> JsonLines<R> {
     /// continues after it. An I/O failure of the reader is returned as `Err` with line 0 and ends
     /// the stream.
     pub fn next_line(&mut self) -> Option<(usize, Result<&str>)> {
-        // Skip blank lines (JSON allows only ASCII whitespace between values), then validate the
-        // one line left in the buffer once.
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let next = self.next_line_into(&mut buf);
+        self.buf = buf;
+        let (line, span) = next?;
+        // Validated once, the line alone.
+        let text = span.and_then(|span| {
+            let bytes = self.buf.get(span).unwrap_or_default();
+            std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8)
+        });
+        Some((line, text))
+    }
+
+    /// The next non-blank line appended to `out`, as `(line number, its span in out)`: the
+    /// line without its ending, not yet checked for UTF-8 (see [`JsonLines::next_line`] for
+    /// the errors). Reading straight into a caller's buffer spares a copy when many lines are
+    /// gathered before they are worked on.
+    pub(crate) fn next_line_into(
+        &mut self,
+        out: &mut Vec<u8>,
+    ) -> Option<(usize, Result<std::ops::Range<usize>>)> {
+        // Skip blank lines (JSON allows only ASCII whitespace between values).
+        let start = out.len();
         loop {
-            self.buf.clear();
+            out.truncate(start);
             self.line += 1;
-            match self.fill_line() {
+            match self.fill_line(out, start) {
                 Err(e) => return Some((0, Err(e))),
                 Ok(None) => return None,
                 Ok(Some(false)) => {
+                    out.truncate(start);
                     let limit = self.limits.max_line_bytes;
                     return Some((self.line, Err(Error::LineTooLong { limit })));
                 }
-                Ok(Some(true)) if self.buf.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(Some(true)) if out[start..].iter().all(u8::is_ascii_whitespace) => {}
                 Ok(Some(true)) => break,
             }
         }
-        let text = std::str::from_utf8(&self.buf).map_err(|_| Error::InvalidUtf8);
-        Some((self.line, text.map(|t| t.trim_end_matches(['\n', '\r']))))
+        // Every `\n` and `\r` at the end is dropped, as `trim_end_matches` would.
+        let kept = out[start..].iter().rposition(|b| !matches!(b, b'\n' | b'\r'));
+        let end = start + kept.map_or(0, |last| last + 1);
+        out.truncate(end);
+        Some((self.line, Ok(start..end)))
     }
 
-    /// Reads one line into `buf`: `Ok(None)` at end of input, `Ok(Some(true))` when read whole,
-    /// `Ok(Some(false))` when it was too long (the rest of it is consumed and dropped).
-    fn fill_line(&mut self) -> Result<Option<bool>> {
+    /// Reads one line onto the end of `out` (whose line starts at `start`): `Ok(None)` at end
+    /// of input, `Ok(Some(true))` when read whole, `Ok(Some(false))` when it was too long (the
+    /// rest of it is consumed and dropped).
+    fn fill_line(&mut self, out: &mut Vec<u8>, start: usize) -> Result<Option<bool>> {
         let mut seen_any = false;
         let mut too_long = false;
         loop {
@@ -117,7 +143,7 @@ impl<R: BufRead> JsonLines<R> {
                 Err(e) => return Err(e.into()),
             };
             if available.is_empty() {
-                let fits = !too_long && self.content_len() <= self.limits.max_line_bytes;
+                let fits = !too_long && content_len(&out[start..]) <= self.limits.max_line_bytes;
                 return Ok(seen_any.then_some(fits));
             }
             seen_any = true;
@@ -127,25 +153,26 @@ impl<R: BufRead> JsonLines<R> {
             };
             let used = chunk.len();
             if !too_long {
-                if self.buf.len() + used > self.limits.max_line_bytes.saturating_add(2) {
+                if out.len() - start + used > self.limits.max_line_bytes.saturating_add(2) {
                     too_long = true;
-                    self.buf.clear();
+                    out.truncate(start);
                 } else {
-                    self.buf.extend_from_slice(chunk);
+                    out.extend_from_slice(chunk);
                 }
             }
             self.reader.consume(used);
             if done {
-                return Ok(Some(!too_long && self.content_len() <= self.limits.max_line_bytes));
+                let fits = content_len(&out[start..]) <= self.limits.max_line_bytes;
+                return Ok(Some(!too_long && fits));
             }
         }
     }
+}
 
-    /// Length of the line in `buf` without its `\n` or `\r\n` ending.
-    fn content_len(&self) -> usize {
-        let line = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
-        line.strip_suffix(b"\r").unwrap_or(line).len()
-    }
+/// Length of `line` without its `\n` or `\r\n` ending.
+fn content_len(line: &[u8]) -> usize {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line).len()
 }
 
 /// One entry of a batch: its position and its evaluation (or, for a score-only batch, its
@@ -160,17 +187,25 @@ pub struct BatchItem<T = Evaluation> {
     pub result: Result<T>,
 }
 
-impl<T> BatchItem<T> {
-    /// The JSON line of a failed entry, `{"index", "line", "error"}`.
-    fn failure_json(&self, error: &Error) -> String {
-        #[derive(serde::Serialize)]
-        struct Failed<'a> {
-            index: usize,
-            line: usize,
-            error: &'a Error,
-        }
-        let failed = Failed { index: self.index, line: self.line, error };
-        serde_json::to_string(&failed).unwrap_or_default()
+/// The JSON line of an entry that failed, `{"index", "line", "error"}`: what every JSON
+/// Lines batch writes in place of a result.
+pub fn failure_json(index: usize, line: usize, error: &Error) -> String {
+    #[derive(serde::Serialize)]
+    struct Failed<'a> {
+        index: usize,
+        line: usize,
+        error: &'a Error,
+    }
+    serde_json::to_string(&Failed { index, line, error }).unwrap_or_default()
+}
+
+/// The JSON line of an evaluation: the whole of it, or its [summary](Evaluation::summary)
+/// when `full` is false.
+pub fn evaluation_json(evaluation: &Evaluation, full: bool) -> String {
+    if full {
+        evaluation.to_json()
+    } else {
+        serde_json::to_string(&evaluation.summary()).unwrap_or_default()
     }
 }
 
@@ -179,9 +214,8 @@ impl BatchItem {
     /// false), or `{"index", "line", "error"}`.
     pub fn to_json(&self, full: bool) -> String {
         match &self.result {
-            Ok(evaluation) if full => evaluation.to_json(),
-            Ok(evaluation) => serde_json::to_string(&evaluation.summary()).unwrap_or_default(),
-            Err(error) => self.failure_json(error),
+            Ok(evaluation) => evaluation_json(evaluation, full),
+            Err(error) => failure_json(self.index, self.line, error),
         }
     }
 }
@@ -192,7 +226,7 @@ impl BatchItem<Grading> {
     pub fn to_json(&self) -> String {
         match &self.result {
             Ok(grading) => serde_json::to_string(grading).unwrap_or_default(),
-            Err(error) => self.failure_json(error),
+            Err(error) => failure_json(self.index, self.line, error),
         }
     }
 }
@@ -418,5 +452,43 @@ mod tests {
     fn empty_input_gives_nothing() {
         assert!(lines(b"", 10).is_empty());
         assert!(lines(b"\n\n", 10).is_empty());
+    }
+
+    /// The lines as the format defines them: split at `\n`; a line longer than the limit
+    /// without its `\n` or `\r\n` is an error (even a blank one); blank (ASCII whitespace)
+    /// lines skipped but counted; every `\r` and `\n` at the end dropped; then checked for
+    /// UTF-8.
+    fn reference(input: &[u8], limit: usize) -> Vec<(usize, Result<String, &'static str>)> {
+        let mut out = Vec::new();
+        let mut pieces: Vec<&[u8]> = input.split(|b| *b == b'\n').collect();
+        if pieces.last().is_some_and(|p| p.is_empty()) {
+            pieces.pop();
+        }
+        for (i, piece) in pieces.into_iter().enumerate() {
+            let content = piece.strip_suffix(b"\r").unwrap_or(piece);
+            let result = if content.len() > limit {
+                Err("line_too_long")
+            } else if piece.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            } else {
+                let end = piece.iter().rposition(|b| *b != b'\r').map_or(0, |p| p + 1);
+                std::str::from_utf8(&piece[..end]).map(str::to_owned).map_err(|_| "invalid_utf8")
+            };
+            out.push((i + 1, result));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_are_read_as_the_format_defines_them(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b'{', b' ', b'\t', b'\r', b'\n', 0xe4, 0xbf, 0xa1, 0xff]),
+                0..300,
+            ),
+            limit in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(lines(&bytes, limit), reference(&bytes, limit));
+        }
     }
 }

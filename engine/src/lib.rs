@@ -15,6 +15,8 @@ pub mod decay;
 pub mod evaluate;
 pub mod finance;
 pub mod model;
+#[cfg(feature = "parallel")]
+pub mod parallel;
 
 // Relationship graph, statistical scorecards and model validation.
 pub mod graph;

@@ -251,3 +251,26 @@ def test_a_bad_graph_features_file_is_a_clear_error(run, tmp_path) -> None:
     missing = run("evaluate", "--as-of", AS_OF, "--graph-features", tmp_path / "none.jsonl",
                   input=lines[0] + "\n")
     assert missing.returncode == 2, describe(missing)
+
+
+def test_every_jobs_count_writes_the_same_bytes(run) -> None:
+    """`--jobs`: the lines are worked on by several threads, chunk by chunk, but the output,
+    the stderr summary and the exit code are those of one thread, in every mode; 2,500 lines
+    span several chunks, bad and blank lines among them."""
+    good = synth_lines(run, 2500, seed=21)
+    lines = good[:700] + ["{not json", "", with_uscc(good[700], BAD_USCC)] + good[700:]
+    text = "".join(line + "\n" for line in lines)
+    for mode in ([], ["--explain"], ["--score-only"]):
+        one = run("evaluate", "--as-of", AS_OF, "--jobs", 1, *mode, input=text)
+        assert one.returncode == 1, describe(one)
+        assert len(json_lines(one.stdout)) == len(lines) - 1, describe(one)
+        for jobs in (2, 3):
+            many = run("evaluate", "--as-of", AS_OF, "--jobs", jobs, *mode, input=text)
+            assert (many.returncode, many.stderr) == (one.returncode, one.stderr), describe(many)
+            assert many.stdout == one.stdout, f"--jobs {jobs} {mode}: the output differs"
+
+
+def test_zero_jobs_is_a_usage_error(run) -> None:
+    proc = run("evaluate", "--as-of", AS_OF, "--jobs", 0, input="")
+    assert proc.returncode == 2, describe(proc)
+    assert "--jobs" in proc.stderr, describe(proc)

@@ -73,6 +73,27 @@ def test_the_table_format_lists_offers_and_gaps(run):
     assert "required" in proc.stdout
 
 
+def test_every_jobs_count_writes_the_same_bytes(run, tmp_path):
+    """`--jobs`: demands are matched by several threads, chunk by chunk, but both formats write
+    the bytes one thread writes, bad lines included; 3,000 synthetic demands span several
+    chunks."""
+    catalog = tmp_path / "catalog.json"
+    proc = run("synth", "catalog", "--products", 300, "--output", catalog)
+    assert proc.returncode == 0, describe(proc)
+    proc = run("synth", "demands", "--enterprises", 3000, "--seed", 4)
+    assert proc.returncode == 0, describe(proc)
+    demands = proc.stdout.splitlines()
+    text = "\n".join(demands[:1500] + ["{bad", "", '{"amount": "1"}'] + demands[1500:]) + "\n"
+    for form in ("jsonl", "table"):
+        args = ("match", "--catalog", catalog, "--as-of", AS_OF, "--format", form)
+        one = run(*args, "--jobs", 1, input=text)
+        assert one.returncode == 1 and one.stdout, describe(one)
+        for jobs in (2, 3):
+            many = run(*args, "--jobs", jobs, input=text)
+            assert (many.returncode, many.stderr) == (one.returncode, one.stderr), describe(many)
+            assert many.stdout == one.stdout, f"--jobs {jobs} --format {form}: the output differs"
+
+
 GRAPH_FIXTURES = REPO_ROOT / "fixtures" / "finance" / "graph"
 
 

@@ -4,12 +4,15 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use xinyong::batch::{LineLimits, RelatedParties, read_related_parties};
+use xinyong::batch::{
+    LineLimits, RelatedParties, evaluation_json, failure_json, read_related_parties,
+};
 use xinyong::date::Date;
-use xinyong::evaluate::Lang;
+use xinyong::evaluate::{EvaluationScratch, Lang};
+use xinyong::parallel::{Chunking, for_each_line_parallel};
 use xinyong::{Enterprise, Evaluator, Model};
 
-use crate::io::{Output, WriteFailure, engine_error, finish_lines, open_input, read_text};
+use crate::io::{Jobs, Output, WriteFailure, engine_error, finish_lines, open_input, read_text};
 use crate::{Outcome, date_arg, lang_arg, today};
 
 #[derive(clap::Args)]
@@ -43,6 +46,8 @@ pub struct Args {
     /// with its related-party context; firms not in the file are evaluated without one.
     #[arg(long, value_name = "FILE")]
     graph_features: Option<PathBuf>,
+    #[command(flatten)]
+    jobs: Jobs,
 }
 
 #[derive(clap::Args)]
@@ -106,7 +111,28 @@ pub fn run(args: Args) -> io::Result<Outcome> {
             bar.set_position(index as u64);
         }
     };
-    let summary = if args.score_only {
+    let summary = if args.jobs.parallel()? {
+        // Each line's JSON is written on the thread that evaluated it; the lines come back
+        // in input order.
+        let line = |scratch: &mut EvaluationScratch, text: &str| {
+            let enterprise = Enterprise::from_json(text)?;
+            let context = related.get(&enterprise.uscc);
+            if args.score_only {
+                let grading = evaluator.grade_reusing(&enterprise, as_of, context, scratch)?;
+                return Ok(serde_json::to_string(&grading).unwrap_or_default());
+            }
+            let evaluation = evaluator.evaluate_reusing(&enterprise, as_of, context, scratch)?;
+            let json = evaluation_json(&evaluation, args.explain);
+            scratch.recycle(evaluation);
+            Ok(json)
+        };
+        let chunking = Chunking::default();
+        for_each_line_parallel(input, limits, chunking, EvaluationScratch::new, line, |i, n, r| {
+            tick(i);
+            let json = r.unwrap_or_else(|error| failure_json(i, n, &error));
+            failure.keep(writeln!(out, "{json}"))
+        })
+    } else if args.score_only {
         evaluator.grade_jsonl_with(input, as_of, limits, &related, |item| {
             tick(item.index);
             failure.keep(writeln!(out, "{}", item.to_json()))

@@ -156,3 +156,28 @@ pub fn finish_lines(
 pub fn engine_error(e: xinyong::Error) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e.to_string())
 }
+
+/// `--jobs`: how many threads work on the lines of a batch.
+#[derive(clap::Args)]
+pub struct Jobs {
+    /// Threads working on the lines: 1 works line by line on one thread (the least memory);
+    /// more work on chunks of lines while the input is read and the output written, the
+    /// output the same. Every core when absent.
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<std::num::NonZeroUsize>,
+}
+
+impl Jobs {
+    /// Whether the batch runs on more than one thread; if so, the thread pool is set up with
+    /// that many threads first.
+    pub fn parallel(&self) -> io::Result<bool> {
+        let cores = || std::thread::available_parallelism().map_or(1, usize::from);
+        let jobs = self.jobs.map_or_else(cores, usize::from);
+        if jobs == 1 {
+            return Ok(false);
+        }
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
+        pool.map_err(|e| io::Error::other(format!("cannot start {jobs} threads: {e}")))?;
+        Ok(true)
+    }
+}

@@ -4,16 +4,18 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
-use xinyong::batch::LineLimits;
+use xinyong::batch::{LineLimits, failure_json};
 use xinyong::date::Date;
 use xinyong::evaluate::Lang;
 use xinyong::finance::{
-    Catalog, DemandMatch, GraphSource, MatchOptions, Matcher, ReferenceRate, yuan,
+    Catalog, Demand, DemandMatch, GraphSource, MatchOptions, MatchScratch, Matcher, ReferenceRate,
+    yuan,
 };
 use xinyong::graph::{BuildPolicy, GraphBuilder, RelationGraph};
+use xinyong::parallel::{Chunking, for_each_line_parallel};
 
 use crate::evaluate::load_evaluator;
-use crate::io::{Output, WriteFailure, engine_error, finish_lines, open_input, read_text};
+use crate::io::{Jobs, Output, WriteFailure, engine_error, finish_lines, open_input, read_text};
 use crate::table::{cell, right};
 use crate::{Outcome, date_arg, lang_arg, today};
 
@@ -63,14 +65,8 @@ pub struct Args {
     /// each demand's guarantee circle and guarantor close links from it, on the matching date.
     #[arg(long)]
     graph: Option<PathBuf>,
-}
-
-/// An error line, in the same shape as `xinyong evaluate` writes.
-#[derive(serde::Serialize)]
-struct Failed<'a> {
-    index: usize,
-    line: usize,
-    error: &'a xinyong::Error,
+    #[command(flatten)]
+    jobs: Jobs,
 }
 
 /// The catalog at `path`, validated against the evaluator's model.
@@ -125,6 +121,14 @@ fn load_graph(path: &Path) -> io::Result<RelationGraph> {
     builder.freeze().map(|(graph, _)| graph).map_err(located)
 }
 
+/// One demand's result as the chosen format writes it.
+fn lay_out(out: &mut impl Write, m: &DemandMatch, args: &Args) -> io::Result<()> {
+    match args.format {
+        Format::Jsonl => writeln!(out, "{}", serde_json::to_string(m).unwrap_or_default()),
+        Format::Table => write_table(out, m, args.lang),
+    }
+}
+
 pub fn run(args: Args) -> io::Result<Outcome> {
     let evaluator = load_evaluator(args.model.as_deref())?;
     let catalog = load_catalog(&args.catalog, &evaluator)?;
@@ -144,19 +148,34 @@ pub fn run(args: Args) -> io::Result<Outcome> {
     let mut out = Output::open(args.output.as_deref())?;
     let mut failure = WriteFailure::default();
     let input = open_input(&args.input)?;
-    let summary =
-        matcher.match_jsonl_lending(input, as_of, LineLimits::default(), |index, line, result| {
-            let written = match (result, args.format) {
-                (Ok(m), Format::Jsonl) => {
-                    writeln!(out, "{}", serde_json::to_string(m).unwrap_or_default())
-                }
-                (Ok(m), Format::Table) => write_table(&mut out, m, args.lang),
-                (Err(error), _) => {
-                    let failed = Failed { index, line, error };
-                    writeln!(out, "{}", serde_json::to_string(&failed).unwrap_or_default())
-                }
+    let limits = LineLimits::default();
+    let summary = if args.jobs.parallel()? {
+        // Each demand's output is laid out on the thread that matched it; the outputs come
+        // back in input order.
+        let demand = |scratch: &mut MatchScratch, text: &str| {
+            let m = matcher.match_reusing(&Demand::from_json(text)?, as_of, scratch)?;
+            let mut laid_out = Vec::new();
+            // Writing into memory cannot fail.
+            let _ = lay_out(&mut laid_out, &m, &args);
+            scratch.recycle(m);
+            Ok(laid_out)
+        };
+        let chunking = Chunking::default();
+        for_each_line_parallel(input, limits, chunking, MatchScratch::default, demand, |i, n, r| {
+            let written = match r {
+                Ok(laid_out) => out.write_all(&laid_out),
+                Err(error) => writeln!(out, "{}", failure_json(i, n, &error)),
             };
             failure.keep(written)
-        });
+        })
+    } else {
+        matcher.match_jsonl_lending(input, as_of, limits, |index, line, result| {
+            let written = match result {
+                Ok(m) => lay_out(&mut out, m, &args),
+                Err(error) => writeln!(out, "{}", failure_json(index, line, error)),
+            };
+            failure.keep(written)
+        })
+    };
     finish_lines(summary, failure, out, "demands could not be matched")
 }
