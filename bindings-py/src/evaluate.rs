@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use xinyong::batch::{BatchItem, LineLimits, RelatedParties};
 use xinyong::date::Date;
 use xinyong::evaluate::{EvaluationScratch, Grading};
+use xinyong::parallel::Chunking;
 use xinyong::{Enterprise, RelatedParty};
 
 use crate::convert::{date_arg, json_text, lang_arg, path_arg, serde_to_py};
@@ -83,6 +84,41 @@ fn grading_dict<'py>(py: Python<'py>, grading: &Grading) -> PyResult<Bound<'py, 
     dict.set_item("grade_by_score", &*grading.grade_by_score)?;
     dict.set_item("vetoes", grading.vetoes.iter().map(|v| &**v).collect::<Vec<&str>>())?;
     Ok(dict.into_any())
+}
+
+/// A JSON Lines batch of `evaluate_jsonl`: on one thread, or on a pool of `threads` built
+/// for the call.
+struct JsonLinesRun<'a> {
+    evaluator: &'a xinyong::Evaluator,
+    as_of: Date,
+    related: &'a RelatedParties,
+    threads: usize,
+}
+
+impl JsonLinesRun<'_> {
+    /// Every line's item, in order, into `items`.
+    fn run(
+        &self,
+        reader: impl std::io::BufRead + Send,
+        items: &mut Vec<BatchItem>,
+    ) -> xinyong::Result<()> {
+        let collect = |item| {
+            items.push(item);
+            Ok(())
+        };
+        let limits = LineLimits::default();
+        let (evaluator, as_of, related) = (self.evaluator, self.as_of, self.related);
+        if self.threads == 1 {
+            return evaluator
+                .evaluate_jsonl_with(reader, as_of, limits, related, collect)
+                .map(drop);
+        }
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(self.threads).build();
+        let pool = pool.map_err(|e| std::io::Error::other(e.to_string()))?;
+        let chunked = (limits, Chunking::default());
+        pool.install(|| evaluator.evaluate_jsonl_parallel(reader, as_of, chunked, related, collect))
+            .map(drop)
+    }
 }
 
 /// The arguments of a batch call over an iterable of records, converted once the call begins.
@@ -237,36 +273,29 @@ impl Evaluator {
     /// Evaluates JSON Lines, given as text (`str`) or as a file path (`os.PathLike`), one entry
     /// per non-blank line. Errors are handled as in `evaluate_many`; error objects also carry
     /// the 1-based input `.line`. `related_parties` maps USCCs to related-party contexts, as for
-    /// `evaluate_many`.
-    #[pyo3(signature = (source, as_of, errors = "collect", *, related_parties = None))]
+    /// `evaluate_many`. The lines are evaluated on `threads` threads (default: every available
+    /// core), chunk by chunk; the results are the same whatever the number.
+    #[pyo3(signature = (source, as_of, errors = "collect", threads = None, *, related_parties = None))]
     fn evaluate_jsonl<'py>(
         &self,
         source: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         errors: &str,
+        threads: Option<usize>,
         related_parties: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let py = source.py();
         let raise_first = raise_first(errors)?;
         let as_of = date_arg(as_of)?;
+        let threads = thread_count(threads)?;
         let related = related_parties.map(related_parties_arg).transpose()?.unwrap_or_default();
         let mut items = Vec::new();
-        let collect = |item| {
-            items.push(item);
-            Ok(())
-        };
-        let limits = LineLimits::default();
+        let lines = JsonLinesRun { evaluator: &self.inner, as_of, related: &related, threads };
         let done = if let Ok(text) = source.extract::<String>() {
-            py.detach(|| {
-                self.inner.evaluate_jsonl_with(text.as_bytes(), as_of, limits, &related, collect)
-            })
+            py.detach(|| lines.run(text.as_bytes(), &mut items))
         } else {
             let path = path_arg(source)?;
-            py.detach(|| {
-                let file = std::fs::File::open(&path)?;
-                let reader = BufReader::new(file);
-                self.inner.evaluate_jsonl_with(reader, as_of, limits, &related, collect)
-            })
+            py.detach(|| lines.run(BufReader::new(std::fs::File::open(&path)?), &mut items))
         };
         done.py()?;
         self.batch_output(py, items, raise_first)

@@ -187,6 +187,35 @@ def test_thread_counts_give_identical_results(evaluator: xinyong.Evaluator) -> N
         evaluator.evaluate_frame(table, AS_OF, threads=0)
 
 
+def test_evaluate_jsonl_gives_the_same_results_on_every_thread_count(
+    evaluator: xinyong.Evaluator, tmp_path: Path
+) -> None:
+    """2,600 lines span several of the chunks the threads share out; bad and blank lines keep
+    their index and line number whatever the number of threads."""
+    rows = (LINES * 10)[:2600]
+    rows[1500] = BAD_ROW
+    rows[2100] = "{"
+    text = "\n".join(rows[:1000]) + "\n\n" + "\n".join(rows[1000:]) + "\n"
+    path = tmp_path / "registry.jsonl"
+    path.write_text(text, "utf-8")
+
+    def seen(results: list) -> list[object]:
+        return [
+            r.to_json() if isinstance(r, xinyong.Evaluation) else (r.kind, r.index, r.line)
+            for r in results
+        ]
+
+    one = seen(evaluator.evaluate_jsonl(text, AS_OF, threads=1))
+    assert len(one) == len(rows)
+    assert one[1500] == ("invalid_uscc", 1500, 1502)
+    assert one[2100] == ("malformed_json", 2100, 2102)
+    for threads in (2, 3, None):
+        assert seen(evaluator.evaluate_jsonl(text, AS_OF, threads=threads)) == one
+        assert seen(evaluator.evaluate_jsonl(path, AS_OF, threads=threads)) == one
+    with pytest.raises(ValueError):
+        evaluator.evaluate_jsonl(text, AS_OF, threads=0)
+
+
 def golden_records() -> list[dict[str, object]]:
     from support import golden_cases
 

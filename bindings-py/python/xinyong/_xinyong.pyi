@@ -149,6 +149,7 @@ class Evaluator:
         source: _Source,
         as_of: _Date,
         errors: Literal["collect", "raise"] = "collect",
+        threads: Optional[int] = None,
         *,
         related_parties: Optional[Mapping[str, _RelatedParty]] = None,
     ) -> list[Union[Evaluation, XinyongError]]: ...
