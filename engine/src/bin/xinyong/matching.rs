@@ -155,8 +155,7 @@ pub fn run(args: Args) -> io::Result<Outcome> {
         let demand = |scratch: &mut MatchScratch, text: &str| {
             let m = matcher.match_reusing(&Demand::from_json(text)?, as_of, scratch)?;
             let mut laid_out = Vec::new();
-            // Writing into memory cannot fail.
-            let _ = lay_out(&mut laid_out, &m, &args);
+            lay_out(&mut laid_out, &m, &args)?;
             scratch.recycle(m);
             Ok(laid_out)
         };
