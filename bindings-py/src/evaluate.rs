@@ -17,7 +17,7 @@ use xinyong::{Enterprise, RelatedParty};
 use crate::convert::{date_arg, json_text, lang_arg, path_arg, serde_to_py};
 use crate::errors::{EngineResult, exception_value, to_py_err_at};
 use crate::model::Model;
-use crate::parallel::{map_ranges, thread_count};
+use crate::parallel::{in_pool, map_ranges, thread_count};
 
 /// A compiled model, ready to evaluate enterprises. Cheap to share between threads: evaluation
 /// releases the interpreter, so threads evaluate in parallel.
@@ -113,11 +113,11 @@ impl JsonLinesRun<'_> {
                 .evaluate_jsonl_with(reader, as_of, limits, related, collect)
                 .map(drop);
         }
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(self.threads).build();
-        let pool = pool.map_err(|e| std::io::Error::other(e.to_string()))?;
         let chunked = (limits, Chunking::default());
-        pool.install(|| evaluator.evaluate_jsonl_parallel(reader, as_of, chunked, related, collect))
-            .map(drop)
+        in_pool(self.threads, || {
+            evaluator.evaluate_jsonl_parallel(reader, as_of, chunked, related, collect)
+        })
+        .map(drop)
     }
 }
 

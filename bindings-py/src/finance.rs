@@ -13,16 +13,19 @@ use std::sync::Arc;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use xinyong::batch::LineLimits;
 use xinyong::date::Date;
 use xinyong::finance::{self, DemandMatch, GraphSource, MatchOptions, RankKey, ReferenceRate};
+use xinyong::parallel::Chunking;
 
 use crate::convert::{date_arg, json_text, path_arg, serde_to_py, text_or_path};
 use crate::errors::{EngineResult, exception_value, to_py_err_at};
 use crate::evaluate::Evaluator;
 use crate::graph::{Graph, decimal_arg, document, table};
 use crate::model::Model;
+use crate::parallel::{in_pool, thread_count};
 
 /// The engine model a catalog is checked against: the given one, else the default.
 pub(crate) fn model_of(model: Option<&Bound<'_, Model>>) -> Arc<xinyong::Model> {
@@ -412,19 +415,20 @@ impl Matcher {
         }
     }
 
-    /// Matches demands already read, or reads them (texts) first; `(index, line, result)`.
+    /// Matches demands already read, or reads them (texts) first, on `threads` threads;
+    /// `(index, line, result)` in input order.
     fn run(
         &self,
         demands: Vec<Result<finance::Demand, String>>,
-        as_of: Date,
+        (as_of, threads): (Date, usize),
         graph: Option<&xinyong::graph::RelationGraph>,
     ) -> xinyong::Result<Vec<(usize, usize, xinyong::Result<DemandMatch>)>> {
         self.with_engine(graph, as_of, |matcher| {
-            Ok(demands
-                .into_iter()
-                .enumerate()
-                .map(|(i, demand)| (i, i + 1, match_read(matcher, demand, as_of)))
-                .collect())
+            let one = |(i, demand)| (i, i + 1, match_read(matcher, demand, as_of));
+            if threads == 1 {
+                return Ok(demands.into_iter().enumerate().map(one).collect());
+            }
+            in_pool(threads, || Ok(demands.into_par_iter().enumerate().map(one).collect()))
         })
     }
 }
@@ -491,58 +495,65 @@ impl Matcher {
 
     /// Matches every demand of an iterable (`Demand`s, dicts or JSON texts): one entry per
     /// input, in order. A demand that fails gives its exception object (with `.index`) in its
-    /// place, or, with `errors="raise"`, raises it. `graph` as for `match`.
-    #[pyo3(signature = (demands, as_of, errors = "collect", *, graph = None))]
+    /// place, or, with `errors="raise"`, raises it. The demands are matched on `threads`
+    /// threads (default: every available core); the results are the same whatever the number.
+    /// `graph` as for `match`.
+    #[pyo3(signature = (demands, as_of, errors = "collect", threads = None, *, graph = None))]
     fn match_many<'py>(
         &self,
         demands: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         errors: &str,
+        threads: Option<usize>,
         graph: Option<&Bound<'py, Graph>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let py = demands.py();
         let raise_first = raise_first(errors)?;
         let as_of = date_arg(as_of)?;
+        let threads = thread_count(threads)?;
         let demands = demands.try_iter()?.map(|d| demand_arg(&d?)).collect::<PyResult<Vec<_>>>()?;
         let graph = graph_arg(graph);
-        let items = py.detach(|| self.run(demands, as_of, graph)).py()?;
+        let items = py.detach(|| self.run(demands, (as_of, threads), graph)).py()?;
         batch_output(py, items, raise_first)
     }
 
     /// Matches demands given as JSON Lines, as text (`str`) or a path (`os.PathLike`), one
-    /// entry per non-blank line; error objects also carry the 1-based input `.line`. `graph`
-    /// as for `match`.
-    #[pyo3(signature = (source, as_of, errors = "collect", *, graph = None))]
+    /// entry per non-blank line; error objects also carry the 1-based input `.line`. Threads
+    /// as for `match_many`, chunk by chunk; `graph` as for `match`.
+    #[pyo3(signature = (source, as_of, errors = "collect", threads = None, *, graph = None))]
     fn match_jsonl<'py>(
         &self,
         source: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         errors: &str,
+        threads: Option<usize>,
         graph: Option<&Bound<'py, Graph>>,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let py = source.py();
         let raise_first = raise_first(errors)?;
         let as_of = date_arg(as_of)?;
+        let threads = thread_count(threads)?;
         let graph = graph_arg(graph);
         let mut items = Vec::new();
-        let collect = |index, line, result| {
-            items.push((index, line, result));
-            Ok(())
+        let mut lines = |reader: &mut (dyn std::io::BufRead + Send)| {
+            let collect = |index, line, result| {
+                items.push((index, line, result));
+                Ok(())
+            };
+            let limits = LineLimits::default();
+            self.with_engine(graph, as_of, |m| {
+                if threads == 1 {
+                    return m.match_jsonl(reader, as_of, limits, collect);
+                }
+                let chunked = (limits, Chunking::default());
+                in_pool(threads, || m.match_jsonl_parallel(reader, as_of, chunked, collect))
+            })
         };
         let done = if let Ok(text) = source.extract::<String>() {
-            py.detach(|| {
-                self.with_engine(graph, as_of, |m| {
-                    m.match_jsonl(text.as_bytes(), as_of, LineLimits::default(), collect)
-                })
-            })
+            py.detach(|| lines(&mut text.as_bytes()))
         } else {
             let path = path_arg(source)?;
-            py.detach(|| {
-                let reader = BufReader::new(std::fs::File::open(&path)?);
-                self.with_engine(graph, as_of, |m| {
-                    m.match_jsonl(reader, as_of, LineLimits::default(), collect)
-                })
-            })
+            py.detach(|| lines(&mut BufReader::new(std::fs::File::open(&path)?)))
         };
         done.py()?;
         batch_output(py, items, raise_first)

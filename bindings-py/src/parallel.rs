@@ -1,7 +1,8 @@
 //! Splitting a batch over threads. Batches run with the interpreter released, so the engine's
 //! `Send + Sync` evaluator can work on several chunks at once; results keep the input order.
 //!
-//! Helper for every binding module (`pub(crate)`): [`map_ranges`] and [`thread_count`].
+//! Helper for every binding module (`pub(crate)`): [`map_ranges`], [`in_pool`] and
+//! [`thread_count`].
 
 use std::num::NonZeroUsize;
 use std::ops::Range;
@@ -19,6 +20,17 @@ pub(crate) fn thread_count(threads: Option<usize>) -> PyResult<usize> {
         Some(0) => Err(PyValueError::new_err("threads must be at least 1")),
         Some(n) => Ok(n),
     }
+}
+
+/// Runs `work` in a rayon pool of `threads` threads built for the call, so that the engine's
+/// parallel batches (feature `parallel`) run on as many threads as the caller asked for.
+pub(crate) fn in_pool<T: Send>(
+    threads: usize,
+    work: impl FnOnce() -> xinyong::Result<T> + Send,
+) -> xinyong::Result<T> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+    let pool = pool.map_err(|e| std::io::Error::other(e.to_string()))?;
+    pool.install(work)
 }
 
 /// Applies `work` to consecutive ranges covering `0..len` on up to `threads` threads and

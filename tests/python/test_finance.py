@@ -118,6 +118,33 @@ def test_batch_errors_keep_their_place_and_index(matcher: xinyong.Matcher) -> No
     assert (results[1].index, results[1].line) == (1, 3)
 
 
+def test_batches_give_the_same_results_on_every_thread_count() -> None:
+    """1,500 synthetic demands span two of the chunks `match_jsonl` shares out; bad lines keep
+    their index and line number whatever the number of threads."""
+    matcher = xinyong.Matcher(None, xinyong.synth_catalog(300))
+    lines = xinyong.synth_demands_jsonl(1500, seed=3).splitlines()
+    lines[700:700] = ["{not json", ""]
+    text = "\n".join(lines) + "\n"
+
+    def seen(results: list) -> list[object]:
+        return [
+            r.to_dict() if isinstance(r, xinyong.MatchResult) else (r.kind, r.index, r.line)
+            for r in results
+        ]
+
+    one = seen(matcher.match_jsonl(text, AS_OF, threads=1))
+    assert len(one) == 1501 and one[700] == ("malformed_json", 700, 701)
+    demands = [line for line in lines if line.strip()]
+    many_one = seen(matcher.match_many(demands, AS_OF, threads=1))
+    assert many_one[700] == ("malformed_json", 700, 701)
+    for threads in (2, 3, None):
+        assert seen(matcher.match_jsonl(text, AS_OF, threads=threads)) == one
+        assert seen(matcher.match_many(demands, AS_OF, threads=threads)) == many_one
+    for call in (matcher.match_jsonl, matcher.match_many):
+        with pytest.raises(ValueError):
+            call(text if call == matcher.match_jsonl else demands, AS_OF, threads=0)
+
+
 def test_catalog_problems_are_listed_with_paths() -> None:
     text = json.dumps(
         {

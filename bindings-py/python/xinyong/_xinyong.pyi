@@ -345,6 +345,7 @@ class Matcher:
         demands: Iterable[Union[Demand, _Record]],
         as_of: _Date,
         errors: Literal["collect", "raise"] = "collect",
+        threads: Optional[int] = None,
         *,
         graph: Optional[Graph] = None,
     ) -> list[Union[MatchResult, XinyongError]]: ...
@@ -353,6 +354,7 @@ class Matcher:
         source: _Source,
         as_of: _Date,
         errors: Literal["collect", "raise"] = "collect",
+        threads: Optional[int] = None,
         *,
         graph: Optional[Graph] = None,
     ) -> list[Union[MatchResult, XinyongError]]: ...
