@@ -86,41 +86,6 @@ fn grading_dict<'py>(py: Python<'py>, grading: &Grading) -> PyResult<Bound<'py, 
     Ok(dict.into_any())
 }
 
-/// A JSON Lines batch of `evaluate_jsonl`: on one thread, or on a pool of `threads` built
-/// for the call.
-struct JsonLinesRun<'a> {
-    evaluator: &'a xinyong::Evaluator,
-    as_of: Date,
-    related: &'a RelatedParties,
-    threads: usize,
-}
-
-impl JsonLinesRun<'_> {
-    /// Every line's item, in order, into `items`.
-    fn run(
-        &self,
-        reader: impl std::io::BufRead + Send,
-        items: &mut Vec<BatchItem>,
-    ) -> xinyong::Result<()> {
-        let collect = |item| {
-            items.push(item);
-            Ok(())
-        };
-        let limits = LineLimits::default();
-        let (evaluator, as_of, related) = (self.evaluator, self.as_of, self.related);
-        if self.threads == 1 {
-            return evaluator
-                .evaluate_jsonl_with(reader, as_of, limits, related, collect)
-                .map(drop);
-        }
-        let chunked = (limits, Chunking::default());
-        in_pool(self.threads, || {
-            evaluator.evaluate_jsonl_parallel(reader, as_of, chunked, related, collect)
-        })
-        .map(drop)
-    }
-}
-
 /// The arguments of a batch call over an iterable of records, converted once the call begins.
 struct BatchArgs {
     raise_first: bool,
@@ -290,12 +255,26 @@ impl Evaluator {
         let threads = thread_count(threads)?;
         let related = related_parties.map(related_parties_arg).transpose()?.unwrap_or_default();
         let mut items = Vec::new();
-        let lines = JsonLinesRun { evaluator: &self.inner, as_of, related: &related, threads };
+        let evaluator = &self.inner;
+        let mut lines = |reader: &mut (dyn std::io::BufRead + Send)| {
+            let collect = |item| {
+                items.push(item);
+                Ok(())
+            };
+            let limits = LineLimits::default();
+            if threads == 1 {
+                return evaluator.evaluate_jsonl_with(reader, as_of, limits, &related, collect);
+            }
+            let chunked = (limits, Chunking::default());
+            in_pool(threads, || {
+                evaluator.evaluate_jsonl_parallel(reader, as_of, chunked, &related, collect)
+            })
+        };
         let done = if let Ok(text) = source.extract::<String>() {
-            py.detach(|| lines.run(text.as_bytes(), &mut items))
+            py.detach(|| lines(&mut text.as_bytes()))
         } else {
             let path = path_arg(source)?;
-            py.detach(|| lines.run(BufReader::new(std::fs::File::open(&path)?), &mut items))
+            py.detach(|| lines(&mut BufReader::new(std::fs::File::open(&path)?)))
         };
         done.py()?;
         self.batch_output(py, items, raise_first)

@@ -209,6 +209,11 @@ pub fn evaluation_json(evaluation: &Evaluation, full: bool) -> String {
     }
 }
 
+/// The JSON line of a grading (`uscc`, `score`, `grade`, `grade_by_score`, `vetoes`).
+pub fn grading_json(grading: &Grading) -> String {
+    serde_json::to_string(grading).unwrap_or_default()
+}
+
 impl BatchItem {
     /// One JSON line: the full evaluation (or its [summary](Evaluation::summary) when `full` is
     /// false), or `{"index", "line", "error"}`.
@@ -225,7 +230,7 @@ impl BatchItem<Grading> {
     /// `{"index", "line", "error"}`.
     pub fn to_json(&self) -> String {
         match &self.result {
-            Ok(grading) => serde_json::to_string(grading).unwrap_or_default(),
+            Ok(grading) => grading_json(grading),
             Err(error) => failure_json(self.index, self.line, error),
         }
     }

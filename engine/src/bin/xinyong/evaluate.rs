@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use xinyong::batch::{
-    LineLimits, RelatedParties, evaluation_json, failure_json, read_related_parties,
+    LineLimits, RelatedParties, evaluation_json, failure_json, grading_json, read_related_parties,
 };
 use xinyong::date::Date;
 use xinyong::evaluate::{EvaluationScratch, Lang};
@@ -119,7 +119,7 @@ pub fn run(args: Args) -> io::Result<Outcome> {
             let context = related.get(&enterprise.uscc);
             if args.score_only {
                 let grading = evaluator.grade_reusing(&enterprise, as_of, context, scratch)?;
-                return Ok(serde_json::to_string(&grading).unwrap_or_default());
+                return Ok(grading_json(&grading));
             }
             let evaluation = evaluator.evaluate_reusing(&enterprise, as_of, context, scratch)?;
             let json = evaluation_json(&evaluation, args.explain);
