@@ -545,7 +545,7 @@ impl Matcher {
                 if threads == 1 {
                     return m.match_jsonl(reader, as_of, limits, collect);
                 }
-                let chunked = (limits, Chunking::default());
+                let chunked = (limits, Chunking::MATCHING);
                 in_pool(threads, || m.match_jsonl_parallel(reader, as_of, chunked, collect))
             })
         };

@@ -190,13 +190,26 @@ pub struct BatchItem<T = Evaluation> {
 /// The JSON line of an entry that failed, `{"index", "line", "error"}`: what every JSON
 /// Lines batch writes in place of a result.
 pub fn failure_json(index: usize, line: usize, error: &Error) -> String {
-    #[derive(serde::Serialize)]
-    struct Failed<'a> {
-        index: usize,
-        line: usize,
-        error: &'a Error,
-    }
     serde_json::to_string(&Failed { index, line, error }).unwrap_or_default()
+}
+
+/// The entry of a failed record as JSON Lines write it.
+#[derive(serde::Serialize)]
+struct Failed<'a> {
+    index: usize,
+    line: usize,
+    error: &'a Error,
+}
+
+/// Appends `value`'s JSON and a newline to `out`; the JSON is left out when it cannot be
+/// written (never for the types of a batch, whose keys are all strings), as the `_json`
+/// functions give an empty text.
+fn push_json_line(out: &mut Vec<u8>, value: &impl serde::Serialize) {
+    let start = out.len();
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.truncate(start);
+    }
+    out.push(b'\n');
 }
 
 /// The JSON line of an evaluation: the whole of it, or its [summary](Evaluation::summary)
@@ -214,6 +227,26 @@ pub fn grading_json(grading: &Grading) -> String {
     serde_json::to_string(grading).unwrap_or_default()
 }
 
+/// [`failure_json`] and a newline, appended to `out`.
+pub fn push_failure_line(out: &mut Vec<u8>, index: usize, line: usize, error: &Error) {
+    push_json_line(out, &Failed { index, line, error });
+}
+
+/// [`evaluation_json`] and a newline, appended to `out`: a stream reuses one buffer for every
+/// line rather than a string grown for each.
+pub fn push_evaluation_line(out: &mut Vec<u8>, evaluation: &Evaluation, full: bool) {
+    if full {
+        push_json_line(out, evaluation);
+    } else {
+        push_json_line(out, &evaluation.summary());
+    }
+}
+
+/// [`grading_json`] and a newline, appended to `out`.
+pub fn push_grading_line(out: &mut Vec<u8>, grading: &Grading) {
+    push_json_line(out, grading);
+}
+
 impl BatchItem {
     /// One JSON line: the full evaluation (or its [summary](Evaluation::summary) when `full` is
     /// false), or `{"index", "line", "error"}`.
@@ -221,6 +254,15 @@ impl BatchItem {
         match &self.result {
             Ok(evaluation) => evaluation_json(evaluation, full),
             Err(error) => failure_json(self.index, self.line, error),
+        }
+    }
+
+    /// [`to_json`](Self::to_json) and a newline, appended to `out`: a stream reuses one
+    /// buffer for every line rather than a string grown for each.
+    pub fn push_json_line(&self, out: &mut Vec<u8>, full: bool) {
+        match &self.result {
+            Ok(evaluation) => push_evaluation_line(out, evaluation, full),
+            Err(error) => push_failure_line(out, self.index, self.line, error),
         }
     }
 }
@@ -232,6 +274,15 @@ impl BatchItem<Grading> {
         match &self.result {
             Ok(grading) => grading_json(grading),
             Err(error) => failure_json(self.index, self.line, error),
+        }
+    }
+
+    /// [`to_json`](Self::to_json) and a newline, appended to `out`: a stream reuses one
+    /// buffer for every line rather than a string grown for each.
+    pub fn push_json_line(&self, out: &mut Vec<u8>) {
+        match &self.result {
+            Ok(grading) => push_grading_line(out, grading),
+            Err(error) => push_failure_line(out, self.index, self.line, error),
         }
     }
 }
@@ -451,6 +502,46 @@ mod tests {
                 (4, Ok("last".into())),
             ]
         );
+    }
+
+    /// Lines appended to one reused buffer are the texts of `to_json`, each with its newline:
+    /// full evaluations, summaries, gradings and errors alike.
+    #[test]
+    fn lines_pushed_into_one_buffer_are_the_json_texts() {
+        let as_of = crate::date::parse_date("2026-06-30").unwrap();
+        let config = crate::synth::SynthConfig::new(40, 7, as_of);
+        let mut input = String::new();
+        for (i, e) in crate::synth::registry(&config).enumerate() {
+            input.push_str(&e.to_json());
+            input.push('\n');
+            if i % 9 == 0 {
+                input.push_str("{\"uscc\": \"not a code\"}\n[1, 2\n");
+            }
+        }
+        let evaluator = Evaluator::default_model();
+        let limits = LineLimits::default();
+        for full in [false, true] {
+            let (mut pushed, mut texts) = (Vec::new(), String::new());
+            let summary = evaluator.evaluate_jsonl(input.as_bytes(), as_of, limits, |item| {
+                item.push_json_line(&mut pushed, full);
+                texts.push_str(&item.to_json(full));
+                texts.push('\n');
+                Ok(())
+            });
+            assert_eq!(summary.unwrap().failed, 10);
+            assert_eq!(String::from_utf8(pushed).unwrap(), texts);
+        }
+        let (mut pushed, mut texts) = (Vec::new(), String::new());
+        let related = RelatedParties::new();
+        let summary =
+            evaluator.grade_jsonl_with(input.as_bytes(), as_of, limits, &related, |item| {
+                item.push_json_line(&mut pushed);
+                texts.push_str(&item.to_json());
+                texts.push('\n');
+                Ok(())
+            });
+        assert_eq!(summary.unwrap().records, 50);
+        assert_eq!(String::from_utf8(pushed).unwrap(), texts);
     }
 
     #[test]

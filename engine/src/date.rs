@@ -75,8 +75,11 @@ pub mod iso {
     use super::*;
 
     /// Writes `YYYY-MM-DD`.
+    ///
+    /// Through the date's `Display`, which is that very format: `format("%Y-%m-%d")` would
+    /// read the pattern again for every date written.
     pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&d.format("%Y-%m-%d"))
+        s.collect_str(d)
     }
 
     /// Reads `YYYY-MM-DD` strictly.
@@ -134,6 +137,21 @@ mod tests {
 
     fn d(s: &str) -> Date {
         parse_date(s).unwrap()
+    }
+
+    /// Every date is written as the `%Y-%m-%d` pattern writes it, the way output wrote dates
+    /// before: across the whole calendar, signed years beyond 9999 and before 0 included.
+    #[test]
+    fn dates_are_written_as_the_iso_pattern_writes_them() {
+        let (first, last) = (NaiveDate::MIN.num_days_from_ce(), NaiveDate::MAX.num_days_from_ce());
+        let every = (first..=last).step_by(997).chain([first, last, 0, 1, 719_163, 3_652_059]);
+        for day in every {
+            let Some(date) = NaiveDate::from_num_days_from_ce_opt(day) else { continue };
+            #[derive(serde::Serialize)]
+            struct Holder(#[serde(with = "iso")] Date);
+            let written = serde_json::to_string(&Holder(date)).unwrap();
+            assert_eq!(written, format!("\"{}\"", date.format("%Y-%m-%d")), "{day}");
+        }
     }
 
     #[test]

@@ -97,13 +97,95 @@ where
     d.deserialize_str(StrVisitor(what, convert))
 }
 
+/// The text of a decimal as `Display` writes it normalised (`30`, `-0.05`: the fraction's
+/// trailing zeros dropped, at least one digit before the point), or with a separator every
+/// three whole digits (`1,250,000.5`), laid out from the right in one pass, each character
+/// written once.
+///
+/// Output writes a decimal for nearly every number it holds (an offer alone has eight) and
+/// matching words a limit for most offers it makes. `Display` is costly for both: it divides
+/// the 96-bit mantissa by ten for each digit through the library, pads through the
+/// formatter, and a serializer's `collect_str` escapes each piece it is handed. Property
+/// tests hold this text to `Display`.
+pub(crate) struct DecimalText {
+    /// A sign, at most 29 digits (a 96-bit mantissa) and 9 separators before the point, at
+    /// most 28 digits after it; right-aligned.
+    text: [u8; 68],
+    start: usize,
+}
+
+impl DecimalText {
+    /// The text of `value`, with `grouped` separators; a sign before a value below zero.
+    pub(crate) fn of(value: Decimal, grouped: bool) -> DecimalText {
+        let (digits, scale) = (value.mantissa().unsigned_abs(), value.scale());
+        let mut shown = DecimalText { text: [0; 68], start: 68 };
+        match u64::try_from(digits) {
+            // Every amount in practice: divisions by ten in 64 bits are multiplications,
+            // where 128 bits call the library.
+            Ok(small) => shown.write(small, scale, grouped),
+            Err(_) => shown.write(digits, scale, grouped),
+        }
+        if value.is_sign_negative() && !value.is_zero() {
+            shown.put(b'-');
+        }
+        shown
+    }
+
+    fn write<T>(&mut self, mut rest: T, mut scale: u32, grouped: bool)
+    where
+        T: Copy + PartialEq + From<u8> + std::ops::Rem<Output = T> + std::ops::Div<Output = T>,
+        u8: TryFrom<T>,
+    {
+        let (zero, ten) = (T::from(0), T::from(10));
+        let digit = |rest: T| b'0' + u8::try_from(rest % ten).unwrap_or(0);
+        while scale > 0 && rest % ten == zero {
+            rest = rest / ten;
+            scale -= 1;
+        }
+        if scale > 0 {
+            for _ in 0..scale {
+                self.put(digit(rest));
+                rest = rest / ten;
+            }
+            self.put(b'.');
+        }
+        let mut run = 0;
+        loop {
+            if grouped && run == 3 {
+                self.put(b',');
+                run = 0;
+            }
+            self.put(digit(rest));
+            rest = rest / ten;
+            run += 1;
+            if rest == zero {
+                break;
+            }
+        }
+    }
+
+    fn put(&mut self, byte: u8) {
+        if let Some(at) = self.start.checked_sub(1)
+            && let Some(slot) = self.text.get_mut(at)
+        {
+            *slot = byte;
+            self.start = at;
+        }
+    }
+
+    /// Only ASCII is written, so the bytes are always text.
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(self.text.get(self.start..).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
 /// `#[serde(with = "crate::num::decimal")]` for [`Decimal`] fields.
 pub mod decimal {
     use super::*;
 
     /// Writes the normalised decimal as a string.
     pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&value.normalize())
+        s.serialize_str(DecimalText::of(*value, false).as_str())
     }
 
     /// Reads a decimal from a string or a number.
@@ -119,7 +201,7 @@ pub mod opt_decimal {
     /// Writes the normalised decimal as a string, or `null`.
     pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
         match value {
-            Some(v) => s.collect_str(&v.normalize()),
+            Some(v) => decimal::serialize(v, s),
             None => s.serialize_none(),
         }
     }
@@ -255,6 +337,47 @@ mod tests {
             let reference =
                 parse_decimal_reference(&text).map(|d| (d, d.scale(), d.to_string()));
             proptest::prop_assert_eq!(fast, reference);
+        }
+
+        /// Any decimal, of any mantissa, sign and scale, is written as `Display` writes it
+        /// normalised, the way output wrote decimals before they had a path of their own.
+        #[test]
+        fn decimals_are_written_as_display_writes_them(
+            lo: u32,
+            mid: u32,
+            hi: u32,
+            negative: bool,
+            scale in 0u32..=28,
+            narrow in 0u32..4,
+        ) {
+            // Most amounts are small: narrow the mantissa to one word, or none, some of the time.
+            let (mid, hi) = if narrow == 0 { (0, 0) } else { (mid, hi) };
+            let lo = if narrow == 1 { lo % 1000 } else { lo };
+            let value = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let text = DecimalText::of(value, false);
+            proptest::prop_assert_eq!(text.as_str(), value.normalize().to_string());
+        }
+    }
+
+    #[test]
+    fn decimals_at_the_edges_are_written_as_display_writes_them() {
+        let edges = [
+            Decimal::ZERO,
+            Decimal::from_parts(0, 0, 0, true, 5),
+            Decimal::from_parts(0, 0, 0, false, 28),
+            Decimal::new(1, 28),
+            Decimal::new(-1, 28),
+            Decimal::new(5, 1),
+            Decimal::new(-5, 2),
+            Decimal::new(123_450, 3),
+            Decimal::new(3000, 2),
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, true, 28),
+        ];
+        for value in edges {
+            let text = DecimalText::of(value, false);
+            assert_eq!(text.as_str(), value.normalize().to_string(), "{value:?}");
         }
     }
 

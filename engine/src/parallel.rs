@@ -40,6 +40,13 @@ impl Default for Chunking {
     }
 }
 
+impl Chunking {
+    /// For streams of demands to match: 256 lines or 4 MiB. A demand's output, every offer
+    /// explained, is some fifteen times its line, so chunks of 1,024 demands held some 50 MB
+    /// of output in all; a quarter as many lines per chunk matches as fast in half the memory.
+    pub const MATCHING: Chunking = Chunking { lines: 256, bytes: 4 * 1024 * 1024 };
+}
+
 /// Lines read from a stream and not yet worked on: their numbers and bytes (one buffer,
 /// spans into it), or the error of a line that could not be read.
 #[derive(Default)]

@@ -11,6 +11,7 @@ use super::graph_facts::{self, GraphFacts};
 use super::product::Product;
 use crate::date::{Date, whole_months, whole_years};
 use crate::evaluate::{Evaluation, Label};
+use crate::num::DecimalText;
 use crate::record::{ArrearsKind, ListKind, RecordDetail, TaxGrade};
 
 /// Which condition failed; stable snake_case ids.
@@ -107,88 +108,13 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
         return push_yuan_signed(out, value);
     }
     out.push('¥');
-    out.push_str(Shown::of(value, true).as_str());
-}
-
-/// The text of a value at or above zero, as [`yuan`] (with `grouped` separators every three
-/// whole digits, without the sign) or [`plain`] shows it: the fraction's trailing zeros
-/// dropped, at least one digit before the point. Laid out from the right in one pass, each
-/// character written once.
-struct Shown {
-    /// At most 29 digits (a 96-bit mantissa) and 9 separators before the point, at most 28
-    /// digits after it; right-aligned.
-    text: [u8; 68],
-    start: usize,
-}
-
-impl Shown {
-    fn of(value: Decimal, grouped: bool) -> Shown {
-        let (digits, scale) = (value.mantissa().unsigned_abs(), value.scale());
-        let mut shown = Shown { text: [0; 68], start: 68 };
-        match u64::try_from(digits) {
-            // Every amount in practice: divisions by ten in 64 bits are multiplications,
-            // where 128 bits call the library.
-            Ok(small) => shown.write(small, scale, grouped),
-            Err(_) => shown.write(digits, scale, grouped),
-        }
-        shown
-    }
-
-    fn write<T>(&mut self, mut rest: T, mut scale: u32, grouped: bool)
-    where
-        T: Copy + PartialEq + From<u8> + std::ops::Rem<Output = T> + std::ops::Div<Output = T>,
-        u8: TryFrom<T>,
-    {
-        let (zero, ten) = (T::from(0), T::from(10));
-        let digit = |rest: T| b'0' + u8::try_from(rest % ten).unwrap_or(0);
-        while scale > 0 && rest % ten == zero {
-            rest = rest / ten;
-            scale -= 1;
-        }
-        if scale > 0 {
-            for _ in 0..scale {
-                self.put(digit(rest));
-                rest = rest / ten;
-            }
-            self.put(b'.');
-        }
-        let mut run = 0;
-        loop {
-            if grouped && run == 3 {
-                self.put(b',');
-                run = 0;
-            }
-            self.put(digit(rest));
-            rest = rest / ten;
-            run += 1;
-            if rest == zero {
-                break;
-            }
-        }
-    }
-
-    fn put(&mut self, byte: u8) {
-        if let Some(at) = self.start.checked_sub(1)
-            && let Some(slot) = self.text.get_mut(at)
-        {
-            *slot = byte;
-            self.start = at;
-        }
-    }
-
-    /// Only ASCII is written, so the bytes are always text.
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(self.text.get(self.start..).unwrap_or_default()).unwrap_or_default()
-    }
+    out.push_str(DecimalText::of(value, true).as_str());
 }
 
 /// The text of `value.normalize().to_string()` (`20000`, `1.5`), read from the mantissa as
 /// [`yuan`] is: a worded gap shows what is required and what the firm has this way.
 pub(super) fn plain(value: Decimal) -> String {
-    if value.is_sign_negative() && !value.is_zero() {
-        return value.normalize().to_string();
-    }
-    Shown::of(value, false).as_str().to_owned()
+    DecimalText::of(value, false).as_str().to_owned()
 }
 
 /// [`yuan`] of a value below zero: no figure in matching is, and the text keeps the grouping

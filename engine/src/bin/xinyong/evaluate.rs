@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use xinyong::batch::{
-    LineLimits, RelatedParties, evaluation_json, failure_json, grading_json, read_related_parties,
+    LineLimits, RelatedParties, failure_json, push_evaluation_line, push_grading_line,
+    read_related_parties,
 };
 use xinyong::date::Date;
 use xinyong::evaluate::{EvaluationScratch, Lang};
@@ -112,36 +113,50 @@ pub fn run(args: Args) -> io::Result<Outcome> {
         }
     };
     let summary = if args.jobs.parallel()? {
-        // Each line's JSON is written on the thread that evaluated it; the lines come back
-        // in input order.
-        let line = |scratch: &mut EvaluationScratch, text: &str| {
+        // Each line's JSON is written on the thread that evaluated it, into a buffer of the
+        // size the thread's previous line took; the lines come back in input order.
+        let state = || (EvaluationScratch::new(), 0);
+        let line = |(scratch, size): &mut (EvaluationScratch, usize), text: &str| {
             let enterprise = Enterprise::from_json(text)?;
             let context = related.get(&enterprise.uscc);
+            let mut json = Vec::with_capacity(*size);
             if args.score_only {
                 let grading = evaluator.grade_reusing(&enterprise, as_of, context, scratch)?;
-                return Ok(grading_json(&grading));
+                push_grading_line(&mut json, &grading);
+            } else {
+                let evaluation =
+                    evaluator.evaluate_reusing(&enterprise, as_of, context, scratch)?;
+                push_evaluation_line(&mut json, &evaluation, args.explain);
+                scratch.recycle(evaluation);
             }
-            let evaluation = evaluator.evaluate_reusing(&enterprise, as_of, context, scratch)?;
-            let json = evaluation_json(&evaluation, args.explain);
-            scratch.recycle(evaluation);
+            *size = json.len();
             Ok(json)
         };
         let chunking = Chunking::default();
-        for_each_line_parallel(input, limits, chunking, EvaluationScratch::new, line, |i, n, r| {
+        for_each_line_parallel(input, limits, chunking, state, line, |i, n, r| {
             tick(i);
-            let json = r.unwrap_or_else(|error| failure_json(i, n, &error));
-            failure.keep(writeln!(out, "{json}"))
+            failure.keep(match r {
+                Ok(json) => out.write_all(&json),
+                Err(error) => writeln!(out, "{}", failure_json(i, n, &error)),
+            })
         })
     } else if args.score_only {
+        // One buffer holds each line in turn.
+        let mut line = Vec::new();
         evaluator.grade_jsonl_with(input, as_of, limits, &related, |item| {
             tick(item.index);
-            failure.keep(writeln!(out, "{}", item.to_json()))
+            line.clear();
+            item.push_json_line(&mut line);
+            failure.keep(out.write_all(&line))
         })
     } else {
         // Each result is written, then its vectors hold the next line's.
+        let mut line = Vec::new();
         evaluator.evaluate_jsonl_lending(input, as_of, limits, &related, |item| {
             tick(item.index);
-            failure.keep(writeln!(out, "{}", item.to_json(args.explain)))
+            line.clear();
+            item.push_json_line(&mut line, args.explain);
+            failure.keep(out.write_all(&line))
         })
     };
     bar.finish_and_clear();

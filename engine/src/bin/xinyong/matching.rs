@@ -121,10 +121,14 @@ fn load_graph(path: &Path) -> io::Result<RelationGraph> {
     builder.freeze().map(|(graph, _)| graph).map_err(located)
 }
 
-/// One demand's result as the chosen format writes it.
-fn lay_out(out: &mut impl Write, m: &DemandMatch, args: &Args) -> io::Result<()> {
+/// One demand's result as the chosen format writes it, appended to `out`.
+fn lay_out(out: &mut Vec<u8>, m: &DemandMatch, args: &Args) -> io::Result<()> {
     match args.format {
-        Format::Jsonl => writeln!(out, "{}", serde_json::to_string(m).unwrap_or_default()),
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, m)?;
+            out.push(b'\n');
+            Ok(())
+        }
         Format::Table => write_table(out, m, args.lang),
     }
 }
@@ -152,15 +156,18 @@ pub fn run(args: Args) -> io::Result<Outcome> {
     let summary = if args.jobs.parallel()? {
         // Each demand's output is laid out on the thread that matched it; the outputs come
         // back in input order.
-        let demand = |scratch: &mut MatchScratch, text: &str| {
+        // Each into a buffer of the size the thread's previous demand took.
+        let state = || (MatchScratch::default(), 0);
+        let demand = |(scratch, size): &mut (MatchScratch, usize), text: &str| {
             let m = matcher.match_reusing(&Demand::from_json(text)?, as_of, scratch)?;
-            let mut laid_out = Vec::new();
+            let mut laid_out = Vec::with_capacity(*size);
             lay_out(&mut laid_out, &m, &args)?;
             scratch.recycle(m);
+            *size = laid_out.len();
             Ok(laid_out)
         };
-        let chunking = Chunking::default();
-        for_each_line_parallel(input, limits, chunking, MatchScratch::default, demand, |i, n, r| {
+        let chunking = Chunking::MATCHING;
+        for_each_line_parallel(input, limits, chunking, state, demand, |i, n, r| {
             let written = match r {
                 Ok(laid_out) => out.write_all(&laid_out),
                 Err(error) => writeln!(out, "{}", failure_json(i, n, &error)),
@@ -168,9 +175,12 @@ pub fn run(args: Args) -> io::Result<Outcome> {
             failure.keep(written)
         })
     } else {
+        // One buffer holds each demand's output in turn.
+        let mut laid_out = Vec::new();
         matcher.match_jsonl_lending(input, as_of, limits, |index, line, result| {
+            laid_out.clear();
             let written = match result {
-                Ok(m) => lay_out(&mut out, m, &args),
+                Ok(m) => lay_out(&mut laid_out, m, &args).and_then(|()| out.write_all(&laid_out)),
                 Err(error) => writeln!(out, "{}", failure_json(index, line, error)),
             };
             failure.keep(written)
