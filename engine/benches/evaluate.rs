@@ -87,8 +87,8 @@ fn benches(c: &mut Criterion) {
             |mut out: Vec<u8>| {
                 evaluator
                     .evaluate_jsonl(jsonl.as_bytes(), as_of, LineLimits::default(), |item| {
-                        use std::io::Write;
-                        writeln!(out, "{}", item.to_json(false))
+                        item.push_json_line(&mut out, false);
+                        Ok(())
                     })
                     .unwrap();
                 out.len()

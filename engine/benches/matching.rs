@@ -2,7 +2,7 @@
 //! products, through the index (`match_all`) and the naive all-pairs scan
 //! (`match_demand_full_scan`), near misses explained (top 3 per demand); and streamed as
 //! the command line matches (each result read and handed back to the scratch), with every
-//! offer and with the best 5.
+//! offer and with the best 5, and with each result written as its JSON line.
 //!
 //! The full 100,000-demand batch takes many seconds per iteration, too slow for criterion's
 //! sampling; the groups run smaller batches and report per-demand throughput. The example
@@ -13,6 +13,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use xinyong::Evaluator;
+use xinyong::batch::push_json_line;
 use xinyong::date::parse_date;
 use xinyong::finance::{Catalog, Demand, MatchOptions, MatchScratch, Matcher};
 use xinyong::synth::{CatalogConfig, SynthConfig, catalog, demands};
@@ -57,6 +58,22 @@ fn benches(c: &mut Criterion) {
         offers
     };
     group.bench_function("indexed_streamed", |b| b.iter(|| streamed(black_box(&matcher))));
+    // As the command line matches and writes: each result laid out as its JSON line in one
+    // buffer reused from demand to demand (the writing is most of the command's work).
+    group.bench_function("indexed_streamed_written", |b| {
+        b.iter(|| {
+            let (mut scratch, mut line, mut bytes) = (MatchScratch::new(), Vec::new(), 0);
+            for d in &demands {
+                if let Ok(m) = matcher.match_reusing(black_box(d), as_of, &mut scratch) {
+                    line.clear();
+                    push_json_line(&mut line, &m);
+                    bytes += line.len();
+                    scratch.recycle(m);
+                }
+            }
+            bytes
+        })
+    });
     let best = MatchOptions { offers: Some(BEST_OFFERS), ..MatchOptions::default() };
     let best_matcher = Matcher::new(&evaluator, &catalog, best);
     group.bench_function("indexed_streamed_best_5", |b| {

@@ -201,10 +201,11 @@ struct Failed<'a> {
     error: &'a Error,
 }
 
-/// Appends `value`'s JSON and a newline to `out`; the JSON is left out when it cannot be
-/// written (never for the types of a batch, whose keys are all strings), as the `_json`
-/// functions give an empty text.
-fn push_json_line(out: &mut Vec<u8>, value: &impl serde::Serialize) {
+/// Appends `value`'s JSON and a newline to `out`: one line of a JSON Lines output, written
+/// into a buffer the caller reuses. The JSON is left out when it cannot be written (never for
+/// this crate's results, whose map keys are all strings), as the `_json` functions then give
+/// an empty text.
+pub fn push_json_line(out: &mut Vec<u8>, value: &impl serde::Serialize) {
     let start = out.len();
     if serde_json::to_writer(&mut *out, value).is_err() {
         out.truncate(start);

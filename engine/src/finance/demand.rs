@@ -33,10 +33,13 @@ pub struct Demand {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DemandWire {
+struct DemandWire<'a> {
     #[serde(default)]
     id: Option<String>,
-    enterprise: serde_json::Value,
+    /// The enterprise's text as it stands in the demand, read by the enterprise's own reader:
+    /// once, and with the errors (repeated fields included) that reader gives.
+    #[serde(borrow)]
+    enterprise: &'a serde_json::value::RawValue,
     amount: Amount,
     term_months: u32,
     #[serde(default)]
@@ -62,7 +65,7 @@ impl Demand {
         if wire.term_months == 0 {
             return Err(Error::field("term_months", "the term must be at least 1 month"));
         }
-        let enterprise = Enterprise::from_json(&wire.enterprise.to_string()).map_err(nest)?;
+        let enterprise = Enterprise::from_json(wire.enterprise.get()).map_err(nest)?;
         Ok(Demand {
             id: wire.id,
             enterprise,
@@ -124,5 +127,51 @@ fn nest(e: Error) -> Error {
             Error::InconsistentDates { path: under(path), message }
         }
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::parse_date;
+    use crate::synth::{SynthConfig, registry};
+
+    fn demand_of(enterprise: &str) -> Result<Demand> {
+        Demand::from_json(&format!(
+            r#"{{"id": "d-1", "enterprise": {enterprise}, "amount": "300000", "term_months": 12}}"#
+        ))
+    }
+
+    /// The enterprise of a demand is the one its text reads as alone, whatever the spacing.
+    #[test]
+    fn the_enterprise_is_read_as_its_text_alone_reads() {
+        let config = SynthConfig::new(30, 11, parse_date("2026-06-30").unwrap());
+        for e in registry(&config) {
+            let text = e.to_json();
+            let alone = Enterprise::from_json(&text).unwrap();
+            assert_eq!(demand_of(&text).unwrap().enterprise, alone);
+            let spaced = text.replace(',', " ,\n\t ");
+            assert_eq!(demand_of(&spaced).unwrap().enterprise, alone);
+        }
+    }
+
+    /// A field the enterprise repeats, an unknown one or a wrong type is refused as for the
+    /// enterprise alone, its path under `enterprise`.
+    #[test]
+    fn enterprise_errors_are_those_of_the_enterprise_alone_under_its_path() {
+        let cases = [
+            r#"{"uscc": "91350200155000013M", "name": "A", "name": "B", "established_on": "2015-03-10"}"#,
+            r#"{"uscc": "91350200155000013M", "name": "A", "established_on": "2015-03-10", "colour": 1}"#,
+            r#"{"uscc": "91350200155000013M", "name": "A", "established_on": "2015-03-10", "records": [[1]]}"#,
+        ];
+        for text in cases {
+            let alone = Enterprise::from_json(text).unwrap_err();
+            let in_demand = demand_of(text).unwrap_err();
+            assert_eq!(in_demand.kind(), alone.kind(), "{text}");
+            assert_eq!(in_demand, nest(alone), "{text}");
+            if let Error::InvalidField { path, .. } = &in_demand {
+                assert!(path.starts_with("enterprise"), "{path}");
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::kinds::*;
@@ -666,7 +666,7 @@ pub const MAX_JSON_DEPTH: usize = 128;
 ///
 /// The fast path carries no path tracking; only a failing input is read a second time, with
 /// `serde_path_to_error`, to name the field.
-pub(crate) fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T> {
+pub(crate) fn from_json_text<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
     use serde_json::error::Category;
     let mut de = serde_json::Deserializer::from_str(text);
     let err = match T::deserialize(ObjectOnly(&mut de)).and_then(|value| de.end().map(|()| value)) {

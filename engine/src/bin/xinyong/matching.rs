@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
-use xinyong::batch::{LineLimits, failure_json};
+use xinyong::batch::{LineLimits, failure_json, push_json_line};
 use xinyong::date::Date;
 use xinyong::evaluate::Lang;
 use xinyong::finance::{
@@ -125,8 +125,7 @@ fn load_graph(path: &Path) -> io::Result<RelationGraph> {
 fn lay_out(out: &mut Vec<u8>, m: &DemandMatch, args: &Args) -> io::Result<()> {
     match args.format {
         Format::Jsonl => {
-            serde_json::to_writer(&mut *out, m)?;
-            out.push(b'\n');
+            push_json_line(out, m);
             Ok(())
         }
         Format::Table => write_table(out, m, args.lang),
@@ -154,9 +153,8 @@ pub fn run(args: Args) -> io::Result<Outcome> {
     let input = open_input(&args.input)?;
     let limits = LineLimits::default();
     let summary = if args.jobs.parallel()? {
-        // Each demand's output is laid out on the thread that matched it; the outputs come
-        // back in input order.
-        // Each into a buffer of the size the thread's previous demand took.
+        // Each demand's output is laid out on the thread that matched it, into a buffer of
+        // the size the thread's previous demand took; the outputs come back in input order.
         let state = || (MatchScratch::default(), 0);
         let demand = |(scratch, size): &mut (MatchScratch, usize), text: &str| {
             let m = matcher.match_reusing(&Demand::from_json(text)?, as_of, scratch)?;
