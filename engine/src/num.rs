@@ -350,9 +350,12 @@ mod tests {
             scale in 0u32..=28,
             narrow in 0u32..4,
         ) {
-            // Most amounts are small: narrow the mantissa to one word, or none, some of the time.
-            let (mid, hi) = if narrow == 0 { (0, 0) } else { (mid, hi) };
-            let lo = if narrow == 1 { lo % 1000 } else { lo };
+            // Most amounts are small: half of the mantissas are one word, or under a thousand.
+            let (lo, mid, hi) = match narrow {
+                0 => (lo, 0, 0),
+                1 => (lo % 1000, 0, 0),
+                _ => (lo, mid, hi),
+            };
             let value = Decimal::from_parts(lo, mid, hi, negative, scale);
             let text = DecimalText::of(value, false);
             proptest::prop_assert_eq!(text.as_str(), value.normalize().to_string());
