@@ -187,13 +187,7 @@ pub struct BatchItem<T = Evaluation> {
     pub result: Result<T>,
 }
 
-/// The JSON line of an entry that failed, `{"index", "line", "error"}`: what every JSON
-/// Lines batch writes in place of a result.
-pub fn failure_json(index: usize, line: usize, error: &Error) -> String {
-    serde_json::to_string(&Failed { index, line, error }).unwrap_or_default()
-}
-
-/// The entry of a failed record as JSON Lines write it.
+/// The entry of a failed record as JSON Lines write it, `{"index", "line", "error"}`.
 #[derive(serde::Serialize)]
 struct Failed<'a> {
     index: usize,
@@ -203,8 +197,8 @@ struct Failed<'a> {
 
 /// Appends `value`'s JSON and a newline to `out`: one line of a JSON Lines output, written
 /// into a buffer the caller reuses. The JSON is left out when it cannot be written (never for
-/// this crate's results, whose map keys are all strings), as the `_json` functions then give
-/// an empty text.
+/// this crate's results, whose map keys are all strings), as `to_json` then gives an empty
+/// text.
 pub fn push_json_line(out: &mut Vec<u8>, value: &impl serde::Serialize) {
     let start = out.len();
     if serde_json::to_writer(&mut *out, value).is_err() {
@@ -213,28 +207,14 @@ pub fn push_json_line(out: &mut Vec<u8>, value: &impl serde::Serialize) {
     out.push(b'\n');
 }
 
-/// The JSON line of an evaluation: the whole of it, or its [summary](Evaluation::summary)
-/// when `full` is false.
-pub fn evaluation_json(evaluation: &Evaluation, full: bool) -> String {
-    if full {
-        evaluation.to_json()
-    } else {
-        serde_json::to_string(&evaluation.summary()).unwrap_or_default()
-    }
-}
-
-/// The JSON line of a grading (`uscc`, `score`, `grade`, `grade_by_score`, `vetoes`).
-pub fn grading_json(grading: &Grading) -> String {
-    serde_json::to_string(grading).unwrap_or_default()
-}
-
-/// [`failure_json`] and a newline, appended to `out`.
+/// The line of an entry that failed, `{"index", "line", "error"}`, appended to `out`: what
+/// every JSON Lines batch writes in place of a result.
 pub fn push_failure_line(out: &mut Vec<u8>, index: usize, line: usize, error: &Error) {
     push_json_line(out, &Failed { index, line, error });
 }
 
-/// [`evaluation_json`] and a newline, appended to `out`: a stream reuses one buffer for every
-/// line rather than a string grown for each.
+/// The line of an evaluation, the whole of it or its [summary](Evaluation::summary) when
+/// `full` is false, appended to `out`.
 pub fn push_evaluation_line(out: &mut Vec<u8>, evaluation: &Evaluation, full: bool) {
     if full {
         push_json_line(out, evaluation);
@@ -243,9 +223,9 @@ pub fn push_evaluation_line(out: &mut Vec<u8>, evaluation: &Evaluation, full: bo
     }
 }
 
-/// [`grading_json`] and a newline, appended to `out`.
-pub fn push_grading_line(out: &mut Vec<u8>, grading: &Grading) {
-    push_json_line(out, grading);
+/// `value`'s JSON text; empty when it cannot be written, as [`push_json_line`] leaves it out.
+fn json_text(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 impl BatchItem {
@@ -253,8 +233,9 @@ impl BatchItem {
     /// false), or `{"index", "line", "error"}`.
     pub fn to_json(&self, full: bool) -> String {
         match &self.result {
-            Ok(evaluation) => evaluation_json(evaluation, full),
-            Err(error) => failure_json(self.index, self.line, error),
+            Ok(evaluation) if full => json_text(evaluation),
+            Ok(evaluation) => json_text(&evaluation.summary()),
+            Err(error) => json_text(&Failed { index: self.index, line: self.line, error }),
         }
     }
 
@@ -273,8 +254,8 @@ impl BatchItem<Grading> {
     /// `{"index", "line", "error"}`.
     pub fn to_json(&self) -> String {
         match &self.result {
-            Ok(grading) => grading_json(grading),
-            Err(error) => failure_json(self.index, self.line, error),
+            Ok(grading) => json_text(grading),
+            Err(error) => json_text(&Failed { index: self.index, line: self.line, error }),
         }
     }
 
@@ -282,7 +263,7 @@ impl BatchItem<Grading> {
     /// buffer for every line rather than a string grown for each.
     pub fn push_json_line(&self, out: &mut Vec<u8>) {
         match &self.result {
-            Ok(grading) => push_grading_line(out, grading),
+            Ok(grading) => push_json_line(out, grading),
             Err(error) => push_failure_line(out, self.index, self.line, error),
         }
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use xinyong::batch::{
-    LineLimits, RelatedParties, failure_json, push_evaluation_line, push_grading_line,
+    LineLimits, RelatedParties, push_evaluation_line, push_failure_line, push_json_line,
     read_related_parties,
 };
 use xinyong::date::Date;
@@ -122,7 +122,7 @@ pub fn run(args: Args) -> io::Result<Outcome> {
             let mut json = Vec::with_capacity(*size);
             if args.score_only {
                 let grading = evaluator.grade_reusing(&enterprise, as_of, context, scratch)?;
-                push_grading_line(&mut json, &grading);
+                push_json_line(&mut json, &grading);
             } else {
                 let evaluation =
                     evaluator.evaluate_reusing(&enterprise, as_of, context, scratch)?;
@@ -135,10 +135,12 @@ pub fn run(args: Args) -> io::Result<Outcome> {
         let chunking = Chunking::default();
         for_each_line_parallel(input, limits, chunking, state, line, |i, n, r| {
             tick(i);
-            failure.keep(match r {
-                Ok(json) => out.write_all(&json),
-                Err(error) => writeln!(out, "{}", failure_json(i, n, &error)),
-            })
+            let json = r.unwrap_or_else(|error| {
+                let mut failed = Vec::new();
+                push_failure_line(&mut failed, i, n, &error);
+                failed
+            });
+            failure.keep(out.write_all(&json))
         })
     } else if args.score_only {
         // One buffer holds each line in turn.

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
-use xinyong::batch::{LineLimits, failure_json, push_json_line};
+use xinyong::batch::{LineLimits, push_failure_line, push_json_line};
 use xinyong::date::Date;
 use xinyong::evaluate::Lang;
 use xinyong::finance::{
@@ -166,22 +166,26 @@ pub fn run(args: Args) -> io::Result<Outcome> {
         };
         let chunking = Chunking::MATCHING;
         for_each_line_parallel(input, limits, chunking, state, demand, |i, n, r| {
-            let written = match r {
-                Ok(laid_out) => out.write_all(&laid_out),
-                Err(error) => writeln!(out, "{}", failure_json(i, n, &error)),
-            };
-            failure.keep(written)
+            let laid_out = r.unwrap_or_else(|error| {
+                let mut failed = Vec::new();
+                push_failure_line(&mut failed, i, n, &error);
+                failed
+            });
+            failure.keep(out.write_all(&laid_out))
         })
     } else {
         // One buffer holds each demand's output in turn.
         let mut laid_out = Vec::new();
         matcher.match_jsonl_lending(input, as_of, limits, |index, line, result| {
             laid_out.clear();
-            let written = match result {
-                Ok(m) => lay_out(&mut laid_out, m, &args).and_then(|()| out.write_all(&laid_out)),
-                Err(error) => writeln!(out, "{}", failure_json(index, line, error)),
+            let laid = match result {
+                Ok(m) => lay_out(&mut laid_out, m, &args),
+                Err(error) => {
+                    push_failure_line(&mut laid_out, index, line, error);
+                    Ok(())
+                }
             };
-            failure.keep(written)
+            failure.keep(laid.and_then(|()| out.write_all(&laid_out)))
         })
     };
     finish_lines(summary, failure, out, "demands could not be matched")
