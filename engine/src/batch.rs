@@ -33,9 +33,11 @@ pub fn read_related_parties(text: &str) -> Result<RelatedParties> {
             Error::MalformedJson { column, message, .. } => {
                 Error::MalformedJson { line: i + 1, column, message }
             }
-            Error::InvalidField { path, message } => {
-                Error::field(format!("lines[{i}].{path}"), message)
-            }
+            // `.` is the whole line (a missing field); any other path continues after it.
+            Error::InvalidField { path, message } => match path.as_str() {
+                "." => Error::field(format!("lines[{i}]"), message),
+                _ => Error::field(format!("lines[{i}].{path}"), message),
+            },
             other => other,
         };
         let features: FirmFeatures = crate::record::from_json_text(line).map_err(at)?;

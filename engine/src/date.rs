@@ -38,18 +38,28 @@ pub fn add_months(date: Date, months: u32) -> Date {
     date.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
 }
 
-/// Whole years completed between `from` and `to` (0 when `to` is before `from`).
+/// Whole years completed between `from` and `to` (0 when `to` is before `from`): whole
+/// months divided by twelve, so that a firm founded on 29 February is a year old on 28 February
+/// of the next year, the day a twelve-month disclosure period from that date is over.
 pub fn whole_years(from: Date, to: Date) -> u32 {
-    to.years_since(from).unwrap_or(0)
+    whole_months(from, to) / 12
 }
 
-/// Whole months completed between `from` and `to` (0 when `to` is before `from`).
+/// Whole months completed between `from` and `to` (0 when `to` is before `from`): the largest
+/// `n` with [`add_months`]`(from, n) <= to`.
+///
+/// A month is complete on the same day of the month, or on the last day of a month that has no
+/// such day (2025-01-31 to 2025-02-28 is one month; the civil code's rule for periods, and the
+/// clamp of [`add_months`]), so ages and months since a payment count as disclosure periods do.
 pub fn whole_months(from: Date, to: Date) -> u32 {
     if to < from {
         return 0;
     }
     let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
-    let months = if to.day() < from.day() { months - 1 } else { months };
+    // Short of the month's day, and not the last day of the month, which stands for the
+    // missing days: the current month is not complete yet.
+    let short = to.day() < from.day() && to.succ_opt().is_some_and(|next| next.day() != 1);
+    let months = if short { months - 1 } else { months };
     u32::try_from(months).unwrap_or(0)
 }
 
@@ -199,10 +209,34 @@ mod tests {
     fn month_arithmetic_clamps() {
         assert_eq!(add_months(d("2024-02-29"), 12), d("2025-02-28"));
         assert_eq!(add_months(d("2025-01-31"), 1), d("2025-02-28"));
-        assert_eq!(whole_months(d("2025-01-31"), d("2025-02-28")), 0);
+        // The last day of a month completes a month that began on a day it does not have.
+        assert_eq!(whole_months(d("2025-01-31"), d("2025-02-27")), 0);
+        assert_eq!(whole_months(d("2025-01-31"), d("2025-02-28")), 1);
+        assert_eq!(whole_months(d("2025-01-30"), d("2025-02-28")), 1);
+        assert_eq!(whole_months(d("2025-03-31"), d("2025-04-30")), 1);
+        assert_eq!(whole_months(d("2025-01-15"), d("2025-03-14")), 1);
         assert_eq!(whole_months(d("2025-01-15"), d("2025-03-15")), 2);
+        assert_eq!(whole_years(d("2024-02-29"), d("2025-02-27")), 0);
+        assert_eq!(whole_years(d("2024-02-29"), d("2025-02-28")), 1);
         assert_eq!(whole_years(d("2020-06-30"), d("2026-06-29")), 5);
         assert_eq!(whole_years(d("2020-06-30"), d("2026-06-30")), 6);
         assert_eq!(whole_years(d("2026-06-30"), d("2020-06-30")), 0);
+    }
+
+    /// Whole months are what `add_months` says they are, for every start date of four years
+    /// (a leap year among them) and every end date up to 400 days later or a few days before:
+    /// an age and a disclosure period of the same length end on the same day.
+    #[test]
+    fn whole_months_agree_with_add_months() {
+        let first = d("2023-01-01");
+        for start in 0..(4 * 366) {
+            let from = first + chrono::Days::new(start);
+            for offset in -3i64..400 {
+                let to = from + chrono::TimeDelta::days(offset);
+                let expected = (0..=14).rev().find(|&n| add_months(from, n) <= to).unwrap_or(0);
+                assert_eq!(whole_months(from, to), expected, "{from} to {to}");
+                assert_eq!(whole_years(from, to), expected / 12, "{from} to {to}");
+            }
+        }
     }
 }

@@ -36,7 +36,7 @@ pub struct Period {
     pub max_months: u32,
 }
 
-/// Disclosure periods by severity.
+/// Disclosure periods by severity, and the domains whose local rules differ.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PenaltyPeriods {
@@ -46,11 +46,49 @@ pub struct PenaltyPeriods {
     pub ordinary: Period,
     /// Serious penalties (national default: 1 to 3 years).
     pub serious: Period,
+    /// Local rules by domain: a domain's period replaces the one above for each severity it
+    /// names. Local practice differs from the national periods by domain (Shenzhen keeps safety
+    /// and fire penalties disclosed for at least a year), so a platform states its own here.
+    /// Empty by default, and then left out of the model's JSON.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_domain: BTreeMap<Domain, DomainPeriods>,
 }
 
 impl PenaltyPeriods {
-    /// The period of a severity.
+    /// The period of a severity under the general rules (no domain's own).
     pub fn of(&self, severity: Severity) -> Period {
+        match severity {
+            Severity::Minor => self.minor,
+            Severity::Ordinary => self.ordinary,
+            Severity::Serious => self.serious,
+        }
+    }
+
+    /// The period of a penalty of `severity` in `domain`: the domain's own when it sets one.
+    pub fn of_domain(&self, domain: Domain, severity: Severity) -> Period {
+        let local = self.by_domain.get(&domain).and_then(|d| d.of(severity));
+        local.unwrap_or_else(|| self.of(severity))
+    }
+}
+
+/// A domain's own disclosure periods: each severity given replaces the general period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainPeriods {
+    /// Minor penalties in the domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minor: Option<Period>,
+    /// Ordinary penalties in the domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordinary: Option<Period>,
+    /// Serious penalties in the domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serious: Option<Period>,
+}
+
+impl DomainPeriods {
+    /// The domain's own period for a severity, if it sets one.
+    pub fn of(&self, severity: Severity) -> Option<Period> {
         match severity {
             Severity::Minor => self.minor,
             Severity::Ordinary => self.ordinary,
@@ -131,6 +169,7 @@ impl Default for DecayRules {
                 minor: Period { min_months: 0, max_months: 3 },
                 ordinary: Period { min_months: 3, max_months: 12 },
                 serious: Period { min_months: 12, max_months: 36 },
+                by_domain: BTreeMap::new(),
             },
             unrepairable: national_unrepairable(),
             listing_residual: BTreeMap::new(),
@@ -221,7 +260,7 @@ impl DecayRules {
 
     /// The first day the penalty no longer counts.
     pub fn penalty_end(&self, p: &Penalty) -> Date {
-        let period = self.penalty.of(p.severity);
+        let period = self.penalty.of_domain(p.domain, p.severity);
         let natural = match p.disclosure_end {
             Some(last) => last.succ_opt().unwrap_or(last),
             None => add_months(p.decided_on, period.max_months),
@@ -236,13 +275,13 @@ impl DecayRules {
 
     /// The earliest date repair can take effect for this penalty (end of the minimum period).
     pub fn penalty_repair_from(&self, p: &Penalty) -> Date {
-        add_months(p.decided_on, self.penalty.of(p.severity).min_months)
+        add_months(p.decided_on, self.penalty.of_domain(p.domain, p.severity).min_months)
     }
 
     fn penalty_standing(&self, p: &Penalty, as_of: Date) -> Standing {
         // Most penalties in a registry are long past: no month is longer than 31 days, so one
         // subtraction rules them out before any calendar arithmetic.
-        let max_days = i64::from(self.penalty.of(p.severity).max_months) * 31;
+        let max_days = i64::from(self.penalty.of_domain(p.domain, p.severity).max_months) * 31;
         if p.disclosure_end.is_none() && (as_of - p.decided_on).num_days() > max_days {
             return Standing::NONE;
         }
@@ -306,6 +345,9 @@ fn first_counting(as_of: Date, months: u32) -> Option<Date> {
     None
 }
 
+/// How many domains a penalty can have: the cut-offs keep a row for each.
+const DOMAINS: usize = Domain::ALL.len();
+
 /// The decay rules on one evaluation date, with every "until N months after a date" test
 /// turned into a comparison with a cut-off date computed once. A batch evaluates every
 /// enterprise on the same date, so the calendar arithmetic runs once per batch instead of once
@@ -313,10 +355,12 @@ fn first_counting(as_of: Date, months: u32) -> Option<Date> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DecayOn {
     as_of: Date,
-    /// Per severity (declaration order): first decision date within the maximum period.
-    penalty_max: [Date; 3],
-    /// Per severity: first decision date within the minimum period (repair cannot end it yet).
-    penalty_min: [Date; 3],
+    /// Per domain and severity (declaration orders): first decision date within the maximum
+    /// period.
+    penalty_max: [[Date; 3]; DOMAINS],
+    /// Per domain and severity: first decision date within the minimum period (repair cannot
+    /// end it yet).
+    penalty_min: [[Date; 3]; DOMAINS],
     /// Per list (declaration order): its residual factor (fixed point) and the first removal
     /// date still in it; `None` when the list has no residual, or one of factor zero.
     listing: Vec<Option<(i64, Date)>>,
@@ -332,12 +376,29 @@ impl DecayOn {
     /// The cut-offs of `rules` on `as_of`; `None` at the far ends of the calendar, where the
     /// rules are applied directly.
     pub(crate) fn new(rules: &DecayRules, as_of: Date) -> Option<DecayOn> {
-        let period = |s: Severity| rules.penalty.of(s);
-        let mut penalty_max = [as_of; 3];
-        let mut penalty_min = [as_of; 3];
+        let cut_offs = |period: Period| -> Option<(Date, Date)> {
+            Some((
+                first_counting(as_of, period.max_months)?,
+                first_counting(as_of, period.min_months)?,
+            ))
+        };
+        let mut general_max = [as_of; 3];
+        let mut general_min = [as_of; 3];
         for (i, &severity) in Severity::ALL.iter().enumerate() {
-            penalty_max[i] = first_counting(as_of, period(severity).max_months)?;
-            penalty_min[i] = first_counting(as_of, period(severity).min_months)?;
+            (general_max[i], general_min[i]) = cut_offs(rules.penalty.of(severity))?;
+        }
+        // Every domain as the general rules say, then the few with rules of their own.
+        let mut penalty_max = [general_max; DOMAINS];
+        let mut penalty_min = [general_min; DOMAINS];
+        for (&domain, local) in &rules.penalty.by_domain {
+            let d = domain as usize;
+            for (i, &severity) in Severity::ALL.iter().enumerate() {
+                if let (Some(period), Some(max), Some(min)) =
+                    (local.of(severity), penalty_max.get_mut(d), penalty_min.get_mut(d))
+                {
+                    (max[i], min[i]) = cut_offs(period)?;
+                }
+            }
         }
         // A residual of factor zero counts nothing, as no residual does.
         let residual = |r: Residual| -> Option<Option<(i64, Date)>> {
@@ -376,14 +437,16 @@ impl DecayOn {
         let full = |counts: bool| if counts { Weight::InForce } else { Weight::Nothing };
         match record {
             RecordDetail::Penalty(p) => {
-                let s = p.severity as usize;
+                let (d, s) = (p.domain as usize, p.severity as usize);
+                // Both indices come from closed vocabularies the arrays are sized by.
+                let cut = |cuts: &[[Date; 3]; DOMAINS]| cuts.get(d).map_or(as_of, |c| c[s]);
                 let natural = match p.disclosure_end {
                     Some(last) => as_of < last.succ_opt().unwrap_or(last),
-                    None => p.decided_on >= self.penalty_max[s],
+                    None => p.decided_on >= cut(&self.penalty_max),
                 };
                 let repair_open = match p.repaired_on {
                     Some(repaired) if rules.repairable(p) => {
-                        as_of < repaired || p.decided_on >= self.penalty_min[s]
+                        as_of < repaired || p.decided_on >= cut(&self.penalty_min)
                     }
                     _ => true,
                 };
@@ -602,6 +665,15 @@ mod tests {
         rules.arrears_residual = Residual { months: 1, factor: Decimal::new(25, 2) };
         rules.honour_validity_months.insert(HonourKind::HighTech, 36);
         rules.honour_validity_months.insert(HonourKind::ContractAbiding, 0);
+        // Local rules for two domains, one severity each, and none for the others.
+        let year = Period { min_months: 12, max_months: 12 };
+        let safety = DomainPeriods { ordinary: Some(year), ..DomainPeriods::default() };
+        rules.penalty.by_domain.insert(Domain::Safety, safety);
+        let food = DomainPeriods {
+            serious: Some(Period { min_months: 6, max_months: 60 }),
+            ..DomainPeriods::default()
+        };
+        rules.penalty.by_domain.insert(Domain::Food, food);
         let dates = [
             "2024-02-28",
             "2024-02-29",
@@ -628,9 +700,11 @@ mod tests {
                 let mut details = Vec::new();
                 for severity in Severity::ALL.iter().copied() {
                     for repaired in [None, Some(later(20)), Some(later(200)), Some(later(500))] {
-                        for (domain, measure) in
-                            [(Domain::Other, Measure::Fine), (Domain::Food, Measure::Closure)]
-                        {
+                        for (domain, measure) in [
+                            (Domain::Other, Measure::Fine),
+                            (Domain::Food, Measure::Closure),
+                            (Domain::Safety, Measure::Fine),
+                        ] {
                             let mut p = penalty(severity, "2000-01-01");
                             (p.decided_on, p.domain, p.measure) = (day, domain, Some(measure));
                             p.repaired_on = repaired;
@@ -692,6 +766,53 @@ mod tests {
             }
         }
         assert!(compared > 500_000, "{compared}");
+    }
+
+    /// A domain's own periods replace the general ones for the severities it names, and only
+    /// for its penalties: a Shenzhen-style one-year minimum for safety and fire.
+    #[test]
+    fn a_domain_may_keep_its_penalties_disclosed_longer() {
+        let mut rules = DecayRules::default();
+        let year = DomainPeriods {
+            ordinary: Some(Period { min_months: 12, max_months: 12 }),
+            ..DomainPeriods::default()
+        };
+        rules.penalty.by_domain.insert(Domain::Safety, year);
+        rules.penalty.by_domain.insert(Domain::Fire, year);
+        let repaired = |domain: Domain, severity: Severity| {
+            let mut p = penalty(severity, "2025-03-15");
+            (p.domain, p.repaired_on) = (domain, Some(d("2025-07-15")));
+            p
+        };
+        // Repaired after four months: the general rule ends it then; the local rule keeps it
+        // for its year, to the last day.
+        let general = repaired(Domain::Environment, Severity::Ordinary);
+        assert!(!counts(&rules, &general, "2025-07-15"));
+        for domain in [Domain::Safety, Domain::Fire] {
+            let local = repaired(domain, Severity::Ordinary);
+            assert!(counts(&rules, &local, "2026-03-14"), "{domain}");
+            assert!(!counts(&rules, &local, "2026-03-15"), "{domain}");
+            assert_eq!(rules.penalty_repair_from(&local), d("2026-03-15"));
+        }
+        // Severities the domain does not name keep the general periods.
+        let minor = repaired(Domain::Safety, Severity::Minor);
+        assert_eq!(rules.penalty.of_domain(Domain::Safety, Severity::Minor), rules.penalty.minor);
+        assert!(!counts(&rules, &minor, "2025-06-15"));
+        // The rules read and write as the model file states them, and validation checks each.
+        let json = serde_json::to_value(&rules.penalty).unwrap();
+        assert_eq!(
+            json["by_domain"]["fire"],
+            serde_json::json!({"ordinary": {"min_months": 12, "max_months": 12}})
+        );
+        let back: PenaltyPeriods = serde_json::from_value(json).unwrap();
+        assert_eq!(back, rules.penalty);
+        let general = serde_json::to_value(&DecayRules::default().penalty).unwrap();
+        assert!(general.get("by_domain").is_none(), "left out when empty: {general}");
+        let unknown = r#"{"minor": {"min_months": 0, "max_months": 3},
+            "ordinary": {"min_months": 3, "max_months": 12},
+            "serious": {"min_months": 12, "max_months": 36},
+            "by_domain": {"fire": {"grave": {"min_months": 1, "max_months": 2}}}}"#;
+        assert!(serde_json::from_str::<PenaltyPeriods>(unknown).is_err());
     }
 
     #[test]

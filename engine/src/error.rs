@@ -130,6 +130,15 @@ pub(crate) fn redacted(text: String) -> String {
 }
 
 impl Error {
+    /// The error of a JSON text serde_json could not read, `line` being the text's 1-based
+    /// line in the caller's input: `limit_exceeded` when it nests too deep, else
+    /// `malformed_json` with serde_json's message, which loses its trailing position (the
+    /// error's fields carry it) and is clipped (it may quote a huge input). Every reader of
+    /// JSON words its syntax errors this one way.
+    pub fn from_json_syntax(err: &serde_json::Error, line: usize) -> Error {
+        crate::record::syntax_error(err, line)
+    }
+
     /// The stable, snake_case name of this error's kind.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -462,6 +462,7 @@ fn model_cases() -> Vec<(&'static str, Edit, &'static str)> {
         edit("class counted twice", |m| m["dimensions"][2]["indicators"][2]["points"]["dishonest_debtor"] = json!("10"), "dimensions[3].indicators[0].points.dishonest_debtor"),
         edit("unknown repair selector", |m| m["repairs"][0]["records"] = json!("fine"), "repairs[0].records"),
         edit("minimum above maximum", |m| m["decay"]["penalty"]["minor"]["min_months"] = json!(6), "decay.penalty.minor"),
+        edit("a domain's minimum above its maximum", |m| m["decay"]["penalty"]["by_domain"] = json!({"fire": {"ordinary": {"min_months": 13, "max_months": 12}}}), "decay.penalty.by_domain.fire.ordinary"),
         edit("residual factor above 1", |m| m["decay"]["listing_residual"]["abnormal_operation"]["factor"] = json!("2"), "decay.listing_residual.abnormal_operation.factor"),
     ]
 }

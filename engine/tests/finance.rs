@@ -240,6 +240,87 @@ fn the_improvement_plan_would_make_a_listed_firm_eligible() {
     assert!(after.eligible.iter().any(|o| &*o.product == "ccb-tax-cloud"));
 }
 
+/// A product that caps the limit by grade, for the grades it admits only, turns away a firm
+/// below its minimum grade for its grade alone: the limit is read at the grade the plan would
+/// give, so the plan still closes the near miss. Both paths, screened and reference, agree.
+#[test]
+fn a_grade_cap_does_not_keep_out_a_firm_the_plan_would_admit() {
+    let evaluator = Evaluator::default_model();
+    let demand = &sample_demands()[2];
+    let uncapped: Product = serde_json::from_str(
+        r#"{"id": "uncapped", "bank": "b", "name": "n",
+            "amount": {"min": "10000", "max": "1000000"}, "term_months": {"min": 1, "max": 36},
+            "conditions": {"min_grade": "C"}, "rate": {"spread": "0.5"}}"#,
+    )
+    .unwrap();
+    let mut capped = uncapped.clone();
+    capped.id = "capped".into();
+    capped.limit.grade_caps = [("A", "1000000"), ("B", "500000"), ("C", "200000")]
+        .into_iter()
+        .map(|(g, a)| (g.to_owned(), xinyong::Amount::new(d(a)).unwrap()))
+        .collect();
+    // Capped below the smallest loan at the plan's grade: the limit still fails.
+    let mut short = capped.clone();
+    short.id = "short".into();
+    short.limit.grade_caps.insert("A".into(), xinyong::Amount::new(d("5000")).unwrap());
+    let catalog = Catalog::new(vec![uncapped, capped, short], evaluator.model()).unwrap();
+    let options = MatchOptions { near_misses: 10, ..MatchOptions::default() };
+    let matcher = Matcher::new(&evaluator, &catalog, options);
+    let result = matcher.match_demand(demand, as_of()).unwrap();
+    assert_eq!(result, matcher.match_demand_full_scan(demand, as_of()).unwrap());
+    assert_eq!((result.grade.as_ref(), result.plan_grade_after.as_ref()), ("D", "A"));
+    let miss = |id: &str| result.near_misses.iter().find(|m| &*m.product == id).unwrap();
+    for id in ["uncapped", "capped"] {
+        let failed: Vec<ConditionId> = miss(id).failed.iter().map(|g| g.condition).collect();
+        assert_eq!(failed, [ConditionId::Grade], "{id}");
+        assert!(miss(id).plan_makes_eligible, "{id}");
+    }
+    let short = miss("short");
+    let failed: Vec<ConditionId> = short.failed.iter().map(|g| g.condition).collect();
+    assert_eq!(failed, [ConditionId::Grade, ConditionId::Limit]);
+    assert_eq!(short.failed[1].actual.as_deref(), Some("5000"));
+    assert!(!short.plan_makes_eligible);
+}
+
+/// A grade gap closes on the first date by which enough of the plan's steps are possible,
+/// not on the date of the last step: here the listing's repair (2026-12-01) already lifts the
+/// grade to B, while the penalty's (2027-03-01) is not needed.
+#[test]
+fn a_grade_gap_closes_when_the_steps_it_needs_are_possible() {
+    let evaluator = Evaluator::default_model();
+    let mut demand = base_demand();
+    for json in [
+        r#"{"kind": "arrears", "id": "A1", "amount": "50000", "arrears": "tax", "since": "2026-01-10"}"#,
+        r#"{"kind": "penalty", "id": "P1", "severity": "serious", "domain": "tax", "measure": "fine",
+            "amount": "200000", "decided_on": "2026-03-01"}"#,
+        r#"{"kind": "listing", "id": "L1", "list": "serious_violation", "listed_on": "2025-12-01"}"#,
+        r#"{"kind": "listing", "id": "L2", "list": "abnormal_operation", "listed_on": "2026-05-01",
+            "ground": "no_annual_report"}"#,
+    ] {
+        record(&mut demand, json);
+    }
+    let product: Product = serde_json::from_str(
+        r#"{"id": "g", "bank": "b", "name": "n", "amount": {"min": "10000", "max": "3000000"},
+            "term_months": {"min": 1, "max": 12}, "conditions": {"min_grade": "B"},
+            "rate": {"spread": "0.5"}}"#,
+    )
+    .unwrap();
+    let catalog = Catalog::new(vec![product], evaluator.model()).unwrap();
+    let matcher = Matcher::new(&evaluator, &catalog, MatchOptions::default());
+    let result = matcher.match_demand(&demand, as_of()).unwrap();
+    assert_eq!(result, matcher.match_demand_full_scan(&demand, as_of()).unwrap());
+    let evaluation = evaluator.evaluate(&demand.enterprise, as_of()).unwrap();
+    let dates: Vec<Date> = evaluation.plan.steps.iter().map(|s| s.possible_from).collect();
+    assert_eq!(dates.iter().max(), Some(&parse_date("2027-03-01").unwrap()), "{dates:?}");
+    // With every record but the penalty repaired, the firm is graded B already.
+    let mut only_penalty = demand.enterprise.clone();
+    only_penalty.records.retain(|r| r.id.as_deref() == Some("P1"));
+    assert_eq!(evaluator.evaluate(&only_penalty, as_of()).unwrap().grade.as_ref(), "B");
+    let gap = &result.near_misses[0].failed[0];
+    assert_eq!((gap.condition, gap.closable_by_plan), (ConditionId::Grade, true));
+    assert_eq!(gap.closable_from, Some(parse_date("2026-12-01").unwrap()));
+}
+
 #[test]
 fn catalog_problems_are_all_reported_with_paths() {
     let text = r#"{"products": [

@@ -174,6 +174,10 @@ fn bad_features_files_are_clear_errors() {
     assert_eq!(path(&format!("{line}\n\n{line}\n")), "lines[2].firm");
     assert_eq!(path(&line.replace("91320500MA0000015D", "nope")), "lines[0].firm");
     assert!(path(&line.replace("\"firm\"", "\"frim\"")).starts_with("lines[0]"));
+    // A missing field is reported at the line itself, not at a path with an empty step.
+    let missing = line.replacen("\"guarantee_circle_size\":0,", "", 1);
+    assert_ne!(missing, line, "the fixture line names the field");
+    assert_eq!(path(&missing), "lines[0]");
     let inverted = line.replace("\"dishonest_within_1\":0", "\"dishonest_within_1\":2");
     assert_eq!(path(&inverted), "lines[0].related_party.dishonest_within_2");
     match read_related_parties(&format!("{line}\n{{oops\n")) {

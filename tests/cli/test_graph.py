@@ -33,6 +33,13 @@ def test_integrated_ownership_of_one_firm(run) -> None:
     assert shares == {"p1": "0.638298", "p2": "0.148936", B: "0.212766", A: "0.06383"}
 
 
+def test_integrated_ownership_takes_no_beneficial_owner_options(run) -> None:
+    for option in (["--threshold", "0.9"], ["--exclusive"], ["--method", "simple-paths"]):
+        proc = run("graph", "ownership", "--edges", GRAPHS / "worked_example.jsonl", *option)
+        assert proc.returncode == 2, describe(proc)
+        assert option[0] in proc.stderr, proc.stderr
+
+
 def test_a_stricter_threshold_changes_the_owners(run) -> None:
     lines = graph(run, "owners", "--edges", GRAPHS / "worked_example.jsonl", "--threshold", "0.7")
     by_firm = {line["firm"]: line for line in lines}

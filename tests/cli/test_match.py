@@ -43,6 +43,25 @@ def test_the_reference_rate_moves_every_rate(run):
         assert Decimal(b["rate_percent"]) - Decimal(a["rate_percent"]) == Decimal("0.5")
 
 
+def test_a_reference_rate_comes_with_its_own_date(run):
+    first = nonblank_lines(DEMANDS.read_text(encoding="utf-8"))[0] + "\n"
+    base = ("match", "--catalog", CATALOG, "--as-of", AS_OF)
+    cases = {
+        "rate alone": (("--lpr", "3.1"), "--lpr-date"),
+        "date alone": (("--lpr-date", "2026-05-20"), "--lpr"),
+        "negative rate": (("--lpr", "-0.5", "--lpr-date", "2026-05-20"), "negative"),
+        "dated after the matching date": (("--lpr", "3.1", "--lpr-date", "2026-07-01"), "after"),
+    }
+    for name, (extra, said) in cases.items():
+        proc = run(*base, *extra, input=first)
+        assert proc.returncode == 2, f"{name}: {describe(proc)}"
+        assert proc.stdout == "", name
+        assert said in proc.stderr, f"{name}: {proc.stderr}"
+    on_the_day = run(*base, "--lpr", "0", "--lpr-date", AS_OF, input=first)
+    assert on_the_day.returncode == 0, describe(on_the_day)
+    assert json_lines(on_the_day.stdout)[0]["reference_rate"] == {"percent": "0", "since": AS_OF}
+
+
 def test_offers_keeps_the_best_ranked_of_each_demand(run):
     demands = "\n".join(nonblank_lines(DEMANDS.read_text(encoding="utf-8"))) + "\n"
     every = json_lines(run("match", "--catalog", CATALOG, "--as-of", AS_OF, input=demands).stdout)

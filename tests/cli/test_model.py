@@ -30,6 +30,15 @@ def test_validate_accepts_the_default_model(run, tmp_path) -> None:
     path.write_text(proc.stdout, encoding="utf-8")
     checked = run("model", "validate", path)
     assert checked.returncode == 0, describe(checked)
+    assert "(1000 points, " in checked.stdout, checked.stdout
+    # Points written with trailing zeros are reported as the number they are.
+    model = json.loads(proc.stdout)
+    for dimension in model["dimensions"]:
+        dimension["max_points"] = f'{dimension["max_points"]}.00'
+    path.write_text(json.dumps(model), encoding="utf-8")
+    checked = run("model", "validate", path)
+    assert checked.returncode == 0, describe(checked)
+    assert "(1000 points, " in checked.stdout, checked.stdout
 
 
 def test_validate_rejects_a_malformed_model(run, tmp_path) -> None:

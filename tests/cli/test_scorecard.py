@@ -79,6 +79,9 @@ def test_bad_lines_are_reported_in_place_and_exit_1(run, tmp_path) -> None:
     assert results[1]["error"]["path"] == "age_in_years"
     assert results[1]["line"] == 2
     assert results[2]["error"]["kind"] == "malformed_json"
+    # The position is in the error's fields, not repeated in its message.
+    assert results[2]["error"]["column"] == 2
+    assert results[2]["error"]["message"].count(" at line ") == 1, results[2]["error"]
     assert "could not be scored" in proc.stderr
 
 

@@ -159,6 +159,33 @@ impl Single<'_, '_> {
     }
 }
 
+impl super::Evaluator {
+    /// The grade of the enterprise on `as_of` once the records flagged in `taken` (by index)
+    /// are taken away, computed as the plan computes its total ([`Plan::grade_after`] is this
+    /// grade for every step's record): a caller asks what part of the plan reaches a grade,
+    /// and when. Evaluated without a related-party context, as a matcher evaluates.
+    pub(crate) fn grade_without(
+        &self,
+        firm: &Enterprise,
+        as_of: Date,
+        taken: &[bool],
+    ) -> crate::Result<std::sync::Arc<str>> {
+        let mut buffers = super::scratch::TallyBuffers::default();
+        let tally = self.tally(firm, as_of, None, None, &mut buffers)?;
+        let (mut contributions, mut unclamped, mut dimensions) = (vec![], vec![], vec![]);
+        let outcome = tally.outcome(&mut contributions, &mut unclamped, &mut dimensions);
+        let now = Now {
+            outcome,
+            contributions: &contributions,
+            unclamped: &unclamped,
+            dimensions: &dimensions,
+        };
+        let after =
+            Single { tally: &tally, now: &now }.without_all(taken, &mut vec![], &mut vec![]);
+        Ok(tally.c.grade_code_ref(after.grade).clone())
+    }
+}
+
 /// Writes the improvement plan into `out`, reusing its steps' storage. Kept out of line, as
 /// the assembly is: inlined, the whole evaluation measured more instructions.
 #[inline(never)]
@@ -229,7 +256,15 @@ pub(super) fn plan(
             // Repair never takes effect before the minimum disclosure period is over.
             RecordDetail::Penalty(p) => {
                 let rule = repair.after_months.map(|m| add_months(p.decided_on, m));
-                c.decay.penalty_repair_from(p).max(rule.unwrap_or(p.decided_on))
+                let from = c.decay.penalty_repair_from(p).max(rule.unwrap_or(p.decided_on));
+                // A penalty that stops counting before repair could take effect (a given
+                // disclosure end shorter than the minimum period) gains nothing by it: no step.
+                // One that stops on that very day (repaired already, or disclosed until the
+                // day before) keeps its step, dated when the gain comes.
+                if from > c.decay.penalty_end(p) {
+                    continue;
+                }
+                from
             }
             _ => add_months(record.start(), repair.after_months.unwrap_or(0)),
         };
@@ -306,6 +341,7 @@ pub(super) fn plan(
 mod tests {
     use super::*;
     use crate::date::parse_date;
+    use crate::evaluate::Evaluation;
     use crate::evaluate::Evaluator;
     use crate::evaluate::scratch::TallyBuffers;
     use crate::synth::{SynthConfig, enterprise};
@@ -419,6 +455,40 @@ mod tests {
             let mut config = SynthConfig::new(1, seed, as_of);
             config.mean_records = mean;
             shortcuts_agree(&enterprise(&config, index), as_of, subset)?;
+        }
+    }
+
+    /// A firm with one ordinary penalty decided on 2026-05-01 (repair possible from
+    /// 2026-08-01), disclosed until `end` when given, evaluated on 2026-06-15.
+    fn penalty_until(end: Option<&str>) -> Evaluation {
+        let end = end.map_or(String::new(), |d| format!(r#", "disclosure_end": "{d}""#));
+        let firm = Enterprise::from_json(&format!(
+            r#"{{"uscc": "91350900587527783P", "name": "t", "established_on": "2010-01-01",
+                "records": [{{"kind": "penalty", "severity": "ordinary", "domain": "other",
+                             "decided_on": "2026-05-01"{end}}}]}}"#
+        ))
+        .unwrap();
+        Evaluator::default_model().evaluate(&firm, parse_date("2026-06-15").unwrap()).unwrap()
+    }
+
+    /// Repair is proposed only when the penalty still counts on the day it could take effect.
+    #[test]
+    fn no_repair_is_proposed_for_a_penalty_that_ends_first() {
+        let from = parse_date("2026-08-01").unwrap();
+        let proposed = |ev: &Evaluation| -> Vec<Date> {
+            ev.plan.steps.iter().filter(|s| s.record == 0).map(|s| s.possible_from).collect()
+        };
+        // Disclosed past the minimum period, or until its last day: repair can end it from
+        // 2026-08-01.
+        for end in [None, Some("2026-08-01"), Some("2026-07-31")] {
+            assert_eq!(proposed(&penalty_until(end)), [from], "disclosure ending {end:?}");
+        }
+        // Over before the day repair could take effect: no step.
+        for end in ["2026-06-30", "2026-07-30"] {
+            let ev = penalty_until(Some(end));
+            assert!(ev.contributions.iter().any(|c| !c.records.is_empty()), "still counts");
+            assert_eq!(proposed(&ev), [], "disclosure ending {end}");
+            assert_eq!(ev.plan.score_after, ev.score, "disclosure ending {end}");
         }
     }
 

@@ -10,7 +10,7 @@ use super::demand::Demand;
 use super::graph_facts::{self, GraphFacts};
 use super::product::Product;
 use crate::date::{Date, whole_months, whole_years};
-use crate::evaluate::{Evaluation, Label};
+use crate::evaluate::{Evaluation, Evaluator, Label};
 use crate::num::DecimalText;
 use crate::record::{ArrearsKind, ListKind, RecordDetail, TaxGrade};
 
@@ -85,6 +85,8 @@ pub struct Gap {
 pub(super) struct Firm<'a> {
     pub demand: &'a Demand,
     pub evaluation: &'a Evaluation,
+    /// The evaluator of `evaluation`: it tells when part of the plan reaches a grade.
+    pub evaluator: &'a Evaluator,
     pub as_of: Date,
     /// Model grades, best first.
     pub grades: &'a [String],
@@ -92,6 +94,24 @@ pub(super) struct Firm<'a> {
     pub facts: GraphFacts,
     /// Whether gaps are worded (texts, `required`, `actual`) or only measured.
     pub explain: bool,
+}
+
+/// The grade whose cap the limit condition reads: the firm's grade, unless the firm fails
+/// the product's minimum grade and the improvement plan's grade meets it. The plan's grade is
+/// then the grade the firm would apply with: its cap, not the cap of a grade the product does
+/// not admit (zero, for a product that caps each admitted grade), tells whether the limit
+/// would reach the smallest loan, so that the grade gap alone says what keeps the product out
+/// and whether the plan closes it.
+pub(super) fn limit_grade<'a>(product: &Product, firm: &Firm<'a>) -> &'a str {
+    let ev = firm.evaluation;
+    let rank = |g: &str| firm.grades.iter().position(|x| x == g);
+    if let Some(need) = product.conditions.min_grade.as_deref().and_then(rank) {
+        let fails = rank(&ev.grade).is_none_or(|h| h > need);
+        if fails && rank(&ev.plan.grade_after).is_some_and(|h| h <= need) {
+            return &ev.plan.grade_after;
+        }
+    }
+    &ev.grade
 }
 
 /// Writes yuan with thousands separators: `¥1,250,000.5`.
@@ -585,13 +605,16 @@ fn tax_grade(explain: bool, admitted: &[TaxGrade], latest: Option<TaxGrade>) -> 
     }
     let need: Vec<&str> = admitted.iter().map(|g| g.as_str()).collect();
     let need = need.join("|");
-    let have = latest.map(|g| g.as_str().to_owned());
-    let shown = have.clone().unwrap_or_else(|| "—".to_owned());
+    let Some(have) = latest else {
+        // No grade given: worded as every unreported figure is.
+        let words = || (need.clone(), [need.clone(), format!("{need} required")]);
+        return unknown(true, ConditionId::TaxGrade, ["纳税信用等级", "tax grade"], words);
+    };
     let text = label(
-        format!("纳税信用等级 {shown}，要求 {need}"),
-        format!("tax grade {shown}, {need} required"),
+        format!("纳税信用等级 {have}，要求 {need}"),
+        format!("tax grade {have}, {need} required"),
     );
-    gap(ConditionId::TaxGrade, need, have, text)
+    gap(ConditionId::TaxGrade, need, Some(have.as_str().to_owned()), text)
 }
 
 fn grade(min: Option<&str>, firm: &Firm<'_>) -> Option<Gap> {
@@ -619,9 +642,40 @@ fn grade(min: Option<&str>, firm: &Firm<'_>) -> Option<Gap> {
     }
     if rank(&ev.plan.grade_after).is_some_and(|h| h <= need) {
         g.closable_by_plan = true;
-        g.closable_from = ev.plan.steps.iter().map(|s| s.possible_from).max();
+        if firm.explain {
+            g.closable_from =
+                grade_reached_on(firm, &|grade| rank(grade).is_some_and(|h| h <= need));
+        }
     }
     Some(g)
+}
+
+/// The first date on which the plan's steps possible by then reach a grade that `meets`:
+/// steps are taken in the order of their dates, all those of one date together, and the grade
+/// after them computed as the plan computes its own. The whole plan reaches it (the caller
+/// knows), so the last date is the latest answer; a plan whose steps share one date needs no
+/// count again.
+fn grade_reached_on(firm: &Firm<'_>, meets: &dyn Fn(&str) -> bool) -> Option<Date> {
+    let steps = &firm.evaluation.plan.steps;
+    let mut dates: Vec<Date> = steps.iter().map(|s| s.possible_from).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let last = dates.pop()?;
+    let e = &firm.demand.enterprise;
+    let mut taken = vec![false; e.records.len()];
+    for date in dates {
+        for step in steps.iter().filter(|s| s.possible_from == date) {
+            if let Some(flag) = taken.get_mut(step.record as usize) {
+                *flag = true;
+            }
+        }
+        // The grade was reached on this evaluation, so the same count cannot fail.
+        let grade = firm.evaluator.grade_without(e, firm.as_of, &taken).ok()?;
+        if meets(&grade) {
+            return Some(date);
+        }
+    }
+    Some(last)
 }
 
 fn recent_payment(explain: bool, months: u32, last: Option<Date>, as_of: Date) -> Option<Gap> {
@@ -792,6 +846,12 @@ mod tests {
             at_least(true, ConditionId::TaxPaid12m, floor, None, ["近12个月纳税额", "tax paid"])
                 .unwrap();
         assert_eq!(gap.text.get(Lang::Zh), "近12个月纳税额未报送（要求：至少 ¥20,000）");
+        let gap = tax_grade(true, &[TaxGrade::A, TaxGrade::B], None);
+        assert_eq!(gap.text.get(Lang::Zh), "纳税信用等级未报送（要求：A|B）");
+        assert_eq!(gap.text.get(Lang::En), "tax grade not reported (A|B required)");
+        assert_eq!((gap.required.as_str(), gap.actual.as_deref()), ("A|B", None));
+        let gap = tax_grade(true, &[TaxGrade::A], Some(TaxGrade::M));
+        assert_eq!(gap.text.get(Lang::En), "tax grade M, A required");
         let gap =
             recent_payment(true, 3, None, crate::date::parse_date("2026-06-30").unwrap()).unwrap();
         assert!(

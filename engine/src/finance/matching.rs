@@ -12,7 +12,7 @@ use super::graph_facts::GraphFacts;
 use super::limit::{self, Bound, BoundKind, Bounds};
 use super::product::{Catalog, Product, TermRange};
 use crate::date::Date;
-use crate::evaluate::{Evaluation, Label};
+use crate::evaluate::{Evaluation, Evaluator, Label};
 use crate::uscc::Uscc;
 
 /// The reference rate rates are quoted over: the 1-year Loan Prime Rate and the date it was set.
@@ -152,7 +152,7 @@ impl DemandMatch {
 /// Matches a demand against the given candidate products (indices into the catalog): the
 /// reference path, condition by condition in `Decimal`, that the screened path must equal.
 pub(super) fn match_candidates(
-    catalog: &Catalog,
+    (catalog, evaluator): (&Catalog, &Evaluator),
     options: &MatchOptions,
     demand: &Demand,
     (evaluation, facts): (&Evaluation, GraphFacts),
@@ -162,7 +162,7 @@ pub(super) fn match_candidates(
     let e = &demand.enterprise;
     let grades = catalog.grades();
     // Measured first, worded after: only the reported near misses need their words.
-    let firm = Firm { demand, evaluation, as_of, grades, facts, explain: false };
+    let firm = Firm { demand, evaluation, evaluator, as_of, grades, facts, explain: false };
     let mut eligible = Vec::new();
     let mut misses: Vec<(usize, Decimal, &Product)> = Vec::new();
     let mut failed = Vec::new();
@@ -211,7 +211,7 @@ pub(super) fn measure(
     let e = &firm.demand.enterprise;
     failed.clear();
     conditions::check_into(product, firm, failed);
-    let binding = limit::binding_of(product, e, &firm.evaluation.grade);
+    let binding = limit::binding_of(product, e, conditions::limit_grade(product, firm));
     failed.extend(conditions::limit_gap(false, product, binding.value));
     let add = |sum: Decimal, g: &Gap| sum.checked_add(g.relative()).unwrap_or(Decimal::MAX);
     (failed.len(), failed.iter().fold(Decimal::ZERO, add))
@@ -230,7 +230,7 @@ pub(super) fn worded_near_miss(
     let firm = Firm { explain: true, ..*firm };
     let mut failed = conditions::check(product, &firm);
     if !limit_met {
-        let binding = limit::binding_of(product, e, &firm.evaluation.grade);
+        let binding = limit::binding_of(product, e, conditions::limit_grade(product, &firm));
         failed.extend(conditions::limit_gap(true, product, binding.value));
     }
     NearMiss {

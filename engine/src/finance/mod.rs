@@ -104,7 +104,12 @@ impl<'a> Matcher<'a> {
         scratch: &mut MatchScratch,
     ) -> Result<DemandMatch> {
         let (evaluation, facts) = self.firm(demand, as_of, Some(&mut scratch.evaluation))?;
-        let c = Compiled { catalog: self.catalog, compiled: &self.compiled, index: &self.index };
+        let c = Compiled {
+            catalog: self.catalog,
+            evaluator: self.evaluator,
+            compiled: &self.compiled,
+            index: &self.index,
+        };
         let firm = (&evaluation, facts);
         let matched =
             screened::match_indexed(&c, &self.options, demand, firm, as_of, &mut scratch.matching);
@@ -119,7 +124,7 @@ impl<'a> Matcher<'a> {
     pub fn match_demand_full_scan(&self, demand: &Demand, as_of: Date) -> Result<DemandMatch> {
         let (evaluation, facts) = self.firm(demand, as_of, None)?;
         let all = 0..self.catalog.products().len();
-        let (c, firm) = (self.catalog, (&evaluation, facts));
+        let (c, firm) = ((self.catalog, self.evaluator), (&evaluation, facts));
         Ok(matching::match_candidates(c, &self.options, demand, firm, as_of, all))
     }
 

@@ -28,6 +28,9 @@ pub(super) struct FirmFacts {
     pub collateral: Collateral,
     /// Rank of the evaluation's grade.
     pub grade: usize,
+    /// Rank of the grade once the improvement plan is carried out; `grade` when the model
+    /// does not rank it.
+    pub plan_grade: usize,
     pub grade_count: usize,
     /// The latest tax grade's bit; 0 when none is known.
     pub tax_grade: u32,
@@ -67,11 +70,14 @@ impl FirmFacts {
             Some(code) => Some(industry_code(code)?),
             None => None,
         };
+        let grade = grades.iter().position(|g| g.as_str() == &*evaluation.grade)?;
+        let plan_grade = grades.iter().position(|g| g.as_str() == &*evaluation.plan.grade_after);
         Some(FirmFacts {
             industry,
             amount: fen(demand.amount.value())?,
             collateral: demand.collateral,
-            grade: grades.iter().position(|g| g.as_str() == &*evaluation.grade)?,
+            grade,
+            plan_grade: plan_grade.unwrap_or(grade),
             grade_count: grades.len().max(1),
             tax_grade: e.ratings.latest_tax_grade().map_or(0, |(_, g)| tax_grade_bit(g)),
             years: whole_years(e.established_on, as_of),
@@ -94,6 +100,16 @@ impl FirmFacts {
     /// Whether a product with this screen prices the firm's grade.
     pub fn priced(&self, s: &Screen) -> bool {
         self.grade < 64 && s.priced_grades & (1 << self.grade) != 0
+    }
+
+    /// The rank of the grade whose cap the limit condition reads, as
+    /// [`conditions::limit_grade`](super::conditions::limit_grade) picks it: the plan's when
+    /// the firm fails the product's minimum grade and the plan's grade meets it.
+    pub fn limit_grade(&self, s: &Screen) -> usize {
+        match s.min_grade {
+            Some(need) if self.grade > need && self.plan_grade <= need => self.plan_grade,
+            _ => self.grade,
+        }
     }
 }
 
@@ -259,12 +275,13 @@ pub(super) fn limit_gap(s: &Screen, f: &FirmFacts) -> Option<Verdict> {
     Some(v)
 }
 
-/// The smallest bound of the limit, in the product's scaled units. Amounts are below 2^62
+/// The smallest bound of the limit, in the product's scaled units, the grade's cap read at
+/// [`FirmFacts::limit_grade`]. Amounts are below 2^62
 /// fen and factors below 2^51 once scaled, so no product here overflows.
 pub(super) fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
     let mut least = s.cap;
     if !s.grade_caps.is_empty() {
-        least = least.min(*s.grade_caps.get(f.grade)?);
+        least = least.min(*s.grade_caps.get(f.limit_grade(s))?);
     }
     if let Some(k) = s.k_tax {
         least = least.min(i128::from(k.scaled) * f.tax_paid.unwrap_or(0));

@@ -21,12 +21,14 @@ use super::matching::{
 use super::product::{Catalog, Product};
 use super::screen::{FirmFacts, Verdict, binding, least_bound, limit_gap, screen};
 use crate::date::Date;
-use crate::evaluate::{Evaluation, Label};
+use crate::evaluate::{Evaluation, Evaluator, Label};
 
 /// The catalog as matching reads it: products and their compiled form, index for index, and
 /// the candidate index.
 pub(super) struct Compiled<'c> {
     pub catalog: &'c Catalog,
+    /// The matcher's evaluator, which tells when part of a plan reaches a grade.
+    pub evaluator: &'c Evaluator,
     pub compiled: &'c CompiledCatalog,
     pub index: &'c CatalogIndex,
 }
@@ -136,9 +138,18 @@ pub(super) fn match_indexed(
     let e = &demand.enterprise;
     let Some(figures) = FirmFacts::new(demand, evaluation, as_of, facts, grades) else {
         let (firm, candidates) = ((evaluation, facts), c.index.candidates_iter(e));
-        return matching::match_candidates(c.catalog, options, demand, firm, as_of, candidates);
+        let (catalog, evaluator) = (c.catalog, c.evaluator);
+        return matching::match_candidates(
+            (catalog, evaluator),
+            options,
+            demand,
+            firm,
+            as_of,
+            candidates,
+        );
     };
-    let firm = Firm { demand, evaluation, as_of, grades, facts, explain: false };
+    let evaluator = c.evaluator;
+    let firm = Firm { demand, evaluation, evaluator, as_of, grades, facts, explain: false };
     let mut found = Found {
         eligible: std::mem::take(&mut scratch.eligible),
         misses: std::mem::take(&mut scratch.misses),

@@ -607,8 +607,15 @@ fn check_vetoes<'m>(r: &mut Report, model: &'m Model, ids: &mut BTreeSet<&'m str
 
 fn check_decay(r: &mut Report, model: &Model) {
     let p = &model.decay.penalty;
-    for (name, period) in [("minor", p.minor), ("ordinary", p.ordinary), ("serious", p.serious)] {
-        if period.min_months > period.max_months {
+    let general =
+        [("minor", Some(p.minor)), ("ordinary", Some(p.ordinary)), ("serious", Some(p.serious))];
+    let local = p.by_domain.iter().flat_map(|(domain, d)| {
+        [("minor", d.minor), ("ordinary", d.ordinary), ("serious", d.serious)]
+            .map(|(name, period)| (format!("by_domain.{domain}.{name}"), period))
+    });
+    let periods = general.map(|(name, period)| (name.to_owned(), period)).into_iter().chain(local);
+    for (name, period) in periods {
+        if period.is_some_and(|period| period.min_months > period.max_months) {
             r.add(format!("decay.penalty.{name}"), "min_months must not exceed max_months");
         }
     }

@@ -25,8 +25,9 @@ use crate::{Outcome, date_arg, today};
 pub enum Command {
     /// What the build changed or noticed (implied firms, treasury shares, merged duplicates).
     Report(Common),
-    /// Integrated ownership of each firm: every holder's direct and ultimate share.
-    Ownership(OwnersArgs),
+    /// Integrated ownership of each firm: every holder's direct and ultimate share (every
+    /// chain and walk around cycles; no threshold applies).
+    Ownership(Common),
     /// Beneficial owners of each firm, with the chains that justify them.
     Owners(OwnersArgs),
     /// Ultimate controllers of each firm (majority control as a fixpoint, agreements).
@@ -200,7 +201,13 @@ pub fn run(command: Command) -> io::Result<Outcome> {
             }
             out.finish()?;
         }
-        Command::Ownership(args) => owners(args, false)?,
+        Command::Ownership(common) => {
+            // Integrated shares are the absorbing-chain measure whatever the options of
+            // beneficial ownership, which this command therefore does not take.
+            let threshold = OwnershipConfig::default().threshold;
+            let args = OwnersArgs { common, threshold, exclusive: false, method: Method::Matrix };
+            owners(args, false)?
+        }
         Command::Owners(args) => owners(args, true)?,
         Command::Control(args) => control(&args)?,
         Command::Circles(args) => circles(args)?,

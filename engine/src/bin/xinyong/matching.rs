@@ -33,11 +33,18 @@ pub struct Args {
     /// Product catalog (JSON).
     #[arg(long)]
     catalog: PathBuf,
-    /// The 1-year LPR in percent per year (default 3.00, set 2025-05-20).
-    #[arg(long)]
+    /// The 1-year LPR in percent per year (default 3.00, set 2025-05-20); given with
+    /// `--lpr-date`, so that a rate is never quoted with another rate's date.
+    #[arg(
+        long,
+        value_parser = lpr_arg,
+        requires = "lpr_date",
+        value_name = "PERCENT",
+        allow_negative_numbers = true
+    )]
     lpr: Option<Decimal>,
-    /// Date the LPR was set.
-    #[arg(long, value_parser = date_arg, requires = "lpr")]
+    /// Date the LPR given with `--lpr` was set; not after `--as-of`.
+    #[arg(long, value_parser = date_arg, requires = "lpr", value_name = "DATE")]
     lpr_date: Option<Date>,
     /// Report only the best N eligible offers of each demand (every eligible product when
     /// absent); near misses are reported as before.
@@ -132,15 +139,31 @@ fn lay_out(out: &mut Vec<u8>, m: &DemandMatch, args: &Args) -> io::Result<()> {
     }
 }
 
+/// Reads the LPR: a decimal percentage, not negative.
+fn lpr_arg(text: &str) -> Result<Decimal, String> {
+    let percent: Decimal =
+        text.parse().map_err(|_| format!("`{text}` is not a decimal percentage"))?;
+    if percent.is_sign_negative() && !percent.is_zero() {
+        return Err(format!("`{text}` is negative: the LPR is a rate of at least 0"));
+    }
+    Ok(percent)
+}
+
 pub fn run(args: Args) -> io::Result<Outcome> {
     let evaluator = load_evaluator(args.model.as_deref())?;
     let catalog = load_catalog(&args.catalog, &evaluator)?;
     let mut options = MatchOptions { offers: args.offers, ..MatchOptions::default() };
-    if let Some(percent) = args.lpr {
-        let since = args.lpr_date.unwrap_or(options.reference_rate.since);
+    let as_of = args.as_of.unwrap_or_else(today);
+    if let (Some(percent), Some(since)) = (args.lpr, args.lpr_date) {
+        if since > as_of {
+            let message = format!(
+                "--lpr-date {since} is after the matching date {as_of}: \
+                 quote the rate in force on that date"
+            );
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
+        }
         options.reference_rate = ReferenceRate { percent, since };
     }
-    let as_of = args.as_of.unwrap_or_else(today);
     let graph = args.graph.as_deref().map(load_graph).transpose()?;
     let source = graph.as_ref().map(|g| GraphSource::new(g, as_of)).transpose();
     let source = source.map_err(engine_error)?;

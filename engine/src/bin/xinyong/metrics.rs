@@ -113,11 +113,8 @@ impl Sample {
 
     /// Reads one line; nothing is kept unless every field reads.
     fn push(&mut self, line: &str, fields: &Fields<'_>) -> Result<(), Error> {
-        let value: Value = serde_json::from_str(line).map_err(|e| Error::MalformedJson {
-            line: 1,
-            column: e.column(),
-            message: bare(&e),
-        })?;
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| Error::from_json_syntax(&e, 1))?;
         let Value::Object(object) = value else {
             return Err(invalid(".", format!("expected an object, got {}", kind(&value))));
         };
@@ -140,15 +137,6 @@ impl Sample {
         self.bads.extend(bad);
         self.probabilities.extend(probability);
         Ok(())
-    }
-}
-
-/// serde_json's message without its trailing position (the error carries it).
-fn bare(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
     }
 }
 

@@ -42,7 +42,7 @@ pub fn run(cmd: Command) -> io::Result<Outcome> {
                         "valid: {} {} ({} points, {})",
                         model.id,
                         model.version,
-                        model.max_points(),
+                        model.max_points().normalize(),
                         model.content_hash()
                     );
                     return Ok(Outcome::Clean);

@@ -115,11 +115,7 @@ fn load(path: &Path) -> io::Result<Scorecard> {
 /// One input line: a flat JSON object of characteristic values.
 fn score_line(card: &Scorecard, line: &str) -> xinyong::Result<ScorecardResult> {
     let object: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(line).map_err(|e| xinyong::Error::MalformedJson {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
+        serde_json::from_str(line).map_err(|e| xinyong::Error::from_json_syntax(&e, e.line()))?;
     card.score(&Row::from_json_object(&object)?)
 }
 

@@ -277,6 +277,12 @@ pub(super) struct ChainColumns {
     /// Bit `r` set when the limit is below the smallest loan at grade rank `r` whatever
     /// the firm's figures (a cap below it).
     limit_grades: Vec<u64>,
+    /// Per candidate: its minimum grade's rank (`u8::MAX` when it sets none), read where
+    /// the limit's grade may be the plan's ([`FirmFacts::limit_grade`]).
+    min_grades: Vec<u8>,
+    /// Whether some candidate both sets a minimum grade and has a limit that depends on the
+    /// grade: only then can the plan's grade change whether a limit fails.
+    plan_limits: bool,
     /// The limit is below the smallest loan when tax paid (0 if unknown) is below this.
     tax_floor: Floor<i64>,
     /// Likewise for revenue.
@@ -466,6 +472,10 @@ impl ChainColumns {
             max_revenue: Ceiling::new(&col(|t| t.max_revenue)),
             max_circle: Ceiling::new(&col(|t| t.max_circle)),
             limit_grades: rows.iter().map(|t| t.limit_grades).collect(),
+            min_grades: narrow(|t| t.min_grade),
+            plan_limits: rows.iter().any(|t| {
+                t.min_grade != u8::MAX && t.limit_grades != 0 && t.limit_grades != u64::MAX
+            }),
             tax_floor: Floor::new(&col(|t| t.tax_floor)),
             sales_floor: Floor::new(&col(|t| t.sales_floor)),
             loans_ceiling: Ceiling::new(&col(|t| t.loans_ceiling)),
@@ -535,10 +545,20 @@ impl ChainColumns {
         self.max_staff.count(figures.staff, failed);
         self.max_revenue.count(figures.revenue, failed);
         self.max_circle.count(figures.circle, failed);
-        // The limit: below the smallest loan when any bound is.
+        // The limit: below the smallest loan when any bound is; its grade's cap read at the
+        // plan's grade where the firm fails the minimum grade and the plan meets it.
         limit.clear();
         let bit = 1_u64 << figures.grade;
         limit.extend(self.limit_grades.iter().map(|&g| u8::from(g & bit != 0)));
+        if figures.plan_grade < figures.grade && self.plan_limits {
+            let plan_bit = 1_u64 << figures.plan_grade;
+            let read = limit.iter_mut().zip(self.limit_grades.iter().zip(&self.min_grades));
+            for (l, (&g, &need)) in read {
+                if figures.grade > need && figures.plan_grade <= need {
+                    *l = u8::from(g & plan_bit != 0);
+                }
+            }
+        }
         self.tax_floor.mark(figures.tax_or_zero, limit);
         self.sales_floor.mark(figures.revenue_or_zero, limit);
         self.loans_ceiling.mark(figures.loans, limit);
@@ -584,6 +604,8 @@ struct Figures {
     amount: i64,
     collateral: u8,
     grade: u8,
+    /// The plan's grade, never worse than `grade`.
+    plan_grade: u8,
     tax_grade: u32,
     tax_paid: i64,
     since_payment: i64,
@@ -615,6 +637,7 @@ impl Figures {
             amount: i64::try_from(f.amount).ok()?,
             collateral: collateral_rank(f.collateral),
             grade,
+            plan_grade: u8::try_from(f.plan_grade.min(f.grade)).unwrap_or(grade),
             tax_grade: if f.tax_grade == 0 { NO_TAX_GRADE } else { f.tax_grade },
             tax_paid: amount(f.tax_paid, i64::MIN)?,
             // Unknown: above every threshold a product sets (at most 2^32 − 2).
@@ -697,7 +720,7 @@ mod tests {
 
     prop_compose! {
         fn a_firm()(
-            amount in -2_i128..40, collateral in 0_u8..3, grade in 0_usize..4,
+            amount in -2_i128..40, collateral in 0_u8..3, grade in 0_usize..4, plan_grade in 0_usize..4,
             tax_grade in prop_oneof![Just(0_u32), (0_u32..4).prop_map(|b| 1 << b)],
             counts in (small(), small(), small(), 0_u32..30),
             money in (amount(), amount(), amount(), amount()),
@@ -711,6 +734,7 @@ mod tests {
                 amount: amount * 1000,
                 collateral: [Collateral::None, Collateral::Guarantee, Collateral::Mortgage][usize::from(collateral)],
                 grade,
+                plan_grade,
                 grade_count: 4,
                 tax_grade,
                 years: years % 8,

@@ -428,7 +428,24 @@ impl ChainColumns {
         }
         // The limit, counted once when any of its bounds is below the smallest loan.
         let grade = usize::from(figures.grade);
-        or_into(&mut out.limit, sets.limit_grades.get(grade, words));
+        let plan = usize::from(figures.plan_grade);
+        let now = sets.limit_grades.get(grade, words);
+        let fails_now = singles[MIN_GRADE].map(|r| sets.min_grade.0.get(r, words));
+        match fails_now {
+            // Where the firm fails the minimum grade and the plan meets it, the limit's grade
+            // cap is read at the plan's grade (`FirmFacts::limit_grade`).
+            Some(fails_now) if plan < grade && self.plan_limits => {
+                let at_plan = sets.limit_grades.get(plan, words);
+                let fails_plan = self.min_grade.failing_set(figures.plan_grade);
+                let fails_plan = fails_plan.map(|r| sets.min_grade.0.get(r, words));
+                for (w, limit) in out.limit.iter_mut().enumerate() {
+                    let word = |set: &[u64]| set.get(w).copied().unwrap_or(0);
+                    let closes = word(fails_now) & !fails_plan.map_or(0, word);
+                    *limit |= word(now) & !closes | word(at_plan) & closes;
+                }
+            }
+            _ => or_into(&mut out.limit, now),
+        }
         let mut mark = |failing: &Failing, set: Option<usize>| {
             if let Some(r) = set {
                 or_into(&mut out.limit, failing.0.get(r, words));

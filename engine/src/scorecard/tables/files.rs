@@ -122,9 +122,8 @@ struct JsonRow {
 }
 
 fn json_rows(text: &str) -> Result<Vec<CardRow>> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Error::MalformedJson { line: e.line(), column: e.column(), message: e.to_string() }
-    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| Error::from_json_syntax(&e, e.line()))?;
     match value {
         serde_json::Value::Array(items) => items
             .into_iter()
