@@ -57,8 +57,10 @@ pub fn whole_months(from: Date, to: Date) -> u32 {
     }
     let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
     // Short of the month's day, and not the last day of the month, which stands for the
-    // missing days: the current month is not complete yet.
-    let short = to.day() < from.day() && to.succ_opt().is_some_and(|next| next.day() != 1);
+    // missing days: the current month is not complete yet. No month ends before the 28th, so
+    // most days are told without the calendar.
+    let last_day = || to.day() >= 28 && to.succ_opt().is_none_or(|next| next.day() == 1);
+    let short = to.day() < from.day() && !last_day();
     let months = if short { months - 1 } else { months };
     u32::try_from(months).unwrap_or(0)
 }
@@ -236,6 +238,13 @@ mod tests {
                 let expected = (0..=14).rev().find(|&n| add_months(from, n) <= to).unwrap_or(0);
                 assert_eq!(whole_months(from, to), expected, "{from} to {to}");
                 assert_eq!(whole_years(from, to), expected / 12, "{from} to {to}");
+            }
+            // Years, near each anniversary up to five years on.
+            for offset in (1..=5).flat_map(|y| (365 * y - 3)..=(365 * y + 4)) {
+                let to = from + chrono::TimeDelta::days(offset);
+                let years = (0..=6).rev().find(|&n| add_months(from, 12 * n) <= to).unwrap_or(0);
+                assert_eq!(whole_years(from, to), years, "{from} to {to}");
+                assert_eq!(whole_months(from, to) / 12, years, "{from} to {to}");
             }
         }
     }

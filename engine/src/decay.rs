@@ -355,12 +355,10 @@ const DOMAINS: usize = Domain::ALL.len();
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DecayOn {
     as_of: Date,
-    /// Per domain and severity (declaration orders): first decision date within the maximum
-    /// period.
-    penalty_max: [[Date; 3]; DOMAINS],
-    /// Per domain and severity: first decision date within the minimum period (repair cannot
-    /// end it yet).
-    penalty_min: [[Date; 3]; DOMAINS],
+    /// Per domain and severity (at `3 · domain + severity`, declaration orders): the first
+    /// decision date within the maximum period, and the first within the minimum period
+    /// (repair cannot end it yet).
+    penalty: [(Date, Date); 3 * DOMAINS],
     /// Per list (declaration order): its residual factor (fixed point) and the first removal
     /// date still in it; `None` when the list has no residual, or one of factor zero.
     listing: Vec<Option<(i64, Date)>>,
@@ -382,21 +380,20 @@ impl DecayOn {
                 first_counting(as_of, period.min_months)?,
             ))
         };
-        let mut general_max = [as_of; 3];
-        let mut general_min = [as_of; 3];
-        for (i, &severity) in Severity::ALL.iter().enumerate() {
-            (general_max[i], general_min[i]) = cut_offs(rules.penalty.of(severity))?;
+        let mut general = [(as_of, as_of); 3];
+        for (cut, &severity) in general.iter_mut().zip(Severity::ALL) {
+            *cut = cut_offs(rules.penalty.of(severity))?;
         }
         // Every domain as the general rules say, then the few with rules of their own.
-        let mut penalty_max = [general_max; DOMAINS];
-        let mut penalty_min = [general_min; DOMAINS];
+        let mut penalty = [(as_of, as_of); 3 * DOMAINS];
+        for (cut, general) in penalty.iter_mut().zip(general.iter().cycle()) {
+            *cut = *general;
+        }
         for (&domain, local) in &rules.penalty.by_domain {
-            let d = domain as usize;
             for (i, &severity) in Severity::ALL.iter().enumerate() {
-                if let (Some(period), Some(max), Some(min)) =
-                    (local.of(severity), penalty_max.get_mut(d), penalty_min.get_mut(d))
-                {
-                    (max[i], min[i]) = cut_offs(period)?;
+                let at = 3 * domain as usize + i;
+                if let (Some(period), Some(cut)) = (local.of(severity), penalty.get_mut(at)) {
+                    *cut = cut_offs(period)?;
                 }
             }
         }
@@ -420,8 +417,7 @@ impl DecayOn {
             .collect::<Option<Vec<_>>>()?;
         Some(DecayOn {
             as_of,
-            penalty_max,
-            penalty_min,
+            penalty,
             listing,
             arrears: residual(rules.arrears_residual)?,
             honour,
@@ -437,16 +433,16 @@ impl DecayOn {
         let full = |counts: bool| if counts { Weight::InForce } else { Weight::Nothing };
         match record {
             RecordDetail::Penalty(p) => {
-                let (d, s) = (p.domain as usize, p.severity as usize);
-                // Both indices come from closed vocabularies the arrays are sized by.
-                let cut = |cuts: &[[Date; 3]; DOMAINS]| cuts.get(d).map_or(as_of, |c| c[s]);
+                // Both come from closed vocabularies the table is sized by.
+                let at = 3 * p.domain as usize + p.severity as usize;
+                let (max_cut, min_cut) = self.penalty.get(at).copied().unwrap_or((as_of, as_of));
                 let natural = match p.disclosure_end {
                     Some(last) => as_of < last.succ_opt().unwrap_or(last),
-                    None => p.decided_on >= cut(&self.penalty_max),
+                    None => p.decided_on >= max_cut,
                 };
                 let repair_open = match p.repaired_on {
                     Some(repaired) if rules.repairable(p) => {
-                        as_of < repaired || p.decided_on >= cut(&self.penalty_min)
+                        as_of < repaired || p.decided_on >= min_cut
                     }
                     _ => true,
                 };

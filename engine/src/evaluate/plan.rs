@@ -260,8 +260,11 @@ pub(super) fn plan(
                 // A penalty that stops counting before repair could take effect (a given
                 // disclosure end shorter than the minimum period) gains nothing by it: no step.
                 // One that stops on that very day (repaired already, or disclosed until the
-                // day before) keeps its step, dated when the gain comes.
-                if from > c.decay.penalty_end(p) {
+                // day before) keeps its step, dated when the gain comes. Without a given end
+                // or a rule of its own, the end of the minimum period never comes after the
+                // penalty's own end, so only those two are looked at.
+                let may_end_first = p.disclosure_end.is_some() || rule.is_some();
+                if may_end_first && from > c.decay.penalty_end(p) {
                     continue;
                 }
                 from
