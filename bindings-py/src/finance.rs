@@ -311,15 +311,25 @@ fn options(
     offers: Option<usize>,
 ) -> PyResult<MatchOptions> {
     let mut options = MatchOptions { near_misses, offers, ..MatchOptions::default() };
-    if let Some(percent) = reference_rate {
-        let percent = decimal_arg(percent, "reference_rate")?;
-        let since = match reference_rate_since {
-            Some(date) => date_arg(date)?,
-            None => options.reference_rate.since,
-        };
-        options.reference_rate = ReferenceRate { percent, since };
-    } else if reference_rate_since.is_some() {
-        return Err(PyTypeError::new_err("reference_rate_since needs reference_rate"));
+    // A rate and the date it was set come together: a rate alone would be quoted with the
+    // default rate's date.
+    match (reference_rate, reference_rate_since) {
+        (Some(percent), Some(since)) => {
+            let percent = decimal_arg(percent, "reference_rate")?;
+            if percent.is_sign_negative() && !percent.is_zero() {
+                let message = format!("reference_rate must be at least 0, not {percent}");
+                return Err(PyValueError::new_err(message));
+            }
+            options.reference_rate = ReferenceRate { percent, since: date_arg(since)? };
+        }
+        (Some(_), None) => {
+            let message = "reference_rate needs reference_rate_since, the date the rate was set";
+            return Err(PyTypeError::new_err(message));
+        }
+        (None, Some(_)) => {
+            return Err(PyTypeError::new_err("reference_rate_since needs reference_rate"));
+        }
+        (None, None) => {}
     }
     if let Some(order) = order {
         options.order = order
@@ -378,8 +388,8 @@ fn batch_output<'py>(
 /// product in scope, estimates limit and rate, ranks the offers and explains the near misses.
 ///
 /// `Matcher(evaluator, catalog)`; `evaluator` None means the default model. Options:
-/// `reference_rate` (1-year LPR, percent; default 3.00 set 2025-05-20) and
-/// `reference_rate_since`, `order` (ranking keys among `"coverage"`, `"rate"`, `"term_fit"`),
+/// `reference_rate` (1-year LPR, percent, at least 0) with `reference_rate_since` (the date it
+/// was set; the two come together; default 3.00 set 2025-05-20), `order` (ranking keys among `"coverage"`, `"rate"`, `"term_fit"`),
 /// `near_misses` (how many to report, default 3), `offers` (report only the best N eligible
 /// offers; default None: every eligible product).
 ///

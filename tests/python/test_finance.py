@@ -77,15 +77,25 @@ def test_hand_computed_offers_for_xm_clean(matcher: xinyong.Matcher) -> None:
 
 def test_options_are_keywords() -> None:
     catalog = xinyong.Catalog.from_json(FINANCE / "catalog.json")
-    by_rate = xinyong.Matcher(None, catalog, order=["rate"], reference_rate="3.5", near_misses=1)
+    by_rate = xinyong.Matcher(
+        None, catalog, order=["rate"], reference_rate="3.5", reference_rate_since="2026-05-20",
+        near_misses=1,
+    )
     result = by_rate.match(DEMAND_LINES[0], AS_OF)
     rates = [o["rate_percent"] for o in result.eligible]
     assert rates == sorted(rates, key=Decimal)
     assert rates[0] == "3.75"  # 3.5 + the 0.25 spread of ccb-tax-cloud
-    assert result.to_dict()["reference_rate"] == {"percent": "3.5", "since": "2025-05-20"}
+    assert result.to_dict()["reference_rate"] == {"percent": "3.5", "since": "2026-05-20"}
     assert len(result.near_misses) == 1
     with pytest.raises(ValueError):
         xinyong.Matcher(None, catalog, order=["cheapest"])
+    # A rate comes with the date it was set, and is not negative.
+    with pytest.raises(TypeError, match="reference_rate_since"):
+        xinyong.Matcher(None, catalog, reference_rate="3.5")
+    with pytest.raises(TypeError, match="needs reference_rate"):
+        xinyong.Matcher(None, catalog, reference_rate_since="2026-05-20")
+    with pytest.raises(ValueError, match="at least 0"):
+        xinyong.Matcher(None, catalog, reference_rate="-0.5", reference_rate_since="2026-05-20")
 
 
 def test_offers_keeps_the_best_ranked(matcher: xinyong.Matcher) -> None:

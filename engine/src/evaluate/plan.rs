@@ -171,18 +171,10 @@ impl super::Evaluator {
         taken: &[bool],
     ) -> crate::Result<std::sync::Arc<str>> {
         let mut buffers = super::scratch::TallyBuffers::default();
-        let tally = self.tally(firm, as_of, None, None, &mut buffers)?;
-        let (mut contributions, mut unclamped, mut dimensions) = (vec![], vec![], vec![]);
-        let outcome = tally.outcome(&mut contributions, &mut unclamped, &mut dimensions);
-        let now = Now {
-            outcome,
-            contributions: &contributions,
-            unclamped: &unclamped,
-            dimensions: &dimensions,
-        };
-        let after =
-            Single { tally: &tally, now: &now }.without_all(taken, &mut vec![], &mut vec![]);
-        Ok(tally.c.grade_code_ref(after.grade).clone())
+        self.scored(firm, as_of, None, None, &mut buffers, |tally, now, _| {
+            let after = Single { tally, now }.without_all(taken, &mut vec![], &mut vec![]);
+            tally.c.grade_code_ref(after.grade).clone()
+        })
     }
 }
 

@@ -276,8 +276,8 @@ pub(super) fn limit_gap(s: &Screen, f: &FirmFacts) -> Option<Verdict> {
 }
 
 /// The smallest bound of the limit, in the product's scaled units, the grade's cap read at
-/// [`FirmFacts::limit_grade`]. Amounts are below 2^62
-/// fen and factors below 2^51 once scaled, so no product here overflows.
+/// [`FirmFacts::limit_grade`]. Amounts are below 2^62 fen and factors below 2^51 once
+/// scaled, so no product here overflows.
 pub(super) fn least_bound(s: &Screen, f: &FirmFacts) -> Option<i128> {
     let mut least = s.cap;
     if !s.grade_caps.is_empty() {
