@@ -66,7 +66,7 @@ pub(crate) fn invalid(path: &str, message: &str) -> xinyong::Error {
 }
 
 fn malformed(e: &serde_json::Error) -> xinyong::Error {
-    xinyong::Error::MalformedJson { line: e.line(), column: e.column(), message: e.to_string() }
+    xinyong::Error::from_json_syntax(e, e.line())
 }
 
 /// Conversion of an engine error into the thrown JavaScript value.

@@ -10,7 +10,7 @@ use xinyong::finance::{Catalog, Demand, DemandMatch, GraphSource, MatchOptions};
 use xinyong::graph::RelationGraph;
 use xinyong::{Evaluator, Model};
 
-use crate::convert::{date, json_text, options, to_js};
+use crate::convert::{IntoJs, date, invalid, json_text, options, to_js};
 use crate::error::OrThrow;
 use crate::graph::Graph;
 
@@ -63,6 +63,11 @@ impl Matcher {
             Some(text) => Evaluator::new(Model::from_json(&text).or_throw()?).or_throw()?,
         };
         let options = options::<MatchOptions>(options_value, "options")?;
+        let percent = options.reference_rate.percent;
+        if percent.is_sign_negative() && !percent.is_zero() {
+            let path = "options.reference_rate.percent";
+            return Err(invalid(path, "the reference rate must be at least 0").into_js());
+        }
         let catalog = Catalog::from_json(catalog_json, evaluator.model()).or_throw()?;
         Ok(Matcher { evaluator, catalog: Rc::new(catalog), options, graph: None })
     }

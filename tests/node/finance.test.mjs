@@ -45,6 +45,14 @@ test('options change only the members given', () => {
   assert.ok(golden.near_misses.length > 0, 'the default reports near misses');
   const e = throwsKind(() => new Matcher(sampleCatalogJson(), { near_misses: 'many' }), 'invalid_field');
   assert.equal(e.path, 'options');
+  // A reference rate comes whole, with the date it was set, and is not negative.
+  const rate = { percent: '3.5', since: '2026-05-20' };
+  const quoted = new Matcher(sampleCatalogJson(), { reference_rate: rate });
+  assert.deepEqual(quoted.matchDemand(demand, AS_OF).reference_rate, rate);
+  throwsKind(() => new Matcher(sampleCatalogJson(), { reference_rate: { percent: '3.5' } }), 'invalid_field');
+  const negative = { reference_rate: { percent: '-0.5', since: '2026-05-20' } };
+  const n = throwsKind(() => new Matcher(sampleCatalogJson(), negative), 'invalid_field');
+  assert.equal(n.path, 'options.reference_rate.percent');
 });
 
 test('offers keeps the best ranked offers and every near miss', () => {
