@@ -316,11 +316,7 @@ fn options(
     match (reference_rate, reference_rate_since) {
         (Some(percent), Some(since)) => {
             let percent = decimal_arg(percent, "reference_rate")?;
-            if percent.is_sign_negative() && !percent.is_zero() {
-                let message = format!("reference_rate must be at least 0, not {percent}");
-                return Err(PyValueError::new_err(message));
-            }
-            options.reference_rate = ReferenceRate { percent, since: date_arg(since)? };
+            options.reference_rate = ReferenceRate::new(percent, date_arg(since)?).py()?;
         }
         (Some(_), None) => {
             let message = "reference_rate needs reference_rate_since, the date the rate was set";

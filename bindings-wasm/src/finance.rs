@@ -6,7 +6,7 @@ use std::rc::Rc;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use xinyong::date::Date;
-use xinyong::finance::{Catalog, Demand, DemandMatch, GraphSource, MatchOptions};
+use xinyong::finance::{Catalog, Demand, DemandMatch, GraphSource, MatchOptions, ReferenceRate};
 use xinyong::graph::RelationGraph;
 use xinyong::{Evaluator, Model};
 
@@ -63,11 +63,14 @@ impl Matcher {
             Some(text) => Evaluator::new(Model::from_json(&text).or_throw()?).or_throw()?,
         };
         let options = options::<MatchOptions>(options_value, "options")?;
-        let percent = options.reference_rate.percent;
-        if percent.is_sign_negative() && !percent.is_zero() {
-            let path = "options.reference_rate.percent";
-            return Err(invalid(path, "the reference rate must be at least 0").into_js());
-        }
+        let rate = options.reference_rate;
+        ReferenceRate::new(rate.percent, rate.since).map_err(|e| match e {
+            // The rate is one member of the options.
+            xinyong::Error::InvalidField { path, message } => {
+                invalid(&format!("options.{path}"), &message).into_js()
+            }
+            other => other.into_js(),
+        })?;
         let catalog = Catalog::from_json(catalog_json, evaluator.model()).or_throw()?;
         Ok(Matcher { evaluator, catalog: Rc::new(catalog), options, graph: None })
     }

@@ -385,10 +385,7 @@ impl DecayOn {
             *cut = cut_offs(rules.penalty.of(severity))?;
         }
         // Every domain as the general rules say, then the few with rules of their own.
-        let mut penalty = [(as_of, as_of); 3 * DOMAINS];
-        for (cut, general) in penalty.iter_mut().zip(general.iter().cycle()) {
-            *cut = *general;
-        }
+        let mut penalty: [(Date, Date); 3 * DOMAINS] = std::array::from_fn(|at| general[at % 3]);
         for (&domain, local) in &rules.penalty.by_domain {
             for (i, &severity) in Severity::ALL.iter().enumerate() {
                 let at = 3 * domain as usize + i;

@@ -321,6 +321,17 @@ fn a_grade_gap_closes_when_the_steps_it_needs_are_possible() {
     assert_eq!(gap.closable_from, Some(parse_date("2026-12-01").unwrap()));
 }
 
+/// A reference rate is checked where it is made, for every surface.
+#[test]
+fn a_negative_reference_rate_is_refused() {
+    use xinyong::finance::ReferenceRate;
+    let since = parse_date("2026-05-20").unwrap();
+    assert_eq!(ReferenceRate::new(d("3.5"), since).unwrap().percent, d("3.5"));
+    assert!(ReferenceRate::new(d("-0"), since).is_ok());
+    let error = ReferenceRate::new(d("-0.5"), since).unwrap_err();
+    assert_eq!((error.kind(), error.path()), ("invalid_field", Some("reference_rate.percent")));
+}
+
 #[test]
 fn catalog_problems_are_all_reported_with_paths() {
     let text = r#"{"products": [

@@ -26,6 +26,20 @@ pub struct ReferenceRate {
     pub since: Date,
 }
 
+impl ReferenceRate {
+    /// A reference rate of `percent` set on `since`. A negative rate is refused
+    /// (`invalid_field` at `reference_rate.percent`): the LPR is never below zero, and a sign
+    /// slip would lower every rate quoted. Every surface that takes a rate checks it here.
+    pub fn new(percent: Decimal, since: Date) -> crate::Result<ReferenceRate> {
+        if percent.is_sign_negative() && !percent.is_zero() {
+            let message =
+                format!("the reference rate {percent} is negative: it must be at least 0");
+            return Err(crate::Error::field("reference_rate.percent", message));
+        }
+        Ok(ReferenceRate { percent, since })
+    }
+}
+
 impl Default for ReferenceRate {
     /// The 1-year LPR of 3.00% set on 2025-05-20.
     fn default() -> Self {

@@ -5,15 +5,16 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use xinyong::batch::{
-    LineLimits, RelatedParties, push_evaluation_line, push_failure_line, push_json_line,
-    read_related_parties,
+    LineLimits, RelatedParties, push_evaluation_line, push_json_line, read_related_parties,
 };
 use xinyong::date::Date;
 use xinyong::evaluate::{EvaluationScratch, Lang};
 use xinyong::parallel::{Chunking, for_each_line_parallel};
 use xinyong::{Enterprise, Evaluator, Model};
 
-use crate::io::{Jobs, Output, WriteFailure, engine_error, finish_lines, open_input, read_text};
+use crate::io::{
+    Jobs, Output, WriteFailure, engine_error, finish_lines, line_or_failure, open_input, read_text,
+};
 use crate::{Outcome, date_arg, lang_arg, today};
 
 #[derive(clap::Args)]
@@ -135,12 +136,7 @@ pub fn run(args: Args) -> io::Result<Outcome> {
         let chunking = Chunking::default();
         for_each_line_parallel(input, limits, chunking, state, line, |i, n, r| {
             tick(i);
-            let json = r.unwrap_or_else(|error| {
-                let mut failed = Vec::new();
-                push_failure_line(&mut failed, i, n, &error);
-                failed
-            });
-            failure.keep(out.write_all(&json))
+            failure.keep(out.write_all(&line_or_failure(r, i, n)))
         })
     } else if args.score_only {
         // One buffer holds each line in turn.

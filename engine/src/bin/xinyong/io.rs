@@ -4,9 +4,18 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use xinyong::batch::BatchSummary;
+use xinyong::batch::{BatchSummary, push_failure_line};
 
 use crate::Outcome;
+
+/// A line a worker laid out, or, when its input failed, the error line in its place.
+pub fn line_or_failure(laid_out: xinyong::Result<Vec<u8>>, index: usize, line: usize) -> Vec<u8> {
+    laid_out.unwrap_or_else(|error| {
+        let mut failed = Vec::new();
+        push_failure_line(&mut failed, index, line, &error);
+        failed
+    })
+}
 
 /// Opens a file for buffered reading, or stdin for `-`.
 pub fn open_input(path: &Path) -> io::Result<Box<dyn BufRead>> {

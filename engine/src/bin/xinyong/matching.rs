@@ -15,7 +15,9 @@ use xinyong::graph::{BuildPolicy, GraphBuilder, RelationGraph};
 use xinyong::parallel::{Chunking, for_each_line_parallel};
 
 use crate::evaluate::load_evaluator;
-use crate::io::{Jobs, Output, WriteFailure, engine_error, finish_lines, open_input, read_text};
+use crate::io::{
+    Jobs, Output, WriteFailure, engine_error, finish_lines, line_or_failure, open_input, read_text,
+};
 use crate::table::{cell, right};
 use crate::{Outcome, date_arg, lang_arg, today};
 
@@ -35,13 +37,7 @@ pub struct Args {
     catalog: PathBuf,
     /// The 1-year LPR in percent per year (default 3.00, set 2025-05-20); given with
     /// `--lpr-date`, so that a rate is never quoted with another rate's date.
-    #[arg(
-        long,
-        value_parser = lpr_arg,
-        requires = "lpr_date",
-        value_name = "PERCENT",
-        allow_negative_numbers = true
-    )]
+    #[arg(long, requires = "lpr_date", value_name = "PERCENT", allow_negative_numbers = true)]
     lpr: Option<Decimal>,
     /// Date the LPR given with `--lpr` was set; not after `--as-of`.
     #[arg(long, value_parser = date_arg, requires = "lpr", value_name = "DATE")]
@@ -139,16 +135,6 @@ fn lay_out(out: &mut Vec<u8>, m: &DemandMatch, args: &Args) -> io::Result<()> {
     }
 }
 
-/// Reads the LPR: a decimal percentage, not negative.
-fn lpr_arg(text: &str) -> Result<Decimal, String> {
-    let percent: Decimal =
-        text.parse().map_err(|_| format!("`{text}` is not a decimal percentage"))?;
-    if percent.is_sign_negative() && !percent.is_zero() {
-        return Err(format!("`{text}` is negative: the LPR is a rate of at least 0"));
-    }
-    Ok(percent)
-}
-
 pub fn run(args: Args) -> io::Result<Outcome> {
     let evaluator = load_evaluator(args.model.as_deref())?;
     let catalog = load_catalog(&args.catalog, &evaluator)?;
@@ -162,7 +148,7 @@ pub fn run(args: Args) -> io::Result<Outcome> {
             );
             return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
         }
-        options.reference_rate = ReferenceRate { percent, since };
+        options.reference_rate = ReferenceRate::new(percent, since).map_err(engine_error)?;
     }
     let graph = args.graph.as_deref().map(load_graph).transpose()?;
     let source = graph.as_ref().map(|g| GraphSource::new(g, as_of)).transpose();
@@ -189,12 +175,7 @@ pub fn run(args: Args) -> io::Result<Outcome> {
         };
         let chunking = Chunking::MATCHING;
         for_each_line_parallel(input, limits, chunking, state, demand, |i, n, r| {
-            let laid_out = r.unwrap_or_else(|error| {
-                let mut failed = Vec::new();
-                push_failure_line(&mut failed, i, n, &error);
-                failed
-            });
-            failure.keep(out.write_all(&laid_out))
+            failure.keep(out.write_all(&line_or_failure(r, i, n)))
         })
     } else {
         // One buffer holds each demand's output in turn.
