@@ -13,6 +13,7 @@ use xinyong::finance::{
     BoundKind, Catalog, Collateral, ConditionId, Demand, DemandMatch, MatchOptions, Matcher,
     Product, RankKey,
 };
+use xinyong::record::TaxGrade;
 use xinyong::{Evaluator, Model};
 
 fn dir() -> PathBuf {
@@ -81,9 +82,7 @@ fn every_condition_fails_alone() {
         (ConditionId::AmountMin, |p, _| p.amount.min = "2000000".parse().unwrap()),
         (ConditionId::Collateral, |p, _| p.collateral = Collateral::Mortgage),
         (ConditionId::Grade, |p, _| p.conditions.min_grade = Some("A".into())),
-        (ConditionId::TaxGrade, |p, _| {
-            p.conditions.tax_grades = Some(vec![xinyong::record::TaxGrade::B])
-        }),
+        (ConditionId::TaxGrade, |p, _| p.conditions.tax_grades = Some(vec![TaxGrade::B])),
         (ConditionId::YearsEstablished, |p, _| p.conditions.min_years_established = Some(20)),
         (ConditionId::TaxPaid12m, |p, _| {
             p.conditions.min_tax_paid_12m = Some("200000".parse().unwrap())
@@ -144,6 +143,29 @@ fn gaps_are_measured_and_worded() {
     );
     assert!(gap.text.zh.contains("差 ¥50,000"));
     assert!(!gap.closable_by_plan);
+}
+
+#[test]
+fn a_tax_grade_no_longer_in_force_admits_nobody() {
+    let evaluator = strict();
+    let catalog = Catalog::new(vec![base_product()], evaluator.model()).unwrap();
+    let options = MatchOptions { near_misses: 100, ..MatchOptions::default() };
+    let matcher = Matcher::new(&evaluator, &catalog, options);
+    let with_grades = |grades: &[(u16, TaxGrade)]| {
+        let mut demand = base_demand();
+        demand.enterprise.ratings.tax_grades = grades.iter().copied().collect();
+        let result = matcher.match_demand(&demand, as_of()).unwrap();
+        assert_eq!(result, matcher.match_demand_full_scan(&demand, as_of()).unwrap());
+        result
+    };
+    // On 2026-06-30 a 2024 grade is still in force (the 2025 one may be late); 2023 is not.
+    assert_eq!(with_grades(&[(2024, TaxGrade::A)]).eligible.len(), 1);
+    let result = with_grades(&[(2022, TaxGrade::A), (2023, TaxGrade::A)]);
+    assert!(result.eligible.is_empty());
+    let [gap] = &result.near_misses[0].failed[..] else { panic!("{result:?}") };
+    assert_eq!(gap.condition, ConditionId::TaxGrade);
+    assert_eq!((gap.required.as_str(), gap.actual.as_deref()), ("A|B", None));
+    assert_eq!(gap.text.en.as_ref(), "no tax grade in force (latest: A for 2023), A|B required");
 }
 
 #[test]
@@ -490,7 +512,6 @@ fn tighten(p: &mut Product, kind: u8, step: u32) {
                 amount((p.amount.min.value() + money(step * 2)).min(p.amount.max.value()))
         }
         7 => {
-            use xinyong::record::TaxGrade;
             let mut grades = c.tax_grades.clone().unwrap_or_else(|| TaxGrade::ALL.to_vec());
             if grades.len() > 1 {
                 grades.remove(step as usize % grades.len());
@@ -623,6 +644,8 @@ fn the_screened_match_equals_the_reference_scan_on_synthetic_data() {
                 let f = &mut demand.enterprise.finance;
                 f.tax_paid_12m = f.tax_paid_12m.map(|t| Amount::new(t.value() + d("0.5")).unwrap());
             }
+            // No assessment since 2023: the older grades, if any, are no longer in force.
+            5 => demand.enterprise.ratings.tax_grades.retain(|&year, _| year <= 2023),
             _ => {}
         }
     }

@@ -133,7 +133,7 @@ impl CardRule {
                 let value = match source {
                     Source::Numeric(f) => f.value(e, as_of).map_or(Value::Missing, Value::Number),
                     Source::Category(f) => f
-                        .value(e)
+                        .value(e, as_of)
                         .and_then(|i| f.values().get(i).map(|v| Value::Text((*v).to_owned())))
                         .unwrap_or(Value::Missing),
                     Source::Extra => {

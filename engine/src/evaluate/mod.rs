@@ -408,7 +408,7 @@ impl Evaluator {
         }
         for read in &c.read_categories {
             if let Some(slot) = raw.get_mut(read.indicator) {
-                let value = read.feature.value(e);
+                let value = read.feature.value(e, as_of);
                 *slot = value.and_then(|i| read.table.get(i)).copied().unwrap_or(read.missing);
             }
         }
@@ -439,7 +439,7 @@ impl Evaluator {
         veto_feature.extend(c.vetoes.iter().map(|v| {
             v.feature
                 .as_ref()
-                .is_some_and(|(f, values)| f.value(e).is_some_and(|x| values.contains(&x)))
+                .is_some_and(|(f, values)| f.value(e, as_of).is_some_and(|x| values.contains(&x)))
         }));
         Ok(Tally {
             c,
@@ -645,6 +645,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A tax grade too old to be in force scores as no grade, and starts no run of A years.
+    #[test]
+    fn a_tax_grade_no_longer_in_force_scores_as_none() {
+        let evaluator = Evaluator::default_model();
+        let points = |grades: &str, as_of: &str| {
+            let json = format!(
+                r#"{{"uscc": "91350100M000100Y43", "name": "t", "established_on": "2001-01-01",
+                    "ratings": {{"tax_grades": {grades}}}}}"#
+            );
+            let firm = Enterprise::from_json(&json).unwrap_or_else(|e| panic!("{e}"));
+            let as_of = crate::date::parse_date(as_of).unwrap();
+            let evaluation = evaluator.evaluate(&firm, as_of).unwrap();
+            let of = |id: &str| {
+                let c = evaluation.contributions.iter().find(|c| &*c.indicator == id);
+                c.map(|c| c.points).unwrap_or_else(|| panic!("no {id}"))
+            };
+            (of("tax_grade"), of("consecutive_a_tax_years"))
+        };
+        let three_a = r#"{"2021": "A", "2022": "A", "2023": "A"}"#;
+        let (in_force, run) = points(three_a, "2025-06-30");
+        let (stale, no_run) = points(three_a, "2026-06-30");
+        let (none, none_run) = points("{}", "2026-06-30");
+        assert_eq!((in_force, stale), (Decimal::from(120), none));
+        assert!(run > no_run, "{run} {no_run}");
+        assert_eq!(no_run, none_run);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::product::Product;
 use crate::date::{Date, whole_months, whole_years};
 use crate::evaluate::{Evaluation, Evaluator, Label};
 use crate::num::DecimalText;
-use crate::record::{ArrearsKind, ListKind, RecordDetail, TaxGrade};
+use crate::record::{ArrearsKind, ListKind, Ratings, RecordDetail, TaxGrade};
 
 /// Which condition failed; stable snake_case ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -475,9 +475,9 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
         gaps.push(g);
     }
     if let Some(admitted) = &c.tax_grades {
-        let latest = e.ratings.latest_tax_grade().map(|(_, g)| g);
-        if !latest.is_some_and(|g| admitted.contains(&g)) {
-            gaps.push(tax_grade(x, admitted, latest));
+        let in_force = e.ratings.tax_grade_on(firm.as_of).map(|(_, g)| g);
+        if !in_force.is_some_and(|g| admitted.contains(&g)) {
+            gaps.push(tax_grade(x, admitted, &e.ratings, firm.as_of));
         }
     }
     if let Some(years) = c.min_years_established {
@@ -599,13 +599,22 @@ pub(super) fn limit_gap(explain: bool, product: &Product, limit: Decimal) -> Opt
     )
 }
 
-fn tax_grade(explain: bool, admitted: &[TaxGrade], latest: Option<TaxGrade>) -> Gap {
+/// The gap of a firm whose tax grade in force on `as_of` is not `admitted`. A firm whose
+/// latest grade is too old to be in force is told which grade that is.
+fn tax_grade(explain: bool, admitted: &[TaxGrade], ratings: &Ratings, as_of: Date) -> Gap {
     if !explain {
         return unworded(ConditionId::TaxGrade);
     }
     let need: Vec<&str> = admitted.iter().map(|g| g.as_str()).collect();
     let need = need.join("|");
-    let Some(have) = latest else {
+    let Some((_, have)) = ratings.tax_grade_on(as_of) else {
+        if let Some((year, old)) = ratings.latest_tax_grade() {
+            let text = label(
+                format!("纳税信用等级无有效评价（最近为 {year} 年度 {old}），要求 {need}"),
+                format!("no tax grade in force (latest: {old} for {year}), {need} required"),
+            );
+            return gap(ConditionId::TaxGrade, need, None, text);
+        }
         // No grade given: worded as every unreported figure is.
         let words = || (need.clone(), [need.clone(), format!("{need} required")]);
         return unknown(true, ConditionId::TaxGrade, ["纳税信用等级", "tax grade"], words);
@@ -846,14 +855,30 @@ mod tests {
             at_least(true, ConditionId::TaxPaid12m, floor, None, ["近12个月纳税额", "tax paid"])
                 .unwrap();
         assert_eq!(gap.text.get(Lang::Zh), "近12个月纳税额未报送（要求：至少 ¥20,000）");
-        let gap = tax_grade(true, &[TaxGrade::A, TaxGrade::B], None);
+        let as_of = crate::date::parse_date("2026-06-30").unwrap();
+        let graded = |grades: &[(u16, TaxGrade)]| Ratings {
+            tax_grades: grades.iter().copied().collect(),
+            ..Ratings::default()
+        };
+        let gap = tax_grade(true, &[TaxGrade::A, TaxGrade::B], &graded(&[]), as_of);
         assert_eq!(gap.text.get(Lang::Zh), "纳税信用等级未报送（要求：A|B）");
         assert_eq!(gap.text.get(Lang::En), "tax grade not reported (A|B required)");
         assert_eq!((gap.required.as_str(), gap.actual.as_deref()), ("A|B", None));
-        let gap = tax_grade(true, &[TaxGrade::A], Some(TaxGrade::M));
+        let gap = tax_grade(true, &[TaxGrade::A], &graded(&[(2024, TaxGrade::M)]), as_of);
         assert_eq!(gap.text.get(Lang::En), "tax grade M, A required");
-        let gap =
-            recent_payment(true, 3, None, crate::date::parse_date("2026-06-30").unwrap()).unwrap();
+        // The 2023 grade is no longer in force in 2026: the firm is told which grade it has.
+        let stale = graded(&[(2022, TaxGrade::A), (2023, TaxGrade::B)]);
+        let gap = tax_grade(true, &[TaxGrade::A, TaxGrade::B], &stale, as_of);
+        assert_eq!(
+            gap.text.get(Lang::En),
+            "no tax grade in force (latest: B for 2023), A|B required"
+        );
+        assert_eq!(
+            gap.text.get(Lang::Zh),
+            "纳税信用等级无有效评价（最近为 2023 年度 B），要求 A|B"
+        );
+        assert_eq!((gap.required.as_str(), gap.actual.as_deref()), ("A|B", None));
+        let gap = recent_payment(true, 3, None, as_of).unwrap();
         assert!(
             gap.text.get(Lang::Zh).ends_with("（要求：3 个月内）"),
             "{}",

@@ -79,7 +79,7 @@ impl FirmFacts {
             grade,
             plan_grade: plan_grade.unwrap_or(grade),
             grade_count: grades.len().max(1),
-            tax_grade: e.ratings.latest_tax_grade().map_or(0, |(_, g)| tax_grade_bit(g)),
+            tax_grade: e.ratings.tax_grade_on(as_of).map_or(0, |(_, g)| tax_grade_bit(g)),
             years: whole_years(e.established_on, as_of),
             tax_paid: opt(f.tax_paid_12m)?,
             months_since_payment: f.last_tax_payment_on.map(|last| whole_months(last, as_of)),

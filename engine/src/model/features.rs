@@ -107,7 +107,9 @@ impl NumericFeature {
             NumericFeature::SocialInsuranceMonthsPaid12m => {
                 whole(e.finance.social_insurance_months_paid_12m.map(u32::from))
             }
-            NumericFeature::ConsecutiveATaxYears => whole(Some(e.ratings.consecutive_a_years())),
+            NumericFeature::ConsecutiveATaxYears => {
+                whole(Some(e.ratings.consecutive_a_years(as_of)))
+            }
             NumericFeature::MonthsSinceLastTaxPayment => {
                 whole(e.finance.last_tax_payment_on.map(|d| whole_months(d, as_of)))
             }
@@ -160,12 +162,15 @@ impl CategoryFeature {
         }
     }
 
-    /// The index of the enterprise's value in [`CategoryFeature::values`], `None` when missing.
-    pub fn value(self, e: &Enterprise) -> Option<usize> {
+    /// The index of the enterprise's value on `as_of` in [`CategoryFeature::values`], `None`
+    /// when missing (a tax grade no longer in force is missing: [`Ratings::tax_grade_on`]).
+    ///
+    /// [`Ratings::tax_grade_on`]: crate::record::Ratings::tax_grade_on
+    pub fn value(self, e: &Enterprise, as_of: Date) -> Option<usize> {
         match self {
             CategoryFeature::Status => Some(e.status as usize),
             CategoryFeature::Size => e.size.map(|s| s as usize),
-            CategoryFeature::TaxGrade => e.ratings.latest_tax_grade().map(|(_, g)| g as usize),
+            CategoryFeature::TaxGrade => e.ratings.tax_grade_on(as_of).map(|(_, g)| g as usize),
             CategoryFeature::CustomsClass => e.ratings.customs.map(|c| c as usize),
             CategoryFeature::SamrRiskClass => e.ratings.samr_risk.map(|c| c as usize),
             CategoryFeature::IndustrySection => {

@@ -193,8 +193,22 @@ impl Ratings {
         self.tax_grades.iter().next_back().map(|(&y, &g)| (y, g))
     }
 
-    /// How many consecutive years, counting back from the latest, the tax grade was A.
-    pub fn consecutive_a_years(&self) -> u32 {
+    /// The grade in force on `as_of` and its year: the latest grade, when it assesses one of
+    /// the [`TAX_GRADE_YEARS_IN_FORCE`] years before `as_of`'s year. An older latest grade is
+    /// not the firm's standing any more (at least one later assessment is missing from the
+    /// record), so it reads as no grade at all.
+    pub fn tax_grade_on(&self, as_of: Date) -> Option<(u16, TaxGrade)> {
+        self.latest_tax_grade()
+            .filter(|&(year, _)| i32::from(year) >= as_of.year() - TAX_GRADE_YEARS_IN_FORCE)
+    }
+
+    /// How many consecutive years, counting back from the grade in force on `as_of`
+    /// ([`tax_grade_on`](Self::tax_grade_on)), the tax grade was A: 0 when no grade is in
+    /// force.
+    pub fn consecutive_a_years(&self, as_of: Date) -> u32 {
+        if self.tax_grade_on(as_of).is_none() {
+            return 0;
+        }
         let mut count = 0;
         let mut expected_year = None;
         for (&year, &grade) in self.tax_grades.iter().rev() {
@@ -207,6 +221,12 @@ impl Ratings {
         count
     }
 }
+
+/// How many assessment years before the day of evaluation a tax grade stays in force. The
+/// grade of year Y is published each April of Y + 1 and holds until the next one, so from
+/// January to the publication the grade in force assesses the year before last, and after it
+/// the last year: two years cover both, and a publication running late.
+pub const TAX_GRADE_YEARS_IN_FORCE: i32 = 2;
 
 /// Financial signals the financing platforms collect (tax, revenue, social insurance, loans).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -456,5 +476,30 @@ mod tests {
         assert_eq!(err.path(), Some("ratings.tax_grades.2025"));
         assert!(err.to_string().contains("date 2026-01-01"), "{err}");
         assert!(firm.check_dates(crate::date::parse_date("2026-01-01").unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_grade_is_in_force_for_two_assessment_years() {
+        let day = |d: &str| crate::date::parse_date(d).unwrap();
+        let firm = with_grades(r#"{"2021": "A", "2022": "A", "2023": "A"}"#).unwrap();
+        let ratings = &firm.ratings;
+        // The 2023 grade, published in April 2024, is the grade until the 2024 grade is, and
+        // stays in force through 2025 should that one be missing; not in 2026.
+        for (as_of, in_force) in [
+            ("2024-01-01", true),
+            ("2025-06-30", true),
+            ("2025-12-31", true),
+            ("2026-01-01", false),
+            ("2030-06-30", false),
+        ] {
+            let expected = in_force.then_some((2023, TaxGrade::A));
+            assert_eq!(ratings.tax_grade_on(day(as_of)), expected, "{as_of}");
+            assert_eq!(ratings.consecutive_a_years(day(as_of)), if in_force { 3 } else { 0 });
+        }
+        assert_eq!(ratings.latest_tax_grade(), Some((2023, TaxGrade::A)));
+        let broken = with_grades(r#"{"2022": "A", "2024": "A", "2025": "B"}"#).unwrap();
+        assert_eq!(broken.ratings.consecutive_a_years(day("2026-06-30")), 0);
+        let gap = with_grades(r#"{"2022": "A", "2024": "A", "2025": "A"}"#).unwrap();
+        assert_eq!(gap.ratings.consecutive_a_years(day("2026-06-30")), 2);
     }
 }
