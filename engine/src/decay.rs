@@ -135,6 +135,11 @@ pub struct DecayRules {
     /// Residual after removal, by list (lists not named have none).
     #[serde(default)]
     pub listing_residual: BTreeMap<ListKind, Residual>,
+    /// How long a list keeps an entry, in months after `listed_on`: a listing without an
+    /// earlier `removed_on` ends then, as if removed that day. Lists not named keep an entry
+    /// until it is removed. The national terms when absent (write `{}` for none).
+    #[serde(default = "national_listing_terms")]
+    pub listing_max_months: BTreeMap<ListKind, u32>,
     /// Residual after arrears are paid.
     #[serde(default)]
     pub arrears_residual: Residual,
@@ -161,6 +166,13 @@ fn national_unrepairable() -> Unrepairable {
     }
 }
 
+/// The lists whose entries end by rule: the serious illegal and dishonest list (removed three
+/// years after listing) and major tax violations (published for three years). A feed that has
+/// not caught up with such a removal would otherwise keep the entry for ever.
+fn national_listing_terms() -> BTreeMap<ListKind, u32> {
+    BTreeMap::from([(ListKind::SeriousViolation, 36), (ListKind::MajorTaxViolation, 36)])
+}
+
 impl Default for DecayRules {
     /// The national defaults of DOMAIN section 3.
     fn default() -> Self {
@@ -173,6 +185,7 @@ impl Default for DecayRules {
             },
             unrepairable: national_unrepairable(),
             listing_residual: BTreeMap::new(),
+            listing_max_months: national_listing_terms(),
             arrears_residual: Residual::default(),
             honour_validity_months: BTreeMap::new(),
             commitment_months: 36,
@@ -292,9 +305,19 @@ impl DecayRules {
         }
     }
 
+    /// The first day the listing is no longer in force: its removal, or the end of its list's
+    /// term if that comes first; `None` while neither is known.
+    pub fn listing_end(&self, l: &Listing) -> Option<Date> {
+        let term = self.listing_max_months.get(&l.list).map(|&m| add_months(l.listed_on, m));
+        match (l.removed_on, term) {
+            (Some(removed), Some(term)) => Some(removed.min(term)),
+            (removed, term) => removed.or(term),
+        }
+    }
+
     fn listing_standing(&self, l: &Listing, as_of: Date) -> Standing {
         let residual = self.listing_residual.get(&l.list).copied().unwrap_or_default();
-        state_standing(l.listed_on, l.removed_on, residual, as_of)
+        state_standing(l.listed_on, self.listing_end(l), residual, as_of)
     }
 
     fn arrears_standing(&self, a: &Arrears, as_of: Date) -> Standing {
@@ -362,6 +385,9 @@ pub(crate) struct DecayOn {
     /// Per list (declaration order): its residual factor (fixed point) and the first removal
     /// date still in it; `None` when the list has no residual, or one of factor zero.
     listing: Vec<Option<(i64, Date)>>,
+    /// Per list (declaration order): the first listing date still within the list's term;
+    /// `None` when the list keeps entries until removed.
+    listing_term: Vec<Option<Date>>,
     /// The arrears residual, as for a list.
     arrears: Option<(i64, Date)>,
     /// Per honour (declaration order): the first award date still valid when no expiry is given.
@@ -405,6 +431,13 @@ impl DecayOn {
             .iter()
             .map(|kind| residual(rules.listing_residual.get(kind).copied().unwrap_or_default()))
             .collect::<Option<Vec<_>>>()?;
+        let listing_term = ListKind::ALL
+            .iter()
+            .map(|kind| match rules.listing_max_months.get(kind) {
+                Some(&months) => first_counting(as_of, months).map(Some),
+                None => Some(None),
+            })
+            .collect::<Option<Vec<_>>>()?;
         let honour = HonourKind::ALL
             .iter()
             .map(|kind| match rules.honour_validity_months.get(kind) {
@@ -416,6 +449,7 @@ impl DecayOn {
             as_of,
             penalty,
             listing,
+            listing_term,
             arrears: residual(rules.arrears_residual)?,
             honour,
             commitment: first_counting(as_of, rules.commitment_months)?,
@@ -447,7 +481,13 @@ impl DecayOn {
             }
             RecordDetail::Listing(l) => {
                 let residual = self.listing.get(l.list as usize).copied().flatten();
-                self.state(l.listed_on, l.removed_on, residual)
+                // Only an entry older than its list's term needs the end worked out.
+                let term = self.listing_term.get(l.list as usize).copied().flatten();
+                let end = match term {
+                    Some(first) if l.listed_on < first => rules.listing_end(l),
+                    _ => l.removed_on,
+                };
+                self.state(l.listed_on, end, residual)
             }
             RecordDetail::Arrears(a) => self.state(a.since, a.paid_on, self.arrears),
             RecordDetail::Honour(h) => {
@@ -609,6 +649,33 @@ mod tests {
         assert!(!rules.standing(&removed, d("2025-11-01")).counts());
     }
 
+    /// The serious-violation list lets an entry go three years after listing, as if removed
+    /// that day: the residual follows, and an earlier removal still wins.
+    #[test]
+    fn a_list_with_a_term_ends_its_entries_by_itself() {
+        let mut rules = DecayRules::default();
+        let half = Residual { months: 12, factor: Decimal::new(5, 1) };
+        rules.listing_residual.insert(ListKind::SeriousViolation, half);
+        let listing = |list, removed: Option<&str>| {
+            let (listed_on, removed_on) = (d("2023-03-01"), removed.map(d));
+            let l = Listing { list, listed_on, removed_on, ground: None, amount: None };
+            (RecordDetail::Listing(l.clone()), l)
+        };
+        let (record, l) = listing(ListKind::SeriousViolation, None);
+        assert_eq!(rules.listing_end(&l), Some(d("2026-03-01")));
+        assert_eq!(rules.standing(&record, d("2026-02-28")), Standing::FULL);
+        let residual = rules.standing(&record, d("2026-03-01"));
+        assert_eq!((residual.factor, residual.in_force), (Decimal::new(5, 1), false));
+        assert!(!rules.standing(&record, d("2027-03-01")).counts());
+        let (_, early) = listing(ListKind::SeriousViolation, Some("2024-06-01"));
+        assert_eq!(rules.listing_end(&early), Some(d("2024-06-01")));
+        // A dishonest judgment debtor has no national term; `{}` lifts every term.
+        let (debtor, _) = listing(ListKind::DishonestDebtor, None);
+        assert_eq!(rules.standing(&debtor, d("2030-01-01")), Standing::FULL);
+        rules.listing_max_months.clear();
+        assert_eq!(rules.standing(&record, d("2030-01-01")), Standing::FULL);
+    }
+
     #[test]
     fn honours_expire() {
         let mut rules = DecayRules::default();
@@ -658,6 +725,9 @@ mod tests {
         rules.arrears_residual = Residual { months: 1, factor: Decimal::new(25, 2) };
         rules.honour_validity_months.insert(HonourKind::HighTech, 36);
         rules.honour_validity_months.insert(HonourKind::ContractAbiding, 0);
+        // Terms: one with a residual after it, one without (the national serious-violation
+        // term), and lists that keep entries until removed.
+        rules.listing_max_months.insert(ListKind::AbnormalOperation, 13);
         // Local rules for two domains, one severity each, and none for the others.
         let year = Period { min_months: 12, max_months: 12 };
         let safety = DomainPeriods { ordinary: Some(year), ..DomainPeriods::default() };
@@ -709,12 +779,13 @@ mod tests {
                 }
                 let lists = [
                     ListKind::AbnormalOperation,
+                    ListKind::SeriousViolation,
                     ListKind::DishonestDebtor,
                     ListKind::JudgmentDebtor,
                     ListKind::ConsumptionRestriction,
                 ];
                 for list in lists {
-                    for removed in [None, Some(day), Some(later(5))] {
+                    for removed in [None, Some(day), Some(later(5)), Some(later(400))] {
                         details.push(RecordDetail::Listing(Listing {
                             list,
                             listed_on: day,

@@ -464,6 +464,7 @@ fn model_cases() -> Vec<(&'static str, Edit, &'static str)> {
         edit("minimum above maximum", |m| m["decay"]["penalty"]["minor"]["min_months"] = json!(6), "decay.penalty.minor"),
         edit("a domain's minimum above its maximum", |m| m["decay"]["penalty"]["by_domain"] = json!({"fire": {"ordinary": {"min_months": 13, "max_months": 12}}}), "decay.penalty.by_domain.fire.ordinary"),
         edit("residual factor above 1", |m| m["decay"]["listing_residual"]["abnormal_operation"]["factor"] = json!("2"), "decay.listing_residual.abnormal_operation.factor"),
+        edit("a list term of no months", |m| m["decay"]["listing_max_months"]["dishonest_debtor"] = json!(0), "decay.listing_max_months.dishonest_debtor"),
     ]
 }
 

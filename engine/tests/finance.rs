@@ -169,6 +169,51 @@ fn a_tax_grade_no_longer_in_force_admits_nobody() {
 }
 
 #[test]
+fn a_listing_past_its_list_term_no_longer_bars_a_loan() {
+    let evaluator = strict();
+    let catalog = Catalog::new(vec![base_product()], evaluator.model()).unwrap();
+    let matcher = Matcher::new(&evaluator, &catalog, MatchOptions::default());
+    let listed = |on: &str| {
+        let mut demand = base_demand();
+        let json =
+            format!(r#"{{"kind": "listing", "list": "major_tax_violation", "listed_on": "{on}"}}"#);
+        record(&mut demand, &json);
+        let result = matcher.match_demand(&demand, as_of()).unwrap();
+        assert_eq!(result, matcher.match_demand_full_scan(&demand, as_of()).unwrap());
+        result
+    };
+    // Published for three years: on 2026-06-30, an entry of 2023-06-30 has gone, one of
+    // 2023-07-01 has not.
+    assert_eq!(listed("2023-06-30").eligible.len(), 1);
+    let barred = listed("2023-07-01");
+    assert!(barred.eligible.is_empty());
+    let failed: Vec<ConditionId> =
+        barred.near_misses[0].failed.iter().map(|g| g.condition).collect();
+    assert_eq!(failed, [ConditionId::DishonestListing]);
+}
+
+#[test]
+fn a_code_too_coarse_to_rule_out_an_excluded_industry_is_out_of_scope() {
+    let evaluator = strict();
+    let mut product = base_product();
+    product.industries.exclude = vec![xinyong::record::Industry::parse("C3911").unwrap()];
+    let catalog = Catalog::new(vec![product], evaluator.model()).unwrap();
+    let matcher = Matcher::new(&evaluator, &catalog, MatchOptions::default());
+    let coded = |code: &str| {
+        let mut demand = base_demand();
+        demand.enterprise.industry = xinyong::record::Industry::parse(code);
+        let result = matcher.match_demand(&demand, as_of()).unwrap();
+        assert_eq!(result, matcher.match_demand_full_scan(&demand, as_of()).unwrap());
+        (result.eligible.len(), result.near_misses.len())
+    };
+    // Neither an offer nor a near miss: the bank cannot tell a "C" firm is not in C3911.
+    for code in ["C", "C39", "C391", "C3911"] {
+        assert_eq!(coded(code), (0, 0), "{code}");
+    }
+    assert_eq!(coded("C3912"), (1, 0));
+}
+
+#[test]
 fn each_bound_binds_in_turn() {
     // Every bound is ¥3m: the tie goes to the product cap, the first in order.
     let mut product = base_product();

@@ -122,7 +122,7 @@ fn record(as_of: Date) -> BoxedStrategy<Record> {
 }
 
 /// A record that is in force on `as_of` and can only cost points: a recent penalty, a listing
-/// not removed, arrears not paid.
+/// not removed nor past its list's term, arrears not paid.
 fn negative(as_of: Date) -> BoxedStrategy<Record> {
     let penalty = (
         (
@@ -147,7 +147,9 @@ fn negative(as_of: Date) -> BoxedStrategy<Record> {
         });
     let listing = (0u64..3000, select(ListKind::ALL), proptest::option::of(amount())).prop_map(
         move |(age, list, amount)| {
-            let listed_on = before(as_of, age);
+            // Within its list's term, if the list has one (three years, over 1,000 days).
+            let term = xinyong::decay::DecayRules::default().listing_max_months.contains_key(&list);
+            let listed_on = before(as_of, if term { age % 1000 } else { age });
             RecordDetail::Listing(Listing {
                 list,
                 listed_on,

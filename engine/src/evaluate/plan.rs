@@ -261,6 +261,15 @@ pub(super) fn plan(
                 }
                 from
             }
+            RecordDetail::Listing(l) => {
+                let from = add_months(l.listed_on, repair.after_months.unwrap_or(0));
+                // An entry in force has not been removed: its end, if any, is its list's term.
+                // A step possible only once the list has let the entry go gains nothing.
+                if c.decay.listing_end(l).is_some_and(|end| from >= end) {
+                    continue;
+                }
+                from
+            }
             _ => add_months(record.start(), repair.after_months.unwrap_or(0)),
         };
         repairable.push(index);
@@ -485,6 +494,28 @@ mod tests {
             assert_eq!(proposed(&ev), [], "disclosure ending {end}");
             assert_eq!(ev.plan.score_after, ev.score, "disclosure ending {end}");
         }
+    }
+
+    /// A serious-violation entry may be removed early after a year; the list lets it go by
+    /// itself after three. A rule that would date the step later than that proposes nothing.
+    #[test]
+    fn no_removal_is_proposed_after_the_list_lets_the_entry_go() {
+        let firm = Enterprise::from_json(
+            r#"{"uscc": "91350900587527783P", "name": "t", "established_on": "2010-01-01",
+                "records": [{"kind": "listing", "list": "serious_violation", "listed_on": "2024-03-01"}]}"#,
+        )
+        .unwrap();
+        let as_of = parse_date("2026-06-30").unwrap();
+        let steps = |after_months: u32| {
+            let mut model = crate::Model::default_model();
+            let rule = model.repairs.iter_mut().find(|r| r.records == "listing.serious_violation");
+            rule.unwrap().after_months = Some(after_months);
+            let ev = Evaluator::new(model).unwrap().evaluate(&firm, as_of).unwrap();
+            ev.plan.steps.iter().map(|s| s.possible_from.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(steps(12), ["2026-06-30"]);
+        assert_eq!(steps(35), ["2027-02-01"]);
+        assert_eq!(steps(36), Vec::<String>::new());
     }
 
     #[test]

@@ -443,7 +443,10 @@ impl IndustryRule {
             return include.is_empty() && exclude.is_empty();
         };
         let under = |&(prefix, mask): &(u64, u64)| code & mask == prefix;
-        (include.is_empty() || include.iter().any(under)) && !exclude.iter().any(under)
+        // The firm's own mask: its code's bytes, the zeros after them cleared.
+        let code_mask = u64::MAX.checked_shl(code.trailing_zeros() / 8 * 8).unwrap_or(0);
+        let overlaps = |x: &(u64, u64)| under(x) || x.0 & code_mask == code;
+        (include.is_empty() || include.iter().any(under)) && !exclude.iter().any(overlaps)
     }
 }
 
@@ -643,8 +646,20 @@ mod tests {
             Industries { include: codes(&["C"]), exclude: Vec::new() },
             Industries { include: codes(&["C39", "F"]), exclude: codes(&["C3911"]) },
             Industries { include: Vec::new(), exclude: codes(&["K70", "L72", "H62"]) },
+            Industries { include: Vec::new(), exclude: codes(&["C3911"]) },
+            Industries { include: codes(&["C"]), exclude: codes(&["C39", "C3411"]) },
         ];
-        let firms = [None, Some("C"), Some("C3911"), Some("C3912"), Some("C34"), Some("K7010")];
+        let firms = [
+            None,
+            Some("C"),
+            Some("C39"),
+            Some("C391"),
+            Some("C3911"),
+            Some("C3912"),
+            Some("C34"),
+            Some("K"),
+            Some("K7010"),
+        ];
         for rule in &rules {
             let packed = IndustryRule::new(rule).unwrap();
             for firm in firms {
@@ -657,5 +672,10 @@ mod tests {
                 );
             }
         }
+        // A code too coarse to rule out an excluded prefix is kept out, as no code is.
+        let rule = &rules[4];
+        let admits = |c: &str| rule.admits(Some(&Industry::parse(c).unwrap()));
+        let admitted: Vec<&str> = firms.iter().flatten().copied().filter(|c| admits(c)).collect();
+        assert_eq!(admitted, ["C3912", "C34", "K", "K7010"]);
     }
 }

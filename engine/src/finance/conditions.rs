@@ -10,6 +10,7 @@ use super::demand::Demand;
 use super::graph_facts::{self, GraphFacts};
 use super::product::Product;
 use crate::date::{Date, whole_months, whole_years};
+use crate::decay::DecayRules;
 use crate::evaluate::{Evaluation, Evaluator, Label};
 use crate::num::DecimalText;
 use crate::record::{ArrearsKind, ListKind, Ratings, RecordDetail, TaxGrade};
@@ -529,7 +530,7 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
         gaps.extend(records(
             ConditionId::DishonestListing,
             firm,
-            |r| dishonest_listing(r, firm.as_of),
+            |r| dishonest_listing(r, &firm.evaluator.model().decay, firm.as_of),
             ["严重失信名单在列", "active serious-dishonesty listing"],
         ));
     }
@@ -583,9 +584,17 @@ pub(super) fn owes_tax(r: &RecordDetail, as_of: Date) -> bool {
     matches!(r, RecordDetail::Arrears(a) if a.arrears == ArrearsKind::Tax && a.paid_on.is_none_or(|p| p > as_of))
 }
 
-/// Whether a record is an entry on a serious-dishonesty list in force on `as_of`.
-pub(super) fn dishonest_listing(r: &RecordDetail, as_of: Date) -> bool {
-    matches!(r, RecordDetail::Listing(l) if matches!(l.list, ListKind::DishonestDebtor | ListKind::SeriousViolation | ListKind::MajorTaxViolation) && l.listed_on <= as_of && l.removed_on.is_none_or(|x| x > as_of))
+/// Whether a record is an entry on a serious-dishonesty list in force on `as_of`: listed, and
+/// neither removed nor past its list's term under the model's `decay` (as the evaluation
+/// counts it).
+pub(super) fn dishonest_listing(r: &RecordDetail, decay: &DecayRules, as_of: Date) -> bool {
+    let serious = |l: &ListKind| {
+        matches!(
+            l,
+            ListKind::DishonestDebtor | ListKind::SeriousViolation | ListKind::MajorTaxViolation
+        )
+    };
+    matches!(r, RecordDetail::Listing(l) if serious(&l.list) && l.listed_on <= as_of && decay.listing_end(l).is_none_or(|end| end > as_of))
 }
 
 /// The limit condition, checked once the limit is known.

@@ -83,15 +83,18 @@ pub struct Industries {
 }
 
 impl Industries {
-    /// Whether a firm of this industry is served; an unknown industry fits only a product that
-    /// names no industries, since a bank cannot rule out an excluded one.
+    /// Whether a firm of this industry is served. A bank cannot rule out an excluded industry
+    /// for a firm it cannot place: an unknown industry fits only a product that names no
+    /// industries, and a code coarser than an excluded prefix (`C` against `C3911`) is kept
+    /// out as one under it is.
     pub fn admits(&self, industry: Option<&Industry>) -> bool {
         let Some(code) = industry.map(Industry::as_str) else {
             return self.include.is_empty() && self.exclude.is_empty();
         };
         let under = |p: &Industry| code.starts_with(p.as_str());
+        let overlaps = |p: &Industry| under(p) || p.as_str().starts_with(code);
         (self.include.is_empty() || self.include.iter().any(under))
-            && !self.exclude.iter().any(under)
+            && !self.exclude.iter().any(overlaps)
     }
 }
 

@@ -16,6 +16,7 @@ use super::graph_facts::GraphFacts;
 use super::limit::BoundKind;
 use super::product::Collateral;
 use crate::date::{Date, whole_months, whole_years};
+use crate::decay::DecayRules;
 use crate::evaluate::Evaluation;
 use crate::num::Amount;
 
@@ -56,7 +57,7 @@ impl FirmFacts {
         evaluation: &Evaluation,
         as_of: Date,
         facts: GraphFacts,
-        grades: &[String],
+        (grades, decay): (&[String], &DecayRules),
     ) -> Option<FirmFacts> {
         let e = &demand.enterprise;
         let f = &e.finance;
@@ -84,7 +85,7 @@ impl FirmFacts {
             tax_paid: opt(f.tax_paid_12m)?,
             months_since_payment: f.last_tax_payment_on.map(|last| whole_months(last, as_of)),
             tax_arrears: count(&|r| owes_tax(r, as_of)),
-            dishonest_listings: count(&|r| dishonest_listing(r, as_of)),
+            dishonest_listings: count(&|r| dishonest_listing(r, decay, as_of)),
             loans: opt(f.existing_loans)?,
             capital: opt(e.registered_capital)?,
             staff: f.social_insurance_headcount,

@@ -136,7 +136,8 @@ pub(super) fn match_indexed(
 ) -> DemandMatch {
     let grades = c.catalog.grades();
     let e = &demand.enterprise;
-    let Some(figures) = FirmFacts::new(demand, evaluation, as_of, facts, grades) else {
+    let decay = &c.evaluator.model().decay;
+    let Some(figures) = FirmFacts::new(demand, evaluation, as_of, facts, (grades, decay)) else {
         let (firm, candidates) = ((evaluation, facts), c.index.candidates_iter(e));
         let (catalog, evaluator) = (c.catalog, c.evaluator);
         return matching::match_candidates(

@@ -628,6 +628,12 @@ fn check_decay(r: &mut Report, model: &Model) {
     if !unit(model.decay.arrears_residual.factor) {
         r.add("decay.arrears_residual.factor", "must lie between 0 and 1");
     }
+    for (list, _) in model.decay.listing_max_months.iter().filter(|&(_, &months)| months == 0) {
+        r.add(
+            format!("decay.listing_max_months.{list}"),
+            "a term of 0 months would never count the list: leave the list out to keep its entries until removed",
+        );
+    }
 }
 
 #[cfg(test)]
