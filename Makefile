@@ -82,9 +82,10 @@ cli-build:
 	@$(call step,build the xinyong CLI (release))
 	$(CARGO) build --release --features cli --bin xinyong
 
+# The command-line suite also runs the pandas scorer of bench/ as an oracle (tests/cli/test_oracle.py).
 venv:
 	@$(call step,Python virtual environment)
-	PYTHON='$(PYTHON)' scripts/ensure-venv.sh
+	PYTHON='$(PYTHON)' scripts/ensure-venv.sh tests/requirements.txt bench/requirements.txt
 
 # pytest exits 5 when it collects no tests; that is a failure here, never swallowed.
 pytest-cli: venv

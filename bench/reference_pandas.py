@@ -37,6 +37,17 @@ import pyarrow.json as pj
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "engine" / "src" / "model" / "default.json"
 
 DAY = np.timedelta64(1, "D")
+# The national list terms, which apply when a model's `decay` does not name `listing_max_months`.
+NATIONAL_LISTING_TERMS = {"serious_violation": 36, "major_tax_violation": 36}
+DECAY_KEYS = {
+    "penalty",
+    "unrepairable",
+    "listing_residual",
+    "listing_max_months",
+    "arrears_residual",
+    "honour_validity_months",
+    "commitment_months",
+}
 INT64_LIMIT = 2**62
 
 # Record fields whose value can never lie after the evaluation date (the disclosure end and the
@@ -114,11 +125,13 @@ def add_months(d: np.ndarray, months) -> np.ndarray:
     return target.astype("datetime64[D]") + np.minimum(day, length - DAY)
 
 
-def ymd(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    years = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    months = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    days = (d - d.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
-    return years, months, days
+def whole_months(start: np.ndarray, end: np.datetime64) -> np.ndarray:
+    """Completed months from each start to `end`, 0 when `end` is earlier: the largest n with
+    `add_months(start, n) <= end` (a month is complete on the same day or, in a shorter month,
+    on its last day). NaT gives an undefined count, to be masked by the caller."""
+    months = end.astype("datetime64[M]").astype(np.int64) - start.astype("datetime64[M]").astype(np.int64)
+    months = months - (add_months(start, months) > end)
+    return np.maximum(months, 0)
 
 
 def floor_amounts(array, n: int) -> np.ndarray:
@@ -195,8 +208,12 @@ class FixedPointModel:
         self.class_rule: dict[str, tuple[int, int]] = {}  # "penalty.serious" -> (indicator, points at 10^p)
         for d, dim in enumerate(spec["dimensions"]):
             for ind in dim["indicators"]:
-                i = len(self.indicators)
                 kind = ind["kind"]
+                if kind == "related_party":
+                    # Evaluated only with a related-party context, which this scorer never
+                    # takes: without one it contributes nothing and is left out.
+                    continue
+                i = len(self.indicators)
                 entry = {
                     "id": ind["id"],
                     "dimension": d,
@@ -240,6 +257,9 @@ class FixedPointModel:
             cap = codes.index(v["cap"]) if v["cap"] in codes else len(codes) - 1
             self.vetoes.append((classes, v.get("feature"), list(v.get("values", [])), cap))
 
+        unknown = set(decay) - DECAY_KEYS
+        if unknown or "by_domain" in decay["penalty"]:
+            raise NotImplementedError(f"decay rules {sorted(unknown) or ['penalty.by_domain']}")
         self.penalty_periods = decay["penalty"]
         u = decay.get("unrepairable", {})
         self.unrepairable = (u.get("severities", []), u.get("measures", []), u.get("domains", []))
@@ -251,6 +271,7 @@ class FixedPointModel:
         self.arrears_residual = (ar["months"], self.factor(ar["factor"]))
         self.honour_validity = decay.get("honour_validity_months", {})
         self.commitment_months = decay["commitment_months"]
+        self.listing_terms = decay.get("listing_max_months", NATIONAL_LISTING_TERMS)
 
     def points(self, value) -> int:
         return int(Decimal(str(value)) * 10**self.scale)
@@ -312,8 +333,10 @@ def enterprise_table(table: pa.Table) -> pd.DataFrame:
     )
 
 
-def tax_grade_features(table: pa.Table) -> pd.DataFrame:
-    """Latest tax grade and consecutive A years (counting back from the latest, no gaps).
+def tax_grade_features(table: pa.Table, as_of: date) -> pd.DataFrame:
+    """The tax grade in force and consecutive A years (counting back from it, no gaps). The
+    grade in force is the latest one, if it assesses one of the two years before `as_of`'s
+    year; an older latest grade counts as none, and starts no run.
 
     The grades arrive as a struct with one member per year seen anywhere in the registry; as a
     frame, one column per year, null where the enterprise has no grade for it.
@@ -337,6 +360,9 @@ def tax_grade_features(table: pa.Table) -> pd.DataFrame:
         ok = (grade == "A").to_numpy() & (year == latest - run)
         alive &= ~reached | ok
         run += reached & alive
+    in_force = (latest >= as_of.year - 2) & (latest <= as_of.year - 1)
+    tax_grade = tax_grade.where(in_force, None)
+    run = np.where(in_force, run, 0)
     return pd.DataFrame({"tax_grade": tax_grade, "consecutive_a_tax_years": run})
 
 
@@ -402,6 +428,11 @@ def standings(rec: pd.DataFrame, m: FixedPointModel, as_of: np.datetime64) -> tu
     is_state = is_listing | is_arrears
     start = np.where(is_listing, col["listed_on"], col["since"])
     stop = np.where(is_listing, col["removed_on"], col["paid_on"])
+    # A list with a term ends an entry then, unless it was removed earlier.
+    term = rec["list"].map(m.listing_terms)
+    has_term = (is_listing & term.notna()).to_numpy()
+    term_end = add_months(start, term.fillna(0).to_numpy(np.int64))
+    stop = np.where(has_term & (np.isnat(stop) | (term_end < stop)), term_end, stop)
     listing_months = rec["list"].map({k: r[0] for k, r in m.listing_residual.items()})
     listing_factor = rec["list"].map({k: r[1] for k, r in m.listing_residual.items()})
     residual_months = np.where(is_arrears, m.arrears_residual[0], listing_months.fillna(0).to_numpy(np.int64))
@@ -454,19 +485,15 @@ def score_registry(
     day = np.datetime64(as_of.isoformat(), "D")
     n = table.num_rows
     ent = enterprise_table(table)
-    ent = ent.join(tax_grade_features(table))
+    ent = ent.join(tax_grade_features(table, as_of))
     rec = record_table(table)
     m.check_fits(int(np.bincount(rec["ent"], minlength=1).max()) if len(rec) else 0)
 
     # Features.
-    est_y, est_m, est_d = ymd(days(ent["established_on"]))
-    as_y, as_m, as_d = ymd(np.array([day]))
-    ent["age_years"] = np.maximum(as_y - est_y - ((as_m * 32 + as_d) < (est_m * 32 + est_d)), 0)
+    ent["age_years"] = whole_months(days(ent["established_on"]), day) // 12
     last = days(ent["last_tax_payment_on"])
-    ly, lm, ld = ymd(last)
-    months_since = (as_y - ly) * 12 + (as_m - lm) - (as_d < ld)
     ent["months_since_last_tax_payment"] = pd.array(
-        np.where(np.isnat(last), np.nan, np.maximum(months_since, 0)), dtype="Float64"
+        np.where(np.isnat(last), np.nan, whole_months(last, day)), dtype="Float64"
     )
 
     # Points of every indicator, one column each, at scale 10^S.

@@ -17,7 +17,11 @@ Counting conventions (the model's decay rules):
 * a given disclosure end or honour expiry is the last day that counts;
 * a removal, repair or payment date is the first day the record no longer counts in full;
 * repair ends a penalty early only once its minimum period is over, and never for a penalty that
-  matches all three `unrepairable` lists.
+  matches all three `unrepairable` lists;
+* a listing on a list with a term (`listing_max_months`) ends at its removal or at the end of
+  the term, whichever comes first;
+* the tax grade is the grade in force: the latest year given, if it is one of the two years
+  before the evaluation date's year; an older one counts as no grade.
 
 Usage as a script (one JSON line out per line in)::
 
@@ -60,19 +64,18 @@ def add_months(d: date, months: int) -> date:
 
 
 def whole_years(start: date, end: date) -> int:
-    """Completed years from `start` to `end` (0 when `end` is earlier)."""
-    years = end.year - start.year
-    if (end.month, end.day) < (start.month, start.day):
-        years -= 1
-    return max(years, 0)
+    """Completed years from `start` to `end`: whole months over 12."""
+    return whole_months(start, end) // 12
 
 
 def whole_months(start: date, end: date) -> int:
-    """Completed months from `start` to `end` (0 when `end` is earlier)."""
+    """Completed months from `start` to `end` (0 when `end` is earlier): the largest n with
+    `add_months(start, n) <= end`, so a month is complete on the same day or, in a shorter
+    month, on its last day."""
     if end < start:
         return 0
     months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day:
+    if add_months(start, months) > end:
         months -= 1
     return max(months, 0)
 
@@ -171,6 +174,18 @@ NUMERIC_FEATURES = {
 }
 CATEGORY_FEATURES = {"status", "size", "tax_grade", "customs_class", "samr_risk_class", "industry_section"}
 
+# The national list terms, which apply when a model's `decay` does not name `listing_max_months`.
+NATIONAL_LISTING_TERMS = {"serious_violation": 36, "major_tax_violation": 36}
+DECAY_KEYS = {
+    "penalty",
+    "unrepairable",
+    "listing_residual",
+    "listing_max_months",
+    "arrears_residual",
+    "honour_validity_months",
+    "commitment_months",
+}
+
 
 class Model:
     """An evaluation model read from its JSON file."""
@@ -183,8 +198,12 @@ class Model:
         self.class_points: dict[str, tuple[int, Decimal]] = {}
         for d, dim in enumerate(spec["dimensions"]):
             for ind in dim["indicators"]:
-                index = len(self.indicators)
                 kind = ind["kind"]
+                if kind == "related_party":
+                    # Evaluated only with a related-party context, which these scorers never
+                    # take: without one it contributes nothing and is left out.
+                    continue
+                index = len(self.indicators)
                 if kind == "bins":
                     self._check_feature(ind, NUMERIC_FEATURES)
                 elif kind == "category":
@@ -212,6 +231,9 @@ class Model:
             self.vetoes.append((classes, feature, set(veto.get("values", [])), cap))
 
         decay = spec["decay"]
+        unknown = set(decay) - DECAY_KEYS
+        if unknown or "by_domain" in decay["penalty"]:
+            raise NotImplementedError(f"decay rules {sorted(unknown) or ['penalty.by_domain']}")
         self.penalty_periods = decay["penalty"]  # severity -> {min_months, max_months}
         unrepairable = decay.get("unrepairable", {})
         self.unrepairable = (
@@ -226,6 +248,7 @@ class Model:
         self.arrears_residual = (residual["months"], Decimal(residual["factor"]))
         self.honour_validity = decay.get("honour_validity_months", {})
         self.commitment_months = decay["commitment_months"]
+        self.listing_terms = decay.get("listing_max_months", NATIONAL_LISTING_TERMS)
 
     @staticmethod
     def _check_feature(ind: dict, known: set[str]) -> None:
@@ -252,9 +275,13 @@ class Model:
             return self._penalty_standing(record, as_of)
         if kind == "listing":
             months, factor = self.listing_residual.get(record["list"], (0, ZERO))
-            return state_standing(
-                parse_date(record["listed_on"]), parse_date(record.get("removed_on")), months, factor, as_of
-            )
+            listed = parse_date(record["listed_on"])
+            end = parse_date(record.get("removed_on"))
+            term = self.listing_terms.get(record["list"])
+            if term is not None:
+                term_end = add_months(listed, term)
+                end = term_end if end is None else min(end, term_end)
+            return state_standing(listed, end, months, factor, as_of)
         if kind == "arrears":
             months, factor = self.arrears_residual
             return state_standing(
@@ -346,7 +373,17 @@ def tax_grades(enterprise: dict) -> list[tuple[int, str]]:
     return sorted(((int(year), grade) for year, grade in grades.items()), reverse=True)
 
 
-def consecutive_a_years(enterprise: dict) -> int:
+def grade_in_force(enterprise: dict, as_of: date) -> str | None:
+    """The latest grade, if it assesses one of the two years before `as_of`'s year."""
+    grades = tax_grades(enterprise)
+    if grades and as_of.year - 2 <= grades[0][0] <= as_of.year - 1:
+        return grades[0][1]
+    return None
+
+
+def consecutive_a_years(enterprise: dict, as_of: date) -> int:
+    if grade_in_force(enterprise, as_of) is None:
+        return 0
     count = 0
     expected = None
     for year, grade in tax_grades(enterprise):
@@ -372,22 +409,21 @@ def numeric_feature(name: str, e: dict, as_of: date) -> Decimal | None:
     ):
         return to_decimal(finance.get(name))
     if name == "consecutive_a_tax_years":
-        return Decimal(consecutive_a_years(e))
+        return Decimal(consecutive_a_years(e, as_of))
     if name == "months_since_last_tax_payment":
         last = parse_date(finance.get("last_tax_payment_on"))
         return None if last is None else Decimal(whole_months(last, as_of))
     raise NotImplementedError(name)
 
 
-def category_feature(name: str, e: dict) -> str | None:
+def category_feature(name: str, e: dict, as_of: date) -> str | None:
     ratings = e.get("ratings") or {}
     if name == "status":
         return e.get("status") or "operating"
     if name == "size":
         return e.get("size")
     if name == "tax_grade":
-        grades = tax_grades(e)
-        return grades[0][1] if grades else None
+        return grade_in_force(e, as_of)
     if name == "customs_class":
         return ratings.get("customs")
     if name == "samr_risk_class":
@@ -469,7 +505,7 @@ class Scorer:
             if ind.kind == "bins":
                 raw[i] = self.bins_points(ind, numeric_feature(ind.feature, e, as_of))
             elif ind.kind == "category":
-                raw[i] = self.category_points(ind, category_feature(ind.feature, e))
+                raw[i] = self.category_points(ind, category_feature(ind.feature, e, as_of))
 
         classes_in_force = set()
         for record in e.get("records") or []:
@@ -509,7 +545,7 @@ class Scorer:
         grade = by_score
         for classes, feature, values, cap in m.vetoes:
             applies = bool(classes & classes_in_force)
-            if feature is not None and category_feature(feature, e) in values:
+            if feature is not None and category_feature(feature, e, as_of) in values:
                 applies = True
             if applies:
                 grade = max(grade, cap)

@@ -134,6 +134,11 @@ fn model_without_related_party() -> Model {
 fn without_a_context_every_golden_case_is_unchanged() {
     let evaluator = Evaluator::default_model();
     let before = Evaluator::new(model_without_related_party()).unwrap();
+    // The 1.0.0 model's content, written with today's fields (`listing_max_months: {}`).
+    assert_eq!(
+        &*before.stamp().hash,
+        "sha256:934ed1a4c1a48400187a30daa7abc2e4a534032ec22aa7b0b7d955b8ed904475"
+    );
     // No golden case has a listing past its list's term, so only the related parties could
     // tell the two models apart, and they need a context.
     for case in cases("cases.json") {

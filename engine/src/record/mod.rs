@@ -198,8 +198,8 @@ impl Ratings {
     /// not the firm's standing any more (at least one later assessment is missing from the
     /// record), so it reads as no grade at all.
     pub fn tax_grade_on(&self, as_of: Date) -> Option<(u16, TaxGrade)> {
-        self.latest_tax_grade()
-            .filter(|&(year, _)| i32::from(year) >= as_of.year() - TAX_GRADE_YEARS_IN_FORCE)
+        let years = as_of.year() - TAX_GRADE_YEARS_IN_FORCE..as_of.year();
+        self.latest_tax_grade().filter(|&(year, _)| years.contains(&i32::from(year)))
     }
 
     /// How many consecutive years, counting back from the grade in force on `as_of`
@@ -483,8 +483,9 @@ mod tests {
         let day = |d: &str| crate::date::parse_date(d).unwrap();
         let firm = with_grades(r#"{"2021": "A", "2022": "A", "2023": "A"}"#).unwrap();
         let ratings = &firm.ratings;
-        // The 2023 grade, published in April 2024, is the grade until the 2024 grade is, and
-        // stays in force through 2025 should that one be missing; not in 2026.
+        // The 2023 grade is the latest there can be from 2024-01-01 (published in April), and
+        // stays in force through 2025 should the 2024 one be missing; not in 2026. A grade for
+        // the year of evaluation (which the date check refuses) is never in force.
         for (as_of, in_force) in [
             ("2024-01-01", true),
             ("2025-06-30", true),
@@ -497,6 +498,7 @@ mod tests {
             assert_eq!(ratings.consecutive_a_years(day(as_of)), if in_force { 3 } else { 0 });
         }
         assert_eq!(ratings.latest_tax_grade(), Some((2023, TaxGrade::A)));
+        assert_eq!(ratings.tax_grade_on(day("2023-12-31")), None);
         let broken = with_grades(r#"{"2022": "A", "2024": "A", "2025": "B"}"#).unwrap();
         assert_eq!(broken.ratings.consecutive_a_years(day("2026-06-30")), 0);
         let gap = with_grades(r#"{"2022": "A", "2024": "A", "2025": "A"}"#).unwrap();
