@@ -4,7 +4,8 @@ model's boundaries.
 `xinyong synth` writes realistic registries, and realism avoids exactly the cases where two
 implementations are most likely to disagree: a repair before the minimum disclosure period, a
 repaired penalty that cannot be repaired, gaps between tax-grade years, a list removal exactly
-residual-months before the evaluation date, an amount exactly on an amount-factor threshold, a
+residual-months before the evaluation date, a listing exactly its list's term (and residual)
+before it, a tax grade too old to be in force, an amount exactly on an amount-factor threshold, a
 31st or a 29 February plus some months. This script moves a share of the values onto those
 boundaries (and one day either side), deterministically from a seed, keeping every record valid
 except for a few dates deliberately put after the evaluation date, which both tools must refuse.
@@ -71,6 +72,8 @@ class Perturber:
             e["established_on"] = self.rng.choice([d for d in LEAP_DAYS if d <= a]).isoformat()
         if self.chance(0.25):
             years = [y for y in range(a.year - 7, a.year) if self.chance(0.7)]
+            if self.chance(0.01):  # a grade for a year not yet over: refused
+                years.append(a.year)
             grades = {str(y): self.rng.choice("AAAABMCD") for y in years}
             e.setdefault("ratings", {})["tax_grades"] = grades
         finance = e.setdefault("finance", {})
@@ -150,7 +153,18 @@ class Perturber:
             "serious_violation": 12,
             "major_tax_violation": 12,
         }.get(r["list"], 0)
-        self._state(r, "listed_on", "removed_on", residual)
+        term = {"serious_violation": 36, "major_tax_violation": 36}.get(r["list"])
+        if term and self.chance(0.3):
+            # Listed its term (or its term and residual) before the evaluation date, give or
+            # take a day; not removed, or removed about when the term ends.
+            listed = self.boundary(term + self.rng.choice([0, residual]))
+            r["listed_on"] = listed.isoformat()
+            r.pop("removed_on", None)
+            if self.chance(0.5):
+                removed = self.near(shift_months(listed, term))
+                r["removed_on"] = min(max(removed, listed), self.as_of).isoformat()
+        else:
+            self._state(r, "listed_on", "removed_on", residual)
         if self.chance(0.2):
             r["amount"] = self.amount(AMOUNT_THRESHOLDS)
 

@@ -14,7 +14,9 @@ whole-yuan part of each amount is read, from its text, without passing through a
 
 Reads every number from the model JSON; implements the constructs the default model uses and
 raises `NotImplementedError` for anything else (fractional thresholds, vetoes on a whole record
-kind, unknown indicator kinds or features).
+kind, unknown indicator kinds or features, unknown or absent `decay` rules). It takes no
+related-party context, so it leaves out `related_party` indicators, which contribute nothing
+without one.
 
     python3 bench/reference_pandas.py --as-of 2026-06-30 registry.jsonl
 """
@@ -190,6 +192,8 @@ class FixedPointModel:
                 factor_values += [a["factor"] for a in ind.get("amount_factors") or []]
                 factor_values += list((ind.get("domain_factors") or {}).values())
         point_values += [g["min_points"] for g in spec["grades"]]
+        if "decay" not in spec:
+            raise NotImplementedError("a model without `decay` (the national defaults)")
         decay = spec["decay"]
         residuals = list(decay.get("listing_residual", {}).values()) + [decay.get("arrears_residual")]
         factor_values += [r["factor"] for r in residuals if r]
@@ -258,6 +262,8 @@ class FixedPointModel:
             self.vetoes.append((classes, v.get("feature"), list(v.get("values", [])), cap))
 
         unknown = set(decay) - DECAY_KEYS
+        if "unrepairable" not in decay:
+            raise NotImplementedError("decay without `unrepairable` (the national rule)")
         if unknown or "by_domain" in decay["penalty"]:
             raise NotImplementedError(f"decay rules {sorted(unknown) or ['penalty.by_domain']}")
         self.penalty_periods = decay["penalty"]
@@ -346,7 +352,13 @@ def tax_grade_features(table: pa.Table, as_of: date) -> pd.DataFrame:
     grades = child(ratings, "tax_grades")
     years = [] if grades is None else sorted((f.name for f in grades.type), key=int, reverse=True)
     if not years:
-        return pd.DataFrame({"tax_grade": pd.Series([None] * n, dtype=object), "consecutive_a_tax_years": 0})
+        return pd.DataFrame(
+            {
+                "tax_grade": pd.Series([None] * n, dtype=object),
+                "consecutive_a_tax_years": 0,
+                "latest_tax_grade_year": np.nan,
+            }
+        )
     frame = pd.DataFrame({int(y): to_objects(child(grades, y), n) for y in years}, index=range(n))
     latest_year = frame.notna().idxmax(axis=1).where(frame.notna().any(axis=1))
     tax_grade = pd.Series(None, index=frame.index, dtype=object)
@@ -363,7 +375,9 @@ def tax_grade_features(table: pa.Table, as_of: date) -> pd.DataFrame:
     in_force = (latest >= as_of.year - 2) & (latest <= as_of.year - 1)
     tax_grade = tax_grade.where(in_force, None)
     run = np.where(in_force, run, 0)
-    return pd.DataFrame({"tax_grade": tax_grade, "consecutive_a_tax_years": run})
+    return pd.DataFrame(
+        {"tax_grade": tax_grade, "consecutive_a_tax_years": run, "latest_tax_grade_year": latest}
+    )
 
 
 def record_table(table: pa.Table) -> pd.DataFrame:
@@ -566,6 +580,8 @@ def score_registry(
 
     # Enterprises with a date after the evaluation date cannot be evaluated.
     future = (days(ent["established_on"]) > day) | (last > day)
+    # A grade assesses a year that is over: one for the year of `as_of` or later cannot exist.
+    future |= ent["latest_tax_grade_year"].to_numpy() >= as_of.year
     late = np.zeros(len(rec), dtype=bool)
     for field in PAST_DATE_FIELDS:
         late |= days(rec[field]) > day

@@ -7,8 +7,10 @@ evaluation date, and add up the model's points with exact decimals.
 It reads every number (points, bins, caps, factors, periods, grade bands, vetoes) from the model
 JSON; nothing is hard-coded but the meaning of the constructs. Only the constructs the default
 model uses are implemented: `bins`, `category`, `deduction` and `bonus` indicators, vetoes on
-record classes and on a categorical feature. Anything else raises `NotImplementedError` rather
-than guessing.
+record classes and on a categorical feature, list terms. Anything else raises
+`NotImplementedError` rather than guessing, an unknown or absent `decay` rule included. It takes
+no related-party context, so it leaves out `related_party` indicators, which contribute nothing
+without one.
 
 Counting conventions (the model's decay rules):
 
@@ -230,8 +232,12 @@ class Model:
             cap = grade_codes.index(veto["cap"]) if veto["cap"] in grade_codes else len(grade_codes) - 1
             self.vetoes.append((classes, feature, set(veto.get("values", [])), cap))
 
+        if "decay" not in spec:
+            raise NotImplementedError("a model without `decay` (the national defaults)")
         decay = spec["decay"]
         unknown = set(decay) - DECAY_KEYS
+        if "unrepairable" not in decay:
+            raise NotImplementedError("decay without `unrepairable` (the national rule)")
         if unknown or "by_domain" in decay["penalty"]:
             raise NotImplementedError(f"decay rules {sorted(unknown) or ['penalty.by_domain']}")
         self.penalty_periods = decay["penalty"]  # severity -> {min_months, max_months}
@@ -454,6 +460,10 @@ def check_dates(e: dict, as_of: date) -> None:
     for path, text in dates:
         if text is not None and parse_date(text) > as_of:
             raise FutureDate(f"{path} {text} is after {as_of}")
+    # A grade assesses a year that is over: one for the year of `as_of` or later cannot exist.
+    grades = tax_grades(e)
+    if grades and grades[0][0] >= as_of.year:
+        raise FutureDate(f"ratings.tax_grades.{grades[0][0]} assesses a year not over on {as_of}")
 
 
 # --------------------------------------------------------------------------------------------

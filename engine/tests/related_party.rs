@@ -134,7 +134,8 @@ fn model_without_related_party() -> Model {
 fn without_a_context_every_golden_case_is_unchanged() {
     let evaluator = Evaluator::default_model();
     let before = Evaluator::new(model_without_related_party()).unwrap();
-    // The 1.0.0 model's content, written with today's fields (`listing_max_months: {}`).
+    // This model's hash as written today, with `listing_max_months: {}` (evaluations by the
+    // 1.0.0 default model itself carried sha256:04587b43…, before the field existed).
     assert_eq!(
         &*before.stamp().hash,
         "sha256:934ed1a4c1a48400187a30daa7abc2e4a534032ec22aa7b0b7d955b8ed904475"
