@@ -584,17 +584,12 @@ pub(super) fn owes_tax(r: &RecordDetail, as_of: Date) -> bool {
     matches!(r, RecordDetail::Arrears(a) if a.arrears == ArrearsKind::Tax && a.paid_on.is_none_or(|p| p > as_of))
 }
 
-/// Whether a record is an entry on a serious-dishonesty list in force on `as_of`: listed, and
-/// neither removed nor past its list's term under the model's `decay` (as the evaluation
-/// counts it).
+/// Whether a record is an entry on a serious-dishonesty list in force on `as_of`, as the
+/// model's `decay` has the evaluation count it (listed, neither removed nor past its list's
+/// term; a residual after either is not in force).
 pub(super) fn dishonest_listing(r: &RecordDetail, decay: &DecayRules, as_of: Date) -> bool {
-    let serious = |l: &ListKind| {
-        matches!(
-            l,
-            ListKind::DishonestDebtor | ListKind::SeriousViolation | ListKind::MajorTaxViolation
-        )
-    };
-    matches!(r, RecordDetail::Listing(l) if serious(&l.list) && l.listed_on <= as_of && decay.listing_end(l).is_none_or(|end| end > as_of))
+    let serious = matches!(r, RecordDetail::Listing(l) if matches!(l.list, ListKind::DishonestDebtor | ListKind::SeriousViolation | ListKind::MajorTaxViolation));
+    serious && decay.standing(r, as_of).in_force
 }
 
 /// The limit condition, checked once the limit is known.
