@@ -249,9 +249,9 @@ impl MatchResult {
         let mut rows = Vec::with_capacity(self.inner.eligible.len());
         for offer in &self.inner.eligible {
             let row = PyDict::new(py);
-            row.set_item("product", &*offer.product)?;
-            row.set_item("bank", &*offer.bank)?;
-            row.set_item("name", &*offer.name)?;
+            row.set_item("product", offer.product())?;
+            row.set_item("bank", offer.bank())?;
+            row.set_item("name", offer.name())?;
             row.set_item("limit", offer.limit.normalize())?;
             row.set_item("binding", serde_to_py(py, &offer.binding)?)?;
             row.set_item("rate_percent", offer.rate_percent.normalize())?;

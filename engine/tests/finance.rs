@@ -246,7 +246,7 @@ fn each_bound_binds_in_turn() {
         assert_eq!(offer.bounds.len(), 5);
         if kind == BoundKind::DebtHeadroom {
             let why = "estimated limit ¥800,000, set by debt ceiling ¥1,800,000 − existing loans ¥1,000,000";
-            assert_eq!(offer.explanation.en.as_ref(), why);
+            assert_eq!(offer.explanation().en.as_ref(), why);
         }
         assert_eq!(offer.coverage, d(limit) / d("1000000"));
     }
@@ -275,7 +275,7 @@ fn ties_fall_to_the_product_id_and_the_order_is_configurable() {
         let result = Matcher::new(&evaluator, &catalog, options)
             .match_demand(&base_demand(), as_of())
             .unwrap();
-        result.eligible.iter().map(|o| o.product.to_string()).collect::<Vec<_>>()
+        result.eligible.iter().map(|o| o.product().to_string()).collect::<Vec<_>>()
     };
     assert_eq!(
         ids(MatchOptions::default().order),
@@ -295,7 +295,7 @@ fn the_improvement_plan_would_make_a_listed_firm_eligible() {
     let result = matcher.match_demand(demand, as_of()).unwrap();
     assert_eq!(result.grade.as_ref(), "D");
     assert!(result.eligible.is_empty());
-    let ccb = result.near_misses.iter().find(|m| &*m.product == "ccb-tax-cloud").unwrap();
+    let ccb = result.near_misses.iter().find(|m| m.product() == "ccb-tax-cloud").unwrap();
     let failed: Vec<ConditionId> = ccb.failed.iter().map(|g| g.condition).collect();
     assert_eq!(failed, [ConditionId::Grade, ConditionId::DishonestListing]);
     assert!(ccb.failed.iter().all(|g| g.closable_by_plan && g.closable_from == Some(as_of())));
@@ -304,7 +304,7 @@ fn the_improvement_plan_would_make_a_listed_firm_eligible() {
     let mut cured = demand.clone();
     cured.enterprise.records.clear();
     let after = matcher.match_demand(&cured, as_of()).unwrap();
-    assert!(after.eligible.iter().any(|o| &*o.product == "ccb-tax-cloud"));
+    assert!(after.eligible.iter().any(|o| o.product() == "ccb-tax-cloud"));
 }
 
 /// A product that caps the limit by grade, for the grades it admits only, turns away a firm
@@ -336,7 +336,7 @@ fn a_grade_cap_does_not_keep_out_a_firm_the_plan_would_admit() {
     let result = matcher.match_demand(demand, as_of()).unwrap();
     assert_eq!(result, matcher.match_demand_full_scan(demand, as_of()).unwrap());
     assert_eq!((result.grade.as_ref(), result.plan_grade_after.as_ref()), ("D", "A"));
-    let miss = |id: &str| result.near_misses.iter().find(|m| &*m.product == id).unwrap();
+    let miss = |id: &str| result.near_misses.iter().find(|m| m.product() == id).unwrap();
     for id in ["uncapped", "capped"] {
         let failed: Vec<ConditionId> = miss(id).failed.iter().map(|g| g.condition).collect();
         assert_eq!(failed, [ConditionId::Grade], "{id}");
@@ -489,7 +489,7 @@ fn sample_demands_match_their_goldens_and_hand_computation() {
         .iter()
         .map(|o| {
             (
-                &*o.product,
+                o.product(),
                 o.limit.normalize().to_string(),
                 o.binding,
                 o.rate_percent.normalize().to_string(),
@@ -506,7 +506,7 @@ fn sample_demands_match_their_goldens_and_hand_computation() {
     let want: Vec<(&str, String, BoundKind, String)> =
         want.iter().map(|&(p, l, b, r)| (p, l.to_owned(), b, r.to_owned())).collect();
     assert_eq!(got, want);
-    let misses: Vec<&str> = result.near_misses.iter().map(|m| &*m.product).collect();
+    let misses: Vec<&str> = result.near_misses.iter().map(|m| m.product()).collect();
     // One failure each; the relative gap of tax paid (0.5) is smaller than a collateral miss (1).
     assert_eq!(misses, ["specialised-sme", "guarantee-line", "mortgage-line"]);
 }
@@ -518,7 +518,7 @@ fn eligible_ids(evaluator: &Evaluator, catalog: &Catalog) -> Vec<Vec<String>> {
         .iter()
         .map(|dm| {
             let r = matcher.match_demand(dm, as_of()).unwrap();
-            r.eligible.into_iter().map(|o| o.product.to_string()).collect()
+            r.eligible.into_iter().map(|o| o.product().to_string()).collect()
         })
         .collect()
 }

@@ -47,10 +47,10 @@ fn options() -> MatchOptions {
 
 /// Failed condition ids of one product in a result; `None` when it is an offer.
 fn failed(result: &DemandMatch, product: &str) -> Option<Vec<ConditionId>> {
-    if result.eligible.iter().any(|o| &*o.product == product) {
+    if result.eligible.iter().any(|o| o.product() == product) {
         return None;
     }
-    let miss = result.near_misses.iter().find(|m| &*m.product == product).unwrap();
+    let miss = result.near_misses.iter().find(|m| m.product() == product).unwrap();
     Some(miss.failed.iter().map(|g| g.condition).collect())
 }
 
@@ -214,7 +214,7 @@ proptest! {
             demand.graph_facts =
                 GraphFacts { guarantee_circle_size: size, guarantor_closely_linked: linked };
             let r = matcher.match_demand(&demand, as_of()).unwrap();
-            r.eligible.into_iter().map(|o| o.product.to_string()).collect::<Vec<_>>()
+            r.eligible.into_iter().map(|o| o.product().to_string()).collect::<Vec<_>>()
         };
         // A cap of 1 is refused by validation (a circle has two firms or more): it is 0 above.
         let (loose, tight) = (k.max(tighter), k.min(tighter));

@@ -3,8 +3,8 @@
 //!
 //! Amounts become whole fen (`i128`), so that a condition is an integer comparison rather
 //! than a `Decimal` one with rescaling; the minimum grade becomes a rank; limit factors become
-//! a mantissa and a decimal scale; the strings an offer repeats (id, bank, name) and the
-//! explanations of caps, which do not depend on the firm, are built once and shared. A
+//! a mantissa and a decimal scale; what an offer names of its product (id, bank, name) and the
+//! words of its explanation are built once, in one handle every offer of the product shares. A
 //! product with an amount that is not a whole number of fen has no screen and is checked by
 //! the reference path, so the compiled form never rounds.
 
@@ -17,6 +17,7 @@ use super::columns::ChainColumns;
 use super::conditions::yuan;
 use super::index::CatalogIndex;
 use super::limit::{self, Bound, BoundKind, LimitTerms};
+use super::offer::{LimitWords, ProductRef};
 use super::product::{Catalog, Collateral, Industries, Product, TermRange};
 use crate::evaluate::Label;
 use crate::num::Amount;
@@ -35,6 +36,8 @@ pub(super) struct CompiledCatalog {
     /// catalog, which orders rates as the decimals do; `None` when a spread or the
     /// reference rate does not fit (none in practice) and offers are ranked by decimals.
     pub rate_keys: Option<RateKeys>,
+    /// By product, by grade rank: what an offer reads of the product's terms.
+    pub terms: GradeTable,
     /// By product, the place of its id among the catalog's ids in order: ties in ranking
     /// fall to it as to the ids.
     pub id_rank: Vec<u32>,
@@ -52,25 +55,26 @@ impl CompiledCatalog {
             .collect();
         let mut shared = Shared::default();
         let products: Vec<CompiledProduct> = (catalog.products().iter())
-            .map(|p| CompiledProduct::new(p, grades, reference, &mut shared))
+            .map(|p| CompiledProduct::new(p, grades, &mut shared))
             .collect();
-        let rate_keys = rate_keys(&products, reference);
+        let terms = GradeTable::new(catalog.products(), grades, reference);
+        let rate_keys = rate_keys(&terms, reference);
         let mut by_id: Vec<usize> = (0..products.len()).collect();
-        by_id.sort_unstable_by(|&a, &b| products[a].id.cmp(&products[b].id));
+        by_id.sort_unstable_by(|&a, &b| products[a].product.id.cmp(&products[b].product.id));
         let mut id_rank = vec![u32::MAX; products.len()];
         for (rank, &i) in by_id.iter().enumerate() {
             id_rank[i] = u32::try_from(rank).unwrap_or(u32::MAX);
         }
-        CompiledCatalog { screens, products, columns, rate_keys, id_rank }
+        CompiledCatalog { screens, products, columns, rate_keys, terms, id_rank }
     }
 }
 
 /// Spreads as integers at the largest scale among them and the reference rate. Each and
 /// the reference stay below 2^62 there, so that every rate (reference plus spread) is an
 /// exact decimal sum below 2^63 at that scale, and two rates compare as their spreads do.
-fn rate_keys(products: &[CompiledProduct], reference: Decimal) -> Option<RateKeys> {
+fn rate_keys(table: &GradeTable, reference: Decimal) -> Option<RateKeys> {
     const LARGEST_SCALE: u32 = 18;
-    let spreads = products.iter().flat_map(|p| p.by_grade.iter().filter_map(|g| g.spread));
+    let spreads = table.terms.iter().filter_map(|g| g.spread);
     let scale = spreads.map(|s| s.scale()).fold(reference.scale(), u32::max);
     if scale > LARGEST_SCALE {
         return None;
@@ -80,17 +84,14 @@ fn rate_keys(products: &[CompiledProduct], reference: Decimal) -> Option<RateKey
         i64::try_from(m).ok().filter(|m| m.unsigned_abs() < 1 << 62)
     };
     at(reference)?;
-    let grades = products.iter().map(|p| p.by_grade.len()).max().unwrap_or(0);
-    let mut keys = Vec::with_capacity(products.len() * grades);
-    for p in products {
-        for rank in 0..grades {
-            keys.push(match p.by_grade.get(rank).and_then(|g| g.spread) {
-                Some(spread) => at(spread)?,
-                None => RateKeys::NONE,
-            });
-        }
+    let mut keys = Vec::with_capacity(table.terms.len());
+    for terms in &table.terms {
+        keys.push(match terms.spread {
+            Some(spread) => at(spread)?,
+            None => RateKeys::NONE,
+        });
     }
-    Some(RateKeys { grades, keys })
+    Some(RateKeys { grades: table.grades, keys })
 }
 
 /// The rate keys of every product and grade in one list, a product's grades side by side:
@@ -121,34 +122,18 @@ impl RateKeys {
 /// One product, compiled.
 #[derive(Debug, Clone)]
 pub(super) struct CompiledProduct {
-    pub id: Arc<str>,
-    pub bank: Arc<str>,
-    pub name: Arc<str>,
-    /// By grade rank, what an offer to a firm of that grade reads: side by side, so that
-    /// pricing an offer reads one place rather than a map and two lists.
-    pub by_grade: Vec<GradeTerms>,
+    /// The product as results name it, with the words of its offers' explanations: one
+    /// handle shared by every offer and near miss of the product.
+    pub product: Arc<ProductRef>,
     /// The limit's parameters, so that an offer's bounds are priced without reading the
     /// product.
     pub limit: LimitTerms,
     pub term_months: TermRange,
-    /// The explanation of an offer whose limit is the product cap.
-    pub cap_explanation: Label,
-    /// By grade rank, the explanation of an offer whose limit is that grade's cap.
-    pub grade_cap_explanations: Vec<Label>,
-    /// The product's words (zh, en) in the explanation of a limit set by each bound that is
-    /// not a cap, its figure included, as [`limit::explain`] words them: by [`BoundKind`]
-    /// order from the tax multiple. An offer's explanation then joins four pieces.
-    pub bound_words: [[Box<str>; 2]; 3],
-    /// The parameters behind `bound_words` (factor, debt ceiling), normalized to
-    /// (mantissa, scale): equal for equal values, so a demand's words are shared by the
-    /// products whose parameter is the same, found by integer comparison.
-    pub bound_keys: [(i128, u32); 3],
 }
 
 /// The texts many products share (a bank's name, the explanation of a cap of the same
-/// amount), each kept once for the catalog: the offers of a demand then clone a few shared
-/// strings, whose counts stay in cache from one offer to the next, rather than one string per
-/// product each. The texts are the same either way.
+/// amount), each kept once for the catalog rather than once per product. The texts are the
+/// same either way.
 #[derive(Default)]
 struct Shared {
     banks: HashMap<String, Arc<str>>,
@@ -167,31 +152,21 @@ impl Shared {
 }
 
 impl CompiledProduct {
-    fn new(
-        p: &Product,
-        grades: &[String],
-        reference: Decimal,
-        shared: &mut Shared,
-    ) -> CompiledProduct {
+    fn new(p: &Product, grades: &[String], shared: &mut Shared) -> CompiledProduct {
         let cap = Bound { bound: BoundKind::ProductCap, value: p.amount.max.value() };
         let mut grade_cap = |g: &String| {
             let value = p.limit.grade_caps.get(g).map_or(Decimal::ZERO, |a| a.value());
             shared.cap(limit::explain_cap(Bound { bound: BoundKind::GradeCap, value }, g))
         };
-        let grade_cap_explanations = if p.limit.grade_caps.is_empty() {
+        let grade_caps = if p.limit.grade_caps.is_empty() {
             Vec::new()
         } else {
             grades.iter().map(&mut grade_cap).collect()
         };
-        CompiledProduct {
-            id: Arc::from(p.id.as_str()),
-            bank: shared.bank(&p.bank),
-            name: Arc::from(p.name.as_str()),
-            by_grade: grades.iter().map(|g| GradeTerms::new(p, g, reference)).collect(),
-            limit: LimitTerms::of(p),
-            term_months: p.term_months.clone(),
-            cap_explanation: shared.cap(limit::explain_cap(cap, "")),
-            bound_words: [
+        let words = LimitWords {
+            cap: shared.cap(limit::explain_cap(cap, "")),
+            grade_caps,
+            bounds: [
                 (BoundKind::TaxMultiple, factor_text(p.limit.k_tax)),
                 (BoundKind::SalesMultiple, factor_text(p.limit.k_sales)),
                 (
@@ -200,13 +175,45 @@ impl CompiledProduct {
                 ),
             ]
             .map(|(kind, figure)| limit::bound_words(kind, &figure).map(String::into_boxed_str)),
-            bound_keys: [p.limit.k_tax, p.limit.k_sales, p.limit.max_total_debt.map(|a| a.value())]
-                .map(|d| {
-                    let d = d.unwrap_or_default().normalize();
-                    (d.mantissa(), d.scale())
-                }),
-            grade_cap_explanations,
+        };
+        let product = ProductRef {
+            id: Arc::from(p.id.as_str()),
+            bank: shared.bank(&p.bank),
+            name: Arc::from(p.name.as_str()),
+            words,
+        };
+        CompiledProduct {
+            product: Arc::new(product),
+            limit: LimitTerms::of(p),
+            term_months: p.term_months.clone(),
         }
+    }
+}
+
+/// What each product offers a firm of each grade, in one list, a product's grades side by
+/// side: an offer reads its terms at a place worked out from the product's index, where a
+/// list per product cost a second read that had to wait for the first.
+#[derive(Debug, Clone)]
+pub(super) struct GradeTable {
+    /// Terms per product: the catalog's grades.
+    grades: usize,
+    terms: Vec<GradeTerms>,
+}
+
+impl GradeTable {
+    fn new(products: &[Product], grades: &[String], reference: Decimal) -> GradeTable {
+        let terms = (products.iter())
+            .flat_map(|p| grades.iter().map(move |g| GradeTerms::new(p, g, reference)))
+            .collect();
+        GradeTable { grades: grades.len(), terms }
+    }
+
+    /// The terms of product `index` for grade rank `grade`.
+    pub fn get(&self, index: usize, grade: usize) -> Option<&GradeTerms> {
+        if grade >= self.grades {
+            return None;
+        }
+        self.terms.get(index.checked_mul(self.grades)?.checked_add(grade)?)
     }
 }
 
@@ -483,6 +490,7 @@ pub(super) fn fen(value: Decimal) -> Option<i128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finance::offer::{Explained, Offer};
 
     #[test]
     fn what_the_screen_reads_per_contender_spans_four_cache_lines() {
@@ -516,37 +524,31 @@ mod tests {
     }
 
     #[test]
-    fn compiled_words_explain_limits_as_the_product_does() {
+    fn offers_explain_their_limits_as_the_product_words_them() {
         let as_of = crate::date::parse_date("2026-06-30").unwrap();
         let firms = crate::synth::SynthConfig::new(40, 7, as_of);
         let demands: Vec<_> = super::super::synthetic::demands(&firms).collect();
         let grades = ["A".to_string(), "B".to_string()];
-        let mut worded = 0;
+        let mut worded = [0; 5];
         for i in 0..300 {
             let p = super::super::synthetic::product(11, i);
-            let compiled =
-                CompiledProduct::new(&p, &grades, Decimal::new(300, 2), &mut Shared::default());
+            let compiled = CompiledProduct::new(&p, &grades, &mut Shared::default());
             for d in &demands {
                 let e = &d.enterprise;
-                for (slot, b) in limit::bounds(&p, e, "A").iter().enumerate() {
-                    let Some(at) =
-                        [BoundKind::TaxMultiple, BoundKind::SalesMultiple, BoundKind::DebtHeadroom]
-                            .iter()
-                            .position(|&k| k == b.bound)
-                    else {
-                        continue;
-                    };
-                    let f = &e.finance;
-                    let figure = [f.tax_paid_12m, f.revenue_12m, f.existing_loans][at];
-                    let figure = yuan(figure.map_or(Decimal::ZERO, |a| a.value()));
-                    let [zh, en] = &compiled.bound_words[at];
-                    let joined = limit::explain_joined(*b, [zh, en], &figure, &mut String::new());
-                    assert_eq!(joined, limit::explain(*b, &p, e, "A"), "product {i}, bound {slot}");
-                    worded += 1;
+                for (rank, grade) in grades.iter().enumerate() {
+                    // Every bound as if it set the limit, caps included.
+                    for b in limit::bounds(&p, e, grade).iter() {
+                        let mut offer = Offer::blank(compiled.product.clone());
+                        (offer.limit, offer.binding) = (b.value, b.bound);
+                        offer.explained = Explained::of(*b, (Some(rank), ""), e);
+                        let expected = limit::explain(*b, &p, e, grade);
+                        assert_eq!(offer.explanation(), expected, "product {i}, {b:?}");
+                        worded[b.bound as usize] += 1;
+                    }
                 }
             }
         }
-        assert!(worded > 0, "some bounds are neither cap");
+        assert!(worded.iter().all(|&n| n > 0), "every kind of bound worded: {worded:?}");
     }
 
     #[test]
@@ -560,10 +562,14 @@ mod tests {
         let mut banks = HashMap::new();
         let mut caps = HashMap::new();
         for (p, c) in catalog.products().iter().zip(&compiled.products) {
-            assert_eq!(&*c.bank, p.bank.as_str());
+            let (c, words) = (&c.product, &c.product.words);
+            assert_eq!(
+                (c.id(), c.bank(), c.name()),
+                (p.id.as_str(), p.bank.as_str(), p.name.as_str())
+            );
             let cap = Bound { bound: BoundKind::ProductCap, value: p.amount.max.value() };
-            assert_eq!(c.cap_explanation, limit::explain_cap(cap, ""), "{}", p.id);
-            for (g, label) in catalog.grades().iter().zip(&c.grade_cap_explanations) {
+            assert_eq!(words.cap, limit::explain_cap(cap, ""), "{}", p.id);
+            for (g, label) in catalog.grades().iter().zip(&words.grade_caps) {
                 let value = p.limit.grade_caps.get(g).map_or(Decimal::ZERO, |a| a.value());
                 let grade_cap = Bound { bound: BoundKind::GradeCap, value };
                 assert_eq!(*label, limit::explain_cap(grade_cap, g), "{} {g}", p.id);
@@ -571,9 +577,9 @@ mod tests {
             // Equal texts are one string.
             let bank = banks.entry(p.bank.clone()).or_insert_with(|| c.bank.clone());
             assert!(Arc::ptr_eq(bank, &c.bank), "{}", p.bank);
-            let zh = c.cap_explanation.zh.clone();
-            let label = caps.entry(zh).or_insert_with(|| c.cap_explanation.clone());
-            assert!(Arc::ptr_eq(&label.en, &c.cap_explanation.en), "{}", p.id);
+            let zh = words.cap.zh.clone();
+            let label = caps.entry(zh).or_insert_with(|| words.cap.clone());
+            assert!(Arc::ptr_eq(&label.en, &words.cap.en), "{}", p.id);
         }
         assert!(banks.len() < catalog.products().len() / 4, "{} banks", banks.len());
         assert!(caps.len() < catalog.products().len() / 2, "{} caps", caps.len());
@@ -591,12 +597,13 @@ mod tests {
                 if i % 3 == 0 {
                     p.rate.spread = None;
                 }
-                CompiledProduct::new(&p, &grades, reference, &mut Shared::default())
+                p
             })
             .collect();
-        let keys = rate_keys(&products, reference).unwrap();
+        let table = GradeTable::new(&products, &grades, reference);
+        let keys = rate_keys(&table, reference).unwrap();
         let mut priced = 0;
-        let spreads = |i: usize, g: usize| products.get(i).and_then(|p| p.by_grade.get(g)?.spread);
+        let spreads = |i: usize, g: usize| table.get(i, g)?.spread;
         for i in 0..products.len() + 1 {
             for g in 0..grades.len() + 1 {
                 assert_eq!(

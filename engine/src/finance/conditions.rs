@@ -132,6 +132,18 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
     out.push_str(DecimalText::of(value, true).as_str());
 }
 
+/// Writes [`yuan`]'s text to `out` without a string of its own: an offer's explanation is
+/// worded straight into the output it is written to.
+pub(super) fn write_yuan(out: &mut impl std::fmt::Write, value: Decimal) -> std::fmt::Result {
+    if value.is_sign_negative() && !value.is_zero() {
+        let mut text = String::new();
+        push_yuan_signed(&mut text, value);
+        return out.write_str(&text);
+    }
+    out.write_char('¥')?;
+    out.write_str(DecimalText::of(value, true).as_str())
+}
+
 /// The text of `value.normalize().to_string()` (`20000`, `1.5`), read from the mantissa as
 /// [`yuan`] is: a worded gap shows what is required and what the firm has this way.
 pub(super) fn plain(value: Decimal) -> String {

@@ -142,15 +142,29 @@ pub(super) fn bounds_of(
     firm: &Enterprise,
 ) -> Bounds {
     let mut out = Bounds::new();
-    each_bound(terms, grade_cap, firm, |b| out.push(b));
+    refill_bounds(&mut out, terms, grade_cap, &FirmAmounts::of(firm));
     out
+}
+
+/// [`bounds_of`] written over `out`'s bounds, from the firm's amounts read once per
+/// demand: an offer's own list is refilled where it lies, rather than a list of some 100
+/// bytes being built, returned and copied in.
+pub(super) fn refill_bounds(
+    out: &mut Bounds,
+    terms: &LimitTerms,
+    grade_cap: Option<Decimal>,
+    firm: &FirmAmounts,
+) {
+    out.len = 0;
+    each_bound(terms, grade_cap, firm, |b| out.push(b));
 }
 
 /// The smallest bound (the first in [`BoundKind`] order wins a tie), without collecting the
 /// others: a product the firm fails needs only this for its limit condition.
 pub(super) fn binding_of(product: &Product, firm: &Enterprise, grade: &str) -> Bound {
     let mut min: Option<Bound> = None;
-    each_bound(&LimitTerms::of(product), grade_cap(product, grade), firm, |b| {
+    let (terms, firm) = (LimitTerms::of(product), FirmAmounts::of(firm));
+    each_bound(&terms, grade_cap(product, grade), &firm, |b| {
         if min.is_none_or(|m| b.value < m.value) {
             min = Some(b);
         }
@@ -163,8 +177,8 @@ pub(super) fn binding_of(product: &Product, firm: &Enterprise, grade: &str) -> B
 pub(super) struct LimitTerms {
     /// The product's largest loan.
     pub cap: Decimal,
-    pub k_tax: Option<Decimal>,
-    pub k_sales: Option<Decimal>,
+    pub k_tax: Option<Operand>,
+    pub k_sales: Option<Operand>,
     /// Total debt allowed.
     pub max_debt: Option<Decimal>,
 }
@@ -175,8 +189,8 @@ impl LimitTerms {
         let rule = &product.limit;
         LimitTerms {
             cap: product.amount.max.value(),
-            k_tax: rule.k_tax,
-            k_sales: rule.k_sales,
+            k_tax: rule.k_tax.map(Operand::new),
+            k_sales: rule.k_sales.map(Operand::new),
             max_debt: rule.max_total_debt.map(|a| a.value()),
         }
     }
@@ -189,71 +203,133 @@ pub(super) fn grade_cap(product: &Product, grade: &str) -> Option<Decimal> {
     (!caps.is_empty()).then(|| caps.get(grade).map_or(Decimal::ZERO, |a| a.value()))
 }
 
+/// What the bounds read of a firm: tax paid and revenue in 12 months (zero when not
+/// reported), existing loans.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FirmAmounts {
+    tax_paid: Operand,
+    revenue: Operand,
+    loans: Option<Decimal>,
+}
+
+impl FirmAmounts {
+    /// The firm's amounts, read once for all the products priced for it.
+    pub fn of(firm: &Enterprise) -> FirmAmounts {
+        let f = &firm.finance;
+        let value = |a: Option<crate::num::Amount>| a.map_or(Decimal::ZERO, |a| a.value());
+        FirmAmounts {
+            tax_paid: Operand::new(value(f.tax_paid_12m)),
+            revenue: Operand::new(value(f.revenue_12m)),
+            loans: f.existing_loans.map(|a| a.value()),
+        }
+    }
+}
+
 /// Hands every bound the terms set to `emit`, in [`BoundKind`] order.
 fn each_bound(
     terms: &LimitTerms,
     grade_cap: Option<Decimal>,
-    firm: &Enterprise,
+    firm: &FirmAmounts,
     mut emit: impl FnMut(Bound),
 ) {
-    let f = &firm.finance;
-    let value = |a: Option<crate::num::Amount>| a.map_or(Decimal::ZERO, |a| a.value());
-    // A product asking for a larger multiple than Decimal holds is capped by its other bounds.
-    let times = |k: Decimal, v: Decimal| k.checked_mul(v).unwrap_or(Decimal::MAX);
     emit(Bound { bound: BoundKind::ProductCap, value: terms.cap });
     if let Some(cap) = grade_cap {
         emit(Bound { bound: BoundKind::GradeCap, value: cap });
     }
     if let Some(k) = terms.k_tax {
-        emit(Bound { bound: BoundKind::TaxMultiple, value: times(k, value(f.tax_paid_12m)) });
+        emit(Bound { bound: BoundKind::TaxMultiple, value: times(k, firm.tax_paid) });
     }
     if let Some(k) = terms.k_sales {
-        emit(Bound { bound: BoundKind::SalesMultiple, value: times(k, value(f.revenue_12m)) });
+        emit(Bound { bound: BoundKind::SalesMultiple, value: times(k, firm.revenue) });
     }
     if let Some(max) = terms.max_debt {
-        let headroom = match f.existing_loans {
-            Some(loans) => (max - loans.value()).max(Decimal::ZERO),
+        let headroom = match firm.loans {
+            Some(loans) => (max - loans).max(Decimal::ZERO),
             None => Decimal::ZERO,
         };
         emit(Bound { bound: BoundKind::DebtHeadroom, value: headroom });
     }
 }
 
-/// Says which bound sets the limit and how it is computed, for the firm to act on.
-///
-/// The texts are joined from their pieces rather than formatted: matching words a limit for
-/// most offers it makes.
+/// A factor of a bound (a limit multiple, a firm's figure) with its mantissa and scale kept
+/// when the mantissa is above zero and below 2^48, as factors and figures in yuan are: two
+/// such multiply by one integer product.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Operand {
+    value: Decimal,
+    small: Option<(u64, u32)>,
+}
+
+impl Operand {
+    const SMALL: u64 = 1 << 48;
+
+    pub fn new(value: Decimal) -> Operand {
+        let small =
+            u64::try_from(value.mantissa()).ok().filter(|m| (1..Operand::SMALL).contains(m));
+        Operand { value, small: small.map(|m| (m, value.scale())) }
+    }
+}
+
+/// `k · v` as `Decimal` multiplies them, scale included (a product asking for a larger
+/// multiple than `Decimal` holds is capped by its other bounds): by one integer product when
+/// both mantissas are small and the scales add up to at most 28, since each offer multiplies
+/// up to two; by the decimal product otherwise, which a zero takes too (the decimal product
+/// of a zero has scale 0).
+fn times(k: Operand, v: Operand) -> Decimal {
+    if let (Some((a, s)), Some((b, t))) = (k.small, v.small) {
+        let scale = s + t;
+        if scale <= Decimal::MAX_SCALE {
+            // Below 2^96, as a decimal's mantissa must be.
+            let p = u128::from(a) * u128::from(b);
+            return Decimal::from_parts(p as u32, (p >> 32) as u32, (p >> 64) as u32, false, scale);
+        }
+    }
+    k.value.checked_mul(v.value).unwrap_or(Decimal::MAX)
+}
+
+/// Says which bound sets the limit, and how it is computed, for the firm to act on: each
+/// text formatted whole from the product and the firm. The reference that an offer's
+/// explanation, worded from the product's [`bound_words`] as it is written, is held to.
+#[cfg(test)]
 pub(super) fn explain(bound: Bound, product: &Product, firm: &Enterprise, grade: &str) -> Label {
     let f = &firm.finance;
     let shown = |a: Option<crate::num::Amount>| yuan(a.map_or(Decimal::ZERO, |a| a.value()));
     let k = |k: Option<Decimal>| k.unwrap_or_default().normalize().to_string();
     let l = &product.limit;
-    // The two figures the words show.
     let (a, b) = match bound.bound {
         BoundKind::ProductCap | BoundKind::GradeCap => return explain_cap(bound, grade),
         BoundKind::TaxMultiple => (k(l.k_tax), shown(f.tax_paid_12m)),
         BoundKind::SalesMultiple => (k(l.k_sales), shown(f.revenue_12m)),
         BoundKind::DebtHeadroom => (shown(l.max_total_debt), shown(f.existing_loans)),
     };
-    explain_with(bound, &a, &b)
+    let (zh, en) = formatted(bound, &a, &b);
+    Label { zh: Arc::from(zh), en: Arc::from(en) }
 }
 
-/// [`explain`] for a bound other than a cap, given its two figures as worded: the factor (or
-/// debt ceiling) and the firm's figure.
-pub(super) fn explain_with(bound: Bound, a: &str, b: &str) -> Label {
-    explain_in(bound, a, b, &mut String::new())
-}
-
-/// [`explain_with`], writing through `scratch` (any content; left unspecified) so that each
-/// text is allocated once, as its shared string: a matcher words a limit for most offers.
-pub(super) fn explain_in(bound: Bound, a: &str, b: &str, scratch: &mut String) -> Label {
-    let [zh, en] = bound_words(bound.bound, a);
-    explain_joined(bound, [&zh, &en], b, scratch)
+/// The explanation of a limit set by `bound`, neither cap, formatted whole from the
+/// product's figure `a` (the factor or the debt ceiling) and the firm's `b`, as worded.
+#[cfg(test)]
+pub(super) fn formatted(bound: Bound, a: &str, b: &str) -> (String, String) {
+    let limit = yuan(bound.value);
+    let (zh, en) = match bound.bound {
+        BoundKind::TaxMultiple => {
+            (format!("{a} × 近12个月纳税 {b}"), format!("{a} × tax paid in 12 months {b}"))
+        }
+        BoundKind::SalesMultiple => {
+            (format!("{a} × 近12个月营业收入 {b}"), format!("{a} × revenue in 12 months {b}"))
+        }
+        _ => (
+            format!("负债上限 {a} − 现有贷款 {b}"),
+            format!("debt ceiling {a} − existing loans {b}"),
+        ),
+    };
+    (format!("估算额度 {limit}，受限于{zh}"), format!("estimated limit {limit}, set by {en}"))
 }
 
 /// The words of an explanation between the limit and the firm's figure (zh, en): what the
 /// bound is and the product's figure `a` in it. They depend on the product alone, so a
-/// compiled catalog words them once per product rather than once per offer.
+/// compiled catalog words them once per product, and an offer's explanation joins them to
+/// its limit and the firm's figure as it is written.
 pub(super) fn bound_words(kind: BoundKind, a: &str) -> [String; 2] {
     let ([zh_head, zh_tail], [en_head, en_tail]) = match kind {
         BoundKind::TaxMultiple => ([a, " × 近12个月纳税 "], [a, " × tax paid in 12 months "]),
@@ -269,31 +345,8 @@ pub(super) fn bound_words(kind: BoundKind, a: &str) -> [String; 2] {
     ]
 }
 
-/// The explanation of `bound` from its [`bound_words`] and the firm's figure `b`: the limit
-/// is written once into `scratch` (any content; left unspecified) and each text joined
-/// after it from four pieces, then copied once into its shared string.
-pub(super) fn explain_joined(
-    bound: Bound,
-    [zh, en]: [&str; 2],
-    b: &str,
-    scratch: &mut String,
-) -> Label {
-    scratch.clear();
-    super::conditions::push_yuan(scratch, bound.value);
-    let limit_len = scratch.len();
-    let mut join = |head: &str, words: &str| -> Arc<str> {
-        scratch.truncate(limit_len);
-        scratch.push_str(head);
-        scratch.extend_from_within(..limit_len);
-        scratch.push_str(words);
-        scratch.push_str(b);
-        Arc::from(scratch.get(limit_len..).unwrap_or_default())
-    };
-    Label { zh: join("估算额度 ", zh), en: join("estimated limit ", en) }
-}
-
 /// The explanation of a cap (the product's, or a grade's): it does not depend on the firm's
-/// figures, so a matcher words it once per product and grade rather than once per offer.
+/// figures, so a compiled catalog words it once per product and grade.
 pub(super) fn explain_cap(bound: Bound, grade: &str) -> Label {
     let limit = yuan(bound.value);
     match bound.bound {
@@ -318,41 +371,40 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The explanations as they were first worded, by formatting each text whole.
-    fn formatted(bound: Bound, a: &str, b: &str) -> (String, String) {
-        let limit = yuan(bound.value);
-        let (zh, en) = match bound.bound {
-            BoundKind::TaxMultiple => {
-                (format!("{a} × 近12个月纳税 {b}"), format!("{a} × tax paid in 12 months {b}"))
-            }
-            BoundKind::SalesMultiple => {
-                (format!("{a} × 近12个月营业收入 {b}"), format!("{a} × revenue in 12 months {b}"))
-            }
-            _ => (
-                format!("负债上限 {a} − 现有贷款 {b}"),
-                format!("debt ceiling {a} − existing loans {b}"),
-            ),
-        };
-        (format!("估算额度 {limit}，受限于{zh}"), format!("estimated limit {limit}, set by {en}"))
-    }
-
     proptest! {
         #[test]
-        fn explanations_joined_from_the_product_s_words_read_as_formatted(
-            kind in prop_oneof![
-                Just(BoundKind::TaxMultiple), Just(BoundKind::SalesMultiple), Just(BoundKind::DebtHeadroom)
-            ],
-            mantissa in -1_000_000_000_000_i64..1_000_000_000_000, scale in 0_u32..6,
-            a in "[0-9.¥,]{0,12}", b in "[0-9.¥,]{0,12}", stale in ".{0,40}",
+        fn a_bound_s_product_is_the_decimal_product_scale_included(
+            a in 0_i64..(1 << 50), a_scale in 0_u32..=28, b in 0_i64..(1 << 50), b_scale in 0_u32..=28,
+            short in proptest::bool::ANY,
         ) {
-            let bound = Bound { bound: kind, value: Decimal::new(mantissa, scale) };
-            let [zh_words, en_words] = bound_words(kind, &a);
-            let mut scratch = stale;
-            let joined = explain_joined(bound, [&zh_words, &en_words], &b, &mut scratch);
-            let (zh, en) = formatted(bound, &a, &b);
-            prop_assert_eq!(&*joined.zh, zh.as_str());
-            prop_assert_eq!(&*joined.en, en.as_str());
-            prop_assert_eq!(explain_with(bound, &a, &b), joined);
+            // Zeros a quarter of the time, short mantissas half of the rest.
+            let (a, b) = if short { (a % 100_000, b % 10_000_000_000) } else { (a, b) };
+            let (a, b) = (if a % 4 == 1 { 0 } else { a }, if b % 4 == 2 { 0 } else { b });
+            let (k, v) = (Decimal::new(a, a_scale), Decimal::new(b, b_scale));
+            let fast = times(Operand::new(k), Operand::new(v));
+            let decimal = k.checked_mul(v).unwrap_or(Decimal::MAX);
+            prop_assert_eq!(fast, decimal);
+            prop_assert_eq!(format!("{fast:?}"), format!("{decimal:?}"));
+        }
+    }
+
+    #[test]
+    fn a_bound_s_product_keeps_the_decimal_scale_at_the_edges() {
+        let d = |t: &str| t.parse::<Decimal>().unwrap();
+        for (k, v) in [
+            ("0", "15000.00"),
+            ("2.5", "0"),
+            ("0.000", "0.00"),
+            ("3", "0.0000000000000000000000000001"),
+            ("0.5", "0.000000000000000000000000001"),
+            ("281474976710655", "281474976710655"),
+            ("281474976710656", "2"),
+            ("79228162514264337593543950335", "1"),
+            ("1.5", "79228162514264337593543950335"),
+        ] {
+            let fast = times(Operand::new(d(k)), Operand::new(d(v)));
+            let decimal = d(k).checked_mul(d(v)).unwrap_or(Decimal::MAX);
+            assert_eq!(format!("{fast:?}"), format!("{decimal:?}"), "{k} × {v}");
         }
     }
 }

@@ -6,13 +6,15 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::compiled::CompiledCatalog;
 use super::conditions::{self, Firm, Gap};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
-use super::limit::{self, Bound, BoundKind, Bounds};
+use super::limit::{self, Bound, Bounds};
+use super::offer::{Explained, NearMiss, Offer, ProductRef};
 use super::product::{Catalog, Product, TermRange};
 use crate::date::Date;
-use crate::evaluate::{Evaluation, Evaluator, Label};
+use crate::evaluate::{Evaluation, Evaluator};
 use crate::uscc::Uscc;
 
 /// The reference rate rates are quoted over: the 1-year Loan Prime Rate and the date it was set.
@@ -87,49 +89,6 @@ impl Default for MatchOptions {
     }
 }
 
-/// An eligible product with its estimated limit and rate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Offer {
-    /// Product id.
-    pub product: Arc<str>,
-    /// Bank.
-    pub bank: Arc<str>,
-    /// Product name.
-    pub name: Arc<str>,
-    /// Estimated limit, yuan: the smallest of `bounds`.
-    #[serde(with = "crate::num::decimal")]
-    pub limit: Decimal,
-    /// The bound that sets the limit.
-    pub binding: BoundKind,
-    /// Every bound with its value.
-    pub bounds: Bounds,
-    /// Which bound sets the limit, and how it is computed.
-    pub explanation: Label,
-    /// Rate, percent per year: reference rate plus the grade's spread.
-    #[serde(with = "crate::num::decimal")]
-    pub rate_percent: Decimal,
-    /// Share of the requested amount the limit covers, 0 to 1.
-    #[serde(with = "crate::num::decimal")]
-    pub coverage: Decimal,
-    /// Months between the requested term and the product's range (0 inside it).
-    pub term_gap_months: u32,
-}
-
-/// A product the firm is in scope for but fails, with every failed condition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NearMiss {
-    /// Product id.
-    pub product: Arc<str>,
-    /// Bank.
-    pub bank: Arc<str>,
-    /// Product name.
-    pub name: Arc<str>,
-    /// Failed conditions.
-    pub failed: Vec<Gap>,
-    /// Whether the improvement plan closes every failed condition.
-    pub plan_makes_eligible: bool,
-}
-
 /// The result of matching one demand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DemandMatch {
@@ -166,7 +125,7 @@ impl DemandMatch {
 /// Matches a demand against the given candidate products (indices into the catalog): the
 /// reference path, condition by condition in `Decimal`, that the screened path must equal.
 pub(super) fn match_candidates(
-    (catalog, evaluator): (&Catalog, &Evaluator),
+    (catalog, evaluator, compiled): (&Catalog, &Evaluator, &CompiledCatalog),
     options: &MatchOptions,
     demand: &Demand,
     (evaluation, facts): (&Evaluation, GraphFacts),
@@ -178,9 +137,12 @@ pub(super) fn match_candidates(
     // Measured first, worded after: only the reported near misses need their words.
     let firm = Firm { demand, evaluation, evaluator, as_of, grades, facts, explain: false };
     let mut eligible = Vec::new();
-    let mut misses: Vec<(usize, Decimal, &Product)> = Vec::new();
+    let mut misses: Vec<(usize, Decimal, &Product, &Arc<ProductRef>)> = Vec::new();
     let mut failed = Vec::new();
-    for product in candidates.filter_map(|i| catalog.products().get(i)) {
+    let grade = (grades.iter().position(|g| **g == *evaluation.grade), &*evaluation.grade);
+    let products = candidates
+        .filter_map(|i| Some((catalog.products().get(i)?, &compiled.products.get(i)?.product)));
+    for (product, named) in products {
         if !product.in_scope(e.region_code(), e.industry.as_ref()) {
             continue;
         }
@@ -190,16 +152,15 @@ pub(super) fn match_candidates(
             Some(spread) if count == 0 => {
                 let bounds = limit::bounds(product, e, &evaluation.grade);
                 let binding = limit::binding_of(product, e, &evaluation.grade);
-                let explanation = limit::explain(binding, product, e, &evaluation.grade);
-                let names = Names::of(product);
-                let priced = Priced { bounds, binding, explanation, spread };
-                eligible.push(offer(&product.term_months, names, demand, options, priced));
+                let explained = Explained::of(binding, grade, e);
+                let priced = Priced { bounds, binding, explained, spread };
+                eligible.push(offer(&product.term_months, named, demand, options, priced));
             }
-            _ => misses.push((count, sum, product)),
+            _ => misses.push((count, sum, product, named)),
         }
     }
     // The closest few, without sorting every miss: ids are unique, so the order is total.
-    let closest = |a: &(usize, Decimal, &Product), b: &(usize, Decimal, &Product)| {
+    let closest = |a: &(usize, Decimal, &Product, _), b: &(usize, Decimal, &Product, _)| {
         (a.0, a.1, &a.2.id).cmp(&(b.0, b.1, &b.2.id))
     };
     let keep = options.near_misses.min(misses.len());
@@ -210,7 +171,7 @@ pub(super) fn match_candidates(
     misses.sort_unstable_by(closest);
     let near_misses = misses
         .into_iter()
-        .map(|(_, _, p)| worded_near_miss(p, Names::of(p), &firm, false))
+        .map(|(_, _, p, named)| worded_near_miss(p, named.clone(), &firm, false))
         .collect();
     result(options, demand, evaluation, as_of, eligible, near_misses)
 }
@@ -236,7 +197,7 @@ pub(super) fn measure(
 /// integers), and the limit's bounds are not computed again in decimals to tell it.
 pub(super) fn worded_near_miss(
     product: &Product,
-    names: Names,
+    named: Arc<ProductRef>,
     firm: &Firm<'_>,
     limit_met: bool,
 ) -> NearMiss {
@@ -248,9 +209,7 @@ pub(super) fn worded_near_miss(
         failed.extend(conditions::limit_gap(true, product, binding.value));
     }
     NearMiss {
-        product: names.id,
-        bank: names.bank,
-        name: names.name,
+        product: named,
         plan_makes_eligible: failed.iter().all(|g| g.closable_by_plan),
         failed,
     }
@@ -292,52 +251,33 @@ pub(super) fn result_ranked(
     }
 }
 
-/// The names a result repeats for a product.
-pub(super) struct Names {
-    pub id: Arc<str>,
-    pub bank: Arc<str>,
-    pub name: Arc<str>,
-}
-
-impl Names {
-    fn of(product: &Product) -> Names {
-        Names {
-            id: Arc::from(product.id.as_str()),
-            bank: Arc::from(product.bank.as_str()),
-            name: Arc::from(product.name.as_str()),
-        }
-    }
-}
-
 /// What an eligible product offers the firm: its limit's bounds, the binding one explained,
 /// and the rate spread.
 pub(super) struct Priced {
     pub bounds: Bounds,
     pub binding: Bound,
-    pub explanation: Label,
+    pub explained: Explained,
     pub spread: Decimal,
 }
 
 /// The offer of an eligible product whose loan terms are `term`.
 pub(super) fn offer(
     term: &TermRange,
-    names: Names,
+    product: &Arc<ProductRef>,
     demand: &Demand,
     options: &MatchOptions,
     priced: Priced,
 ) -> Offer {
-    let Priced { bounds, binding, explanation, spread } = priced;
+    let Priced { bounds, binding, explained, spread } = priced;
     let coverage = coverage(binding.value, demand.amount.value());
     let term_gap_months = term_gap(term, demand);
     let rate = rate(options.reference_rate.percent, spread);
     Offer {
-        product: names.id,
-        bank: names.bank,
-        name: names.name,
+        product: product.clone(),
         limit: binding.value,
         binding: binding.bound,
         bounds,
-        explanation,
+        explained,
         rate_percent: rate,
         coverage,
         term_gap_months,
@@ -436,7 +376,7 @@ fn rank_offers(order: &[RankKey], offers: &mut Vec<Offer>) {
         offers.sort_unstable_by(|a, b| rank(order, a, b));
         return;
     }
-    let id = |i: usize| offers.get(i).map(|o: &Offer| &o.product);
+    let id = |i: usize| offers.get(i).map(Offer::product);
     keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(&id(b.1))));
     let mut slots: Vec<Option<Offer>> = offers.drain(..).map(Some).collect();
     offers.extend(keyed.iter().filter_map(|&(_, i)| slots.get_mut(i).and_then(Option::take)));
@@ -452,24 +392,22 @@ fn rank(order: &[RankKey], a: &Offer, b: &Offer) -> Ordering {
         })
         .find(|o| o.is_ne())
         .unwrap_or(Ordering::Equal)
-        .then_with(|| a.product.cmp(&b.product))
+        .then_with(|| a.product().cmp(b.product()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finance::limit::BoundKind;
     use proptest::prelude::*;
 
     fn offer(i: usize, coverage: (i64, u32), rate: (i64, u32), gap: u32) -> Offer {
-        let text: Arc<str> = Arc::from("");
         Offer {
-            product: Arc::from(format!("p{:02}", 40 - i)),
-            bank: text.clone(),
-            name: text.clone(),
+            product: ProductRef::named(&format!("p{:02}", 40 - i)),
             limit: Decimal::ZERO,
             binding: BoundKind::ProductCap,
             bounds: Bounds::new(),
-            explanation: Label { zh: text.clone(), en: text },
+            explained: Explained::ProductCap,
             rate_percent: Decimal::new(rate.0, rate.1),
             coverage: Decimal::new(coverage.0, coverage.1),
             term_gap_months: gap,
@@ -556,6 +494,6 @@ mod tests {
         expected.sort_by(|a, b| rank(&order, a, b));
         rank_offers(&order, &mut offers);
         assert_eq!(offers, expected);
-        assert_eq!(&*offers[0].product, "p38");
+        assert_eq!(offers[0].product(), "p38");
     }
 }

@@ -30,6 +30,7 @@ mod graph_facts;
 mod index;
 mod limit;
 mod matching;
+mod offer;
 mod product;
 mod screen;
 mod screened;
@@ -41,7 +42,8 @@ pub use demand::Demand;
 pub use graph_facts::{GraphFacts, GraphSource};
 pub use index::CatalogIndex;
 pub use limit::{Bound, BoundKind, Bounds};
-pub use matching::{DemandMatch, MatchOptions, NearMiss, Offer, RankKey, ReferenceRate};
+pub use matching::{DemandMatch, MatchOptions, RankKey, ReferenceRate};
+pub use offer::{NearMiss, Offer, ProductRef};
 pub use product::{
     AmountRange, Catalog, Collateral, Conditions, Industries, LimitRule, Product, RateRule,
     TermRange,
@@ -124,7 +126,8 @@ impl<'a> Matcher<'a> {
     pub fn match_demand_full_scan(&self, demand: &Demand, as_of: Date) -> Result<DemandMatch> {
         let (evaluation, facts) = self.firm(demand, as_of, None)?;
         let all = 0..self.catalog.products().len();
-        let (c, firm) = ((self.catalog, self.evaluator), (&evaluation, facts));
+        let c = (self.catalog, self.evaluator, &self.compiled);
+        let firm = (&evaluation, facts);
         Ok(matching::match_candidates(c, &self.options, demand, firm, as_of, all))
     }
 

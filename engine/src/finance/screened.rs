@@ -9,19 +9,18 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::columns::{ChainColumns, ROW, RULE, SetCounts};
-use super::compiled::{CompiledCatalog, CompiledProduct};
-use super::conditions::{Firm, Gap, push_yuan};
+use super::compiled::CompiledCatalog;
+use super::conditions::{Firm, Gap};
 use super::demand::Demand;
 use super::graph_facts::GraphFacts;
 use super::index::CatalogIndex;
 use super::limit::{self, Bound, BoundKind};
-use super::matching::{
-    self, DemandMatch, MatchOptions, Names, NearMiss, Offer, RankKey, measure, worded_near_miss,
-};
+use super::matching::{self, DemandMatch, MatchOptions, RankKey, measure, worded_near_miss};
+use super::offer::{Explained, NearMiss, Offer};
 use super::product::{Catalog, Product};
 use super::screen::{FirmFacts, Verdict, binding, least_bound, limit_gap, screen};
 use crate::date::Date;
-use crate::evaluate::{Evaluation, Evaluator, Label};
+use crate::evaluate::{Evaluation, Evaluator};
 
 /// The catalog as matching reads it: products and their compiled form, index for index, and
 /// the candidate index.
@@ -68,7 +67,6 @@ struct Found {
     /// screened only when fewer than the near misses asked for are closer than 1.
     distant: Vec<Miss>,
     buffer: Vec<Gap>,
-    words: Words,
 }
 
 /// The working vectors of matching, kept (empty) from one demand to the next so that a batch
@@ -79,7 +77,6 @@ pub(super) struct MatchBuffers {
     misses: Vec<Miss>,
     distant: Vec<Miss>,
     buffer: Vec<Gap>,
-    words: Words,
     /// Per candidate of a chain: failed conditions, and the limit's mark.
     failed: Vec<u8>,
     limit: Vec<u8>,
@@ -141,7 +138,7 @@ pub(super) fn match_indexed(
         let (firm, candidates) = ((evaluation, facts), c.index.candidates_iter(e));
         let (catalog, evaluator) = (c.catalog, c.evaluator);
         return matching::match_candidates(
-            (catalog, evaluator),
+            (catalog, evaluator, c.compiled),
             options,
             demand,
             firm,
@@ -156,12 +153,10 @@ pub(super) fn match_indexed(
         misses: std::mem::take(&mut scratch.misses),
         distant: std::mem::take(&mut scratch.distant),
         buffer: std::mem::take(&mut scratch.buffer),
-        words: std::mem::take(&mut scratch.words),
     };
     found.eligible.clear();
     found.misses.clear();
     found.distant.clear();
-    found.words.clear();
     let by_row = |found: &mut Found, index: usize| {
         screen_row(c, (&firm, &figures), index, found);
     };
@@ -204,11 +199,10 @@ pub(super) fn match_indexed(
             fewest_failed(&found.misses, options.near_misses)
         }
     };
-    let Found { eligible, misses, mut distant, mut buffer, mut words } = found;
+    let Found { eligible, misses, mut distant, mut buffer } = found;
     let (ranked, order) = (&mut scratch.ranked, &mut scratch.order);
     let into = &mut scratch.spare_offers;
-    let offers =
-        offers(c, options, (&firm, &figures), &eligible, (&mut words, ranked, order), into);
+    let offers = offers(c, options, (&firm, &figures), &eligible, (ranked, order), into);
     let mut misses = misses;
     let keep = options.near_misses;
     contenders(c, (&firm, &figures), (&mut misses, &mut distant), (bound, keep), &mut buffer);
@@ -218,11 +212,12 @@ pub(super) fn match_indexed(
         (closest.into_iter())
             .filter_map(|i| Some((i, c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
             .map(|(i, product, compiled)| {
-                worded_near_miss(product, names(compiled), &firm, limit_met(c, &figures, i))
+                let named = compiled.product.clone();
+                worded_near_miss(product, named, &firm, limit_met(c, &figures, i))
             }),
     );
     (scratch.eligible, scratch.misses, scratch.distant) = (eligible, misses, distant);
-    (scratch.buffer, scratch.words) = (buffer, words);
+    scratch.buffer = buffer;
     match offers {
         Ranked::Ranked(offers) => {
             matching::result_ranked(options, demand, evaluation, as_of, offers, near_misses)
@@ -249,7 +244,7 @@ fn offers(
     options: &MatchOptions,
     (firm, figures): (&Firm<'_>, &FirmFacts),
     eligible: &[usize],
-    (words, ranked, order): (&mut Words, &mut Vec<RankedOffer>, &mut Vec<u64>),
+    (ranked, order): (&mut Vec<RankedOffer>, &mut Vec<u64>),
     into: &mut Vec<Offer>,
 ) -> Ranked {
     let keys = matching::distinct_keys(&options.order);
@@ -260,13 +255,14 @@ fn offers(
         key.map(|key| ranked.push(key)).is_some()
     });
     let take = options.offers.unwrap_or(usize::MAX);
-    let build = |told: Told, words: &mut Words, offers: &mut Slots| {
-        push_offer(c, options, (firm, figures), told, words, offers);
+    let amounts = limit::FirmAmounts::of(&firm.demand.enterprise);
+    let build = |told: Told, offers: &mut Slots| {
+        push_offer(c, options, (firm, figures, &amounts), told, offers);
     };
     if !all_keyed {
         let mut offers = Slots::of(into, eligible.len());
         for &index in eligible {
-            build(Told { index, coverage: None, binding: None }, words, &mut offers);
+            build(Told { index, coverage: None, binding: None }, &mut offers);
         }
         return Ranked::Unranked(offers.written());
     }
@@ -281,7 +277,7 @@ fn offers(
         packed.sort_unstable();
         let mut offers = Slots::of(into, packed.len());
         for r in packed.iter().filter_map(|&p| ranked.get(packing.place(p))) {
-            build(r.told, words, &mut offers);
+            build(r.told, &mut offers);
         }
         return Ranked::Ranked(offers.written());
     }
@@ -292,7 +288,7 @@ fn offers(
     ranked.sort_unstable_by_key(|r| (r.key, r.id_rank));
     let mut offers = Slots::of(into, ranked.len());
     for r in ranked.iter() {
-        build(r.told, words, &mut offers);
+        build(r.told, &mut offers);
     }
     Ranked::Ranked(offers.written())
 }
@@ -498,8 +494,7 @@ fn screen_row(
 /// Files a screened candidate: an offer when it fails nothing and prices the firm's grade,
 /// a miss otherwise.
 fn take(c: &Compiled<'_>, figures: &FirmFacts, index: usize, verdict: Verdict, found: &mut Found) {
-    let Some(compiled) = c.compiled.products.get(index) else { return };
-    match compiled.by_grade.get(figures.grade).and_then(|g| g.spread) {
+    match c.compiled.terms.get(index, figures.grade).and_then(|g| g.spread) {
         Some(_) if verdict.failed == 0 => found.eligible.push(index),
         _ => found.misses.push(Miss { index, verdict, measured: true }),
     }
@@ -739,75 +734,48 @@ fn admitted(
     })
 }
 
-fn names(compiled: &CompiledProduct) -> Names {
-    Names { id: compiled.id.clone(), bank: compiled.bank.clone(), name: compiled.name.clone() }
-}
-
-/// The offer of an eligible product, built in one place rather than moved through its
-/// parts, and written straight into the offers (an offer is some 240 bytes, and returning it
-/// first cost two copies), over an old offer where there is one: the bounds priced from the
-/// compiled terms, the binding one as its screen tells it, the rate added once for the
-/// catalog and the coverage from the ranking when it told it. A product the compiled catalog
-/// does not price adds nothing.
+/// The offer of an eligible product, written field by field over an old offer (or a blank
+/// one) in the offers rather than built and moved in (an offer is some 200 bytes, and moving
+/// it cost two copies): the bounds priced from the compiled terms, the binding one as its screen tells it, the rate added once for the
+/// catalog and the coverage from the ranking when it told it. Its explanation is left to be
+/// worded when read. A product the compiled catalog does not price adds nothing.
 fn push_offer(
     c: &Compiled<'_>,
     options: &MatchOptions,
-    (firm, figures): (&Firm<'_>, &FirmFacts),
+    (firm, figures, amounts): (&Firm<'_>, &FirmFacts, &limit::FirmAmounts),
     told: Told,
-    words: &mut Words,
     offers: &mut Slots,
 ) {
     let Told { index, coverage, binding: kind } = told;
     let Some(compiled) = c.compiled.products.get(index) else { return };
-    let Some(terms) = compiled.by_grade.get(figures.grade) else { return };
+    let Some(terms) = c.compiled.terms.get(index, figures.grade) else { return };
     let Some(spread) = terms.spread else { return };
     let demand = firm.demand;
-    let bounds = limit::bounds_of(&compiled.limit, terms.cap, &demand.enterprise);
+    let e = &demand.enterprise;
+    let at = offers.len;
+    if at == offers.offers.len() {
+        offers.offers.push(Offer::blank(compiled.product.clone()));
+    }
+    let Some(offer) = offers.offers.get_mut(at) else { return };
+    offers.len += 1;
+    // The same product in the same place as in the previous demand keeps its handle as it is.
+    if !Arc::ptr_eq(&offer.product, &compiled.product) {
+        offer.product.clone_from(&compiled.product);
+    }
+    limit::refill_bounds(&mut offer.bounds, &compiled.limit, terms.cap, amounts);
     let kind = kind.or_else(|| {
         let screen_of = c.compiled.screens.get(index).and_then(Option::as_ref);
         screen_of.and_then(|s| binding(s, figures)).map(|(_, kind)| kind)
     });
-    let binding = binding_among(&bounds, kind);
-    let explanation = explanation(c, (index, compiled), (firm, figures), binding, words);
-    let coverage =
+    let binding = binding_among(&offer.bounds, kind);
+    offer.limit = binding.value;
+    offer.binding = binding.bound;
+    offer.explained = Explained::of(binding, (Some(figures.grade), ""), e);
+    offer.coverage =
         coverage.unwrap_or_else(|| matching::coverage(binding.value, demand.amount.value()));
-    let rate = terms.rate.unwrap_or_else(|| matching::rate(options.reference_rate.percent, spread));
-    let term_gap_months = matching::term_gap(&compiled.term_months, demand);
-    let at = offers.len;
-    offers.len += 1;
-    let Some(old) = offers.offers.get_mut(at) else {
-        offers.offers.push(Offer {
-            product: compiled.id.clone(),
-            bank: compiled.bank.clone(),
-            name: compiled.name.clone(),
-            limit: binding.value,
-            binding: binding.bound,
-            bounds,
-            explanation,
-            rate_percent: rate,
-            coverage,
-            term_gap_months,
-        });
-        return;
-    };
-    share(&mut old.product, &compiled.id);
-    share(&mut old.bank, &compiled.bank);
-    share(&mut old.name, &compiled.name);
-    old.limit = binding.value;
-    old.binding = binding.bound;
-    old.bounds = bounds;
-    old.explanation = explanation;
-    old.rate_percent = rate;
-    old.coverage = coverage;
-    old.term_gap_months = term_gap_months;
-}
-
-/// `slot` made to hold `text`, unless it already holds that very string (the same product
-/// or bank in the same place as in the previous demand, say): then no count changes.
-fn share(slot: &mut Arc<str>, text: &Arc<str>) {
-    if !Arc::ptr_eq(slot, text) {
-        slot.clone_from(text);
-    }
+    offer.rate_percent =
+        terms.rate.unwrap_or_else(|| matching::rate(options.reference_rate.percent, spread));
+    offer.term_gap_months = matching::term_gap(&compiled.term_months, demand);
 }
 
 /// The bound of `kind` when the screen told it; otherwise the smallest, the first in order
@@ -821,96 +789,6 @@ fn binding_among(bounds: &[Bound], kind: Option<BoundKind>) -> Bound {
             .copied()
             .reduce(least)
             .unwrap_or(Bound { bound: BoundKind::ProductCap, value: Decimal::ZERO }),
-    }
-}
-
-/// Why the limit is what it is: a cap is explained with the words compiled once, any other
-/// bound is worded with the firm's figures. The product itself is read only in the
-/// (unreached) case where no words fit.
-fn explanation(
-    c: &Compiled<'_>,
-    (index, compiled): (usize, &CompiledProduct),
-    (firm, figures): (&Firm<'_>, &FirmFacts),
-    binding: Bound,
-    words: &mut Words,
-) -> Label {
-    let e = &firm.demand.enterprise;
-    let grade = &firm.evaluation.grade;
-    match binding.bound {
-        BoundKind::ProductCap => Some(compiled.cap_explanation.clone()),
-        BoundKind::GradeCap => compiled.grade_cap_explanations.get(figures.grade).cloned(),
-        _ => words.worded(compiled, binding, e),
-    }
-    .or_else(|| Some(limit::explain(binding, c.catalog.products().get(index)?, e, grade)))
-    .unwrap_or_else(|| limit::explain_cap(binding, grade))
-}
-
-/// What a limit explanation's words depend on besides the firm: the bound's kind and the
-/// product parameter, normalized (see `CompiledProduct::bound_keys`).
-type WordsKey = (BoundKind, (i128, u32));
-
-/// Explanations of a demand's bounds already worded, by bound kind and product parameter, and
-/// the firm's figures they show, each worded once. Kept by a batch from one demand to the
-/// next, cleared in between.
-#[derive(Default)]
-struct Words {
-    known: Vec<(WordsKey, Label)>,
-    /// Tax paid, revenue, existing loans: by [`BoundKind`] order from the tax multiple.
-    figures: [String; 3],
-    /// Whether each of `figures` is worded for the current demand.
-    worded: [bool; 3],
-    /// Where explanations are written before they are shared.
-    scratch: String,
-}
-
-impl Words {
-    /// The explanation of a limit set by `binding`, neither cap: worded from the product's
-    /// words and the firm's figure, once per demand for the products sharing the parameter.
-    fn worded(
-        &mut self,
-        compiled: &CompiledProduct,
-        binding: Bound,
-        e: &crate::record::Enterprise,
-    ) -> Option<Label> {
-        let slot = match binding.bound {
-            BoundKind::TaxMultiple => 0,
-            BoundKind::SalesMultiple => 1,
-            _ => 2,
-        };
-        let key = (binding.bound, *compiled.bound_keys.get(slot)?);
-        if let Some((_, known)) = self.known.iter().find(|(k, _)| *k == key) {
-            return Some(known.clone());
-        }
-        let [zh, en] = compiled.bound_words.get(slot)?;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let label = limit::explain_joined(binding, [zh, en], self.figure(slot, e), &mut scratch);
-        self.scratch = scratch;
-        self.known.push((key, label.clone()));
-        Some(label)
-    }
-
-    /// Forgets the demand's words, keeping the space.
-    fn clear(&mut self) {
-        self.known.clear();
-        self.worded = [false; 3];
-    }
-
-    /// The firm's figure in the explanation of the bound at `slot`, as [`limit::explain`]
-    /// words it.
-    fn figure(&mut self, slot: usize, e: &crate::record::Enterprise) -> &str {
-        let f = &e.finance;
-        let amount = [f.tax_paid_12m, f.revenue_12m, f.existing_loans].get(slot).copied().flatten();
-        match (self.figures.get_mut(slot), self.worded.get_mut(slot)) {
-            (Some(text), Some(worded)) => {
-                if !*worded {
-                    text.clear();
-                    push_yuan(text, amount.map_or(Decimal::ZERO, |a| a.value()));
-                    *worded = true;
-                }
-                text
-            }
-            _ => "",
-        }
     }
 }
 

@@ -92,11 +92,11 @@ pub fn write_table(out: &mut impl Write, m: &DemandMatch, lang: Lang) -> io::Res
         writeln!(
             out,
             "  + {} {} {} {:>6}%  {}",
-            cell(&offer.product, 14),
-            cell(&offer.name, 24),
+            cell(offer.product(), 14),
+            cell(offer.name(), 24),
             right(&yuan(offer.limit), 12),
             offer.rate_percent,
-            offer.explanation.get(lang)
+            offer.explanation_in(lang)
         )?;
     }
     for miss in &m.near_misses {
@@ -105,8 +105,8 @@ pub fn write_table(out: &mut impl Write, m: &DemandMatch, lang: Lang) -> io::Res
         writeln!(
             out,
             "  - {} {} {} failed: {first}{plan}",
-            cell(&miss.product, 14),
-            cell(&miss.name, 24),
+            cell(miss.product(), 14),
+            cell(miss.name(), 24),
             miss.failed.len()
         )?;
     }

@@ -1,0 +1,443 @@
+//! What a match reports of a product: an offer (an eligible product, priced) or a near miss
+//! (a product the firm fails, with its gaps).
+//!
+//! Both name their product through one shared [`ProductRef`]. A demand gets some 35 offers,
+//! and each used to hold five shared strings (id, bank, name, the explanation's two texts),
+//! whose counts were raised and lowered once per offer. An offer's explanation is also
+//! worded only when it is read or written, from the product's words and the firm's figure it
+//! keeps: matching made it for every offer, though a platform showing a firm its offers
+//! writes each once, straight into its output.
+
+use std::fmt;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use super::conditions::{Gap, write_yuan};
+use super::limit::{self, Bound, BoundKind, Bounds};
+use crate::evaluate::{Label, Lang};
+use crate::num::Amount;
+use crate::record::Enterprise;
+
+/// A catalog product as results name it: its id, bank and name, shared by every offer and
+/// near miss of the product rather than copied into each.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProductRef {
+    pub(super) id: Arc<str>,
+    pub(super) bank: Arc<str>,
+    pub(super) name: Arc<str>,
+    /// The product's words in the explanations of its offers' limits.
+    pub(super) words: LimitWords,
+}
+
+impl ProductRef {
+    /// The product id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The bank.
+    pub fn bank(&self) -> &str {
+        &self.bank
+    }
+
+    /// The product's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+#[cfg(test)]
+impl ProductRef {
+    /// A product named `id` at a bank and with a name of the same, with no words to explain a
+    /// limit: for tests of what reads only names.
+    pub(super) fn named(id: &str) -> Arc<ProductRef> {
+        let text: Arc<str> = Arc::from(id);
+        let label = Label { zh: text.clone(), en: text.clone() };
+        let words = LimitWords { cap: label, grade_caps: Vec::new(), bounds: Default::default() };
+        Arc::new(ProductRef { id: text.clone(), bank: text.clone(), name: text, words })
+    }
+}
+
+impl fmt::Debug for ProductRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (id, bank, name) = (&*self.id, &*self.bank, &*self.name);
+        f.debug_struct("ProductRef")
+            .field("id", &id)
+            .field("bank", &bank)
+            .field("name", &name)
+            .finish()
+    }
+}
+
+/// What the explanation of an offer's limit says besides the firm's figure, worded once per
+/// product when the catalog is compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct LimitWords {
+    /// The explanation of a limit set by the product cap.
+    pub cap: Label,
+    /// By grade rank, the explanation of a limit set by that grade's cap; empty when the
+    /// product caps no grade.
+    pub grade_caps: Vec<Label>,
+    /// The words (zh, en) between the limit and the firm's figure, for a limit set by each
+    /// bound that is not a cap, by [`BoundKind`] order from the tax multiple
+    /// ([`limit::bound_words`]).
+    pub bounds: [[Box<str>; 2]; 3],
+}
+
+/// Which words explain an offer's limit, and the figure they show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Explained {
+    /// The product cap's explanation.
+    ProductCap,
+    /// The explanation of the cap of the grade of this rank among the catalog's grades.
+    GradeCap(u32),
+    /// The bound's words (the tax multiple, the sales multiple or the debt headroom: the
+    /// offer's binding bound) and the firm's figure in it: tax paid, revenue or existing loans,
+    /// zero when not reported.
+    Figure(Decimal),
+    /// Worded already: a grade the catalog does not list, on the reference path.
+    Worded(Box<Label>),
+}
+
+impl Explained {
+    /// How the limit set by `binding` is explained to `firm` of grade rank `grade` (`None`:
+    /// a grade the catalog does not list, worded as `grade_text`).
+    pub fn of(
+        binding: Bound,
+        (grade, grade_text): (Option<usize>, &str),
+        firm: &Enterprise,
+    ) -> Explained {
+        let f = &firm.finance;
+        let figure = |a: Option<Amount>| Explained::Figure(a.map_or(Decimal::ZERO, |a| a.value()));
+        match binding.bound {
+            BoundKind::ProductCap => Explained::ProductCap,
+            BoundKind::GradeCap => match grade.and_then(|g| u32::try_from(g).ok()) {
+                Some(rank) => Explained::GradeCap(rank),
+                None => Explained::Worded(Box::new(limit::explain_cap(binding, grade_text))),
+            },
+            BoundKind::TaxMultiple => figure(f.tax_paid_12m),
+            BoundKind::SalesMultiple => figure(f.revenue_12m),
+            BoundKind::DebtHeadroom => figure(f.existing_loans),
+        }
+    }
+}
+
+/// An eligible product with its estimated limit and rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub(super) product: Arc<ProductRef>,
+    /// Estimated limit, yuan: the smallest of `bounds`.
+    pub limit: Decimal,
+    /// The bound that sets the limit.
+    pub binding: BoundKind,
+    /// Every bound with its value.
+    pub bounds: Bounds,
+    pub(super) explained: Explained,
+    /// Rate, percent per year: reference rate plus the grade's spread.
+    pub rate_percent: Decimal,
+    /// Share of the requested amount the limit covers, 0 to 1.
+    pub coverage: Decimal,
+    /// Months between the requested term and the product's range (0 inside it).
+    pub term_gap_months: u32,
+}
+
+impl Offer {
+    /// An offer of `product` with nothing priced yet: a slot for matching to write into.
+    pub(super) fn blank(product: Arc<ProductRef>) -> Offer {
+        Offer {
+            product,
+            limit: Decimal::ZERO,
+            binding: BoundKind::ProductCap,
+            bounds: Bounds::new(),
+            explained: Explained::ProductCap,
+            rate_percent: Decimal::ZERO,
+            coverage: Decimal::ZERO,
+            term_gap_months: 0,
+        }
+    }
+
+    /// The product id.
+    pub fn product(&self) -> &str {
+        &self.product.id
+    }
+
+    /// The bank.
+    pub fn bank(&self) -> &str {
+        &self.product.bank
+    }
+
+    /// The product's name.
+    pub fn name(&self) -> &str {
+        &self.product.name
+    }
+
+    /// The product the offer is for.
+    pub fn product_ref(&self) -> &ProductRef {
+        &self.product
+    }
+
+    /// Which bound sets the limit, and how it is computed ("估算额度 ¥500,000，受限于5 ×
+    /// 近12个月纳税 ¥100,000"), in both languages: worded on each call.
+    pub fn explanation(&self) -> Label {
+        let text = |lang| Arc::from(self.explanation_in(lang).to_string());
+        Label { zh: text(Lang::Zh), en: text(Lang::En) }
+    }
+
+    /// The explanation in one language, worded as it is written: `to_string()` for the
+    /// text, or format it into a writer without an intermediate string.
+    pub fn explanation_in(&self, lang: Lang) -> impl fmt::Display + '_ {
+        Worded { offer: self, lang }
+    }
+}
+
+/// An offer's explanation in one language.
+struct Worded<'a> {
+    offer: &'a Offer,
+    lang: Lang,
+}
+
+impl fmt::Display for Worded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let o = self.offer;
+        let words = &o.product.words;
+        let label = match &o.explained {
+            Explained::ProductCap => Some(&words.cap),
+            Explained::GradeCap(rank) => {
+                usize::try_from(*rank).ok().and_then(|r| words.grade_caps.get(r))
+            }
+            Explained::Worded(label) => Some(&**label),
+            Explained::Figure(figure) => {
+                let slot = match o.binding {
+                    BoundKind::TaxMultiple => Some(0),
+                    BoundKind::SalesMultiple => Some(1),
+                    BoundKind::DebtHeadroom => Some(2),
+                    BoundKind::ProductCap | BoundKind::GradeCap => None,
+                };
+                if let Some([zh, en]) = slot.and_then(|s| words.bounds.get(s)) {
+                    let (head, words) = match self.lang {
+                        Lang::Zh => ("估算额度 ", zh),
+                        Lang::En => ("estimated limit ", en),
+                    };
+                    f.write_str(head)?;
+                    write_yuan(f, o.limit)?;
+                    f.write_str(words)?;
+                    return write_yuan(f, *figure);
+                }
+                None
+            }
+        };
+        match label {
+            Some(label) => f.write_str(label.get(self.lang)),
+            // Never made: a cap's words for a grade the product prices, or a figure for a cap.
+            None => {
+                let bound = Bound { bound: o.binding, value: o.limit };
+                f.write_str(limit::explain_cap(bound, "").get(self.lang))
+            }
+        }
+    }
+}
+
+impl Serialize for Worded<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// An offer's explanation as a [`Label`] serializes: both texts, each worded as written.
+struct Explanation<'a>(&'a Offer);
+
+impl Serialize for Explanation<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut label = s.serialize_struct("Label", 2)?;
+        label.serialize_field("zh", &Worded { offer: self.0, lang: Lang::Zh })?;
+        label.serialize_field("en", &Worded { offer: self.0, lang: Lang::En })?;
+        label.end()
+    }
+}
+
+impl Serialize for Offer {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        #[serde(rename = "Offer")]
+        struct Wire<'a> {
+            product: &'a str,
+            bank: &'a str,
+            name: &'a str,
+            #[serde(with = "crate::num::decimal")]
+            limit: Decimal,
+            binding: BoundKind,
+            bounds: &'a Bounds,
+            explanation: Explanation<'a>,
+            #[serde(with = "crate::num::decimal")]
+            rate_percent: Decimal,
+            #[serde(with = "crate::num::decimal")]
+            coverage: Decimal,
+            term_gap_months: u32,
+        }
+        Wire {
+            product: self.product(),
+            bank: self.bank(),
+            name: self.name(),
+            limit: self.limit,
+            binding: self.binding,
+            bounds: &self.bounds,
+            explanation: Explanation(self),
+            rate_percent: self.rate_percent,
+            coverage: self.coverage,
+            term_gap_months: self.term_gap_months,
+        }
+        .serialize(s)
+    }
+}
+
+/// A product the firm is in scope for but fails, with every failed condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearMiss {
+    pub(super) product: Arc<ProductRef>,
+    /// Failed conditions.
+    pub failed: Vec<Gap>,
+    /// Whether the improvement plan closes every failed condition.
+    pub plan_makes_eligible: bool,
+}
+
+impl NearMiss {
+    /// The product id.
+    pub fn product(&self) -> &str {
+        &self.product.id
+    }
+
+    /// The bank.
+    pub fn bank(&self) -> &str {
+        &self.product.bank
+    }
+
+    /// The product's name.
+    pub fn name(&self) -> &str {
+        &self.product.name
+    }
+
+    /// The product missed.
+    pub fn product_ref(&self) -> &ProductRef {
+        &self.product
+    }
+}
+
+impl Serialize for NearMiss {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        #[serde(rename = "NearMiss")]
+        struct Wire<'a> {
+            product: &'a str,
+            bank: &'a str,
+            name: &'a str,
+            failed: &'a [Gap],
+            plan_makes_eligible: bool,
+        }
+        Wire {
+            product: self.product(),
+            bank: self.bank(),
+            name: self.name(),
+            failed: &self.failed,
+            plan_makes_eligible: self.plan_makes_eligible,
+        }
+        .serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finance::conditions::yuan;
+    use proptest::prelude::*;
+
+    /// A product whose words for each bound show `a` as its figure.
+    fn product_showing(a: &str) -> Arc<ProductRef> {
+        let mut named = ProductRef::named("p1");
+        let kinds = [BoundKind::TaxMultiple, BoundKind::SalesMultiple, BoundKind::DebtHeadroom];
+        if let Some(product) = Arc::get_mut(&mut named) {
+            product.words.bounds =
+                kinds.map(|k| limit::bound_words(k, a).map(String::into_boxed_str));
+        }
+        named
+    }
+
+    proptest! {
+        #[test]
+        fn an_explanation_worded_as_written_reads_as_formatted_whole(
+            kind in prop_oneof![
+                Just(BoundKind::TaxMultiple), Just(BoundKind::SalesMultiple), Just(BoundKind::DebtHeadroom)
+            ],
+            limit in -1_000_000_000_000_i64..1_000_000_000_000, limit_scale in 0_u32..6,
+            figure in 0_i64..1_000_000_000_000, figure_scale in 0_u32..6,
+            a in "[0-9.¥,]{0,12}",
+        ) {
+            let bound = Bound { bound: kind, value: Decimal::new(limit, limit_scale) };
+            let figure = Decimal::new(figure, figure_scale);
+            let mut offer = Offer::blank(product_showing(&a));
+            (offer.limit, offer.binding, offer.explained) = (bound.value, kind, Explained::Figure(figure));
+            let (zh, en) = limit::formatted(bound, &a, &yuan(figure));
+            let label = offer.explanation();
+            prop_assert_eq!(&*label.zh, zh.as_str());
+            prop_assert_eq!(&*label.en, en.as_str());
+            prop_assert_eq!(offer.explanation_in(Lang::En).to_string(), en);
+            // Written into JSON as the label is.
+            let json = serde_json::to_value(&offer).unwrap();
+            prop_assert_eq!(&json["explanation"], &serde_json::to_value(&label).unwrap());
+        }
+    }
+
+    #[test]
+    fn an_offer_and_a_near_miss_write_their_product_s_names_first() {
+        let product = ProductRef::named("p1");
+        let offer = Offer::blank(product.clone());
+        let json = serde_json::to_string(&offer).unwrap();
+        assert!(
+            json.starts_with(r#"{"product":"p1","bank":"p1","name":"p1","limit":"0","#),
+            "{json}"
+        );
+        let keys: Vec<String> = match serde_json::to_value(&offer).unwrap() {
+            serde_json::Value::Object(map) => map.keys().cloned().collect(),
+            other => panic!("{other}"),
+        };
+        let written = [
+            "product",
+            "bank",
+            "name",
+            "limit",
+            "binding",
+            "bounds",
+            "explanation",
+            "rate_percent",
+            "coverage",
+            "term_gap_months",
+        ];
+        let mut sorted = written.map(String::from).to_vec();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        let miss = NearMiss { product, failed: Vec::new(), plan_makes_eligible: true };
+        assert_eq!(
+            serde_json::to_string(&miss).unwrap(),
+            r#"{"product":"p1","bank":"p1","name":"p1","failed":[],"plan_makes_eligible":true}"#
+        );
+        assert_eq!((miss.product(), miss.bank(), miss.name()), ("p1", "p1", "p1"));
+    }
+
+    #[test]
+    fn a_grade_cap_of_a_grade_the_catalog_does_not_list_is_worded_at_once() {
+        let bound = Bound { bound: BoundKind::GradeCap, value: Decimal::new(300_000, 0) };
+        let e = Enterprise::from_json(
+            r#"{"uscc": "91350900587527783P", "name": "示例", "established_on": "2012-05-18"}"#,
+        )
+        .unwrap();
+        let mut offer = Offer::blank(ProductRef::named("p1"));
+        (offer.limit, offer.binding) = (bound.value, bound.bound);
+        offer.explained = Explained::of(bound, (None, "AA"), &e);
+        assert_eq!(offer.explanation(), limit::explain_cap(bound, "AA"));
+        assert_eq!(
+            offer.explanation_in(Lang::En).to_string(),
+            "estimated limit ¥300,000, set by the cap for credit grade AA"
+        );
+    }
+}
