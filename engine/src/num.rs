@@ -173,7 +173,15 @@ impl DecimalText {
         }
     }
 
-    /// Only ASCII is written, so the bytes are always text.
+    /// The text with `prefix` before it (a currency sign), laid out in the same buffer: no
+    /// decimal's text passes 39 bytes (a sign, 29 digits and 9 separators), so a short
+    /// prefix always fits.
+    pub(crate) fn prefixed(mut self, prefix: &str) -> DecimalText {
+        prefix.bytes().rev().for_each(|b| self.put(b));
+        self
+    }
+
+    /// Only ASCII and whole prefixes are written, so the bytes are always text.
     pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(self.text.get(self.start..).unwrap_or_default()).unwrap_or_default()
     }

@@ -132,16 +132,30 @@ pub(super) fn push_yuan(out: &mut String, value: Decimal) {
     out.push_str(DecimalText::of(value, true).as_str());
 }
 
-/// Writes [`yuan`]'s text to `out` without a string of its own: an offer's explanation is
-/// worded straight into the output it is written to.
-pub(super) fn write_yuan(out: &mut impl std::fmt::Write, value: Decimal) -> std::fmt::Result {
-    if value.is_sign_negative() && !value.is_zero() {
-        let mut text = String::new();
-        push_yuan_signed(&mut text, value);
-        return out.write_str(&text);
+/// [`yuan`]'s text without a string of its own for an amount not below zero (every amount
+/// in practice): an offer's explanation is worded straight into the output it is written to.
+pub(super) enum YuanText {
+    Laid(DecimalText),
+    /// Below zero, as [`yuan`] has always grouped it.
+    Signed(String),
+}
+
+impl YuanText {
+    pub fn of(value: Decimal) -> YuanText {
+        if value.is_sign_negative() && !value.is_zero() {
+            let mut text = String::new();
+            push_yuan_signed(&mut text, value);
+            return YuanText::Signed(text);
+        }
+        YuanText::Laid(DecimalText::of(value, true).prefixed("¥"))
     }
-    out.write_char('¥')?;
-    out.write_str(DecimalText::of(value, true).as_str())
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            YuanText::Laid(text) => text.as_str(),
+            YuanText::Signed(text) => text,
+        }
+    }
 }
 
 /// The text of `value.normalize().to_string()` (`20000`, `1.5`), read from the mantissa as
@@ -450,14 +464,8 @@ fn unknown(
     gap(id, required, None, text)
 }
 
-/// Every failed condition of `product` for the firm, in [`ConditionId`] order.
-pub(super) fn check(product: &Product, firm: &Firm<'_>) -> Vec<Gap> {
-    let mut gaps = Vec::new();
-    check_into(product, firm, &mut gaps);
-    gaps
-}
-
-/// As [`check`], appending to `gaps`: a batch reuses one buffer for every candidate.
+/// Every failed condition of `product` for the firm, in [`ConditionId`] order, appended to
+/// `gaps`: a batch reuses one list for every candidate, and one per near miss reported.
 pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>) {
     let d = firm.demand;
     let e = &d.enterprise;
@@ -836,6 +844,9 @@ mod tests {
         fn yuan_reads_the_mantissa_as_the_display_does((value, _) in a_decimal()) {
             proptest::prop_assert_eq!(yuan(value), yuan_from_display(value));
             proptest::prop_assert_eq!(plain(value), value.normalize().to_string());
+            // Laid out in place, as an offer's explanation writes it.
+            let laid = YuanText::of(value);
+            proptest::prop_assert_eq!(laid.as_str(), yuan(value));
         }
     }
 

@@ -171,7 +171,7 @@ pub(super) fn match_candidates(
     misses.sort_unstable_by(closest);
     let near_misses = misses
         .into_iter()
-        .map(|(_, _, p, named)| worded_near_miss(p, named.clone(), &firm, false))
+        .map(|(_, _, p, named)| worded_near_miss(p, named.clone(), &firm, (false, Vec::new())))
         .collect();
     result(options, demand, evaluation, as_of, eligible, near_misses)
 }
@@ -194,16 +194,19 @@ pub(super) fn measure(
 
 /// A reported near miss, with every failed condition worded. `limit_met` says the estimated
 /// limit is already known to reach the product's smallest loan (the screen compares them in
-/// integers), and the limit's bounds are not computed again in decimals to tell it.
+/// integers), and the limit's bounds are not computed again in decimals to tell it. The gaps
+/// are written into `failed` (emptied first), a list a batch hands back from an earlier
+/// result.
 pub(super) fn worded_near_miss(
     product: &Product,
     named: Arc<ProductRef>,
     firm: &Firm<'_>,
-    limit_met: bool,
+    (limit_met, mut failed): (bool, Vec<Gap>),
 ) -> NearMiss {
     let e = &firm.demand.enterprise;
     let firm = Firm { explain: true, ..*firm };
-    let mut failed = conditions::check(product, &firm);
+    failed.clear();
+    conditions::check_into(product, &firm, &mut failed);
     if !limit_met {
         let binding = limit::binding_of(product, e, conditions::limit_grade(product, &firm));
         failed.extend(conditions::limit_gap(true, product, binding.value));
@@ -226,20 +229,21 @@ pub(super) fn result(
 ) -> DemandMatch {
     rank_offers(&options.order, &mut eligible);
     eligible.truncate(options.offers.unwrap_or(usize::MAX));
-    result_ranked(options, demand, evaluation, as_of, eligible, near_misses)
+    result_ranked(options, demand, evaluation, as_of, (eligible, near_misses, None))
 }
 
-/// The result of offers already ranked (and cut to [`MatchOptions::offers`]).
+/// The result of offers already ranked (and cut to [`MatchOptions::offers`]); the demand's
+/// id is copied into `id`, the id of a result handed back, when there is one.
 pub(super) fn result_ranked(
     options: &MatchOptions,
     demand: &Demand,
     evaluation: &Evaluation,
     as_of: Date,
-    eligible: Vec<Offer>,
-    near_misses: Vec<NearMiss>,
+    (eligible, near_misses, mut id): (Vec<Offer>, Vec<NearMiss>, Option<String>),
 ) -> DemandMatch {
+    id.clone_from(&demand.id);
     DemandMatch {
-        demand: demand.id.clone(),
+        demand: id,
         uscc: demand.enterprise.uscc,
         as_of,
         reference_rate: options.reference_rate,
@@ -296,15 +300,32 @@ pub(super) fn term_gap(term: &TermRange, demand: &Demand) -> u32 {
 }
 
 /// Ranking keys without repeats, most important first: a key repeated after its first
-/// place never decides anything.
-pub(super) fn distinct_keys(order: &[RankKey]) -> Vec<RankKey> {
-    let mut keys: Vec<RankKey> = Vec::with_capacity(3);
+/// place never decides anything. Held in place: matching reads them once per demand.
+pub(super) fn distinct_keys(order: &[RankKey]) -> DistinctKeys {
+    let mut keys = DistinctKeys { keys: [RankKey::Coverage; 3], len: 0 };
     for key in order {
-        if !keys.contains(key) {
-            keys.push(*key);
+        if !keys.contains(key)
+            && let Some(slot) = keys.keys.get_mut(keys.len)
+        {
+            *slot = *key;
+            keys.len += 1;
         }
     }
     keys
+}
+
+/// At most one of each [`RankKey`], in order.
+pub(super) struct DistinctKeys {
+    keys: [RankKey; 3],
+    len: usize,
+}
+
+impl std::ops::Deref for DistinctKeys {
+    type Target = [RankKey];
+
+    fn deref(&self) -> &[RankKey] {
+        self.keys.get(..self.len).unwrap_or(&[])
+    }
 }
 
 /// The share of `requested` that `limit` covers, to 6 decimals (half to even).
@@ -360,7 +381,7 @@ fn rank_offers(order: &[RankKey], offers: &mut Vec<Offer>) {
     };
     let key_of = |o: &Offer| -> Option<[i128; 3]> {
         let mut out = [0; 3];
-        for (slot, key) in out.iter_mut().zip(&keys) {
+        for (slot, key) in out.iter_mut().zip(keys.iter()) {
             *slot = match key {
                 RankKey::Coverage => at(o.coverage, coverage_scale)?.checked_neg()?,
                 RankKey::Rate => at(o.rate_percent, rate_scale)?,

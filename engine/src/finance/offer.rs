@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use super::conditions::{Gap, write_yuan};
+use super::conditions::{Gap, YuanText};
 use super::limit::{self, Bound, BoundKind, Bounds};
 use crate::evaluate::{Label, Lang};
 use crate::num::Amount;
@@ -192,6 +192,86 @@ impl Offer {
     }
 }
 
+/// The words of an offer's explanation: whole texts (a cap's), or the bound's words joined
+/// to the limit and the firm's figure.
+enum Words<'a> {
+    Whole(&'a Label),
+    Joined {
+        words: &'a [Box<str>; 2],
+        figure: Decimal,
+    },
+    /// Never made: a cap's words for a grade the product does not cap, or a figure for a
+    /// cap; worded as the product cap's are.
+    Unlisted(Label),
+}
+
+impl Offer {
+    fn words(&self) -> Words<'_> {
+        let words = &self.product.words;
+        let whole = match &self.explained {
+            Explained::ProductCap => Some(&words.cap),
+            Explained::GradeCap(rank) => {
+                usize::try_from(*rank).ok().and_then(|r| words.grade_caps.get(r))
+            }
+            Explained::Worded(label) => Some(&**label),
+            Explained::Figure(figure) => {
+                let slot = match self.binding {
+                    BoundKind::TaxMultiple => Some(0),
+                    BoundKind::SalesMultiple => Some(1),
+                    BoundKind::DebtHeadroom => Some(2),
+                    BoundKind::ProductCap | BoundKind::GradeCap => None,
+                };
+                if let Some(words) = slot.and_then(|s| words.bounds.get(s)) {
+                    return Words::Joined { words, figure: *figure };
+                }
+                None
+            }
+        };
+        match whole {
+            Some(label) => Words::Whole(label),
+            None => Words::Unlisted(limit::explain_cap(
+                Bound { bound: self.binding, value: self.limit },
+                "",
+            )),
+        }
+    }
+}
+
+/// An explanation joined from its pieces: the limit and the firm's figure, each worded once
+/// for both languages.
+struct Joined<'a> {
+    head: &'a str,
+    limit: &'a str,
+    words: &'a str,
+    figure: &'a str,
+}
+
+impl Joined<'_> {
+    fn in_lang<'a>(lang: Lang, [zh, en]: &'a [Box<str>; 2], figures: [&'a str; 2]) -> Joined<'a> {
+        let (head, words) = match lang {
+            Lang::Zh => ("估算额度 ", zh),
+            Lang::En => ("estimated limit ", en),
+        };
+        let [limit, figure] = figures;
+        Joined { head, limit, words, figure }
+    }
+}
+
+impl fmt::Display for Joined<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.head)?;
+        f.write_str(self.limit)?;
+        f.write_str(self.words)?;
+        f.write_str(self.figure)
+    }
+}
+
+impl Serialize for Joined<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// An offer's explanation in one language.
 struct Worded<'a> {
     offer: &'a Offer,
@@ -200,59 +280,38 @@ struct Worded<'a> {
 
 impl fmt::Display for Worded<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let o = self.offer;
-        let words = &o.product.words;
-        let label = match &o.explained {
-            Explained::ProductCap => Some(&words.cap),
-            Explained::GradeCap(rank) => {
-                usize::try_from(*rank).ok().and_then(|r| words.grade_caps.get(r))
-            }
-            Explained::Worded(label) => Some(&**label),
-            Explained::Figure(figure) => {
-                let slot = match o.binding {
-                    BoundKind::TaxMultiple => Some(0),
-                    BoundKind::SalesMultiple => Some(1),
-                    BoundKind::DebtHeadroom => Some(2),
-                    BoundKind::ProductCap | BoundKind::GradeCap => None,
-                };
-                if let Some([zh, en]) = slot.and_then(|s| words.bounds.get(s)) {
-                    let (head, words) = match self.lang {
-                        Lang::Zh => ("估算额度 ", zh),
-                        Lang::En => ("estimated limit ", en),
-                    };
-                    f.write_str(head)?;
-                    write_yuan(f, o.limit)?;
-                    f.write_str(words)?;
-                    return write_yuan(f, *figure);
-                }
-                None
-            }
-        };
-        match label {
-            Some(label) => f.write_str(label.get(self.lang)),
-            // Never made: a cap's words for a grade the product prices, or a figure for a cap.
-            None => {
-                let bound = Bound { bound: o.binding, value: o.limit };
-                f.write_str(limit::explain_cap(bound, "").get(self.lang))
+        match self.offer.words() {
+            Words::Whole(label) => f.write_str(label.get(self.lang)),
+            Words::Unlisted(label) => f.write_str(label.get(self.lang)),
+            Words::Joined { words, figure } => {
+                let (limit, figure) = (YuanText::of(self.offer.limit), YuanText::of(figure));
+                Joined::in_lang(self.lang, words, [limit.as_str(), figure.as_str()]).fmt(f)
             }
         }
     }
 }
 
-impl Serialize for Worded<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-/// An offer's explanation as a [`Label`] serializes: both texts, each worded as written.
+/// An offer's explanation as a [`Label`] serializes: both texts, a whole one handed over as
+/// it is, a joined one written piece by piece, its two amounts worded once.
 struct Explanation<'a>(&'a Offer);
 
 impl Serialize for Explanation<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        fn whole<S: SerializeStruct>(label: &mut S, texts: &Label) -> Result<(), S::Error> {
+            label.serialize_field("zh", &*texts.zh)?;
+            label.serialize_field("en", &*texts.en)
+        }
         let mut label = s.serialize_struct("Label", 2)?;
-        label.serialize_field("zh", &Worded { offer: self.0, lang: Lang::Zh })?;
-        label.serialize_field("en", &Worded { offer: self.0, lang: Lang::En })?;
+        match self.0.words() {
+            Words::Whole(texts) => whole(&mut label, texts)?,
+            Words::Unlisted(texts) => whole(&mut label, &texts)?,
+            Words::Joined { words, figure } => {
+                let (limit, figure) = (YuanText::of(self.0.limit), YuanText::of(figure));
+                let figures = [limit.as_str(), figure.as_str()];
+                label.serialize_field("zh", &Joined::in_lang(Lang::Zh, words, figures))?;
+                label.serialize_field("en", &Joined::in_lang(Lang::En, words, figures))?;
+            }
+        }
         label.end()
     }
 }

@@ -91,17 +91,29 @@ pub(super) struct MatchBuffers {
     /// next result is written into them.
     spare_offers: Vec<Offer>,
     spare_near_misses: Vec<NearMiss>,
+    /// The failed conditions' lists of the near misses handed back, emptied, and the id.
+    spare_failed: Vec<Vec<Gap>>,
+    spare_id: Option<String>,
 }
 
 impl MatchBuffers {
     /// Keeps the vectors of a result the caller has finished reading. The near misses are
-    /// emptied here; the offers are kept as they are, for the next demand's offers to be
-    /// written over field by field ([`Slots`]).
+    /// emptied here, their lists of gaps kept; the offers are kept as they are, for the next
+    /// demand's offers to be written over field by field ([`Slots`]).
     pub(super) fn recycle(&mut self, used: DemandMatch) {
-        let DemandMatch { eligible, mut near_misses, .. } = used;
-        near_misses.clear();
+        /// More lists of gaps than a demand reports near misses are not kept.
+        const KEPT_LISTS: usize = 16;
+        let DemandMatch { demand, eligible, mut near_misses, .. } = used;
+        for miss in near_misses.drain(..) {
+            if self.spare_failed.len() < KEPT_LISTS {
+                let mut failed = miss.failed;
+                failed.clear();
+                self.spare_failed.push(failed);
+            }
+        }
         self.spare_offers = eligible;
         self.spare_near_misses = near_misses;
+        self.spare_id = demand;
     }
 }
 
@@ -213,14 +225,16 @@ pub(super) fn match_indexed(
             .filter_map(|i| Some((i, c.catalog.products().get(i)?, c.compiled.products.get(i)?)))
             .map(|(i, product, compiled)| {
                 let named = compiled.product.clone();
-                worded_near_miss(product, named, &firm, limit_met(c, &figures, i))
+                let failed = scratch.spare_failed.pop().unwrap_or_default();
+                worded_near_miss(product, named, &firm, (limit_met(c, &figures, i), failed))
             }),
     );
     (scratch.eligible, scratch.misses, scratch.distant) = (eligible, misses, distant);
     scratch.buffer = buffer;
     match offers {
         Ranked::Ranked(offers) => {
-            matching::result_ranked(options, demand, evaluation, as_of, offers, near_misses)
+            let parts = (offers, near_misses, scratch.spare_id.take());
+            matching::result_ranked(options, demand, evaluation, as_of, parts)
         }
         Ranked::Unranked(offers) => {
             matching::result(options, demand, evaluation, as_of, offers, near_misses)
@@ -448,6 +462,10 @@ fn rank_key(
 /// `part / whole` in millionths, rounded half to even, for `part <= whole < 2^40` (so that
 /// `part · 10^6` fits): the value of the coverage the offer shows; and whether it is exact.
 fn millionths(part: u64, whole: u64) -> (u64, bool) {
+    // A limit covering the request, as many do: no division (one costs tens of cycles).
+    if part == whole {
+        return (1_000_000, true);
+    }
     let n = part * 1_000_000;
     let (q, rest) = (n / whole, n % whole);
     let rounded = if 2 * rest > whole || (2 * rest == whole && q % 2 == 1) { q + 1 } else { q };
