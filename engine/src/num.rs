@@ -102,8 +102,9 @@ where
 /// three whole digits (`1,250,000.5`), laid out from the right in one pass, each character
 /// written once.
 ///
-/// Output writes a decimal for nearly every number it holds (an offer alone has eight) and
-/// matching words a limit for most offers it makes. `Display` is costly for both: it divides
+/// Output writes a decimal for nearly every number it holds (an offer alone has eight, its
+/// explanation two more) and matching words the amounts of every gap it reports. `Display`
+/// is costly for both: it divides
 /// the 96-bit mantissa by ten for each digit through the library, pads through the
 /// formatter, and a serializer's `collect_str` escapes each piece it is handed. Property
 /// tests hold this text to `Display`.
@@ -173,9 +174,9 @@ impl DecimalText {
         }
     }
 
-    /// The text with `prefix` before it (a currency sign), laid out in the same buffer: no
-    /// decimal's text passes 39 bytes (a sign, 29 digits and 9 separators), so a short
-    /// prefix always fits.
+    /// The text with `prefix` before it (a currency sign), laid out in the same buffer: a
+    /// decimal's text takes at most 40 of its 68 bytes (a sign, a point, 29 digits and 9
+    /// separators), so a short prefix always fits.
     pub(crate) fn prefixed(mut self, prefix: &str) -> DecimalText {
         prefix.bytes().rev().for_each(|b| self.put(b));
         self

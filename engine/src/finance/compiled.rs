@@ -166,7 +166,7 @@ impl CompiledProduct {
         let words = LimitWords {
             cap: shared.cap(limit::explain_cap(cap, "")),
             grade_caps,
-            bounds: [
+            bound_words: [
                 (BoundKind::TaxMultiple, factor_text(p.limit.k_tax)),
                 (BoundKind::SalesMultiple, factor_text(p.limit.k_sales)),
                 (

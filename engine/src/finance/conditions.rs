@@ -123,13 +123,9 @@ pub fn yuan(value: Decimal) -> String {
 }
 
 /// Appends [`yuan`]'s text to `out`: read from the mantissa and scale, without the general
-/// decimal formatting, since matching words every offer's limit with it.
+/// decimal formatting, since matching words the amounts of every gap it reports with it.
 pub(super) fn push_yuan(out: &mut String, value: Decimal) {
-    if value.is_sign_negative() && !value.is_zero() {
-        return push_yuan_signed(out, value);
-    }
-    out.push('¥');
-    out.push_str(DecimalText::of(value, true).as_str());
+    out.push_str(YuanText::of(value).as_str());
 }
 
 /// [`yuan`]'s text without a string of its own for an amount not below zero (every amount

@@ -173,7 +173,7 @@ pub(super) fn match_candidates(
         .into_iter()
         .map(|(_, _, p, named)| worded_near_miss(p, named.clone(), &firm, (false, Vec::new())))
         .collect();
-    result(options, demand, evaluation, as_of, eligible, near_misses)
+    result(options, demand, evaluation, as_of, (eligible, near_misses, None))
 }
 
 /// The failed conditions of a product, measured but not worded: their count and the sum of
@@ -224,12 +224,11 @@ pub(super) fn result(
     demand: &Demand,
     evaluation: &Evaluation,
     as_of: Date,
-    mut eligible: Vec<Offer>,
-    near_misses: Vec<NearMiss>,
+    (mut eligible, near_misses, id): (Vec<Offer>, Vec<NearMiss>, Option<String>),
 ) -> DemandMatch {
     rank_offers(&options.order, &mut eligible);
     eligible.truncate(options.offers.unwrap_or(usize::MAX));
-    result_ranked(options, demand, evaluation, as_of, (eligible, near_misses, None))
+    result_ranked(options, demand, evaluation, as_of, (eligible, near_misses, id))
 }
 
 /// The result of offers already ranked (and cut to [`MatchOptions::offers`]); the demand's

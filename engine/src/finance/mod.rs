@@ -251,8 +251,8 @@ impl MatchScratch {
 mod tests {
     use super::*;
 
-    /// Synthetic demands as JSON Lines, bad lines mixed in, and a matcher of a synthetic catalog
-    /// whose demands get from none to dozens of offers.
+    /// Synthetic demands as JSON Lines, bad lines and demands without an id mixed in, and a
+    /// matcher of a synthetic catalog whose demands get from none to dozens of offers.
     fn synthetic_batch(offers: Option<usize>, f: impl FnOnce(&Matcher<'_>, &str, Date)) {
         let evaluator = Evaluator::default_model();
         let as_of = crate::date::parse_date("2026-06-30").unwrap();
@@ -262,7 +262,11 @@ mod tests {
         let matcher = Matcher::new(&evaluator, &catalog, options);
         let mut text = String::new();
         let firms = crate::synth::SynthConfig::new(150, 9, as_of);
-        for (i, demand) in synthetic::demands(&firms).enumerate() {
+        for (i, mut demand) in synthetic::demands(&firms).enumerate() {
+            // Some without an id, after one with: a recycled result's id must not stay.
+            if i % 3 == 1 {
+                demand.id = None;
+            }
             text.push_str(&demand.to_json());
             text.push('\n');
             if i % 40 == 7 {

@@ -8,6 +8,7 @@
 //! keeps: matching made it for every offer, though a platform showing a firm its offers
 //! writes each once, straight into its output.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -55,7 +56,8 @@ impl ProductRef {
     pub(super) fn named(id: &str) -> Arc<ProductRef> {
         let text: Arc<str> = Arc::from(id);
         let label = Label { zh: text.clone(), en: text.clone() };
-        let words = LimitWords { cap: label, grade_caps: Vec::new(), bounds: Default::default() };
+        let words =
+            LimitWords { cap: label, grade_caps: Vec::new(), bound_words: Default::default() };
         Arc::new(ProductRef { id: text.clone(), bank: text.clone(), name: text, words })
     }
 }
@@ -83,7 +85,7 @@ pub(super) struct LimitWords {
     /// The words (zh, en) between the limit and the firm's figure, for a limit set by each
     /// bound that is not a cap, by [`BoundKind`] order from the tax multiple
     /// ([`limit::bound_words`]).
-    pub bounds: [[Box<str>; 2]; 3],
+    pub bound_words: [[Box<str>; 2]; 3],
 }
 
 /// Which words explain an offer's limit, and the figure they show.
@@ -97,8 +99,8 @@ pub(super) enum Explained {
     /// offer's binding bound) and the firm's figure in it: tax paid, revenue or existing loans,
     /// zero when not reported.
     Figure(Decimal),
-    /// Worded already: a grade the catalog does not list, on the reference path.
-    Worded(Box<Label>),
+    /// Worded at once: the cap of a grade the catalog does not list, on the reference path.
+    Given(Box<Label>),
 }
 
 impl Explained {
@@ -115,7 +117,7 @@ impl Explained {
             BoundKind::ProductCap => Explained::ProductCap,
             BoundKind::GradeCap => match grade.and_then(|g| u32::try_from(g).ok()) {
                 Some(rank) => Explained::GradeCap(rank),
-                None => Explained::Worded(Box::new(limit::explain_cap(binding, grade_text))),
+                None => Explained::Given(Box::new(limit::explain_cap(binding, grade_text))),
             },
             BoundKind::TaxMultiple => figure(f.tax_paid_12m),
             BoundKind::SalesMultiple => figure(f.revenue_12m),
@@ -179,41 +181,31 @@ impl Offer {
     }
 
     /// Which bound sets the limit, and how it is computed ("估算额度 ¥500,000，受限于5 ×
-    /// 近12个月纳税 ¥100,000"), in both languages: worded on each call.
+    /// 近12个月纳税 ¥100,000"), in both languages: worded on each call, from `limit`,
+    /// `binding` and the firm's figure the offer keeps (so an offer whose `limit` or
+    /// `binding` is changed is explained as changed).
     pub fn explanation(&self) -> Label {
         let text = |lang| Arc::from(self.explanation_in(lang).to_string());
         Label { zh: text(Lang::Zh), en: text(Lang::En) }
     }
 
     /// The explanation in one language, worded as it is written: `to_string()` for the
-    /// text, or format it into a writer without an intermediate string.
+    /// text, or format it into a writer without an intermediate string (width and fill are
+    /// not applied).
     pub fn explanation_in(&self, lang: Lang) -> impl fmt::Display + '_ {
-        Worded { offer: self, lang }
+        ExplanationIn { offer: self, lang }
     }
-}
 
-/// The words of an offer's explanation: whole texts (a cap's), or the bound's words joined
-/// to the limit and the firm's figure.
-enum Words<'a> {
-    Whole(&'a Label),
-    Joined {
-        words: &'a [Box<str>; 2],
-        figure: Decimal,
-    },
-    /// Never made: a cap's words for a grade the product does not cap, or a figure for a
-    /// cap; worded as the product cap's are.
-    Unlisted(Label),
-}
-
-impl Offer {
-    fn words(&self) -> Words<'_> {
+    /// The texts of the explanation, the amounts of a joined one laid out once for both
+    /// languages.
+    fn texts(&self) -> Texts<'_> {
         let words = &self.product.words;
         let whole = match &self.explained {
             Explained::ProductCap => Some(&words.cap),
             Explained::GradeCap(rank) => {
                 usize::try_from(*rank).ok().and_then(|r| words.grade_caps.get(r))
             }
-            Explained::Worded(label) => Some(&**label),
+            Explained::Given(label) => Some(&**label),
             Explained::Figure(figure) => {
                 let slot = match self.binding {
                     BoundKind::TaxMultiple => Some(0),
@@ -221,97 +213,87 @@ impl Offer {
                     BoundKind::DebtHeadroom => Some(2),
                     BoundKind::ProductCap | BoundKind::GradeCap => None,
                 };
-                if let Some(words) = slot.and_then(|s| words.bounds.get(s)) {
-                    return Words::Joined { words, figure: *figure };
+                if let Some(words) = slot.and_then(|s| words.bound_words.get(s)) {
+                    let (limit, figure) = (YuanText::of(self.limit), YuanText::of(*figure));
+                    return Texts::Joined { words, limit, figure };
                 }
                 None
             }
         };
-        match whole {
-            Some(label) => Words::Whole(label),
-            None => Words::Unlisted(limit::explain_cap(
-                Bound { bound: self.binding, value: self.limit },
-                "",
-            )),
+        // Matching never leaves an offer without its words; one whose `binding` was changed
+        // to a bound its figure does not explain is worded from the bound alone.
+        let bound = Bound { bound: self.binding, value: self.limit };
+        Texts::Whole(whole.map_or_else(|| Cow::Owned(limit::explain_cap(bound, "")), Cow::Borrowed))
+    }
+}
+
+/// The texts of an offer's explanation: whole (a cap's), or the bound's words joined to the
+/// limit and the firm's figure.
+enum Texts<'a> {
+    Whole(Cow<'a, Label>),
+    Joined { words: &'a [Box<str>; 2], limit: YuanText, figure: YuanText },
+}
+
+impl Texts<'_> {
+    fn in_lang(&self, lang: Lang) -> Text<'_> {
+        match self {
+            Texts::Whole(label) => Text::Whole(label.get(lang)),
+            Texts::Joined { words: [zh, en], limit, figure } => {
+                let (head, words) = match lang {
+                    Lang::Zh => ("估算额度 ", zh),
+                    Lang::En => ("estimated limit ", en),
+                };
+                Text::Joined([head, limit.as_str(), words, figure.as_str()])
+            }
         }
     }
 }
 
-/// An explanation joined from its pieces: the limit and the firm's figure, each worded once
-/// for both languages.
-struct Joined<'a> {
-    head: &'a str,
-    limit: &'a str,
-    words: &'a str,
-    figure: &'a str,
+/// An explanation in one language: a whole text, or its pieces in order.
+enum Text<'a> {
+    Whole(&'a str),
+    Joined([&'a str; 4]),
 }
 
-impl Joined<'_> {
-    fn in_lang<'a>(lang: Lang, [zh, en]: &'a [Box<str>; 2], figures: [&'a str; 2]) -> Joined<'a> {
-        let (head, words) = match lang {
-            Lang::Zh => ("估算额度 ", zh),
-            Lang::En => ("estimated limit ", en),
-        };
-        let [limit, figure] = figures;
-        Joined { head, limit, words, figure }
-    }
-}
-
-impl fmt::Display for Joined<'_> {
+impl fmt::Display for Text<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.head)?;
-        f.write_str(self.limit)?;
-        f.write_str(self.words)?;
-        f.write_str(self.figure)
+        match self {
+            Text::Whole(text) => f.write_str(text),
+            Text::Joined(pieces) => pieces.iter().try_for_each(|p| f.write_str(p)),
+        }
     }
 }
 
-impl Serialize for Joined<'_> {
+impl Serialize for Text<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        match self {
+            Text::Whole(text) => s.serialize_str(text),
+            Text::Joined(_) => s.collect_str(self),
+        }
     }
 }
 
-/// An offer's explanation in one language.
-struct Worded<'a> {
+/// An offer's explanation in one language, as [`Offer::explanation_in`] gives it.
+struct ExplanationIn<'a> {
     offer: &'a Offer,
     lang: Lang,
 }
 
-impl fmt::Display for Worded<'_> {
+impl fmt::Display for ExplanationIn<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.offer.words() {
-            Words::Whole(label) => f.write_str(label.get(self.lang)),
-            Words::Unlisted(label) => f.write_str(label.get(self.lang)),
-            Words::Joined { words, figure } => {
-                let (limit, figure) = (YuanText::of(self.offer.limit), YuanText::of(figure));
-                Joined::in_lang(self.lang, words, [limit.as_str(), figure.as_str()]).fmt(f)
-            }
-        }
+        self.offer.texts().in_lang(self.lang).fmt(f)
     }
 }
 
-/// An offer's explanation as a [`Label`] serializes: both texts, a whole one handed over as
-/// it is, a joined one written piece by piece, its two amounts worded once.
+/// An offer's explanation as a [`Label`] serializes: both texts, each written in place.
 struct Explanation<'a>(&'a Offer);
 
 impl Serialize for Explanation<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        fn whole<S: SerializeStruct>(label: &mut S, texts: &Label) -> Result<(), S::Error> {
-            label.serialize_field("zh", &*texts.zh)?;
-            label.serialize_field("en", &*texts.en)
-        }
+        let texts = self.0.texts();
         let mut label = s.serialize_struct("Label", 2)?;
-        match self.0.words() {
-            Words::Whole(texts) => whole(&mut label, texts)?,
-            Words::Unlisted(texts) => whole(&mut label, &texts)?,
-            Words::Joined { words, figure } => {
-                let (limit, figure) = (YuanText::of(self.0.limit), YuanText::of(figure));
-                let figures = [limit.as_str(), figure.as_str()];
-                label.serialize_field("zh", &Joined::in_lang(Lang::Zh, words, figures))?;
-                label.serialize_field("en", &Joined::in_lang(Lang::En, words, figures))?;
-            }
-        }
+        label.serialize_field("zh", &texts.in_lang(Lang::Zh))?;
+        label.serialize_field("en", &texts.in_lang(Lang::En))?;
         label.end()
     }
 }
@@ -416,7 +398,7 @@ mod tests {
         let mut named = ProductRef::named("p1");
         let kinds = [BoundKind::TaxMultiple, BoundKind::SalesMultiple, BoundKind::DebtHeadroom];
         if let Some(product) = Arc::get_mut(&mut named) {
-            product.words.bounds =
+            product.words.bound_words =
                 kinds.map(|k| limit::bound_words(k, a).map(String::into_boxed_str));
         }
         named
@@ -456,10 +438,7 @@ mod tests {
             json.starts_with(r#"{"product":"p1","bank":"p1","name":"p1","limit":"0","#),
             "{json}"
         );
-        let keys: Vec<String> = match serde_json::to_value(&offer).unwrap() {
-            serde_json::Value::Object(map) => map.keys().cloned().collect(),
-            other => panic!("{other}"),
-        };
+        // Every key, in this order.
         let written = [
             "product",
             "bank",
@@ -472,9 +451,13 @@ mod tests {
             "coverage",
             "term_gap_months",
         ];
-        let mut sorted = written.map(String::from).to_vec();
-        sorted.sort();
-        assert_eq!(keys, sorted);
+        let mut at = 0;
+        for key in written {
+            let found = json.get(at..).and_then(|rest| rest.find(&format!("\"{key}\":")));
+            at += found.unwrap_or_else(|| panic!("{key} after byte {at} of {json}"));
+        }
+        let object = serde_json::to_value(&offer).unwrap();
+        assert_eq!(object.as_object().map(|o| o.len()), Some(written.len()), "{json}");
         let miss = NearMiss { product, failed: Vec::new(), plan_makes_eligible: true };
         assert_eq!(
             serde_json::to_string(&miss).unwrap(),
@@ -497,6 +480,13 @@ mod tests {
         assert_eq!(
             offer.explanation_in(Lang::En).to_string(),
             "estimated limit ¥300,000, set by the cap for credit grade AA"
+        );
+        // A figure's offer whose binding is changed to a cap is worded from the bound alone.
+        offer.explained = Explained::Figure(Decimal::ONE);
+        offer.binding = BoundKind::ProductCap;
+        assert_eq!(
+            offer.explanation(),
+            limit::explain_cap(Bound { bound: BoundKind::ProductCap, ..bound }, "")
         );
     }
 }

@@ -69,8 +69,9 @@ struct Found {
     buffer: Vec<Gap>,
 }
 
-/// The working vectors of matching, kept (empty) from one demand to the next so that a batch
-/// allocates them once rather than per demand; nothing of a demand survives its match.
+/// The working vectors of matching, kept from one demand to the next so that a batch
+/// allocates them once rather than per demand. What they still hold of a demand (the offers,
+/// gap lists and id of a result handed back) is written over or emptied before it is read.
 #[derive(Default)]
 pub(super) struct MatchBuffers {
     eligible: Vec<usize>,
@@ -231,13 +232,13 @@ pub(super) fn match_indexed(
     );
     (scratch.eligible, scratch.misses, scratch.distant) = (eligible, misses, distant);
     scratch.buffer = buffer;
+    let id = scratch.spare_id.take();
     match offers {
         Ranked::Ranked(offers) => {
-            let parts = (offers, near_misses, scratch.spare_id.take());
-            matching::result_ranked(options, demand, evaluation, as_of, parts)
+            matching::result_ranked(options, demand, evaluation, as_of, (offers, near_misses, id))
         }
         Ranked::Unranked(offers) => {
-            matching::result(options, demand, evaluation, as_of, offers, near_misses)
+            matching::result(options, demand, evaluation, as_of, (offers, near_misses, id))
         }
     }
 }
@@ -754,9 +755,10 @@ fn admitted(
 
 /// The offer of an eligible product, written field by field over an old offer (or a blank
 /// one) in the offers rather than built and moved in (an offer is some 200 bytes, and moving
-/// it cost two copies): the bounds priced from the compiled terms, the binding one as its screen tells it, the rate added once for the
-/// catalog and the coverage from the ranking when it told it. Its explanation is left to be
-/// worded when read. A product the compiled catalog does not price adds nothing.
+/// it cost two copies): the bounds priced from the compiled terms, the binding one as its
+/// screen tells it, the rate added once for the catalog and the coverage from the ranking
+/// when it told it. Its explanation is left to be worded when read. A product the compiled
+/// catalog does not price adds nothing.
 fn push_offer(
     c: &Compiled<'_>,
     options: &MatchOptions,
