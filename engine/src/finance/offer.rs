@@ -1,12 +1,12 @@
 //! What a match reports of a product: an offer (an eligible product, priced) or a near miss
 //! (a product the firm fails, with its gaps).
 //!
-//! Both name their product through one shared [`ProductRef`]. A demand gets some 35 offers,
-//! and each used to hold five shared strings (id, bank, name, the explanation's two texts),
-//! whose counts were raised and lowered once per offer. An offer's explanation is also
+//! Both name their product through one shared [`ProductRef`]: a demand gets some 35 offers,
+//! and one handle per offer is one count raised and lowered, where the id, bank, name and
+//! the explanation's two texts as shared strings would be five. An offer's explanation is
 //! worded only when it is read or written, from the product's words and the firm's figure it
-//! keeps: matching made it for every offer, though a platform showing a firm its offers
-//! writes each once, straight into its output.
+//! keeps: a caller reading limits and rates never pays for it, and output writes each text
+//! once, straight into the stream.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -126,6 +126,36 @@ impl Explained {
     }
 }
 
+/// The accessors of a result item that names its product through its `product` handle: the
+/// same four for an offer and a near miss.
+macro_rules! names_its_product {
+    ($item:ty) => {
+        impl $item {
+            /// The product id.
+            pub fn product(&self) -> &str {
+                &self.product.id
+            }
+
+            /// The bank.
+            pub fn bank(&self) -> &str {
+                &self.product.bank
+            }
+
+            /// The product's name.
+            pub fn name(&self) -> &str {
+                &self.product.name
+            }
+
+            /// The product, as the catalog's results share it.
+            pub fn product_ref(&self) -> &ProductRef {
+                &self.product
+            }
+        }
+    };
+}
+
+names_its_product!(Offer);
+
 /// An eligible product with its estimated limit and rate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offer {
@@ -158,26 +188,6 @@ impl Offer {
             coverage: Decimal::ZERO,
             term_gap_months: 0,
         }
-    }
-
-    /// The product id.
-    pub fn product(&self) -> &str {
-        &self.product.id
-    }
-
-    /// The bank.
-    pub fn bank(&self) -> &str {
-        &self.product.bank
-    }
-
-    /// The product's name.
-    pub fn name(&self) -> &str {
-        &self.product.name
-    }
-
-    /// The product the offer is for.
-    pub fn product_ref(&self) -> &ProductRef {
-        &self.product
     }
 
     /// Which bound sets the limit, and how it is computed ("估算额度 ¥500,000，受限于5 ×
@@ -343,27 +353,7 @@ pub struct NearMiss {
     pub plan_makes_eligible: bool,
 }
 
-impl NearMiss {
-    /// The product id.
-    pub fn product(&self) -> &str {
-        &self.product.id
-    }
-
-    /// The bank.
-    pub fn bank(&self) -> &str {
-        &self.product.bank
-    }
-
-    /// The product's name.
-    pub fn name(&self) -> &str {
-        &self.product.name
-    }
-
-    /// The product missed.
-    pub fn product_ref(&self) -> &ProductRef {
-        &self.product
-    }
-}
+names_its_product!(NearMiss);
 
 impl Serialize for NearMiss {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
