@@ -540,7 +540,8 @@ mod tests {
                     for b in limit::bounds(&p, e, grade).iter() {
                         let mut offer = Offer::blank(compiled.product.clone());
                         (offer.limit, offer.binding) = (b.value, b.bound);
-                        offer.explained = Explained::of(*b, (Some(rank), ""), e);
+                        offer.explained =
+                            Explained::of(*b, (Some(rank), ""), &limit::FirmAmounts::of(e));
                         let expected = limit::explain(*b, &p, e, grade);
                         assert_eq!(offer.explanation(), expected, "product {i}, {b:?}");
                         worded[b.bound as usize] += 1;

@@ -223,6 +223,17 @@ impl FirmAmounts {
             loans: f.existing_loans.map(|a| a.value()),
         }
     }
+
+    /// The firm's figure an explanation of a limit set by `kind` shows: tax paid, revenue or
+    /// existing loans, zero when not reported (and for a cap, which shows none).
+    pub fn shown(&self, kind: BoundKind) -> Decimal {
+        match kind {
+            BoundKind::TaxMultiple => self.tax_paid.value,
+            BoundKind::SalesMultiple => self.revenue.value,
+            BoundKind::DebtHeadroom => self.loans.unwrap_or(Decimal::ZERO),
+            BoundKind::ProductCap | BoundKind::GradeCap => Decimal::ZERO,
+        }
+    }
 }
 
 /// Hands every bound the terms set to `emit`, in [`BoundKind`] order.

@@ -152,7 +152,7 @@ pub(super) fn match_candidates(
             Some(spread) if count == 0 => {
                 let bounds = limit::bounds(product, e, &evaluation.grade);
                 let binding = limit::binding_of(product, e, &evaluation.grade);
-                let explained = Explained::of(binding, grade, e);
+                let explained = Explained::of(binding, grade, &limit::FirmAmounts::of(e));
                 let priced = Priced { bounds, binding, explained, spread };
                 eligible.push(offer(&product.term_months, named, demand, options, priced));
             }

@@ -16,10 +16,9 @@ use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::conditions::{Gap, YuanText};
+use super::limit::FirmAmounts;
 use super::limit::{self, Bound, BoundKind, Bounds};
 use crate::evaluate::{Label, Lang};
-use crate::num::Amount;
-use crate::record::Enterprise;
 
 /// A catalog product as results name it: its id, bank and name, shared by every offer and
 /// near miss of the product rather than copied into each.
@@ -104,24 +103,20 @@ pub(super) enum Explained {
 }
 
 impl Explained {
-    /// How the limit set by `binding` is explained to `firm` of grade rank `grade` (`None`:
-    /// a grade the catalog does not list, worded as `grade_text`).
+    /// How the limit set by `binding` is explained to a firm with these amounts, of grade
+    /// rank `grade` (`None`: a grade the catalog does not list, worded as `grade_text`).
     pub fn of(
         binding: Bound,
         (grade, grade_text): (Option<usize>, &str),
-        firm: &Enterprise,
+        firm: &FirmAmounts,
     ) -> Explained {
-        let f = &firm.finance;
-        let figure = |a: Option<Amount>| Explained::Figure(a.map_or(Decimal::ZERO, |a| a.value()));
         match binding.bound {
             BoundKind::ProductCap => Explained::ProductCap,
             BoundKind::GradeCap => match grade.and_then(|g| u32::try_from(g).ok()) {
                 Some(rank) => Explained::GradeCap(rank),
                 None => Explained::Given(Box::new(limit::explain_cap(binding, grade_text))),
             },
-            BoundKind::TaxMultiple => figure(f.tax_paid_12m),
-            BoundKind::SalesMultiple => figure(f.revenue_12m),
-            BoundKind::DebtHeadroom => figure(f.existing_loans),
+            kind => Explained::Figure(firm.shown(kind)),
         }
     }
 }
@@ -459,13 +454,13 @@ mod tests {
     #[test]
     fn a_grade_cap_of_a_grade_the_catalog_does_not_list_is_worded_at_once() {
         let bound = Bound { bound: BoundKind::GradeCap, value: Decimal::new(300_000, 0) };
-        let e = Enterprise::from_json(
+        let e = crate::record::Enterprise::from_json(
             r#"{"uscc": "91350900587527783P", "name": "示例", "established_on": "2012-05-18"}"#,
         )
         .unwrap();
         let mut offer = Offer::blank(ProductRef::named("p1"));
         (offer.limit, offer.binding) = (bound.value, bound.bound);
-        offer.explained = Explained::of(bound, (None, "AA"), &e);
+        offer.explained = Explained::of(bound, (None, "AA"), &FirmAmounts::of(&e));
         assert_eq!(offer.explanation(), limit::explain_cap(bound, "AA"));
         assert_eq!(
             offer.explanation_in(Lang::En).to_string(),
