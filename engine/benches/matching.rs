@@ -1,20 +1,23 @@
 //! Financing matching throughput: synthetic demands against a synthetic catalog of 2,000
 //! products, through the index (`match_all`) and the naive all-pairs scan
-//! (`match_demand_full_scan`), near misses explained (top 3 per demand); and streamed as
-//! the command line matches (each result read and handed back to the scratch), with every
-//! offer and with the best 5, and with each result written as its JSON line.
+//! (`match_demand_full_scan`), near misses found (top 3 per demand); and streamed as the
+//! command line matches (each result read, the texts of its near misses' gaps written, and
+//! handed back to the scratch), with every offer and with the best 5, and with each result
+//! written as its JSON line.
 //!
 //! The full 100,000-demand batch takes many seconds per iteration, too slow for criterion's
 //! sampling; the groups run smaller batches and report per-demand throughput. The example
 //! `cargo run --release --example matching` times the full size once.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+use std::fmt::Write;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use xinyong::Evaluator;
 use xinyong::batch::push_json_line;
 use xinyong::date::parse_date;
+use xinyong::evaluate::Lang;
 use xinyong::finance::{Catalog, Demand, MatchOptions, MatchScratch, Matcher};
 use xinyong::synth::{CatalogConfig, SynthConfig, catalog, demands};
 
@@ -45,17 +48,25 @@ fn benches(c: &mut Criterion) {
     group.bench_function("indexed_match_all_parallel", |b| {
         b.iter(|| matcher.match_all_parallel(black_box(&demands), as_of).len())
     });
-    // As the command line matches: one scratch, each result read and handed back to it.
+    // As the command line matches: one scratch, each result read (its offers counted, the
+    // gaps of its near misses explained in both languages) and handed back to it.
     let streamed = |matcher: &Matcher| {
-        let mut scratch = MatchScratch::new();
-        let mut offers = 0;
+        let (mut scratch, mut explained) = (MatchScratch::new(), String::new());
+        let (mut offers, mut explained_bytes) = (0, 0);
         for d in &demands {
             if let Ok(m) = matcher.match_reusing(d, as_of, &mut scratch) {
                 offers += m.eligible.len();
+                explained.clear();
+                for gap in m.near_misses.iter().flat_map(|miss| &miss.failed) {
+                    for lang in [Lang::Zh, Lang::En] {
+                        writeln!(explained, "{}", gap.text_in(lang)).unwrap();
+                    }
+                }
+                explained_bytes += explained.len();
                 scratch.recycle(m);
             }
         }
-        offers
+        (offers, explained_bytes)
     };
     group.bench_function("indexed_streamed", |b| b.iter(|| streamed(black_box(&matcher))));
     // As the command line matches and writes: each result laid out as its JSON line in one

@@ -135,13 +135,13 @@ fn gaps_are_measured_and_worded() {
     product.conditions.min_tax_paid_12m = Some("200000".parse().unwrap());
     let result = run(&strict(), vec![product], &base_demand());
     let gap = &result.near_misses[0].failed[0];
-    assert_eq!((gap.required.as_str(), gap.actual.as_deref()), ("200000", Some("150000")));
+    assert_eq!((gap.required().as_str(), gap.actual().as_deref()), ("200000", Some("150000")));
     assert_eq!(gap.short, Some(d("50000")));
     assert_eq!(
-        gap.text.en.as_ref(),
+        gap.text().en.as_ref(),
         "tax paid in 12 months ¥150,000 < ¥200,000 required: short ¥50,000"
     );
-    assert!(gap.text.zh.contains("差 ¥50,000"));
+    assert!(gap.text().zh.contains("差 ¥50,000"));
     assert!(!gap.closable_by_plan);
 }
 
@@ -164,8 +164,8 @@ fn a_tax_grade_no_longer_in_force_admits_nobody() {
     assert!(result.eligible.is_empty());
     let [gap] = &result.near_misses[0].failed[..] else { panic!("{result:?}") };
     assert_eq!(gap.condition, ConditionId::TaxGrade);
-    assert_eq!((gap.required.as_str(), gap.actual.as_deref()), ("A|B", None));
-    assert_eq!(gap.text.en.as_ref(), "no tax grade in force (latest: A for 2023), A|B required");
+    assert_eq!((gap.required().as_str(), gap.actual().as_deref()), ("A|B", None));
+    assert_eq!(gap.text().en.as_ref(), "no tax grade in force (latest: A for 2023), A|B required");
 }
 
 #[test]
@@ -345,7 +345,7 @@ fn a_grade_cap_does_not_keep_out_a_firm_the_plan_would_admit() {
     let short = miss("short");
     let failed: Vec<ConditionId> = short.failed.iter().map(|g| g.condition).collect();
     assert_eq!(failed, [ConditionId::Grade, ConditionId::Limit]);
-    assert_eq!(short.failed[1].actual.as_deref(), Some("5000"));
+    assert_eq!(short.failed[1].actual().as_deref(), Some("5000"));
     assert!(!short.plan_makes_eligible);
 }
 

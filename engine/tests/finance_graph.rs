@@ -98,20 +98,20 @@ fn each_graph_condition_fails_alone_with_the_graph() {
     assert_eq!(failed(circle, "circle-capped"), Some(vec![ConditionId::GuaranteeCircle]));
     assert_eq!(failed(circle, "unrelated-guarantor"), None);
     let gap = &circle.near_misses[0].failed[0];
-    assert_eq!((gap.required.as_str(), gap.actual.as_deref()), ("2", Some("3")));
-    assert_eq!(gap.text.en.as_ref(), "in a guarantee circle of 3 firms > 2 allowed: over by 1");
-    assert!(gap.text.zh.contains("超出 1 家"));
+    assert_eq!((gap.required().as_str(), gap.actual().as_deref()), ("2", Some("3")));
+    assert_eq!(gap.text().en.as_ref(), "in a guarantee circle of 3 firms > 2 allowed: over by 1");
+    assert!(gap.text().zh.contains("超出 1 家"));
     // In no circle (its only guarantee expired), with a guarantor sharing a 20%+ holder.
     let linked = by_id(&results, "g-linked");
     assert_eq!(failed(linked, "circle-capped"), None);
     assert_eq!(failed(linked, "unrelated-guarantor"), Some(vec![ConditionId::GuarantorCloseLink]));
     let gap = &linked.near_misses[0].failed[0];
-    assert_eq!(gap.actual.as_deref(), Some("closely_linked"));
-    assert!(gap.text.en.starts_with("guarantor closely linked to the firm"));
+    assert_eq!(gap.actual().as_deref(), Some("closely_linked"));
+    assert!(gap.text().en.starts_with("guarantor closely linked to the firm"));
     // A guarantee offered, no guarantor named: the graph cannot clear an unnamed guarantor.
     let unnamed = by_id(&results, "g-no-guarantor");
     assert_eq!(failed(unnamed, "unrelated-guarantor"), Some(vec![ConditionId::GuarantorCloseLink]));
-    assert!(unnamed.near_misses[0].failed[0].text.en.starts_with("no guarantor named"));
+    assert!(unnamed.near_misses[0].failed[0].text().en.starts_with("no guarantor named"));
     // The graph's facts override those the demand states.
     let stated = by_id(&results, "g-stated");
     assert_eq!(failed(stated, "circle-capped"), Some(vec![ConditionId::GuaranteeCircle]));
@@ -130,10 +130,14 @@ fn facts_known_from_neither_never_pass() {
         for miss in &r.near_misses {
             let gap = &miss.failed[0];
             assert_eq!(miss.failed.len(), 1, "{id}");
-            assert_eq!(gap.actual, None);
+            assert_eq!(gap.actual(), None);
             assert!(!gap.closable_by_plan);
-            assert!(gap.text.en.starts_with("relationship data not provided"), "{}", gap.text.en);
-            assert!(gap.text.zh.starts_with("关系数据未提供"), "{}", gap.text.zh);
+            assert!(
+                gap.text().en.starts_with("relationship data not provided"),
+                "{}",
+                gap.text().en
+            );
+            assert!(gap.text().zh.starts_with("关系数据未提供"), "{}", gap.text().zh);
         }
     }
     // Stated facts are used when there is no graph: a circle of 2 is within a cap of 2.

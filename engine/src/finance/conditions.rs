@@ -1,12 +1,14 @@
-//! Eligibility conditions checked one by one, every failure with its gap: what was required,
-//! what the firm has, how far it is off, and whether the improvement plan could close it.
+//! Eligibility conditions checked one by one, every failure with its [`Gap`]: what was
+//! required, what the firm has, how far it is off, and whether the improvement plan could
+//! close it.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::demand::Demand;
+use super::gap::{Gap, Side};
 use super::graph_facts::{self, GraphFacts};
 use super::product::Product;
 use crate::date::{Date, whole_months, whole_years};
@@ -55,33 +57,6 @@ pub enum ConditionId {
     Limit,
 }
 
-/// One failed condition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Gap {
-    /// Which condition.
-    pub condition: ConditionId,
-    /// What the product requires, as text (`20000`, `>= B`, `A|B`).
-    pub required: String,
-    /// What the firm has; `null` when it does not report the value (unknown never passes).
-    pub actual: Option<String>,
-    /// How far off, in the condition's unit (yuan, years, months, records); `null` when the
-    /// condition has no numeric measure.
-    #[serde(with = "crate::num::opt_decimal")]
-    pub short: Option<Decimal>,
-    /// The gap explained.
-    pub text: Label,
-    /// Whether taking every step of the evaluation's improvement plan would close the gap.
-    pub closable_by_plan: bool,
-    /// The first date on which the plan's steps needed could all have taken effect.
-    #[serde(with = "crate::date::opt_iso", skip_serializing_if = "Option::is_none")]
-    pub closable_from: Option<Date>,
-    /// What `short` is measured against (zero when not numeric): `short / measure` orders
-    /// near misses. Kept rather than divided here, since only the ranking of misses reads
-    /// the ratio, not the worded gaps of the misses reported.
-    #[serde(skip)]
-    pub(crate) measure: Decimal,
-}
-
 /// What the checks read besides the product.
 pub(super) struct Firm<'a> {
     pub demand: &'a Demand,
@@ -93,7 +68,9 @@ pub(super) struct Firm<'a> {
     pub grades: &'a [String],
     /// Relationship-graph facts, from the matcher's graph or the demand.
     pub facts: GraphFacts,
-    /// Whether gaps are worded (texts, `required`, `actual`) or only measured.
+    /// Whether the gaps that cost words when found are worded (the rarer kinds, the grade
+    /// with its shared texts, the date the plan closes a grade gap) or only measured. The
+    /// others keep their figures either way and are worded when read.
     pub explain: bool,
 }
 
@@ -117,19 +94,12 @@ pub(super) fn limit_grade<'a>(product: &Product, firm: &Firm<'a>) -> &'a str {
 
 /// Writes yuan with thousands separators: `¥1,250,000.5`.
 pub fn yuan(value: Decimal) -> String {
-    let mut out = String::with_capacity(24);
-    push_yuan(&mut out, value);
-    out
-}
-
-/// Appends [`yuan`]'s text to `out`: read from the mantissa and scale, without the general
-/// decimal formatting, since matching words the amounts of every gap it reports with it.
-pub(super) fn push_yuan(out: &mut String, value: Decimal) {
-    out.push_str(YuanText::of(value).as_str());
+    YuanText::of(value).as_str().to_owned()
 }
 
 /// [`yuan`]'s text without a string of its own for an amount not below zero (every amount
-/// in practice): an offer's explanation is worded straight into the output it is written to.
+/// in practice): an offer's explanation and a gap's text are worded straight into the output
+/// they are written to.
 pub(super) enum YuanText {
     Laid(DecimalText),
     /// Below zero, as [`yuan`] has always grouped it.
@@ -155,7 +125,7 @@ impl YuanText {
 }
 
 /// The text of `value.normalize().to_string()` (`20000`, `1.5`), read from the mantissa as
-/// [`yuan`] is: a worded gap shows what is required and what the firm has this way.
+/// [`yuan`] is: a gap's requirement not reported is worded with it.
 pub(super) fn plain(value: Decimal) -> String {
     DecimalText::of(value, false).as_str().to_owned()
 }
@@ -180,267 +150,60 @@ fn push_yuan_signed(out: &mut String, value: Decimal) {
     }
 }
 
-/// A piece of a worded text: words, or a figure written once in a [`Pieces`] buffer and
-/// shown in both languages.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Piece<'a> {
-    Words(&'a str),
-    Figure(usize, usize),
-}
-
-/// Texts joined from pieces in one buffer: the figures are written first, each once, then
-/// each text after them and copied once into its shared string. Matching words every near
-/// miss it reports this way rather than formatting each text into a string of its own.
-pub(super) struct Pieces {
-    buffer: String,
-    figures_end: usize,
-}
-
-impl Pieces {
-    pub(super) fn new() -> Pieces {
-        Pieces { buffer: String::with_capacity(256), figures_end: 0 }
-    }
-
-    /// Writes a figure (before any text) and gives its piece.
-    pub(super) fn figure(&mut self, write: impl FnOnce(&mut String)) -> Piece<'static> {
-        let start = self.buffer.len();
-        write(&mut self.buffer);
-        self.figures_end = self.buffer.len();
-        Piece::Figure(start, self.figures_end)
-    }
-
-    /// A whole number as a figure.
-    pub(super) fn count(&mut self, n: impl Into<u64>) -> Piece<'static> {
-        self.figure(|out| push_count(out, n.into()))
-    }
-
-    /// The text of a piece, as its own string (`required`, `actual`).
-    pub(super) fn string(&self, piece: Piece<'_>) -> String {
-        match piece {
-            Piece::Words(w) => w.to_owned(),
-            Piece::Figure(a, b) => self.buffer.get(a..b).unwrap_or_default().to_owned(),
-        }
-    }
-
-    /// The text of a figure written by [`push_yuan`] as [`plain`] writes the same value: the
-    /// yuan sign and the thousands separators left out (a figure [`plain`] wrote has none).
-    /// A worded gap's `required` and `actual` are read from its figures this way rather than
-    /// spelled from their decimals again.
-    pub(super) fn plain(&self, piece: Piece<'_>) -> String {
-        let text = match piece {
-            Piece::Words(w) => w,
-            Piece::Figure(a, b) => self.buffer.get(a..b).unwrap_or_default(),
-        };
-        let digits = text.strip_prefix('¥').unwrap_or(text);
-        // A character at a time: the figures are a dozen characters, too few for a search
-        // of the separators to pay.
-        let mut out = String::with_capacity(digits.len());
-        out.extend(digits.chars().filter(|&c| c != ','));
-        out
-    }
-
-    /// One text joined from its pieces.
-    pub(super) fn text(&mut self, pieces: &[Piece<'_>]) -> Arc<str> {
-        self.buffer.truncate(self.figures_end);
-        let start = self.buffer.len();
-        for piece in pieces {
-            match *piece {
-                Piece::Words(w) => self.buffer.push_str(w),
-                Piece::Figure(a, b) => self.buffer.extend_from_within(a..b),
-            }
-        }
-        Arc::from(self.buffer.get(start..).unwrap_or_default())
-    }
-
-    /// The label of a gap, Chinese then English.
-    pub(super) fn label(&mut self, zh: &[Piece<'_>], en: &[Piece<'_>]) -> Label {
-        Label { zh: self.text(zh), en: self.text(en) }
-    }
-
-    /// The label of a figure against its limit: "`what` `have``between[0]``limit``between[1]``gap`"
-    /// in each language (`what` and `between` as `[zh, en]`), e.g. "tax paid ¥15,000 < ¥20,000
-    /// required: short ¥5,000".
-    pub(super) fn against(
-        &mut self,
-        what: [&str; 2],
-        [have, limit, gap]: [Piece<'_>; 3],
-        between: [[&str; 2]; 2],
-    ) -> Label {
-        let words = |lang: usize| {
-            [
-                Piece::Words(what[lang]),
-                Piece::Words(" "),
-                have,
-                Piece::Words(between[lang][0]),
-                limit,
-                Piece::Words(between[lang][1]),
-                gap,
-            ]
-        };
-        let (zh, en) = (words(0), words(1));
-        self.label(&zh, &en)
-    }
-}
-
-/// Appends a whole number's digits, as `to_string` writes it.
-fn push_count(out: &mut String, mut n: u64) {
-    let mut digits = [0_u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        // A digit, below ten.
-        digits[at] = b'0' + u8::try_from(n % 10).unwrap_or(0);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
-}
-
 pub(super) fn label(zh: String, en: String) -> Label {
     Label { zh: Arc::from(zh), en: Arc::from(en) }
 }
 
 /// A gap whose words (`required`, `actual`, the zh and en texts) are written only when
-/// `explain` holds: a batch words the few near misses it reports, not every product a firm
-/// fails, and the words are most of the cost of a failed check.
+/// `explain` holds, for the kinds worded when found: a batch words the few near misses it
+/// reports, not every product a firm fails.
 macro_rules! worded {
     ($explain:expr, $id:expr, $required:expr, $actual:expr, $zh:expr, $en:expr $(,)?) => {
         if $explain {
-            $crate::finance::conditions::gap(
+            $crate::finance::gap::Gap::given(
                 $id,
                 $required,
                 $actual,
                 $crate::finance::conditions::label($zh, $en),
             )
         } else {
-            $crate::finance::conditions::unworded($id)
+            $crate::finance::gap::Gap::unworded($id)
         }
     };
 }
 pub(super) use worded;
 
-pub(super) fn gap(
-    condition: ConditionId,
-    required: String,
-    actual: Option<String>,
-    text: Label,
-) -> Gap {
-    Gap {
-        condition,
-        required,
-        actual,
-        short: None,
-        text,
-        closable_by_plan: false,
-        closable_from: None,
-        measure: Decimal::ZERO,
-    }
-}
-
-/// A gap with its measures but no words, for ranking.
-pub(super) fn unworded(condition: ConditionId) -> Gap {
-    static EMPTY: OnceLock<Label> = OnceLock::new();
-    let text = EMPTY.get_or_init(|| label(String::new(), String::new())).clone();
-    gap(condition, String::new(), None, text)
-}
-
-/// A numeric gap: `short` in the unit of `required`, its share of `required` for ordering.
-pub(super) fn measured(mut g: Gap, short: Decimal, required: Decimal) -> Gap {
-    g.short = Some(short);
-    g.measure = required;
-    g
-}
-
-impl Gap {
-    /// `short` relative to what is required (1 when not numeric): orders near misses.
-    pub(super) fn relative(&self) -> Decimal {
-        match self.short {
-            Some(short) if !self.measure.is_zero() => {
-                short.checked_div(self.measure).unwrap_or(Decimal::ONE)
-            }
-            _ => Decimal::ONE,
-        }
-    }
-}
-
-/// A money floor (`actual >= required`); `what` names the quantity in zh and en.
-fn at_least(
+/// A figure the firm must keep on one `side` of `limit`: at least it (in yuan), or at most
+/// it; `what` names the figure in zh and en. A figure not reported fails, worded when
+/// `explain` holds; one reported keeps its figures, which word it when read.
+fn against(
     explain: bool,
     id: ConditionId,
-    required: Decimal,
+    (side, limit): (Side, Decimal),
     actual: Option<Decimal>,
-    what: [&str; 2],
+    what: [&'static str; 2],
 ) -> Option<Gap> {
-    match actual {
-        Some(a) if a >= required => None,
-        Some(a) => {
-            let short = required - a;
-            let g = if explain {
-                // Each figure worded once for both texts.
-                let mut p = Pieces::new();
-                let have = p.figure(|out| push_yuan(out, a));
-                let need = p.figure(|out| push_yuan(out, required));
-                let gap_text = p.figure(|out| push_yuan(out, short));
-                let text = p.against(
-                    what,
-                    [have, need, gap_text],
-                    [["，低于要求的 ", "，差 "], [" < ", " required: short "]],
-                );
-                gap(id, p.plain(need), Some(p.plain(have)), text)
-            } else {
-                unworded(id)
+    let Some(have) = actual else {
+        return Some(unknown(explain, id, what, || {
+            let need = match side {
+                Side::Floor => {
+                    let shown = yuan(limit);
+                    [format!("至少 {shown}"), format!("{shown} required")]
+                }
+                Side::Ceiling { money } => {
+                    let shown = if money { yuan(limit) } else { plain(limit) };
+                    [format!("不超过 {shown}"), format!("at most {shown}")]
+                }
             };
-            Some(measured(g, short, required))
-        }
-        None => Some(unknown(explain, id, what, || {
-            let need = [format!("至少 {}", yuan(required)), format!("{} required", yuan(required))];
-            (plain(required), need)
-        })),
-    }
-}
-
-/// A ceiling (`actual <= allowed`); `money` formats the numbers as yuan.
-fn at_most(
-    explain: bool,
-    id: ConditionId,
-    allowed: Decimal,
-    actual: Option<Decimal>,
-    what: [&str; 2],
-    money: bool,
-) -> Option<Gap> {
-    let show = |out: &mut String, v: Decimal| {
-        if money { push_yuan(out, v) } else { out.push_str(&plain(v)) }
+            (plain(limit), need)
+        }));
     };
-    match actual {
-        Some(a) if a <= allowed => None,
-        Some(a) => {
-            let over = a - allowed;
-            let g = if explain {
-                // Each figure worded once for both texts.
-                let mut p = Pieces::new();
-                let have = p.figure(|out| show(out, a));
-                let limit = p.figure(|out| show(out, allowed));
-                let over_text = p.figure(|out| show(out, over));
-                let text = p.against(
-                    what,
-                    [have, limit, over_text],
-                    [["，超过上限 ", "，超出 "], [" > ", " allowed: over by "]],
-                );
-                gap(id, p.plain(limit), Some(p.plain(have)), text)
-            } else {
-                unworded(id)
-            };
-            Some(measured(g, over, allowed))
-        }
-        None => Some(unknown(explain, id, what, || {
-            let mut limit = String::new();
-            show(&mut limit, allowed);
-            let need = [format!("不超过 {limit}"), format!("at most {limit}")];
-            (plain(allowed), need)
-        })),
-    }
+    let by = match side {
+        Side::Floor if have < limit => limit - have,
+        Side::Ceiling { .. } if have > limit => have - limit,
+        _ => return None,
+    };
+    Some(Gap::against(id, what, side, [have, limit]).measured(by, limit))
 }
 
 /// A condition on a figure the firm did not report; `words` gives the requirement as
@@ -452,12 +215,12 @@ fn unknown(
     words: impl FnOnce() -> (String, [String; 2]),
 ) -> Gap {
     if !explain {
-        return unworded(id);
+        return Gap::unworded(id);
     }
     let (required, [need_zh, need_en]) = words();
     let text =
         label(format!("{zh}未报送（要求：{need_zh}）"), format!("{en} not reported ({need_en})"));
-    gap(id, required, None, text)
+    Gap::given(id, required, None, text)
 }
 
 /// Every failed condition of `product` for the firm, in [`ConditionId`] order, appended to
@@ -467,26 +230,17 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
     let e = &d.enterprise;
     let c = &product.conditions;
     let x = firm.explain;
-    gaps.extend(at_least(
+    let floor = |min: Decimal| (Side::Floor, min);
+    let ceiling = |max: Decimal, money: bool| (Side::Ceiling { money }, max);
+    gaps.extend(against(
         x,
         ConditionId::AmountMin,
-        product.amount.min.value(),
+        floor(product.amount.min.value()),
         Some(d.amount.value()),
         ["申请金额", "amount requested"],
     ));
     if d.collateral < product.collateral {
-        let (need, have) = (product.collateral.as_str(), d.collateral.as_str());
-        let (need_zh, have_zh) = (product.collateral.name_zh(), d.collateral.name_zh());
-        gaps.push(if x {
-            use Piece::Words as W;
-            let text = Pieces::new().label(
-                &[W("需要担保方式："), W(need_zh), W("，企业提供："), W(have_zh)],
-                &[W("collateral "), W(need), W(" required, "), W(have), W(" offered")],
-            );
-            gap(ConditionId::Collateral, need.to_owned(), Some(have.to_owned()), text)
-        } else {
-            unworded(ConditionId::Collateral)
-        });
+        gaps.push(Gap::collateral(product.collateral, d.collateral));
     }
     if let Some(g) = grade(c.min_grade.as_deref(), firm) {
         gaps.push(g);
@@ -500,34 +254,18 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
     if let Some(years) = c.min_years_established {
         let have = whole_years(e.established_on, firm.as_of);
         if have < years {
-            let g = if x {
-                use Piece::Words as W;
-                let mut p = Pieces::new();
-                let (had, need, short) = (p.count(have), p.count(years), p.count(years - have));
-                let text = p.label(
-                    &[W("成立 "), had, W(" 年，要求至少 "), need, W(" 年，差 "), short, W(" 年")],
-                    &[
-                        had,
-                        W(" whole years since establishment, "),
-                        need,
-                        W(" required: short "),
-                        short,
-                    ],
-                );
-                gap(ConditionId::YearsEstablished, p.string(need), Some(p.string(had)), text)
-            } else {
-                unworded(ConditionId::YearsEstablished)
-            };
-            gaps.push(measured(g, Decimal::from(years - have), Decimal::from(years)));
+            let g = Gap::years(have, years);
+            gaps.push(g.measured(Decimal::from(years - have), Decimal::from(years)));
         }
     }
     let f = &e.finance;
+    let value = |a: Option<crate::num::Amount>| a.map(|a| a.value());
     if let Some(min) = c.min_tax_paid_12m {
-        gaps.extend(at_least(
+        gaps.extend(against(
             x,
             ConditionId::TaxPaid12m,
-            min.value(),
-            f.tax_paid_12m.map(|a| a.value()),
+            floor(min.value()),
+            value(f.tax_paid_12m),
             ["近12个月纳税", "tax paid in 12 months"],
         ));
     }
@@ -550,46 +288,40 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
             ["严重失信名单在列", "active serious-dishonesty listing"],
         ));
     }
-    let value = |a: Option<crate::num::Amount>| a.map(|a| a.value());
     if let Some(max) = c.max_existing_loans {
-        gaps.extend(at_most(
+        gaps.extend(against(
             x,
             ConditionId::ExistingLoans,
-            max.value(),
+            ceiling(max.value(), true),
             value(f.existing_loans),
             ["现有经营贷款", "existing business loans"],
-            true,
         ));
     }
     if let Some(max) = c.max_registered_capital {
-        gaps.extend(at_most(
+        gaps.extend(against(
             x,
             ConditionId::RegisteredCapital,
-            max.value(),
+            ceiling(max.value(), true),
             value(e.registered_capital),
             ["注册资本", "registered capital"],
-            true,
         ));
     }
     if let Some(max) = c.max_staff {
-        let staff = f.social_insurance_headcount.map(Decimal::from);
-        gaps.extend(at_most(
+        gaps.extend(against(
             x,
             ConditionId::Staff,
-            Decimal::from(max),
-            staff,
+            ceiling(Decimal::from(max), false),
+            f.social_insurance_headcount.map(Decimal::from),
             ["参保人数", "staff with social insurance"],
-            false,
         ));
     }
     if let Some(max) = c.max_revenue_12m {
-        gaps.extend(at_most(
+        gaps.extend(against(
             x,
             ConditionId::Revenue12m,
-            max.value(),
+            ceiling(max.value(), true),
             value(f.revenue_12m),
             ["近12个月营业收入", "revenue in 12 months"],
-            true,
         ));
     }
     gaps.extend(graph_facts::check(product, firm));
@@ -609,21 +341,16 @@ pub(super) fn dishonest_listing(r: &RecordDetail, decay: &DecayRules, as_of: Dat
 }
 
 /// The limit condition, checked once the limit is known.
-pub(super) fn limit_gap(explain: bool, product: &Product, limit: Decimal) -> Option<Gap> {
-    at_least(
-        explain,
-        ConditionId::Limit,
-        product.amount.min.value(),
-        Some(limit),
-        ["估算额度", "estimated limit"],
-    )
+pub(super) fn limit_gap(product: &Product, limit: Decimal) -> Option<Gap> {
+    let floor = (Side::Floor, product.amount.min.value());
+    against(false, ConditionId::Limit, floor, Some(limit), ["估算额度", "estimated limit"])
 }
 
 /// The gap of a firm whose tax grade in force on `as_of` is not `admitted`. A firm whose
 /// latest grade is too old to be in force is told which grade that is.
 fn tax_grade(explain: bool, admitted: &[TaxGrade], ratings: &Ratings, as_of: Date) -> Gap {
     if !explain {
-        return unworded(ConditionId::TaxGrade);
+        return Gap::unworded(ConditionId::TaxGrade);
     }
     let need: Vec<&str> = admitted.iter().map(|g| g.as_str()).collect();
     let need = need.join("|");
@@ -633,7 +360,7 @@ fn tax_grade(explain: bool, admitted: &[TaxGrade], ratings: &Ratings, as_of: Dat
                 format!("纳税信用等级无有效评价（最近为 {year} 年度 {old}），要求 {need}"),
                 format!("no tax grade in force (latest: {old} for {year}), {need} required"),
             );
-            return gap(ConditionId::TaxGrade, need, None, text);
+            return Gap::given(ConditionId::TaxGrade, need, None, text);
         }
         // No grade given: worded as every unreported figure is.
         let words = || (need.clone(), [need.clone(), format!("{need} required")]);
@@ -643,7 +370,7 @@ fn tax_grade(explain: bool, admitted: &[TaxGrade], ratings: &Ratings, as_of: Dat
         format!("纳税信用等级 {have}，要求 {need}"),
         format!("tax grade {have}, {need} required"),
     );
-    gap(ConditionId::TaxGrade, need, Some(have.as_str().to_owned()), text)
+    Gap::given(ConditionId::TaxGrade, need, Some(have.as_str().to_owned()), text)
 }
 
 fn grade(min: Option<&str>, firm: &Firm<'_>) -> Option<Gap> {
@@ -656,18 +383,15 @@ fn grade(min: Option<&str>, firm: &Firm<'_>) -> Option<Gap> {
         return None;
     }
     let mut g = if firm.explain {
-        use Piece::Words as W;
-        let (grade, need) = (W(&ev.grade), W(min));
-        let text = Pieces::new().label(
-            &[W("信用等级 "), grade, W("，要求 "), need, W(" 或更好")],
-            &[W("credit grade "), grade, W(", "), need, W(" or better required")],
-        );
-        gap(ConditionId::Grade, min.to_owned(), Some(ev.grade.to_string()), text)
+        // The minimum as the model's evaluations share it; a catalog read against another
+        // model's grades has its own text.
+        let shared = firm.evaluator.grade_code(min).cloned();
+        Gap::grade(ev.grade.clone(), shared.unwrap_or_else(|| Arc::from(min)))
     } else {
-        unworded(ConditionId::Grade)
+        Gap::unworded(ConditionId::Grade)
     };
     if let Some(h) = have {
-        g = measured(g, Decimal::from(h - need), Decimal::from(firm.grades.len().max(1)));
+        g = g.measured(Decimal::from(h - need), Decimal::from(firm.grades.len().max(1)));
     }
     if rank(&ev.plan.grade_after).is_some_and(|h| h <= need) {
         g.closable_by_plan = true;
@@ -722,32 +446,17 @@ fn recent_payment(explain: bool, months: u32, last: Option<Date>, as_of: Date) -
         return None;
     }
     let over = since + 1 - months;
-    let g = if explain {
-        use Piece::Words as W;
-        let mut p = Pieces::new();
-        let (ago, within) = (p.count(since), p.count(months));
-        let on = p.figure(|out| {
-            use std::fmt::Write;
-            // A date writes into a string without failing.
-            let _ = write!(out, "{last}");
-        });
-        let text = p.label(
-            &[W("最近一次纳税在 "), ago, W(" 个月前（"), on, W("），要求 "), within, W(" 个月内")],
-            &[
-                W("last tax payment "),
-                ago,
-                W(" months ago ("),
-                on,
-                W("), one within "),
-                within,
-                W(" months required"),
-            ],
-        );
-        gap(ConditionId::RecentTaxPayment, need(), Some(p.string(on)), text)
-    } else {
-        unworded(ConditionId::RecentTaxPayment)
-    };
-    Some(measured(g, Decimal::from(over), Decimal::from(months)))
+    let g = worded!(
+        explain,
+        ConditionId::RecentTaxPayment,
+        need(),
+        Some(last.to_string()),
+        format!("最近一次纳税在 {since} 个月前（{last}），要求 {months} 个月内"),
+        format!(
+            "last tax payment {since} months ago ({last}), one within {months} months required"
+        ),
+    );
+    Some(g.measured(Decimal::from(over), Decimal::from(months)))
 }
 
 /// A condition that no record of a kind be in force: closable when the plan removes them all.
@@ -765,19 +474,15 @@ fn records(
         return None;
     }
     let n = found.len();
-    let g = if firm.explain {
-        use Piece::Words as W;
-        let mut p = Pieces::new();
-        let count = p.count(u64::try_from(n).unwrap_or(u64::MAX));
-        let text = p.label(
-            &[W(zh), W(" "), count, W(" 条，要求无")],
-            &[W(en), W(": "), count, W(" found, none allowed")],
-        );
-        gap(id, "0".to_owned(), Some(p.string(count)), text)
-    } else {
-        unworded(id)
-    };
-    let mut g = measured(g, Decimal::from(n), Decimal::ONE);
+    let g = worded!(
+        firm.explain,
+        id,
+        "0".to_owned(),
+        Some(n.to_string()),
+        format!("{zh} {n} 条，要求无"),
+        format!("{en}: {n} found, none allowed"),
+    );
+    let mut g = g.measured(Decimal::from(n), Decimal::ONE);
     let steps = &firm.evaluation.plan.steps;
     let dates: Option<Vec<Date>> = found
         .iter()
@@ -846,66 +551,47 @@ mod tests {
         }
     }
 
-    proptest::proptest! {
-        #[test]
-        fn a_figure_in_yuan_reads_back_as_plain((value, small) in a_decimal()) {
-            let mut p = Pieces::new();
-            let (money, count) = (p.figure(|out| push_yuan(out, value)), p.count(small));
-            let shown = p.figure(|out| out.push_str(&plain(value)));
-            proptest::prop_assert_eq!(p.plain(money), plain(value));
-            proptest::prop_assert_eq!(p.plain(shown), plain(value));
-            proptest::prop_assert_eq!(p.plain(count), small.to_string());
-        }
-    }
-
     #[test]
     fn unreported_figures_are_explained_in_each_language_alone() {
         use crate::evaluate::Lang;
         let cap: Decimal = "5000000".parse().unwrap();
-        let gap = at_most(
-            true,
-            ConditionId::ExistingLoans,
-            cap,
-            None,
-            ["现有经营贷款", "existing loans"],
-            true,
-        )
-        .unwrap();
-        assert_eq!(gap.text.get(Lang::Zh), "现有经营贷款未报送（要求：不超过 ¥5,000,000）");
-        assert_eq!(gap.text.get(Lang::En), "existing loans not reported (at most ¥5,000,000)");
+        let ceiling = (Side::Ceiling { money: true }, cap);
+        let what = ["现有经营贷款", "existing loans"];
+        let gap = against(true, ConditionId::ExistingLoans, ceiling, None, what).unwrap();
+        assert_eq!(gap.text().get(Lang::Zh), "现有经营贷款未报送（要求：不超过 ¥5,000,000）");
+        assert_eq!(gap.text().get(Lang::En), "existing loans not reported (at most ¥5,000,000)");
         let floor: Decimal = "20000".parse().unwrap();
-        let gap =
-            at_least(true, ConditionId::TaxPaid12m, floor, None, ["近12个月纳税额", "tax paid"])
-                .unwrap();
-        assert_eq!(gap.text.get(Lang::Zh), "近12个月纳税额未报送（要求：至少 ¥20,000）");
+        let what = ["近12个月纳税额", "tax paid"];
+        let gap = against(true, ConditionId::TaxPaid12m, (Side::Floor, floor), None, what).unwrap();
+        assert_eq!(gap.text().get(Lang::Zh), "近12个月纳税额未报送（要求：至少 ¥20,000）");
         let as_of = crate::date::parse_date("2026-06-30").unwrap();
         let graded = |grades: &[(u16, TaxGrade)]| Ratings {
             tax_grades: grades.iter().copied().collect(),
             ..Ratings::default()
         };
         let gap = tax_grade(true, &[TaxGrade::A, TaxGrade::B], &graded(&[]), as_of);
-        assert_eq!(gap.text.get(Lang::Zh), "纳税信用等级未报送（要求：A|B）");
-        assert_eq!(gap.text.get(Lang::En), "tax grade not reported (A|B required)");
-        assert_eq!((gap.required.as_str(), gap.actual.as_deref()), ("A|B", None));
+        assert_eq!(gap.text().get(Lang::Zh), "纳税信用等级未报送（要求：A|B）");
+        assert_eq!(gap.text().get(Lang::En), "tax grade not reported (A|B required)");
+        assert_eq!((gap.required().as_str(), gap.actual().as_deref()), ("A|B", None));
         let gap = tax_grade(true, &[TaxGrade::A], &graded(&[(2024, TaxGrade::M)]), as_of);
-        assert_eq!(gap.text.get(Lang::En), "tax grade M, A required");
+        assert_eq!(gap.text().get(Lang::En), "tax grade M, A required");
         // The 2023 grade is no longer in force in 2026: the firm is told which grade it has.
         let stale = graded(&[(2022, TaxGrade::A), (2023, TaxGrade::B)]);
         let gap = tax_grade(true, &[TaxGrade::A, TaxGrade::B], &stale, as_of);
         assert_eq!(
-            gap.text.get(Lang::En),
+            gap.text().get(Lang::En),
             "no tax grade in force (latest: B for 2023), A|B required"
         );
         assert_eq!(
-            gap.text.get(Lang::Zh),
+            gap.text().get(Lang::Zh),
             "纳税信用等级无有效评价（最近为 2023 年度 B），要求 A|B"
         );
-        assert_eq!((gap.required.as_str(), gap.actual.as_deref()), ("A|B", None));
+        assert_eq!((gap.required().as_str(), gap.actual().as_deref()), ("A|B", None));
         let gap = recent_payment(true, 3, None, as_of).unwrap();
         assert!(
-            gap.text.get(Lang::Zh).ends_with("（要求：3 个月内）"),
+            gap.text().get(Lang::Zh).ends_with("（要求：3 个月内）"),
             "{}",
-            gap.text.get(Lang::Zh)
+            gap.text().get(Lang::Zh)
         );
     }
 }

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::conditions::{ConditionId, Firm, Gap, measured, unworded, worded};
+use super::conditions::{ConditionId, Firm, worded};
+use super::gap::Gap;
 use super::product::{Collateral, Product};
 use crate::date::Date;
 use crate::error::Result;
@@ -150,7 +151,7 @@ fn circle(explain: bool, max: u32, size: Option<u32>) -> Option<Gap> {
     let id = ConditionId::GuaranteeCircle;
     let Some(size) = size else {
         if !explain {
-            return Some(unworded(id));
+            return Some(Gap::unworded(id));
         }
         let need = [
             &*format!("担保圈不超过 {max} 家"),
@@ -170,7 +171,7 @@ fn circle(explain: bool, max: u32, size: Option<u32>) -> Option<Gap> {
         format!("所在担保圈 {size} 家企业，上限 {max} 家，超出 {over} 家"),
         format!("in a guarantee circle of {size} firms > {max} allowed: over by {over}"),
     );
-    Some(measured(g, Decimal::from(over), Decimal::from(max)))
+    Some(g.measured(Decimal::from(over), Decimal::from(max)))
 }
 
 fn close_link(explain: bool, named: bool, linked: Option<bool>) -> Option<Gap> {

@@ -7,8 +7,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::compiled::CompiledCatalog;
-use super::conditions::{self, Firm, Gap};
+use super::conditions::{self, Firm};
 use super::demand::Demand;
+use super::gap::Gap;
 use super::graph_facts::GraphFacts;
 use super::limit::{self, Bound, Bounds};
 use super::offer::{Explained, NearMiss, Offer, ProductRef};
@@ -187,12 +188,13 @@ pub(super) fn measure(
     failed.clear();
     conditions::check_into(product, firm, failed);
     let binding = limit::binding_of(product, e, conditions::limit_grade(product, firm));
-    failed.extend(conditions::limit_gap(false, product, binding.value));
+    failed.extend(conditions::limit_gap(product, binding.value));
     let add = |sum: Decimal, g: &Gap| sum.checked_add(g.relative()).unwrap_or(Decimal::MAX);
     (failed.len(), failed.iter().fold(Decimal::ZERO, add))
 }
 
-/// A reported near miss, with every failed condition worded. `limit_met` says the estimated
+/// A reported near miss, with every failed condition found again with its words (those
+/// kept as figures are worded when read). `limit_met` says the estimated
 /// limit is already known to reach the product's smallest loan (the screen compares them in
 /// integers), and the limit's bounds are not computed again in decimals to tell it. The gaps
 /// are written into `failed` (emptied first), a list a batch hands back from an earlier
@@ -209,7 +211,7 @@ pub(super) fn worded_near_miss(
     conditions::check_into(product, &firm, &mut failed);
     if !limit_met {
         let binding = limit::binding_of(product, e, conditions::limit_grade(product, &firm));
-        failed.extend(conditions::limit_gap(true, product, binding.value));
+        failed.extend(conditions::limit_gap(product, binding.value));
     }
     NearMiss {
         product: named,

@@ -26,6 +26,7 @@ mod columns;
 mod compiled;
 mod conditions;
 mod demand;
+mod gap;
 mod graph_facts;
 mod index;
 mod limit;
@@ -37,8 +38,9 @@ mod screened;
 pub(crate) mod synthetic;
 mod validate;
 
-pub use conditions::{ConditionId, Gap, yuan};
+pub use conditions::{ConditionId, yuan};
 pub use demand::Demand;
+pub use gap::Gap;
 pub use graph_facts::{GraphFacts, GraphSource};
 pub use index::CatalogIndex;
 pub use limit::{Bound, BoundKind, Bounds};

@@ -15,7 +15,8 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use super::conditions::{Gap, YuanText};
+use super::conditions::YuanText;
+use super::gap::Gap;
 use super::limit::FirmAmounts;
 use super::limit::{self, Bound, BoundKind, Bounds};
 use crate::evaluate::{Label, Lang};

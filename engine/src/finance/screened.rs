@@ -10,8 +10,9 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::columns::{ChainColumns, ROW, RULE, SetCounts};
 use super::compiled::CompiledCatalog;
-use super::conditions::{Firm, Gap};
+use super::conditions::Firm;
 use super::demand::Demand;
+use super::gap::Gap;
 use super::graph_facts::GraphFacts;
 use super::index::CatalogIndex;
 use super::limit::{self, Bound, BoundKind};

@@ -100,15 +100,18 @@ pub fn write_table(out: &mut impl Write, m: &DemandMatch, lang: Lang) -> io::Res
         )?;
     }
     for miss in &m.near_misses {
-        let first = miss.failed.first().map_or("", |g| g.text.get(lang));
         let plan = if miss.plan_makes_eligible { " [plan closes it]" } else { "" };
-        writeln!(
+        write!(
             out,
-            "  - {} {} {} failed: {first}{plan}",
+            "  - {} {} {} failed: ",
             cell(miss.product(), 14),
             cell(miss.name(), 24),
             miss.failed.len()
         )?;
+        if let Some(first) = miss.failed.first() {
+            write!(out, "{}", first.text_in(lang))?;
+        }
+        writeln!(out, "{plan}")?;
     }
     Ok(())
 }
