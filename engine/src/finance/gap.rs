@@ -204,9 +204,12 @@ impl Gap {
         let figures = match self.words {
             Words::Against { side, have, limit, .. } => {
                 let money = !matches!(side, Side::Ceiling { money: false });
-                let by = self.shortfall(|| match side {
-                    Side::Floor => limit - have,
-                    Side::Ceiling { .. } => have - limit,
+                let by = self.shortfall(|| {
+                    match side {
+                        Side::Floor => limit.checked_sub(have),
+                        Side::Ceiling { .. } => have.checked_sub(limit),
+                    }
+                    .unwrap_or_default()
                 });
                 Some([have, limit, by].map(|v| Figure::of(v, money)))
             }
@@ -511,6 +514,13 @@ mod tests {
         // Cleared, the shortfall is the difference of the figures compared.
         gap.short = None;
         assert!(gap.text().en.ends_with("short 2"), "{}", gap.text().en);
+        let what = ["近12个月营业收入", "revenue in 12 months"];
+        let figures = [dec("1200000"), dec("1000000")];
+        let mut over =
+            Gap::against(ConditionId::Revenue12m, what, Side::Ceiling { money: true }, figures);
+        assert!(over.text().en.ends_with("over by ¥200,000"), "{}", over.text().en);
+        over.short = Some(dec("1"));
+        assert!(over.text().zh.ends_with("超出 ¥1"), "{}", over.text().zh);
     }
 
     proptest::proptest! {
