@@ -170,7 +170,7 @@ impl Evaluator {
     /// The model's code of `grade` as its evaluations share it, if the model has the grade:
     /// a result naming a grade holds the shared text rather than a copy.
     pub(crate) fn grade_code(&self, grade: &str) -> Option<&Arc<str>> {
-        self.inner.grades.iter().map(|g| &g.code).find(|code| ***code == *grade)
+        self.inner.grades.iter().map(|g| &g.code).find(|code| code.as_ref() == grade)
     }
 
     /// Id, version and content hash of the model.

@@ -8,12 +8,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::demand::Demand;
-use super::gap::{Gap, Side};
+use super::gap::{Gap, Side, Threshold};
 use super::graph_facts::{self, GraphFacts};
 use super::product::Product;
 use crate::date::{Date, whole_months, whole_years};
 use crate::decay::DecayRules;
-use crate::evaluate::{Evaluation, Evaluator, Label};
+use crate::evaluate::{Evaluation, Evaluator, Label, Lang};
 use crate::num::DecimalText;
 use crate::record::{ArrearsKind, ListKind, Ratings, RecordDetail, TaxGrade};
 
@@ -154,6 +154,19 @@ pub(super) fn label(zh: String, en: String) -> Label {
     Label { zh: Arc::from(zh), en: Arc::from(en) }
 }
 
+/// Writes two texts as a [`Label`] serializes, each `text(lang)` written in place: how an
+/// offer's explanation and a gap's text reach the output without strings of their own.
+pub(super) fn serialize_label<S: serde::Serializer, T: Serialize>(
+    s: S,
+    text: impl Fn(Lang) -> T,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut label = s.serialize_struct("Label", 2)?;
+    label.serialize_field("zh", &text(Lang::Zh))?;
+    label.serialize_field("en", &text(Lang::En))?;
+    label.end()
+}
+
 /// A gap whose words (`required`, `actual`, the zh and en texts) are written only when
 /// `explain` holds, for the kinds worded when found: a batch words the few near misses it
 /// reports, not every product a firm fails.
@@ -173,37 +186,32 @@ macro_rules! worded {
 }
 pub(super) use worded;
 
-/// A figure the firm must keep on one `side` of `limit`: at least it (in yuan), or at most
-/// it; `what` names the figure in zh and en. A figure not reported fails, worded when
-/// `explain` holds; one reported keeps its figures, which word it when read.
-fn against(
+/// A figure the firm must keep on one side of `limit` ([`Threshold`]). A figure not
+/// reported fails, worded when `explain` holds; one reported keeps its figures, which word it
+/// when read.
+fn check_figure(
     explain: bool,
-    id: ConditionId,
-    (side, limit): (Side, Decimal),
+    threshold: Threshold,
+    limit: Decimal,
     actual: Option<Decimal>,
-    what: [&'static str; 2],
 ) -> Option<Gap> {
+    let id = threshold.condition();
     let Some(have) = actual else {
-        return Some(unknown(explain, id, what, || {
-            let need = match side {
-                Side::Floor => {
-                    let shown = yuan(limit);
-                    [format!("至少 {shown}"), format!("{shown} required")]
-                }
-                Side::Ceiling { money } => {
-                    let shown = if money { yuan(limit) } else { plain(limit) };
-                    [format!("不超过 {shown}"), format!("at most {shown}")]
-                }
+        return Some(unknown(explain, id, threshold.what(), || {
+            let shown = if threshold.money() { yuan(limit) } else { plain(limit) };
+            let need = match threshold.side() {
+                Side::Floor => [format!("至少 {shown}"), format!("{shown} required")],
+                Side::Ceiling => [format!("不超过 {shown}"), format!("at most {shown}")],
             };
             (plain(limit), need)
         }));
     };
-    let by = match side {
+    let by = match threshold.side() {
         Side::Floor if have < limit => limit - have,
-        Side::Ceiling { .. } if have > limit => have - limit,
+        Side::Ceiling if have > limit => have - limit,
         _ => return None,
     };
-    Some(Gap::against(id, what, side, [have, limit]).measured(by, limit))
+    Some(Gap::against(threshold, have, limit).measured(by, limit))
 }
 
 /// A condition on a figure the firm did not report; `words` gives the requirement as
@@ -230,17 +238,10 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
     let e = &d.enterprise;
     let c = &product.conditions;
     let x = firm.explain;
-    let floor = |min: Decimal| (Side::Floor, min);
-    let ceiling = |max: Decimal, money: bool| (Side::Ceiling { money }, max);
-    gaps.extend(against(
-        x,
-        ConditionId::AmountMin,
-        floor(product.amount.min.value()),
-        Some(d.amount.value()),
-        ["申请金额", "amount requested"],
-    ));
+    let requested = Some(d.amount.value());
+    gaps.extend(check_figure(x, Threshold::AmountMin, product.amount.min.value(), requested));
     if d.collateral < product.collateral {
-        gaps.push(Gap::collateral(product.collateral, d.collateral));
+        gaps.push(Gap::collateral(d.collateral, product.collateral));
     }
     if let Some(g) = grade(c.min_grade.as_deref(), firm) {
         gaps.push(g);
@@ -261,13 +262,7 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
     let f = &e.finance;
     let value = |a: Option<crate::num::Amount>| a.map(|a| a.value());
     if let Some(min) = c.min_tax_paid_12m {
-        gaps.extend(against(
-            x,
-            ConditionId::TaxPaid12m,
-            floor(min.value()),
-            value(f.tax_paid_12m),
-            ["近12个月纳税", "tax paid in 12 months"],
-        ));
+        gaps.extend(check_figure(x, Threshold::TaxPaid12m, min.value(), value(f.tax_paid_12m)));
     }
     if let Some(months) = c.tax_payment_within_months {
         gaps.extend(recent_payment(x, months, f.last_tax_payment_on, firm.as_of));
@@ -289,40 +284,31 @@ pub(super) fn check_into(product: &Product, firm: &Firm<'_>, gaps: &mut Vec<Gap>
         ));
     }
     if let Some(max) = c.max_existing_loans {
-        gaps.extend(against(
+        gaps.extend(check_figure(
             x,
-            ConditionId::ExistingLoans,
-            ceiling(max.value(), true),
+            Threshold::ExistingLoans,
+            max.value(),
             value(f.existing_loans),
-            ["现有经营贷款", "existing business loans"],
         ));
     }
     if let Some(max) = c.max_registered_capital {
-        gaps.extend(against(
+        gaps.extend(check_figure(
             x,
-            ConditionId::RegisteredCapital,
-            ceiling(max.value(), true),
+            Threshold::RegisteredCapital,
+            max.value(),
             value(e.registered_capital),
-            ["注册资本", "registered capital"],
         ));
     }
     if let Some(max) = c.max_staff {
-        gaps.extend(against(
+        gaps.extend(check_figure(
             x,
-            ConditionId::Staff,
-            ceiling(Decimal::from(max), false),
+            Threshold::Staff,
+            Decimal::from(max),
             f.social_insurance_headcount.map(Decimal::from),
-            ["参保人数", "staff with social insurance"],
         ));
     }
     if let Some(max) = c.max_revenue_12m {
-        gaps.extend(against(
-            x,
-            ConditionId::Revenue12m,
-            ceiling(max.value(), true),
-            value(f.revenue_12m),
-            ["近12个月营业收入", "revenue in 12 months"],
-        ));
+        gaps.extend(check_figure(x, Threshold::Revenue12m, max.value(), value(f.revenue_12m)));
     }
     gaps.extend(graph_facts::check(product, firm));
 }
@@ -342,8 +328,8 @@ pub(super) fn dishonest_listing(r: &RecordDetail, decay: &DecayRules, as_of: Dat
 
 /// The limit condition, checked once the limit is known.
 pub(super) fn limit_gap(product: &Product, limit: Decimal) -> Option<Gap> {
-    let floor = (Side::Floor, product.amount.min.value());
-    against(false, ConditionId::Limit, floor, Some(limit), ["估算额度", "estimated limit"])
+    // A figure always known: `explain` does not apply.
+    check_figure(false, Threshold::Limit, product.amount.min.value(), Some(limit))
 }
 
 /// The gap of a firm whose tax grade in force on `as_of` is not `admitted`. A firm whose
@@ -555,15 +541,34 @@ mod tests {
     fn unreported_figures_are_explained_in_each_language_alone() {
         use crate::evaluate::Lang;
         let cap: Decimal = "5000000".parse().unwrap();
-        let ceiling = (Side::Ceiling { money: true }, cap);
-        let what = ["现有经营贷款", "existing loans"];
-        let gap = against(true, ConditionId::ExistingLoans, ceiling, None, what).unwrap();
+        let gap = check_figure(true, Threshold::ExistingLoans, cap, None).unwrap();
         assert_eq!(gap.text().get(Lang::Zh), "现有经营贷款未报送（要求：不超过 ¥5,000,000）");
-        assert_eq!(gap.text().get(Lang::En), "existing loans not reported (at most ¥5,000,000)");
+        assert_eq!(
+            gap.text().get(Lang::En),
+            "existing business loans not reported (at most ¥5,000,000)"
+        );
+        assert_eq!((gap.required().as_str(), gap.actual()), ("5000000", None));
+        let gap = check_figure(true, Threshold::Staff, Decimal::from(50), None).unwrap();
+        assert_eq!(
+            gap.text().get(Lang::En),
+            "staff with social insurance not reported (at most 50)"
+        );
         let floor: Decimal = "20000".parse().unwrap();
-        let what = ["近12个月纳税额", "tax paid"];
-        let gap = against(true, ConditionId::TaxPaid12m, (Side::Floor, floor), None, what).unwrap();
-        assert_eq!(gap.text().get(Lang::Zh), "近12个月纳税额未报送（要求：至少 ¥20,000）");
+        let gap = check_figure(true, Threshold::TaxPaid12m, floor, None).unwrap();
+        assert_eq!(gap.text().get(Lang::Zh), "近12个月纳税未报送（要求：至少 ¥20,000）");
+        assert_eq!(
+            gap.text().get(Lang::En),
+            "tax paid in 12 months not reported (¥20,000 required)"
+        );
+        // Unworded when not explaining; met or failed, a reported figure keeps its figures.
+        let quiet = check_figure(false, Threshold::TaxPaid12m, floor, None).unwrap();
+        assert_eq!((quiet.text().get(Lang::En), quiet.required().as_str()), ("", ""));
+        assert_eq!(check_figure(false, Threshold::TaxPaid12m, floor, Some(floor)), None);
+        let short = check_figure(false, Threshold::TaxPaid12m, floor, Some(Decimal::from(5)));
+        assert_eq!(
+            short.unwrap().text().get(Lang::En),
+            "tax paid in 12 months ¥5 < ¥20,000 required: short ¥19,995"
+        );
         let as_of = crate::date::parse_date("2026-06-30").unwrap();
         let graded = |grades: &[(u16, TaxGrade)]| Ratings {
             tax_grades: grades.iter().copied().collect(),

@@ -11,9 +11,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::ser::{Serialize, Serializer};
 
-use super::conditions::{ConditionId, YuanText};
+use super::conditions::{ConditionId, YuanText, serialize_label};
 use super::product::Collateral;
 use crate::date::Date;
 use crate::evaluate::{Label, Lang};
@@ -25,14 +25,15 @@ use crate::num::DecimalText;
 /// [`required`](Gap::required), [`actual`](Gap::actual) and [`text`](Gap::text) (or
 /// [`text_in`](Gap::text_in), which writes one language without a string of its own), and
 /// when the gap is serialized: JSON carries them as the fields `required`, `actual` and
-/// `text`.
+/// `text`. They are worded from what the check compared, which the gap keeps: changing a
+/// public field does not change them. Two gaps are equal when they keep the same (the
+/// figures compared, or the words of a kind worded when found).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gap {
     /// Which condition.
     pub condition: ConditionId,
     /// How far off, in the condition's unit (yuan, years, months, records); `None` when the
-    /// condition has no numeric measure. A gap against a floor or a ceiling, and one in
-    /// years, shows this figure as its shortfall.
+    /// condition has no numeric measure.
     pub short: Option<Decimal>,
     /// Whether taking every step of the evaluation's improvement plan would close the gap.
     pub closable_by_plan: bool,
@@ -51,11 +52,11 @@ enum Words {
     /// Nothing: a gap measured only to rank the products a firm fails.
     Unworded,
     /// The firm's figure against a floor or a ceiling.
-    Against { what: [&'static str; 2], side: Side, have: Decimal, limit: Decimal },
+    Against { threshold: Threshold, have: Decimal, limit: Decimal },
     /// Whole years since establishment against the years required.
     Years { have: u32, need: u32 },
     /// The collateral offered against the one required.
-    Collateral { need: Collateral, have: Collateral },
+    Collateral { have: Collateral, need: Collateral },
     /// The firm's credit grade against the product's minimum.
     Grade { have: Arc<str>, need: Arc<str> },
     /// Worded when found.
@@ -70,13 +71,74 @@ struct Given {
     text: Label,
 }
 
+/// A condition that one of the firm's figures stay on one side of a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Threshold {
+    /// The amount requested, at least the product's smallest loan.
+    AmountMin,
+    /// Tax paid in 12 months, at least the product's floor.
+    TaxPaid12m,
+    /// The estimated limit, at least the product's smallest loan.
+    Limit,
+    /// Existing business loans, at most the product's ceiling.
+    ExistingLoans,
+    /// Registered capital, at most the size limit.
+    RegisteredCapital,
+    /// Staff with social insurance, at most the size limit.
+    Staff,
+    /// Revenue in 12 months, at most the size limit.
+    Revenue12m,
+}
+
 /// Which side of its limit a figure must stay on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Side {
-    /// At least the limit, in yuan.
+    /// At least the limit.
     Floor,
-    /// At most the limit; `money` shows the figures in yuan, else as plain numbers.
-    Ceiling { money: bool },
+    /// At most the limit.
+    Ceiling,
+}
+
+impl Threshold {
+    pub fn condition(self) -> ConditionId {
+        match self {
+            Threshold::AmountMin => ConditionId::AmountMin,
+            Threshold::TaxPaid12m => ConditionId::TaxPaid12m,
+            Threshold::Limit => ConditionId::Limit,
+            Threshold::ExistingLoans => ConditionId::ExistingLoans,
+            Threshold::RegisteredCapital => ConditionId::RegisteredCapital,
+            Threshold::Staff => ConditionId::Staff,
+            Threshold::Revenue12m => ConditionId::Revenue12m,
+        }
+    }
+
+    pub fn side(self) -> Side {
+        match self {
+            Threshold::AmountMin | Threshold::TaxPaid12m | Threshold::Limit => Side::Floor,
+            Threshold::ExistingLoans
+            | Threshold::RegisteredCapital
+            | Threshold::Staff
+            | Threshold::Revenue12m => Side::Ceiling,
+        }
+    }
+
+    /// Whether the figures are yuan (all but staff).
+    pub fn money(self) -> bool {
+        self != Threshold::Staff
+    }
+
+    /// The figure's name, zh and en.
+    pub fn what(self) -> [&'static str; 2] {
+        match self {
+            Threshold::AmountMin => ["申请金额", "amount requested"],
+            Threshold::TaxPaid12m => ["近12个月纳税", "tax paid in 12 months"],
+            Threshold::Limit => ["估算额度", "estimated limit"],
+            Threshold::ExistingLoans => ["现有经营贷款", "existing business loans"],
+            Threshold::RegisteredCapital => ["注册资本", "registered capital"],
+            Threshold::Staff => ["参保人数", "staff with social insurance"],
+            Threshold::Revenue12m => ["近12个月营业收入", "revenue in 12 months"],
+        }
+    }
 }
 
 impl Gap {
@@ -106,15 +168,9 @@ impl Gap {
         Gap::new(condition, Words::Given(Box::new(Given { required, actual, text })))
     }
 
-    /// The firm's figure `have` on the wrong `side` of `limit`; `what` names it in zh and
-    /// en. Measure it with the shortfall it shows ([`measured`](Gap::measured)).
-    pub(super) fn against(
-        condition: ConditionId,
-        what: [&'static str; 2],
-        side: Side,
-        [have, limit]: [Decimal; 2],
-    ) -> Gap {
-        Gap::new(condition, Words::Against { what, side, have, limit })
+    /// The firm's figure `have` on the wrong side of `limit`.
+    pub(super) fn against(threshold: Threshold, have: Decimal, limit: Decimal) -> Gap {
+        Gap::new(threshold.condition(), Words::Against { threshold, have, limit })
     }
 
     /// Whole years since establishment, `have` below `need`.
@@ -123,8 +179,8 @@ impl Gap {
     }
 
     /// A collateral `have` weaker than `need`.
-    pub(super) fn collateral(need: Collateral, have: Collateral) -> Gap {
-        Gap::new(ConditionId::Collateral, Words::Collateral { need, have })
+    pub(super) fn collateral(have: Collateral, need: Collateral) -> Gap {
+        Gap::new(ConditionId::Collateral, Words::Collateral { have, need })
     }
 
     /// A credit grade `have` worse than the minimum `need`.
@@ -164,6 +220,9 @@ impl Gap {
     /// The gap explained in both languages ("tax paid in 12 months ¥15,000 < ¥20,000
     /// required: short ¥5,000").
     pub fn text(&self) -> Label {
+        if let Words::Given(given) = &self.words {
+            return given.text.clone();
+        }
         let laid = self.laid();
         let text = |lang| Arc::from(laid.in_lang(lang).to_string());
         Label { zh: text(Lang::Zh), en: text(Lang::En) }
@@ -183,7 +242,7 @@ impl Gap {
             Words::Unworded => (Shown::Text(""), None),
             Words::Against { have, limit, .. } => (number(*limit), Some(number(*have))),
             Words::Years { have, need } => (Shown::Count(*need), Some(Shown::Count(*have))),
-            Words::Collateral { need, have } => {
+            Words::Collateral { have, need } => {
                 (Shown::Text(need.as_str()), Some(Shown::Text(have.as_str())))
             }
             Words::Grade { have, need } => (Shown::Text(need), Some(Shown::Text(have))),
@@ -193,29 +252,21 @@ impl Gap {
         }
     }
 
-    /// The shortfall a gap against a limit or in years shows: `short`, or when a caller has
-    /// cleared it, the difference of the figures compared.
-    fn shortfall(&self, computed: impl FnOnce() -> Decimal) -> Decimal {
-        self.short.unwrap_or_else(computed)
-    }
-
-    /// The figures of the text, laid out once for both languages.
+    /// The figures of the text, laid out once for both languages: the firm's, the limit's
+    /// and how far apart they are. Figures are never below zero (amounts, counts and an
+    /// estimated limit), so the difference is exact.
     fn laid(&self) -> Laid<'_> {
         let figures = match self.words {
-            Words::Against { side, have, limit, .. } => {
-                let money = !matches!(side, Side::Ceiling { money: false });
-                let by = self.shortfall(|| {
-                    match side {
-                        Side::Floor => limit.checked_sub(have),
-                        Side::Ceiling { .. } => have.checked_sub(limit),
-                    }
-                    .unwrap_or_default()
-                });
-                Some([have, limit, by].map(|v| Figure::of(v, money)))
+            Words::Against { threshold, have, limit } => {
+                let by = match threshold.side() {
+                    Side::Floor => limit.saturating_sub(have),
+                    Side::Ceiling => have.saturating_sub(limit),
+                };
+                Some([have, limit, by].map(|v| FigureText::of(v, threshold.money())))
             }
             Words::Years { have, need } => {
-                let by = self.shortfall(|| Decimal::from(need.saturating_sub(have)));
-                Some([Decimal::from(have), Decimal::from(need), by].map(|v| Figure::of(v, false)))
+                let figures = [have, need, need.saturating_sub(have)].map(Decimal::from);
+                Some(figures.map(|v| FigureText::of(v, false)))
             }
             _ => None,
         };
@@ -226,7 +277,7 @@ impl Gap {
 /// A gap's text with its figures (the firm's, the limit's and the shortfall) laid out.
 struct Laid<'a> {
     gap: &'a Gap,
-    figures: Option<[Figure; 3]>,
+    figures: Option<[FigureText; 3]>,
 }
 
 impl Laid<'_> {
@@ -241,14 +292,15 @@ impl Laid<'_> {
         let pieces: &[&str] = match &self.gap.words {
             Words::Unworded => &[],
             Words::Given(given) => &[given.text.get(lang)],
-            Words::Against { what, side, .. } => {
-                let [before, after] = match (side, zh) {
+            Words::Against { threshold, .. } => {
+                let [before, after] = match (threshold.side(), zh) {
                     (Side::Floor, true) => ["，低于要求的 ", "，差 "],
                     (Side::Floor, false) => [" < ", " required: short "],
-                    (Side::Ceiling { .. }, true) => ["，超过上限 ", "，超出 "],
-                    (Side::Ceiling { .. }, false) => [" > ", " allowed: over by "],
+                    (Side::Ceiling, true) => ["，超过上限 ", "，超出 "],
+                    (Side::Ceiling, false) => [" > ", " allowed: over by "],
                 };
-                &[what[usize::from(!zh)], " ", have, before, need, after, by]
+                let [what_zh, what_en] = threshold.what();
+                &[if zh { what_zh } else { what_en }, " ", have, before, need, after, by]
             }
             Words::Years { .. } if zh => {
                 &["成立 ", have, " 年，要求至少 ", need, " 年，差 ", by, " 年"]
@@ -256,10 +308,10 @@ impl Laid<'_> {
             Words::Years { .. } => {
                 &[have, " whole years since establishment, ", need, " required: short ", by]
             }
-            Words::Collateral { need, have } if zh => {
+            Words::Collateral { have, need } if zh => {
                 &["需要担保方式：", need.name_zh(), "，企业提供：", have.name_zh()]
             }
-            Words::Collateral { need, have } => {
+            Words::Collateral { have, need } => {
                 &["collateral ", need.as_str(), " required, ", have.as_str(), " offered"]
             }
             Words::Grade { have, need } if zh => &["信用等级 ", have, "，要求 ", need, " 或更好"],
@@ -299,24 +351,24 @@ impl Serialize for LaidIn<'_> {
 }
 
 /// A figure in a gap's text: in yuan, or plain.
-enum Figure {
+enum FigureText {
     Yuan(YuanText),
     Plain(DecimalText),
 }
 
-impl Figure {
-    fn of(value: Decimal, money: bool) -> Figure {
+impl FigureText {
+    fn of(value: Decimal, money: bool) -> FigureText {
         if money {
-            Figure::Yuan(YuanText::of(value))
+            FigureText::Yuan(YuanText::of(value))
         } else {
-            Figure::Plain(DecimalText::of(value, false))
+            FigureText::Plain(DecimalText::of(value, false))
         }
     }
 
     fn as_str(&self) -> &str {
         match self {
-            Figure::Yuan(text) => text.as_str(),
-            Figure::Plain(text) => text.as_str(),
+            FigureText::Yuan(text) => text.as_str(),
+            FigureText::Plain(text) => text.as_str(),
         }
     }
 }
@@ -367,10 +419,7 @@ struct TextLabel<'a>(&'a Gap);
 impl Serialize for TextLabel<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let laid = self.0.laid();
-        let mut label = s.serialize_struct("Label", 2)?;
-        label.serialize_field("zh", &laid.in_lang(Lang::Zh))?;
-        label.serialize_field("en", &laid.in_lang(Lang::En))?;
-        label.end()
+        serialize_label(s, |lang| laid.in_lang(lang))
     }
 }
 
@@ -412,42 +461,27 @@ mod tests {
         text.parse().unwrap()
     }
 
-    /// The gap as JSON, and its texts and figures as the methods give them.
-    fn written(gap: &Gap) -> (serde_json::Value, serde_json::Value) {
+    /// JSON writes what the methods word, in the order a gap has always been written, and
+    /// one language worded alone is that language of both.
+    fn assert_written_as_read(gap: &Gap) {
         let json = serde_json::to_value(gap).unwrap();
         let text = gap.text();
-        let read = serde_json::json!({
-            "required": gap.required(),
-            "actual": gap.actual(),
-            "text": {"zh": &*text.zh, "en": &*text.en},
-        });
-        (json, read)
-    }
-
-    /// JSON writes what the methods word, in the order a gap has always been written.
-    fn assert_written_as_read(gap: &Gap) {
-        let (json, read) = written(gap);
-        for key in ["required", "actual", "text"] {
-            assert_eq!(json[key], read[key], "{key} of {gap:?}");
-        }
+        assert_eq!(json["required"], gap.required(), "{gap:?}");
+        assert_eq!(json["actual"], serde_json::json!(gap.actual()), "{gap:?}");
+        assert_eq!(json["text"], serde_json::json!({"zh": &*text.zh, "en": &*text.en}));
         let line = serde_json::to_string(gap).unwrap();
         let keys = ["condition", "required", "actual", "short", "text", "closable_by_plan"];
         let at: Vec<usize> = keys.iter().map(|k| line.find(&format!("\"{k}\"")).unwrap()).collect();
         assert!(at.is_sorted(), "{line}");
         for lang in [Lang::Zh, Lang::En] {
-            assert_eq!(gap.text_in(lang).to_string(), gap.text().get(lang));
+            assert_eq!(gap.text_in(lang).to_string(), text.get(lang));
         }
     }
 
     #[test]
     fn each_kind_is_worded_as_it_always_was() {
-        let floor = Gap::against(
-            ConditionId::TaxPaid12m,
-            ["近12个月纳税", "tax paid in 12 months"],
-            Side::Floor,
-            [dec("15000"), dec("20000.00")],
-        )
-        .measured(dec("5000.00"), dec("20000.00"));
+        let floor = Gap::against(Threshold::TaxPaid12m, dec("15000"), dec("20000.00"))
+            .measured(dec("5000.00"), dec("20000.00"));
         assert_eq!(
             floor.text().en.as_ref(),
             "tax paid in 12 months ¥15,000 < ¥20,000 required: short ¥5,000"
@@ -455,18 +489,15 @@ mod tests {
         assert_eq!(floor.text().zh.as_ref(), "近12个月纳税 ¥15,000，低于要求的 ¥20,000，差 ¥5,000");
         assert_eq!((floor.required(), floor.actual()), ("20000".into(), Some("15000".into())));
 
-        let staff = Gap::against(
-            ConditionId::Staff,
-            ["参保人数", "staff with social insurance"],
-            Side::Ceiling { money: false },
-            [dec("1200"), dec("1000")],
-        )
-        .measured(dec("200"), dec("1000"));
+        let loans = Gap::against(Threshold::ExistingLoans, dec("1200000.50"), dec("1000000"));
         assert_eq!(
-            staff.text().en.as_ref(),
-            "staff with social insurance 1200 > 1000 allowed: over by 200"
+            loans.text().en.as_ref(),
+            "existing business loans ¥1,200,000.5 > ¥1,000,000 allowed: over by ¥200,000.5"
         );
-        assert_eq!(staff.text().zh.as_ref(), "参保人数 1200，超过上限 1000，超出 200");
+        assert_eq!(
+            (loans.required(), loans.actual()),
+            ("1000000".into(), Some("1200000.5".into()))
+        );
 
         let years = Gap::years(1, 3).measured(dec("2"), dec("3"));
         assert_eq!(
@@ -476,7 +507,7 @@ mod tests {
         assert_eq!(years.text().zh.as_ref(), "成立 1 年，要求至少 3 年，差 2 年");
         assert_eq!((years.required(), years.actual()), ("3".into(), Some("1".into())));
 
-        let collateral = Gap::collateral(Collateral::Mortgage, Collateral::None);
+        let collateral = Gap::collateral(Collateral::None, Collateral::Mortgage);
         assert_eq!(collateral.text().en.as_ref(), "collateral mortgage required, none offered");
         assert_eq!(collateral.text().zh.as_ref(), "需要担保方式：抵押，企业提供：信用（无担保）");
         assert_eq!(
@@ -491,73 +522,112 @@ mod tests {
 
         let label = Label {
             zh: Arc::from("欠税 1 条，要求无"),
-            en: Arc::from("tax arrears: 1 found, none allowed"),
+            en: Arc::from("outstanding tax arrears: 1 found, none allowed"),
         };
         let given =
             Gap::given(ConditionId::TaxArrears, "0".into(), Some("1".into()), label.clone());
         assert_eq!(given.text(), label);
+        assert_eq!((given.required(), given.actual()), ("0".into(), Some("1".into())));
 
         let unworded = Gap::unworded(ConditionId::Grade);
         assert_eq!((unworded.required(), unworded.actual()), (String::new(), None));
-        assert_eq!(unworded.text().en.as_ref(), "");
+        assert_eq!((unworded.text().zh.as_ref(), unworded.text().en.as_ref()), ("", ""));
 
-        for gap in [&floor, &staff, &years, &collateral, &grade, &given, &unworded] {
+        for gap in [&floor, &loans, &years, &collateral, &grade, &given, &unworded] {
             assert_written_as_read(gap);
         }
     }
 
+    /// The bytes a gap has always been written as, for a plain-figure ceiling that the plan
+    /// closes from a date.
     #[test]
-    fn a_changed_shortfall_is_worded_as_changed() {
+    fn a_gap_is_written_as_it_always_was() {
+        let mut staff = Gap::against(Threshold::Staff, Decimal::from(1200), Decimal::from(1000))
+            .measured(Decimal::from(200), Decimal::from(1000));
+        staff.closable_by_plan = true;
+        staff.closable_from = crate::date::parse_date("2026-09-30");
+        assert_eq!(
+            serde_json::to_string(&staff).unwrap(),
+            r#"{"condition":"staff","required":"1000","actual":"1200","short":"200","text":{"zh":"参保人数 1200，超过上限 1000，超出 200","en":"staff with social insurance 1200 > 1000 allowed: over by 200"},"closable_by_plan":true,"closable_from":"2026-09-30"}"#
+        );
+        let unworded = Gap::unworded(ConditionId::Grade);
+        assert_eq!(
+            serde_json::to_string(&unworded).unwrap(),
+            r#"{"condition":"grade","required":"","actual":null,"short":null,"text":{"zh":"","en":""},"closable_by_plan":false}"#
+        );
+    }
+
+    #[test]
+    fn a_changed_field_does_not_change_the_words() {
         let mut gap = Gap::years(1, 3).measured(dec("2"), dec("3"));
+        let words = gap.text();
         gap.short = Some(dec("5"));
-        assert!(gap.text().en.ends_with("short 5"), "{}", gap.text().en);
-        // Cleared, the shortfall is the difference of the figures compared.
+        gap.closable_by_plan = true;
+        assert_eq!(gap.text(), words);
         gap.short = None;
-        assert!(gap.text().en.ends_with("short 2"), "{}", gap.text().en);
-        let what = ["近12个月营业收入", "revenue in 12 months"];
-        let figures = [dec("1200000"), dec("1000000")];
-        let mut over =
-            Gap::against(ConditionId::Revenue12m, what, Side::Ceiling { money: true }, figures);
-        assert!(over.text().en.ends_with("over by ¥200,000"), "{}", over.text().en);
-        over.short = Some(dec("1"));
-        assert!(over.text().zh.ends_with("超出 ¥1"), "{}", over.text().zh);
+        assert_eq!(gap.text(), words);
+        assert_eq!(serde_json::to_value(&gap).unwrap()["short"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn a_grade_gap_shares_the_model_s_grade_text() {
+        let evaluator = crate::Evaluator::default_model();
+        let firm = crate::record::Enterprise::from_json(
+            r#"{"uscc": "91350900587527783P", "name": "t", "established_on": "2010-01-01"}"#,
+        )
+        .unwrap();
+        let as_of = crate::date::parse_date("2026-06-30").unwrap();
+        let ev = evaluator.evaluate(&firm, as_of).unwrap();
+        let shared = evaluator.grade_code(&ev.grade).unwrap();
+        assert!(Arc::ptr_eq(shared, &ev.grade));
+        assert_eq!(evaluator.grade_code("no such grade"), None);
     }
 
     proptest::proptest! {
-        /// A figure against a limit reads as the text formatted whole from the same figures
-        /// (the wording before gaps kept their figures), in JSON as by the methods.
+        /// A figure against its limit reads as the text formatted whole from the same
+        /// figures (the wording before gaps kept their figures), in JSON as by the methods.
         #[test]
         fn a_figure_against_its_limit_reads_as_formatted_whole(
-            have in 0u64..10_000_000_000, have_scale in 0u32..4,
-            limit in 0u64..10_000_000_000, limit_scale in 0u32..4,
-            ceiling in proptest::bool::ANY, money in proptest::bool::ANY,
+            a in 0u64..10_000_000_000, a_scale in 0u32..4,
+            b in 0u64..10_000_000_000, b_scale in 0u32..4,
+            threshold in proptest::sample::select(vec![
+                Threshold::AmountMin, Threshold::TaxPaid12m, Threshold::Limit,
+                Threshold::ExistingLoans, Threshold::RegisteredCapital, Threshold::Staff,
+                Threshold::Revenue12m,
+            ]),
         ) {
-            let have = Decimal::new(i64::try_from(have).unwrap(), have_scale);
-            let limit = Decimal::new(i64::try_from(limit).unwrap(), limit_scale);
-            let (side, by) = if ceiling {
-                (Side::Ceiling { money }, have - limit)
-            } else {
-                (Side::Floor, limit - have)
+            let (a, b) = (Decimal::new(a as i64, a_scale), Decimal::new(b as i64, b_scale));
+            proptest::prop_assume!(a != b);
+            let (low, high) = (a.min(b), a.max(b));
+            // A failed check: below a floor, above a ceiling.
+            let (have, limit) = match threshold.side() {
+                Side::Floor => (low, high),
+                Side::Ceiling => (high, low),
             };
-            let shown = |v: Decimal| if money || !ceiling { yuan(v) } else { plain(v) };
-            let what = ["现有经营贷款", "existing business loans"];
-            let gap = Gap::against(ConditionId::ExistingLoans, what, side, [have, limit])
-                .measured(by, limit);
-            let (lt, between) = if ceiling {
-                ([" > ", " allowed: over by "], ["，超过上限 ", "，超出 "])
-            } else {
-                ([" < ", " required: short "], ["，低于要求的 ", "，差 "])
+            let by = high - low;
+            let gap = Gap::against(threshold, have, limit).measured(by, limit);
+            let shown = |v: Decimal| if threshold.money() { yuan(v) } else { plain(v) };
+            let (lt, between) = match threshold.side() {
+                Side::Floor => ([" < ", " required: short "], ["，低于要求的 ", "，差 "]),
+                Side::Ceiling => ([" > ", " allowed: over by "], ["，超过上限 ", "，超出 "]),
             };
-            let en = format!("{} {}{}{}{}{}", what[1], shown(have), lt[0], shown(limit), lt[1], shown(by));
-            let zh = format!("{} {}{}{}{}{}", what[0], shown(have), between[0], shown(limit), between[1], shown(by));
+            let [what_zh, what_en] = threshold.what();
+            let (have, limit, by) = (shown(have), shown(limit), shown(by));
+            let en = format!("{what_en} {have}{}{limit}{}{by}", lt[0], lt[1]);
+            let zh = format!("{what_zh} {have}{}{limit}{}{by}", between[0], between[1]);
             let text = gap.text();
             proptest::prop_assert_eq!(text.en.as_ref(), en.as_str());
             proptest::prop_assert_eq!(text.zh.as_ref(), zh.as_str());
-            proptest::prop_assert_eq!(gap.required(), plain(limit));
-            proptest::prop_assert_eq!(gap.actual(), Some(plain(have)));
-            let (json, read) = written(&gap);
-            proptest::prop_assert_eq!(&json["text"], &read["text"]);
-            proptest::prop_assert_eq!(&json["required"], &read["required"]);
+            proptest::prop_assert_eq!(gap.required(), plain(gap_limit(&gap)));
+            assert_written_as_read(&gap);
+        }
+    }
+
+    /// The limit a gap against a figure compared.
+    fn gap_limit(gap: &Gap) -> Decimal {
+        match gap.words {
+            Words::Against { limit, .. } => limit,
+            _ => Decimal::ZERO,
         }
     }
 }

@@ -13,9 +13,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::ser::{Serialize, Serializer};
 
-use super::conditions::YuanText;
+use super::conditions::{YuanText, serialize_label};
 use super::gap::Gap;
 use super::limit::FirmAmounts;
 use super::limit::{self, Bound, BoundKind, Bounds};
@@ -297,10 +297,7 @@ struct Explanation<'a>(&'a Offer);
 impl Serialize for Explanation<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let texts = self.0.texts();
-        let mut label = s.serialize_struct("Label", 2)?;
-        label.serialize_field("zh", &texts.in_lang(Lang::Zh))?;
-        label.serialize_field("en", &texts.in_lang(Lang::En))?;
-        label.end()
+        serialize_label(s, |lang| texts.in_lang(lang))
     }
 }
 
