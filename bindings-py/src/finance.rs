@@ -99,6 +99,14 @@ impl Catalog {
         self.inner.grades().to_vec()
     }
 
+    /// The products that validate but no firm can ever be offered (a limit multiple of 0, a
+    /// total debt allowed or every admitted grade's cap below the smallest loan), as
+    /// `{"path", "message"}` dicts with paths in the document's order; empty when none.
+    #[getter]
+    fn never_offered<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, self.inner.never_offered())
+    }
+
     /// The catalog as pretty JSON in the documented format.
     fn to_json(&self) -> String {
         self.inner.to_json_pretty()

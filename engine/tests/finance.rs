@@ -431,6 +431,56 @@ fn catalog_problems_are_all_reported_with_paths() {
 }
 
 #[test]
+fn products_never_offered_are_named_and_the_catalog_kept() {
+    let evaluator = Evaluator::default_model();
+    let with = |id: &str, limit: &str, extra: &str| -> Product {
+        let mut p = base_product();
+        p.id = id.to_owned();
+        p.limit = serde_json::from_str(limit).unwrap();
+        if !extra.is_empty() {
+            p.conditions.min_grade = Some(extra.to_owned());
+        }
+        p
+    };
+    let caps = r#"{"grade_caps": {"A": "9000", "B": "5000", "C": "1", "D": "1"}}"#;
+    let products = vec![
+        // Listed out of id order: paths follow the input.
+        with("z-tax-zero", r#"{"k_tax": "0"}"#, ""),
+        with("a-ok", r#"{"k_tax": "5", "max_total_debt": "10000"}"#, ""),
+        with("m-debt", r#"{"k_sales": "0", "max_total_debt": "9999.99"}"#, ""),
+        with("b-caps", caps, ""),
+        // Grade A alone admitted, and its cap reaches the smallest loan.
+        with("c-caps-ok", r#"{"grade_caps": {"A": "10000"}}"#, "A"),
+    ];
+    let mut free = with("d-zero-min", r#"{"k_tax": "0"}"#, "");
+    free.amount.min = xinyong::num::Amount::ZERO;
+    let mut products = products;
+    products.push(free);
+    let catalog = Catalog::new(products, evaluator.model()).unwrap();
+    let found: Vec<(&str, &str)> =
+        (catalog.never_offered().iter()).map(|p| (p.path.as_str(), p.message.as_str())).collect();
+    let paths: Vec<&str> = found.iter().map(|f| f.0).collect();
+    assert_eq!(
+        paths,
+        [
+            "products[0].limit.k_tax",
+            "products[2].limit.k_sales",
+            "products[2].limit.max_total_debt",
+            "products[3].limit.grade_caps",
+        ]
+    );
+    assert!(found[0].1.contains("below the smallest loan ¥10,000"), "{found:?}");
+    assert!(found[2].1.contains("¥9,999.99"), "{found:?}");
+    assert!(found[3].1.contains("at most ¥9,000"), "{found:?}");
+    // Kept and matched: never offered, at most a near miss for the limit.
+    assert_eq!(catalog.products().len(), 6);
+    let m = run(&evaluator, catalog.products().to_vec(), &base_demand());
+    let never = ["z-tax-zero", "m-debt", "b-caps"];
+    assert!(m.eligible.iter().all(|o| !never.contains(&o.product())), "{:?}", m.eligible);
+    assert!(sample_catalog(&evaluator).never_offered().is_empty());
+}
+
+#[test]
 fn demand_errors_point_into_the_demand() {
     let bad_uscc_date = r#"{"amount": "1", "term_months": 1, "enterprise":
         {"uscc": "91350900587527783P", "name": "t", "established_on": "2010-13-01"}}"#;

@@ -145,3 +145,27 @@ def test_an_unreadable_graph_is_a_usage_error(run, tmp_path):
                "--graph", bad, input="")
     assert proc.returncode == 2, describe(proc)
     assert "graph.jsonl" in proc.stderr
+
+
+def test_a_product_never_offered_is_noted_and_the_catalog_still_used(run, tmp_path):
+    catalog = json.loads(CATALOG.read_text(encoding="utf-8"))
+    first = catalog["products"][0]
+    first["limit"]["k_tax"] = "0"
+    if first["amount"]["min"] in ("0", 0):
+        first["amount"]["min"] = "10000"
+    changed = tmp_path / "catalog.json"
+    changed.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+    demands = nonblank_lines(DEMANDS.read_text(encoding="utf-8"))
+    proc = run("match", "--catalog", changed, "--as-of", AS_OF, input="\n".join(demands) + "\n")
+    assert proc.returncode == 0, describe(proc)
+    notes = [line for line in proc.stderr.splitlines() if line.startswith("xinyong: note:")]
+    assert len(notes) == 1, proc.stderr
+    assert "products[0].limit.k_tax: a multiple of 0" in notes[0], notes
+    results = json_lines(proc.stdout)
+    assert len(results) == len(demands)
+    offered = {o["product"] for r in results for o in r["eligible"]}
+    assert first["id"] not in offered
+    # The sample catalog itself has no such product, and offers this one to some demands.
+    plain = run("match", "--catalog", CATALOG, "--as-of", AS_OF, input="\n".join(demands) + "\n")
+    assert plain.returncode == 0 and "note:" not in plain.stderr, describe(plain)
+    assert first["id"] in {o["product"] for r in json_lines(plain.stdout) for o in r["eligible"]}

@@ -180,6 +180,17 @@ def test_catalog_problems_are_listed_with_paths() -> None:
     assert len(catalog) == len(catalog.products) >= 12
     assert catalog.grades[0] == "A"
     assert json.loads(catalog.to_json())["products"] == catalog.products
+    assert catalog.never_offered == []
+
+
+def test_a_product_never_offered_is_named_and_kept() -> None:
+    document = json.loads((FINANCE / "catalog.json").read_text(encoding="utf-8"))
+    document["products"][2]["limit"] = {"k_sales": "0"}
+    catalog = xinyong.Catalog.from_json(json.dumps(document))
+    assert len(catalog) == len(document["products"])
+    [never] = catalog.never_offered
+    assert never["path"] == "products[2].limit.k_sales"
+    assert "never offered" in never["message"]
 
 
 def test_demand_errors_point_into_the_demand() -> None:

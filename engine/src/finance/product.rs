@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::validate;
-use crate::error::{Error, Result};
+use crate::error::{Error, Problem, Result};
 use crate::model::Model;
 use crate::num::Amount;
 use crate::record::{Industry, TaxGrade};
@@ -238,6 +238,9 @@ pub struct Catalog {
     /// Grade codes of the model, best first.
     #[serde(skip)]
     grades: Vec<String>,
+    /// Products that can never be offered, found when the catalog was read.
+    #[serde(skip)]
+    never_offered: Vec<Problem>,
 }
 
 #[derive(Deserialize)]
@@ -263,9 +266,19 @@ impl Catalog {
         if !problems.is_empty() {
             return Err(Error::InvalidModel { problems });
         }
+        let never_offered = validate::never_offered(&products, &grades);
         let mut products = products;
         products.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(Catalog { products, grades })
+        Ok(Catalog { products, grades, never_offered })
+    }
+
+    /// The products that validate but can never be offered, each with the JSON path (in the
+    /// input's order) of the term that prevents it: a multiple of 0, a total debt allowed or
+    /// every admitted grade's cap below the product's smallest loan. The catalog is not
+    /// refused for them (a product withdrawn on purpose may look the same); a platform
+    /// loading a bank's catalog should show them to whoever maintains it.
+    pub fn never_offered(&self) -> &[Problem] {
+        &self.never_offered
     }
 
     /// The products, sorted by id.

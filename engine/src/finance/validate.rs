@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 
+use super::conditions::yuan;
 use super::product::{Collateral, Product};
 use crate::error::Problem;
 
@@ -32,6 +33,62 @@ pub(super) fn problems(products: &[Product], grades: &[String]) -> Vec<Problem> 
             }
         }
         product(&mut r, &path, p, grades);
+    }
+    r.0
+}
+
+/// The products of a valid list that can never be offered, each with the JSON path of the
+/// term that prevents it: whatever the firm, a bound of the limit stays below the smallest
+/// loan, so every firm fails the limit condition. Such a product is most likely a slip in a
+/// bank's data, which a catalog reader is told of without the catalog being refused (a
+/// product withdrawn on purpose may look the same).
+pub(super) fn never_offered(products: &[Product], grades: &[String]) -> Vec<Problem> {
+    let mut r = Report(Vec::new());
+    for (i, p) in products.iter().enumerate() {
+        let min = p.amount.min.value();
+        if min.is_zero() {
+            // A limit of zero meets a smallest loan of zero.
+            continue;
+        }
+        let (path, limit) = (format!("products[{i}].limit"), &p.limit);
+        let never = "so the product is never offered";
+        for (field, k) in [("k_tax", limit.k_tax), ("k_sales", limit.k_sales)] {
+            if k.is_some_and(|k| k.is_zero()) {
+                let below = format!("below the smallest loan {}", yuan(min));
+                r.add(
+                    format!("{path}.{field}"),
+                    format!("a multiple of 0 gives a limit of 0, {below}, {never}"),
+                );
+            }
+        }
+        if let Some(debt) = limit.max_total_debt.filter(|d| d.value() < min) {
+            r.add(
+                format!("{path}.max_total_debt"),
+                format!(
+                    "the total debt allowed, {}, is below the smallest loan {}: the headroom never reaches it, {never}",
+                    yuan(debt.value()),
+                    yuan(min)
+                ),
+            );
+        }
+        let rank = |g: &str| grades.iter().position(|x| x == g);
+        let admitted = match p.conditions.min_grade.as_deref().map(rank) {
+            Some(Some(k)) => grades.get(..=k).unwrap_or_default(),
+            Some(None) => &[],
+            None => grades,
+        };
+        let caps: Option<Vec<_>> = admitted.iter().map(|g| limit.grade_caps.get(g)).collect();
+        if let Some(caps) = caps.filter(|c| !c.is_empty() && c.iter().all(|c| c.value() < min)) {
+            let highest = caps.iter().map(|c| c.value()).max().unwrap_or_default();
+            r.add(
+                format!("{path}.grade_caps"),
+                format!(
+                    "the cap of every grade admitted is below the smallest loan {} (at most {}), {never}",
+                    yuan(min),
+                    yuan(highest)
+                ),
+            );
+        }
     }
     r.0
 }

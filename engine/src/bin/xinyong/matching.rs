@@ -73,8 +73,14 @@ pub struct Args {
 }
 
 /// The catalog at `path`, validated against the evaluator's model.
+/// Reads and validates a catalog, and tells on standard error of each product it holds that
+/// can never be offered (the catalog is still used).
 pub fn load_catalog(path: &Path, evaluator: &xinyong::Evaluator) -> io::Result<Catalog> {
-    Catalog::from_json(&read_text(path)?, evaluator.model()).map_err(engine_error)
+    let catalog = Catalog::from_json(&read_text(path)?, evaluator.model()).map_err(engine_error)?;
+    for never in catalog.never_offered() {
+        eprintln!("xinyong: note: {}: {never}", path.display());
+    }
+    Ok(catalog)
 }
 
 /// A readable summary of one demand's match.
