@@ -65,7 +65,8 @@ pub(super) fn never_offered(products: &[Product], grades: &[String]) -> Vec<Prob
             r.add(
                 format!("{path}.max_total_debt"),
                 format!(
-                    "the total debt allowed, {}, is below the smallest loan {}: the headroom never reaches it, {never}",
+                    "the total debt allowed, {}, is below the smallest loan {}: the headroom \
+                     never reaches it, {never}",
                     yuan(debt.value()),
                     yuan(min)
                 ),
@@ -83,7 +84,8 @@ pub(super) fn never_offered(products: &[Product], grades: &[String]) -> Vec<Prob
             r.add(
                 format!("{path}.grade_caps"),
                 format!(
-                    "the cap of every grade admitted is below the smallest loan {} (at most {}), {never}",
+                    "the cap of every grade admitted is below the smallest loan {} (at most \
+                     {}), {never}",
                     yuan(min),
                     yuan(highest)
                 ),
