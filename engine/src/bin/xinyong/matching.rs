@@ -72,9 +72,8 @@ pub struct Args {
     jobs: Jobs,
 }
 
-/// The catalog at `path`, validated against the evaluator's model.
-/// Reads and validates a catalog, and tells on standard error of each product it holds that
-/// can never be offered (the catalog is still used).
+/// The catalog at `path`, validated against the evaluator's model; each product it holds
+/// that can never be offered is told on standard error (the catalog is still used).
 pub fn load_catalog(path: &Path, evaluator: &xinyong::Evaluator) -> io::Result<Catalog> {
     let catalog = Catalog::from_json(&read_text(path)?, evaluator.model()).map_err(engine_error)?;
     for never in catalog.never_offered() {
