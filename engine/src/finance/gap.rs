@@ -237,10 +237,11 @@ impl Gap {
 
     /// `required` and `actual` as they are written.
     fn shown(&self) -> (Shown<'_>, Option<Shown<'_>>) {
-        let number = |v: Decimal| Shown::Number(DecimalText::of(v, false));
         match &self.words {
             Words::Unworded => (Shown::Text(""), None),
-            Words::Against { have, limit, .. } => (number(*limit), Some(number(*have))),
+            Words::Against { have, limit, .. } => {
+                (Shown::Number(*limit), Some(Shown::Number(*have)))
+            }
             Words::Years { have, need } => (Shown::Count(*need), Some(Shown::Count(*have))),
             Words::Collateral { have, need } => {
                 (Shown::Text(need.as_str()), Some(Shown::Text(have.as_str())))
@@ -373,10 +374,11 @@ impl FigureText {
     }
 }
 
-/// `required` or `actual` as it is written.
+/// `required` or `actual`, laid out only as it is written (`required()` alone lays out no
+/// `actual`).
 enum Shown<'a> {
     Text(&'a str),
-    Number(DecimalText),
+    Number(Decimal),
     Count(u32),
 }
 
@@ -384,7 +386,7 @@ impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Shown::Text(text) => f.write_str(text),
-            Shown::Number(text) => f.write_str(text.as_str()),
+            Shown::Number(value) => f.write_str(DecimalText::of(*value, false).as_str()),
             Shown::Count(n) => write!(f, "{n}"),
         }
     }
@@ -394,7 +396,7 @@ impl Serialize for Shown<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Shown::Text(text) => s.serialize_str(text),
-            Shown::Number(text) => s.serialize_str(text.as_str()),
+            Shown::Number(value) => s.serialize_str(DecimalText::of(*value, false).as_str()),
             Shown::Count(_) => s.collect_str(self),
         }
     }

@@ -197,8 +197,7 @@ pub(super) fn measure(
 /// kept as figures are worded when read). `limit_met` says the estimated limit is already
 /// known to reach the product's smallest loan (the screen compares them in integers), and
 /// the limit's bounds are not computed again in decimals to tell it. The gaps are written
-/// into `failed` (emptied first), a list a batch hands back from an earlier
-/// result.
+/// into `failed` (emptied first), a list a batch hands back from an earlier result.
 pub(super) fn worded_near_miss(
     product: &Product,
     named: Arc<ProductRef>,
