@@ -40,17 +40,21 @@ struct Miss {
     verdict: Verdict,
     /// Whether `verdict.closeness` is measured; the columns count failures only.
     measured: bool,
+    /// The place of the product's id in id order, the last tie-break: read by [`closest`]
+    /// for the misses left to choose from, 0 before.
+    id_rank: u32,
 }
 
 impl Miss {
     /// A miss counted by the columns, its closeness still to be measured.
     fn unmeasured(index: usize, failed: u32) -> Miss {
-        Miss { index, verdict: Verdict { failed, closeness: 0.0, exact: false }, measured: false }
+        let verdict = Verdict { failed, closeness: 0.0, exact: false };
+        Miss { index, verdict, measured: false, id_rank: 0 }
     }
 
     /// A miss measured already.
     fn measured(index: usize, verdict: Verdict) -> Miss {
-        Miss { index, verdict, measured: true }
+        Miss { index, verdict, measured: true, id_rank: 0 }
     }
 }
 
@@ -494,7 +498,7 @@ fn screen_row(
             && !(verdict.failed == 0 && figures.priced(s))
         {
             // The common case, read from the screen alone: a miss.
-            found.misses.push(Miss { index, verdict, measured: true });
+            found.misses.push(Miss::measured(index, verdict));
             return;
         }
     }
@@ -518,7 +522,7 @@ fn screen_row(
 fn take(c: &Compiled<'_>, figures: &FirmFacts, index: usize, verdict: Verdict, found: &mut Found) {
     match c.compiled.terms.get(index, figures.grade).and_then(|g| g.spread) {
         Some(_) if verdict.failed == 0 => found.eligible.push(index),
-        _ => found.misses.push(Miss { index, verdict, measured: true }),
+        _ => found.misses.push(Miss::measured(index, verdict)),
     }
 }
 
@@ -818,33 +822,33 @@ fn binding_among(bounds: &[Bound], kind: Option<BoundKind>) -> Bound {
 /// beyond, the misses are partially sorted in place.
 const FEW: usize = 8;
 
-/// The failed count and closeness of the `keep`-th closest miss (`keep` from 1 to the number
-/// of misses), in the screen's approximate order.
-fn kth_closest(
-    misses: &mut [Miss],
+/// The first `keep` misses in `order` (`keep` from 1 to the number of misses), sorted; and
+/// the misses that may come after them. At most [`FEW`] are copied into `few` while the
+/// misses are scanned once (one comparison for most), and all the misses may come after
+/// them; more are moved to the front of `misses` by a partial sort, and the rest follow.
+fn first_in_order<'a>(
+    misses: &'a mut [Miss],
     keep: usize,
-    approx: impl Fn(&Miss, &Miss) -> std::cmp::Ordering,
-) -> (u32, f64) {
+    order: impl Fn(&Miss, &Miss) -> std::cmp::Ordering,
+    few: &'a mut [Miss; FEW + 1],
+) -> (&'a mut [Miss], &'a mut [Miss]) {
     if keep > FEW {
-        let (_, pivot, _) = misses.select_nth_unstable_by(keep - 1, approx);
-        return (pivot.verdict.failed, pivot.verdict.closeness);
+        if keep < misses.len() {
+            misses.select_nth_unstable_by(keep - 1, &order);
+        }
+        let (first, rest) = misses.split_at_mut(keep.min(misses.len()));
+        first.sort_unstable_by(&order);
+        return (first, rest);
     }
-    // The closest `keep` so far, closest first: one comparison for most misses.
-    let none = Miss {
-        index: 0,
-        verdict: Verdict { failed: 0, closeness: 0.0, exact: false },
-        measured: false,
-    };
-    let mut best = [none; FEW + 1];
     let mut len = 0;
     for m in misses.iter() {
-        let kept = best.get(..len).unwrap_or(&[]);
-        if len == keep && kept.last().is_some_and(|last| approx(m, last).is_ge()) {
+        let kept = few.get(..len).unwrap_or(&[]);
+        if len == keep && kept.last().is_some_and(|last| order(m, last).is_ge()) {
             continue;
         }
-        let at = kept.partition_point(|b| approx(b, m).is_le());
+        let at = kept.partition_point(|b| order(b, m).is_le());
         // Shift the farther ones one place (the last falls off when `keep` are held).
-        if let Some(tail) = best.get_mut(at..=len) {
+        if let Some(tail) = few.get_mut(at..=len) {
             tail.rotate_right(1);
             if let Some(first) = tail.first_mut() {
                 *first = *m;
@@ -852,9 +856,7 @@ fn kth_closest(
         }
         len = (len + 1).min(keep);
     }
-    best.get(..len)
-        .and_then(<[Miss]>::last)
-        .map_or((0, 0.0), |m| (m.verdict.failed, m.verdict.closeness))
+    (few.get_mut(..len).unwrap_or_default(), misses)
 }
 
 /// The indices of the `keep` closest misses, closest first: fewest failed conditions, then
@@ -879,17 +881,17 @@ fn closest(
             .then(a.verdict.closeness.total_cmp(&b.verdict.closeness))
     };
     let trusted = misses.iter().all(|m| m.verdict.closeness < TRUSTED_CLOSENESS);
-    let (failed, sum) = kth_closest(misses, keep, approx);
-    let margin = sum + 1e-9 * sum.abs().max(1.0);
-    misses.retain(|m| {
-        let v = m.verdict;
-        v.failed < failed || (v.failed == failed && (!trusted || v.closeness <= margin))
-    });
     // Ids are unique in a catalog: their places in id order compare as the ids do, without
     // reading the strings (ties at a closeness of exactly 1 can keep dozens of contenders).
-    let id = |m: &Miss| c.compiled.id_rank.get(m.index).copied();
+    // Read once here, the orders below compare them in place.
+    for m in misses.iter_mut() {
+        m.id_rank = c.compiled.id_rank.get(m.index).copied().unwrap_or(u32::MAX);
+    }
+    let order = |a: &Miss, b: &Miss| approx(a, b).then(a.id_rank.cmp(&b.id_rank));
+    let mut few = [Miss::unmeasured(0, 0); FEW + 1];
+    let (first, rest) = first_in_order(misses, keep, order, &mut few);
+    let Some(&last) = first.last() else { return Vec::new() };
     if trusted {
-        misses.sort_unstable_by(|a, b| approx(a, b).then_with(|| id(a).cmp(&id(b))));
         // A contender whose exactness was not asked (screened product by product) is
         // screened again when it is in a near tie.
         let exact = |m: &mut Miss| {
@@ -901,10 +903,18 @@ fn closest(
             }
             m.verdict.exact
         };
-        if settled(misses, keep, exact) {
-            return misses.iter().take(keep).map(|m| m.index).collect();
+        if settled(first, rest, order, exact) {
+            return first.iter().map(|m| m.index).collect();
         }
     }
+    // The contenders: every miss that could rank among the first `keep` once rounding is
+    // accounted for.
+    let (failed, sum) = (last.verdict.failed, last.verdict.closeness);
+    let margin = sum + 1e-9 * sum.abs().max(1.0);
+    misses.retain(|m| {
+        let v = m.verdict;
+        v.failed < failed || (v.failed == failed && (!trusted || v.closeness <= margin))
+    });
     // The screen again, now telling whether each contender's closeness is exact.
     for m in misses.iter_mut() {
         let screen_of = c.compiled.screens.get(m.index).and_then(Option::as_ref);
@@ -913,7 +923,7 @@ fn closest(
         }
     }
     if misses.iter().all(|m| m.verdict.exact) {
-        misses.sort_unstable_by(|a, b| approx(a, b).then_with(|| id(a).cmp(&id(b))));
+        misses.sort_unstable_by(order);
         return misses.iter().take(keep).map(|m| m.index).collect();
     }
     // The reference measures of the contenders whose closeness is not exact; an exact
@@ -937,28 +947,74 @@ fn closest(
     measured.iter().take(keep).map(|m| m.3).collect()
 }
 
-/// Whether the first `keep` of the contenders, sorted by failed count, closeness and id,
-/// are those of the reference order, in its order. Neighbours whose sums differ by more than
-/// the margin of [`closest`] are ordered alike by both sums, and so is everything either side
-/// of them; only a run of near-equal sums reaching into the first `keep` needs every
-/// closeness in it `exact`. Then the `f64` sums are the reference sums, and ties fall to the
-/// id as there.
-fn settled(misses: &mut [Miss], keep: usize, mut exact: impl FnMut(&mut Miss) -> bool) -> bool {
-    let near = |a: &Miss, b: &Miss| {
-        let (x, y) = (a.verdict.closeness, b.verdict.closeness);
-        a.verdict.failed == b.verdict.failed && y - x <= 1e-9 * x.abs().max(y.abs()).max(1.0)
-    };
+/// Whether the first contenders, sorted in `order` (failed count, closeness, id), are those
+/// of the reference order, in its order. `rest` holds the misses that may come after them
+/// (and may hold copies of the first). Neighbours whose sums differ by more than the margin
+/// of [`closest`] are ordered alike by both sums, and so is everything either side of them;
+/// only a run of near-equal sums reaching into the first needs every closeness in it
+/// `exact`. Then the `f64` sums are the reference sums, and ties fall to the id as there.
+///
+/// The rest are not sorted: dozens of contenders often tie at a closeness of exactly 1, and
+/// sorting them all cost about a twentieth of a demand. The run that goes on past the first
+/// is found among them by its sums alone (see [`run_end`]).
+fn settled(
+    first: &mut [Miss],
+    rest: &mut [Miss],
+    order: impl Fn(&Miss, &Miss) -> std::cmp::Ordering,
+    mut exact: impl FnMut(&mut Miss) -> bool,
+) -> bool {
     let mut start = 0;
-    while start < keep {
-        let run = misses.get(start..).unwrap_or(&[]);
+    while start < first.len() {
+        let run = first.get(start..).unwrap_or(&[]);
         let len = 1 + run.windows(2).take_while(|w| matches!(w, [a, b] if near(a, b))).count();
-        let tied = misses.get_mut(start..start + len).unwrap_or(&mut []);
+        let tied = first.get_mut(start..start + len).unwrap_or(&mut []);
         if len > 1 && !tied.iter_mut().all(&mut exact) {
             return false;
         }
         start += len;
     }
-    true
+    let Some(last) = first.last_mut() else { return true };
+    let Some(end) = run_end(last.verdict, rest) else { return false };
+    let after = *last;
+    let mut beyond = (rest.iter_mut())
+        .filter(|m| {
+            let v = m.verdict;
+            v.failed == after.verdict.failed && v.closeness <= end && order(m, &after).is_gt()
+        })
+        .peekable();
+    beyond.peek().is_none() || (exact(last) && beyond.all(&mut exact))
+}
+
+/// Whether two neighbours in the screen's order have near-equal sums: so near that the
+/// reference sums might order them otherwise.
+fn near(a: &Miss, b: &Miss) -> bool {
+    a.verdict.failed == b.verdict.failed && near_sums(a.verdict.closeness, b.verdict.closeness)
+}
+
+/// Whether the sum `y`, not below `x`, is within the margin of [`closest`] of it.
+fn near_sums(x: f64, y: f64) -> bool {
+    y - x <= 1e-9 * x.abs().max(y.abs()).max(1.0)
+}
+
+/// How far the run of near-equal sums through `last` goes on among the unsorted `rest`: the
+/// largest closeness it reaches among those failing as many
+/// conditions, stepping from a sum to the next larger one while they are near (the order's
+/// neighbours); `None` after more steps than ties in practice take, leaving it unsettled.
+fn run_end(last: Verdict, rest: &[Miss]) -> Option<f64> {
+    /// Distinct sums followed; a tie is nearly always equal sums, one step at most.
+    const STEPS: usize = 4;
+    let mut end = last.closeness;
+    for _ in 0..STEPS {
+        let next = (rest.iter().map(|m| m.verdict))
+            .filter(|v| v.failed == last.failed && v.closeness > end)
+            .map(|v| v.closeness)
+            .reduce(f64::min);
+        match next {
+            Some(next) if near_sums(end, next) => end = next,
+            _ => return Some(end),
+        }
+    }
+    None
 }
 
 /// The `Decimal` value of an exact closeness: a multiple of 2^-16 (see [`Verdict::exact`]),
@@ -1061,7 +1117,47 @@ mod tests {
             verdict.exact &= s * 65_536 % r == 0;
             reference += Decimal::from(short) / Decimal::from(required);
         }
-        (Miss { index, verdict, measured: true }, reference)
+        (Miss::measured(index, verdict), reference)
+    }
+
+    /// The screen's order: failed count, closeness, then the id (here the index).
+    fn screen_order(a: &Miss, b: &Miss) -> std::cmp::Ordering {
+        (a.verdict.failed.cmp(&b.verdict.failed))
+            .then(a.verdict.closeness.total_cmp(&b.verdict.closeness))
+            .then(a.index.cmp(&b.index))
+    }
+
+    /// [`settled`] as it was before it left the rest unsorted: every contender sorted, each
+    /// run of near-equal sums starting in the first `keep` followed to its end.
+    fn settled_by_sorting(misses: &mut [Miss], keep: usize) -> bool {
+        misses.sort_by(screen_order);
+        let mut start = 0;
+        while start < keep {
+            let run = &misses[start..];
+            let len = 1 + run.windows(2).take_while(|w| near(&w[0], &w[1])).count();
+            if len > 1 && !misses[start..start + len].iter().all(|m| m.verdict.exact) {
+                return false;
+            }
+            start += len;
+        }
+        true
+    }
+
+    /// Misses of these ratios, in drawn order turned by `turn` (ids and order differ).
+    fn drawn_misses(drawn: &[Vec<(i64, i64)>], turn: usize) -> (Vec<Miss>, Vec<Decimal>) {
+        let (mut misses, sums): (Vec<Miss>, Vec<Decimal>) =
+            drawn.iter().enumerate().map(|(i, ratios)| ratios_miss(i, ratios)).unzip();
+        let len = misses.len();
+        misses.rotate_left(turn % len.max(1));
+        (misses, sums)
+    }
+
+    /// The first `keep` misses in the screen's order, if settled, as [`closest`] picks them.
+    fn settle(misses: &mut [Miss], keep: usize) -> Option<Vec<usize>> {
+        let mut few = [Miss::unmeasured(0, 0); FEW + 1];
+        let (first, rest) = first_in_order(misses, keep, screen_order, &mut few);
+        let exact = |m: &mut Miss| m.verdict.exact;
+        settled(first, rest, screen_order, exact).then(|| first.iter().map(|m| m.index).collect())
     }
 
     proptest! {
@@ -1069,43 +1165,36 @@ mod tests {
         fn settled_contenders_are_those_of_the_reference_order(
             drawn in proptest::collection::vec(
                 proptest::collection::vec((1_i64..7, 1_i64..13), 1..4), 1..40),
-            keep in 1usize..6,
+            keep in 1usize..12,
+            turn in 0usize..40,
         ) {
-            let (mut misses, sums): (Vec<Miss>, Vec<Decimal>) =
-                drawn.iter().enumerate().map(|(i, ratios)| ratios_miss(i, ratios)).unzip();
+            let (mut misses, sums) = drawn_misses(&drawn, turn);
             let keep = keep.min(misses.len());
-            misses.sort_by(|a, b| {
-                (a.verdict.failed.cmp(&b.verdict.failed))
-                    .then(a.verdict.closeness.total_cmp(&b.verdict.closeness))
-                    .then(a.index.cmp(&b.index))
-            });
             let mut expected: Vec<usize> = (0..drawn.len()).collect();
             expected.sort_by_key(|&i| (drawn[i].len(), sums[i], i));
             expected.truncate(keep);
-            if settled(&mut misses, keep, |m| m.verdict.exact) {
-                let found: Vec<usize> = misses.iter().take(keep).map(|m| m.index).collect();
+            if let Some(found) = settle(&mut misses, keep) {
                 prop_assert_eq!(found, expected);
             }
         }
-    }
 
-    #[test]
-    fn near_ties_are_settled_only_when_exact() {
-        let sorted = |ratios: &[&[(i64, i64)]]| -> Vec<Miss> {
-            ratios.iter().enumerate().map(|(i, r)| ratios_miss(i, r).0).collect()
-        };
-        // Quarters are exact: their ties fall to the id.
-        assert!(settled(&mut sorted(&[&[(1, 4)], &[(2, 8)], &[(3, 4)]]), 2, |m| m.verdict.exact));
-        // Thirds are not: a third and two sixths may or may not tie in decimals.
-        assert!(!settled(&mut sorted(&[&[(1, 3)], &[(2, 6)], &[(3, 4)]]), 2, |m| m.verdict.exact));
-        // Unless the tie is past the first `keep`, or the sums are far apart.
-        assert!(settled(&mut sorted(&[&[(1, 7)], &[(1, 3)], &[(2, 6)]]), 1, |m| m.verdict.exact));
-        assert!(settled(&mut sorted(&[&[(1, 7)], &[(1, 3)], &[(5, 6)]]), 3, |m| m.verdict.exact));
-    }
-
-    proptest! {
         #[test]
-        fn the_kth_closest_is_that_of_the_sorted_misses(
+        fn settling_the_first_few_is_settling_them_all_sorted(
+            drawn in proptest::collection::vec(
+                proptest::collection::vec((1_i64..7, 1_i64..13), 1..4), 1..40),
+            keep in 1usize..12,
+            turn in 0usize..40,
+        ) {
+            let (mut misses, _) = drawn_misses(&drawn, turn);
+            let keep = keep.min(misses.len());
+            let mut sorted = misses.clone();
+            let expected = settled_by_sorting(&mut sorted, keep);
+            let first: Vec<usize> = sorted.iter().take(keep).map(|m| m.index).collect();
+            prop_assert_eq!(settle(&mut misses, keep), expected.then_some(first));
+        }
+
+        #[test]
+        fn the_first_few_are_those_of_the_sorted_misses(
             drawn in proptest::collection::vec((0u32..4, 0u32..6), 1..60),
             keep in 1usize..12,
         ) {
@@ -1114,19 +1203,65 @@ mod tests {
                 .enumerate()
                 .map(|(index, &(failed, quarters))| {
                     let closeness = f64::from(quarters) / 4.0;
-                    Miss { index, verdict: Verdict { failed, closeness, exact: true }, measured: true }
+                    Miss::measured(index, Verdict { failed, closeness, exact: true })
                 })
                 .collect();
             let keep = keep.min(misses.len());
-            let approx = |a: &Miss, b: &Miss| {
-                (a.verdict.failed.cmp(&b.verdict.failed))
-                    .then(a.verdict.closeness.total_cmp(&b.verdict.closeness))
-            };
             let mut sorted = misses.clone();
-            sorted.sort_by(approx);
-            let expected = sorted[keep - 1].verdict;
-            let found = kth_closest(&mut misses, keep, approx);
-            prop_assert_eq!(found, (expected.failed, expected.closeness));
+            sorted.sort_by(screen_order);
+            let mut few = [Miss::unmeasured(0, 0); FEW + 1];
+            let (first, rest) = first_in_order(&mut misses, keep, screen_order, &mut few);
+            let indices = |m: &[Miss]| m.iter().map(|m| m.index).collect::<Vec<_>>();
+            prop_assert_eq!(indices(first), indices(&sorted[..keep]));
+            // What may come after them holds every other miss.
+            let mut after = indices(rest);
+            after.retain(|i| !indices(&sorted[..keep]).contains(i));
+            after.sort_unstable();
+            let mut others = indices(&sorted[keep..]);
+            others.sort_unstable();
+            prop_assert_eq!(after, others);
         }
+    }
+
+    #[test]
+    fn near_ties_are_settled_only_when_exact() {
+        let drawn = |ratios: &[&[(i64, i64)]]| -> Vec<Miss> {
+            ratios.iter().enumerate().rev().map(|(i, r)| ratios_miss(i, r).0).collect()
+        };
+        // Quarters are exact: their ties fall to the id.
+        assert_eq!(settle(&mut drawn(&[&[(1, 4)], &[(2, 8)], &[(3, 4)]]), 2), Some(vec![0, 1]));
+        // Thirds are not: a third and two sixths may or may not tie in decimals.
+        assert_eq!(settle(&mut drawn(&[&[(1, 3)], &[(2, 6)], &[(3, 4)]]), 2), None);
+        // Nor when the tie reaches past the first `keep` from its last.
+        assert_eq!(settle(&mut drawn(&[&[(1, 7)], &[(1, 3)], &[(2, 6)]]), 2), None);
+        // Unless the tie is past the first `keep`, or the sums are far apart.
+        assert_eq!(settle(&mut drawn(&[&[(1, 7)], &[(1, 3)], &[(2, 6)]]), 1), Some(vec![0]));
+        let far = settle(&mut drawn(&[&[(1, 7)], &[(1, 3)], &[(5, 6)]]), 3);
+        assert_eq!(far, Some(vec![0, 1, 2]));
+    }
+
+    #[test]
+    fn a_run_of_near_sums_is_followed_past_the_first_few_step_by_step() {
+        let miss = |index, closeness, exact| {
+            Miss::measured(index, Verdict { failed: 1, closeness, exact })
+        };
+        // 0.5, then sums each within the margin of the one before, the last inexact: the run
+        // from the first reaches it, so one kept is not settled.
+        let step = 0.9e-9;
+        let chain = |last_exact| {
+            vec![
+                miss(4, 0.5 + 3.0 * step, last_exact),
+                miss(2, 0.5 + step, true),
+                miss(1, 0.5, true),
+                miss(3, 0.5 + 2.0 * step, true),
+                miss(5, 0.7, false),
+            ]
+        };
+        assert_eq!(settle(&mut chain(false), 1), None);
+        assert_eq!(settle(&mut chain(true), 1), Some(vec![1]));
+        // Beyond the steps followed, a run is left unsettled.
+        let long: Vec<Miss> = (0..8).map(|i| miss(i, 0.5 + i as f64 * step, true)).collect();
+        assert_eq!(settle(&mut long.clone(), 1), None);
+        assert!(settled_by_sorting(&mut long.clone(), 1));
     }
 }
