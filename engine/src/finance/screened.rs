@@ -889,11 +889,12 @@ fn closest(
         (a.verdict.failed.cmp(&b.verdict.failed))
             .then(a.verdict.closeness.total_cmp(&b.verdict.closeness))
     };
-    let trusted = misses.iter().all(|m| m.verdict.closeness < TRUSTED_CLOSENESS);
     // Ids are unique in a catalog: their places in id order compare as the ids do, without
     // reading the strings (ties at a closeness of exactly 1 can keep dozens of contenders).
     // Read once here, the orders below compare them in place.
+    let mut trusted = true;
     for m in misses.iter_mut() {
+        trusted &= m.verdict.closeness < TRUSTED_CLOSENESS;
         m.id_rank = c.compiled.id_rank.get(m.index).copied().unwrap_or(u32::MAX);
     }
     let order = |a: &Miss, b: &Miss| approx(a, b).then(a.id_rank.cmp(&b.id_rank));
@@ -983,12 +984,30 @@ fn settled(
         start += len;
     }
     let Some(last) = first.last_mut() else { return true };
-    let Some(end) = run_end(last.verdict, rest) else { return false };
     let after = *last;
+    let (failed, sum) = (after.verdict.failed, after.verdict.closeness);
+    // Most often nothing after the last is near it: one pass tells, finding the next larger
+    // sum and whether any miss ties the last's sum exactly.
+    let (mut next, mut tied) = (f64::INFINITY, false);
+    for m in rest.iter().filter(|m| m.verdict.failed == failed) {
+        if m.verdict.closeness > sum {
+            next = next.min(m.verdict.closeness);
+        } else {
+            tied |= order(m, &after).is_gt();
+        }
+    }
+    let end = if next.is_finite() && near_sums(sum, next) {
+        let Some(end) = run_end(after.verdict, rest) else { return false };
+        end
+    } else if tied {
+        sum
+    } else {
+        return true;
+    };
     let mut beyond = (rest.iter_mut())
         .filter(|m| {
             let v = m.verdict;
-            v.failed == after.verdict.failed && v.closeness <= end && order(m, &after).is_gt()
+            v.failed == failed && v.closeness <= end && order(m, &after).is_gt()
         })
         .peekable();
     beyond.peek().is_none() || (exact(last) && beyond.all(&mut exact))
