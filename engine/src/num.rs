@@ -97,6 +97,22 @@ where
     d.deserialize_str(StrVisitor(what, convert))
 }
 
+/// The digits of every number below a thousand, three each with leading zeros: whole
+/// digits are laid out a group at a time.
+static TRIPLES: [[u8; 3]; 1000] = triples();
+
+const fn triples() -> [[u8; 3]; 1000] {
+    let mut table = [[0; 3]; 1000];
+    let mut n = 0;
+    while n < 1000 {
+        // Each below ten, so the narrowing keeps it.
+        let digits = [(n / 100) as u8, (n / 10 % 10) as u8, (n % 10) as u8];
+        table[n] = [b'0' + digits[0], b'0' + digits[1], b'0' + digits[2]];
+        n += 1;
+    }
+    table
+}
+
 /// The text of a decimal as `Display` writes it normalised (`30`, `-0.05`: the fraction's
 /// trailing zeros dropped, at least one digit before the point), or with a separator every
 /// three whole digits (`1,250,000.5`), laid out from the right in one pass, each character
@@ -121,9 +137,9 @@ impl DecimalText {
         let (digits, scale) = (value.mantissa().unsigned_abs(), value.scale());
         let mut shown = DecimalText { text: [0; 68], start: 68 };
         match u64::try_from(digits) {
-            // Every amount in practice: divisions by ten in 64 bits are multiplications,
-            // where 128 bits call the library.
-            Ok(small) => shown.write(small, scale, grouped),
+            // Every amount in practice: divisions in 64 bits are multiplications, where 128
+            // bits call the library.
+            Ok(small) => shown.write_small(small, scale, grouped),
             Err(_) => shown.write(digits, scale, grouped),
         }
         if value.is_sign_negative() && !value.is_zero() {
@@ -162,6 +178,43 @@ impl DecimalText {
             if rest == zero {
                 break;
             }
+        }
+    }
+
+    /// [`write`](Self::write) for a mantissa in 64 bits, the whole digits three at a time:
+    /// one division by a thousand and one copy per group rather than three of each.
+    fn write_small(&mut self, mut rest: u64, mut scale: u32, grouped: bool) {
+        let digit = |rest: u64| b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        while scale > 0 && rest.is_multiple_of(10) {
+            rest /= 10;
+            scale -= 1;
+        }
+        if scale > 0 {
+            for _ in 0..scale {
+                self.put(digit(rest));
+                rest /= 10;
+            }
+            self.put(b'.');
+        }
+        let triple = |n: u64| usize::try_from(n).ok().and_then(|n| TRIPLES.get(n)).copied();
+        while rest >= 1000 {
+            let [a, b, c] = triple(rest % 1000).unwrap_or_default();
+            rest /= 1000;
+            for byte in [c, b, a] {
+                self.put(byte);
+            }
+            if grouped {
+                self.put(b',');
+            }
+        }
+        // The leading group, without its leading zeros.
+        let [a, b, c] = triple(rest).unwrap_or_default();
+        self.put(c);
+        if rest >= 10 {
+            self.put(b);
+        }
+        if rest >= 100 {
+            self.put(a);
         }
     }
 
