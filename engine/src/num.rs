@@ -412,15 +412,20 @@ mod tests {
             scale in 0u32..=28,
             narrow in 0u32..4,
         ) {
-            // Most amounts are small: half of the mantissas are one word, or under a thousand.
+            // Most amounts are small: a quarter of the mantissas are one word, a quarter
+            // under a thousand, a quarter two words (laid out in 64 bits, three digits at a
+            // time), the rest three.
             let (lo, mid, hi) = match narrow {
                 0 => (lo, 0, 0),
                 1 => (lo % 1000, 0, 0),
+                2 => (lo, mid, 0),
                 _ => (lo, mid, hi),
             };
             let value = Decimal::from_parts(lo, mid, hi, negative, scale);
             let text = DecimalText::of(value, false);
             proptest::prop_assert_eq!(text.as_str(), value.normalize().to_string());
+            let grouped = DecimalText::of(value, true);
+            proptest::prop_assert_eq!(grouped.as_str(), grouped_display(value));
         }
     }
 
@@ -439,11 +444,42 @@ mod tests {
             Decimal::MAX,
             Decimal::MIN,
             Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, true, 28),
+            // The largest mantissa laid out in 64 bits, and the smallest beyond.
+            Decimal::from_parts(u32::MAX, u32::MAX, 0, false, 0),
+            Decimal::from_parts(0, 0, 1, false, 0),
+            Decimal::from_parts(u32::MAX, u32::MAX, 0, true, 7),
+            Decimal::new(1000, 0),
+            Decimal::new(1_000_000, 0),
+            Decimal::new(999_999, 0),
+            Decimal::new(1_000_000_000, 2),
         ];
         for value in edges {
             let text = DecimalText::of(value, false);
             assert_eq!(text.as_str(), value.normalize().to_string(), "{value:?}");
+            let grouped = DecimalText::of(value, true);
+            assert_eq!(grouped.as_str(), grouped_display(value), "{value:?}");
         }
+        assert_eq!(DecimalText::of(Decimal::new(1_234_567, 0), true).as_str(), "1,234,567");
+        assert_eq!(DecimalText::of(Decimal::new(-10_000_005, 2), true).as_str(), "-100,000.05");
+    }
+
+    /// `Display`'s normalised text with a separator every three whole digits.
+    fn grouped_display(value: Decimal) -> String {
+        let text = value.normalize().to_string();
+        let (sign, rest) = text.strip_prefix('-').map_or(("", text.as_str()), |r| ("-", r));
+        let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(w, f)| (w, Some(f)));
+        let mut out = String::from(sign);
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(digit);
+        }
+        if let Some(fraction) = fraction {
+            out.push('.');
+            out.push_str(fraction);
+        }
+        out
     }
 
     #[test]

@@ -457,7 +457,7 @@ fn rank_key(
     let coverage = if part == whole {
         Some(Decimal::ONE)
     } else {
-        // A share below 1 in millionths fits the low word of a decimal's mantissa.
+        // A share of at most 1 in millionths fits the low word of a decimal's mantissa.
         let low = u32::try_from(share).ok()?;
         (0 < part && !exact).then(|| Decimal::from_parts(low, 0, 0, false, 6))
     };
@@ -831,7 +831,7 @@ fn binding_among(bounds: &[Bound], kind: Option<BoundKind>) -> Bound {
 /// beyond, the misses are partially sorted in place.
 const FEW: usize = 8;
 
-/// The first `keep` misses in `order` (`keep` from 1 to the number of misses), sorted; and
+/// The first `keep` misses in `order` (all of them when there are fewer), sorted; and
 /// the misses that may come after them. At most [`FEW`] are copied into `few` while the
 /// misses are scanned once (one comparison for most), and all the misses may come after
 /// them; more are moved to the front of `misses` by a partial sort, and the rest follow.
@@ -988,18 +988,18 @@ fn settled(
     let (failed, sum) = (after.verdict.failed, after.verdict.closeness);
     // Most often nothing after the last is near it: one pass tells, finding the next larger
     // sum and whether any miss ties the last's sum exactly.
-    let (mut next, mut tied) = (f64::INFINITY, false);
+    let (mut next, mut same_sum_after) = (f64::INFINITY, false);
     for m in rest.iter().filter(|m| m.verdict.failed == failed) {
         if m.verdict.closeness > sum {
             next = next.min(m.verdict.closeness);
         } else {
-            tied |= order(m, &after).is_gt();
+            same_sum_after |= order(m, &after).is_gt();
         }
     }
     let end = if next.is_finite() && near_sums(sum, next) {
         let Some(end) = run_end(after.verdict, rest) else { return false };
         end
-    } else if tied {
+    } else if same_sum_after {
         sum
     } else {
         return true;
@@ -1025,11 +1025,12 @@ fn near_sums(x: f64, y: f64) -> bool {
 }
 
 /// How far the run of near-equal sums through `last` goes on among the unsorted `rest`: the
-/// largest closeness it reaches among those failing as many
-/// conditions, stepping from a sum to the next larger one while they are near (the order's
-/// neighbours); `None` after more steps than ties in practice take, leaving it unsettled.
+/// largest closeness it reaches among those failing as many conditions, stepping from a sum
+/// to the next larger one while they are near (the order's neighbours); `None` after more
+/// steps than near ties in practice take, leaving it unsettled.
 fn run_end(last: Verdict, rest: &[Miss]) -> Option<f64> {
-    /// Distinct sums followed; a tie is nearly always equal sums, one step at most.
+    /// Distinct sums followed: near ties of distinct sums are rare, and equal sums (the
+    /// common ties) take no step.
     const STEPS: usize = 4;
     let mut end = last.closeness;
     for _ in 0..STEPS {
@@ -1288,7 +1289,8 @@ mod tests {
         assert_eq!(settle(&mut chain(false), 1), None);
         assert_eq!(settle(&mut chain(true), 1), Some(vec![1]));
         // Beyond the steps followed, a run is left unsettled.
-        let long: Vec<Miss> = (0..8).map(|i| miss(i, 0.5 + i as f64 * step, true)).collect();
+        let long: Vec<Miss> =
+            (0..8_u32).map(|i| miss(i as usize, 0.5 + f64::from(i) * step, true)).collect();
         assert_eq!(settle(&mut long.clone(), 1), None);
         assert!(settled_by_sorting(&mut long.clone(), 1));
     }
