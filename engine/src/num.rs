@@ -139,7 +139,7 @@ impl DecimalText {
         match u64::try_from(digits) {
             // Every amount in practice: divisions in 64 bits are multiplications, where 128
             // bits call the library.
-            Ok(small) => shown.write_small(small, scale, grouped),
+            Ok(small) => shown.write(small, scale, grouped),
             Err(_) => shown.write(digits, scale, grouped),
         }
         if value.is_sign_negative() && !value.is_zero() {
@@ -148,12 +148,16 @@ impl DecimalText {
         shown
     }
 
+    /// Lays out the mantissa `rest` at `scale`: the fraction without its trailing zeros, a
+    /// digit at a time, then the whole digits three at a time (one division by a thousand and
+    /// one group copied from [`TRIPLES`] rather than three divisions by ten).
     fn write<T>(&mut self, mut rest: T, mut scale: u32, grouped: bool)
     where
-        T: Copy + PartialEq + From<u8> + std::ops::Rem<Output = T> + std::ops::Div<Output = T>,
+        T: Copy + PartialOrd + From<u16> + std::ops::Rem<Output = T> + std::ops::Div<Output = T>,
         u8: TryFrom<T>,
+        usize: TryFrom<T>,
     {
-        let (zero, ten) = (T::from(0), T::from(10));
+        let (zero, ten, hundred, thousand) = (T::from(0), T::from(10), T::from(100), T::from(1000));
         let digit = |rest: T| b'0' + u8::try_from(rest % ten).unwrap_or(0);
         while scale > 0 && rest % ten == zero {
             rest = rest / ten;
@@ -166,40 +170,10 @@ impl DecimalText {
             }
             self.put(b'.');
         }
-        let mut run = 0;
-        loop {
-            if grouped && run == 3 {
-                self.put(b',');
-                run = 0;
-            }
-            self.put(digit(rest));
-            rest = rest / ten;
-            run += 1;
-            if rest == zero {
-                break;
-            }
-        }
-    }
-
-    /// [`write`](Self::write) for a mantissa in 64 bits, the whole digits three at a time:
-    /// one division by a thousand and one copy per group rather than three of each.
-    fn write_small(&mut self, mut rest: u64, mut scale: u32, grouped: bool) {
-        let digit = |rest: u64| b'0' + u8::try_from(rest % 10).unwrap_or(0);
-        while scale > 0 && rest.is_multiple_of(10) {
-            rest /= 10;
-            scale -= 1;
-        }
-        if scale > 0 {
-            for _ in 0..scale {
-                self.put(digit(rest));
-                rest /= 10;
-            }
-            self.put(b'.');
-        }
-        let triple = |n: u64| usize::try_from(n).ok().and_then(|n| TRIPLES.get(n)).copied();
-        while rest >= 1000 {
-            let [a, b, c] = triple(rest % 1000).unwrap_or_default();
-            rest /= 1000;
+        let triple = |n: T| usize::try_from(n).ok().and_then(|n| TRIPLES.get(n)).copied();
+        while rest >= thousand {
+            let [a, b, c] = triple(rest % thousand).unwrap_or_default();
+            rest = rest / thousand;
             for byte in [c, b, a] {
                 self.put(byte);
             }
@@ -210,10 +184,10 @@ impl DecimalText {
         // The leading group, without its leading zeros.
         let [a, b, c] = triple(rest).unwrap_or_default();
         self.put(c);
-        if rest >= 10 {
+        if rest >= ten {
             self.put(b);
         }
-        if rest >= 100 {
+        if rest >= hundred {
             self.put(a);
         }
     }

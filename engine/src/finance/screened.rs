@@ -996,8 +996,8 @@ fn settled(
             same_sum_after |= order(m, &after).is_gt();
         }
     }
-    let end = if next.is_finite() && near_sums(sum, next) {
-        let Some(end) = run_end(after.verdict, rest) else { return false };
+    let end = if near_next(sum, next) {
+        let Some(end) = run_end(failed, next, rest) else { return false };
         end
     } else if same_sum_after {
         sum
@@ -1024,24 +1024,28 @@ fn near_sums(x: f64, y: f64) -> bool {
     y - x <= 1e-9 * x.abs().max(y.abs()).max(1.0)
 }
 
-/// How far the run of near-equal sums through `last` goes on among the unsorted `rest`: the
-/// largest closeness it reaches among those failing as many conditions, stepping from a sum
-/// to the next larger one while they are near (the order's neighbours); `None` after more
-/// steps than near ties in practice take, leaving it unsettled.
-fn run_end(last: Verdict, rest: &[Miss]) -> Option<f64> {
-    /// Distinct sums followed: near ties of distinct sums are rare, and equal sums (the
-    /// common ties) take no step.
+/// Whether `next`, the next larger sum (infinite when there is none), is near `sum`.
+fn near_next(sum: f64, next: f64) -> bool {
+    next.is_finite() && near_sums(sum, next)
+}
+
+/// How far a run of near-equal sums goes on among the unsorted `rest`, from `end`, a sum of
+/// misses failing `failed` conditions already in it: the largest closeness it reaches among
+/// them, stepping from a sum to the next larger one while they are near (the order's
+/// neighbours); `None` after more steps than near ties in practice take, leaving it
+/// unsettled.
+fn run_end(failed: u32, mut end: f64, rest: &[Miss]) -> Option<f64> {
+    /// Distinct sums followed past `end`: near ties of distinct sums are rare, and equal
+    /// sums (the common ties) take no step.
     const STEPS: usize = 4;
-    let mut end = last.closeness;
     for _ in 0..STEPS {
         let next = (rest.iter().map(|m| m.verdict))
-            .filter(|v| v.failed == last.failed && v.closeness > end)
-            .map(|v| v.closeness)
-            .reduce(f64::min);
-        match next {
-            Some(next) if near_sums(end, next) => end = next,
-            _ => return Some(end),
+            .filter(|v| v.failed == failed && v.closeness > end)
+            .fold(f64::INFINITY, |least, v| least.min(v.closeness));
+        if !near_next(end, next) {
+            return Some(end);
         }
+        end = next;
     }
     None
 }
@@ -1181,6 +1185,13 @@ mod tests {
         (misses, sums)
     }
 
+    /// Contenders failing 1 to 3 conditions short by small ratios (near and exact ties
+    /// among them), how many to keep, and how far to turn their order.
+    fn drawn_contenders() -> impl Strategy<Value = (Vec<Vec<(i64, i64)>>, usize, usize)> {
+        let ratios = proptest::collection::vec((1_i64..7, 1_i64..13), 1..4);
+        (proptest::collection::vec(ratios, 1..40), 1usize..12, 0usize..40)
+    }
+
     /// The first `keep` misses in the screen's order, if settled, as [`closest`] picks them.
     fn settle(misses: &mut [Miss], keep: usize) -> Option<Vec<usize>> {
         let mut few = [Miss::unmeasured(0, 0); FEW + 1];
@@ -1192,10 +1203,7 @@ mod tests {
     proptest! {
         #[test]
         fn settled_contenders_are_those_of_the_reference_order(
-            drawn in proptest::collection::vec(
-                proptest::collection::vec((1_i64..7, 1_i64..13), 1..4), 1..40),
-            keep in 1usize..12,
-            turn in 0usize..40,
+            (drawn, keep, turn) in drawn_contenders(),
         ) {
             let (mut misses, sums) = drawn_misses(&drawn, turn);
             let keep = keep.min(misses.len());
@@ -1209,10 +1217,7 @@ mod tests {
 
         #[test]
         fn settling_the_first_few_is_settling_them_all_sorted(
-            drawn in proptest::collection::vec(
-                proptest::collection::vec((1_i64..7, 1_i64..13), 1..4), 1..40),
-            keep in 1usize..12,
-            turn in 0usize..40,
+            (drawn, keep, turn) in drawn_contenders(),
         ) {
             let (mut misses, _) = drawn_misses(&drawn, turn);
             let keep = keep.min(misses.len());
